@@ -1,0 +1,22 @@
+package dev.mq.core;
+
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Message ids that sort in send order: 14 hex digits of microseconds since the epoch, strictly
+ * increasing within a process, then random hex so ids from different processes never collide.
+ * Across processes the order is the clocks' order, which is what FIFO send order rests on: a producer
+ * that waits for one send's answer before the next gets increasing ids as long as clocks agree to
+ * within that round trip.
+ */
+public final class MessageIds {
+    private final AtomicLong last = new AtomicLong();
+
+    public String next(Instant now) {
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        long id = last.updateAndGet(prev -> Math.max(prev + 1, micros));
+        return String.format("%014x-%08x", id, ThreadLocalRandom.current().nextInt());
+    }
+}

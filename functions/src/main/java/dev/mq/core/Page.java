@@ -1,0 +1,6 @@
+package dev.mq.core;
+
+import java.util.List;
+
+/** One page of a listing; {@code next} is the opaque token of the following page, or null at the end. */
+public record Page<T>(List<T> items, String next) {}

@@ -1,0 +1,17 @@
+package dev.mq.core;
+
+import dev.mq.model.QueueAttributes;
+import java.time.Instant;
+
+/**
+ * A queue as the catalog holds it. The incarnation is a random id given at creation and part of every
+ * message, deduplication and receipt key, so a queue deleted and created again starts truly empty.
+ * The shard count is fixed per incarnation, so it can change between releases without stranding messages.
+ */
+public record QueueConfig(String name, boolean fifo, Instant createdAt, String incarnation, int shards,
+                          QueueAttributes attributes) {
+
+    public QueueConfig withAttributes(QueueAttributes changed) {
+        return new QueueConfig(name, fifo, createdAt, incarnation, shards, changed);
+    }
+}

@@ -1,0 +1,633 @@
+package dev.mq.core;
+
+import dev.mq.model.ErrorCode;
+import dev.mq.model.Names;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.QueueException;
+import dev.mq.model.Requests.MessageRequest;
+import dev.mq.model.Requests.ReceiveRequest;
+import dev.mq.model.Requests.SendBatch;
+import dev.mq.model.Requests.SendEntry;
+import dev.mq.model.Responses.AckResult;
+import dev.mq.model.Responses.BrowsedMessage;
+import dev.mq.model.Responses.QueueDescription;
+import dev.mq.model.Responses.QueueStats;
+import dev.mq.model.Responses.QueueSummary;
+import dev.mq.model.Responses.ReceivedMessage;
+import dev.mq.model.Responses.SendResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
+
+/**
+ * Every rule of the point-to-point queues: creation and settings, sending with delay and
+ * deduplication, leases with visibility timeouts, long polling, dead letters, FIFO group order,
+ * acknowledgement, browsing and redrive. Knows nothing of HTTP or Lambda; persistence goes through
+ * {@link QueueStore}.
+ */
+public final class QueueService {
+    private static final Logger LOG = Logger.getLogger(QueueService.class.getName());
+    /** Long polls re-query with a backoff from this ... */
+    private static final long FIRST_POLL_MILLIS = 20;
+    /** ... growing to this, so an idle consumer costs about one query a second. */
+    private static final long MAX_POLL_MILLIS = 1_000;
+    private static final int MAX_SCAN_PAGE = 100;
+
+    private final QueueStore store;
+    private final Clock clock;
+    private final ReceiptHandles receipts;
+    private final MessageIds ids = new MessageIds();
+    private final Settings settings;
+    private final Map<String, CachedConfig> configCache = new ConcurrentHashMap<>();
+    private final MessageSignal signal = new MessageSignal();
+
+    /**
+     * @param shardsPerQueue partitions a new queue spreads over; each takes ~1,000 writes/s on AWS
+     * @param configCacheTtl how long a queue's settings are reused before they are read again; sends
+     *     and receives on other instances see a change or a re-created queue after at most this long
+     */
+    public record Settings(int shardsPerQueue, Duration configCacheTtl) {
+        public static Settings defaults() {
+            return new Settings(2, Duration.ofSeconds(2));
+        }
+    }
+
+    public QueueService(QueueStore store, Clock clock, byte[] receiptKey, Settings settings) {
+        this.store = store;
+        this.clock = clock;
+        this.receipts = new ReceiptHandles(receiptKey);
+        this.settings = settings;
+    }
+
+    // ---------------------------------------------------------------- queues
+
+    public record Created(QueueDescription queue, boolean created) {}
+
+    public Created createQueue(String name, QueueAttributes attributes) {
+        Names.requireQueueName(name);
+        checkDeadLetterQueue(name, attributes);
+        QueueConfig wanted = new QueueConfig(name, Names.isFifo(name), now(), UUID.randomUUID().toString(),
+                settings.shardsPerQueue(), attributes);
+        Optional<QueueConfig> existing = store.createQueue(wanted);
+        configCache.remove(name);
+        if (existing.isEmpty()) {
+            return new Created(describe(wanted, null), true);
+        }
+        if (!existing.get().attributes().equals(attributes)) {
+            throw new QueueException(ErrorCode.QUEUE_ALREADY_EXISTS,
+                    "queue " + name + " exists with other attributes; change them with PATCH");
+        }
+        return new Created(describe(existing.get(), null), false);
+    }
+
+    public QueueDescription updateQueue(String name, UnaryOperator<QueueAttributes> change) {
+        QueueConfig current = requireQueueFresh(name);
+        QueueAttributes changed = change.apply(current.attributes());
+        checkDeadLetterQueue(name, changed);
+        QueueConfig updated = current.withAttributes(changed);
+        if (!store.updateQueue(updated)) {
+            throw QueueException.queueNotFound(name);
+        }
+        configCache.remove(name);
+        return describe(updated, null);
+    }
+
+    public QueueConfig queueConfig(String name) {
+        return requireQueueFresh(name);
+    }
+
+    public QueueDescription getQueue(String name) {
+        QueueConfig config = requireQueueFresh(name);
+        return describe(config, stats(config));
+    }
+
+    public Page<QueueSummary> listQueues(String prefix, int limit, String next) {
+        Page<QueueConfig> page = store.listQueues(prefix == null ? "" : prefix, limit, next);
+        return new Page<>(page.items().stream()
+                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt().toString())).toList(), page.next());
+    }
+
+    public void deleteQueue(String name) {
+        Names.requireQueueName(name);
+        QueueConfig removed = store.deleteQueue(name).orElseThrow(() -> QueueException.queueNotFound(name));
+        configCache.remove(name);
+        // The catalog entry is gone, so nothing can reach these messages; removing them now keeps the
+        // table small, and whatever is missed here expires through TTL.
+        store.deleteAll(removed.incarnation(), removed.shards());
+    }
+
+    public void purge(String name) {
+        QueueConfig config = requireQueueFresh(name);
+        store.deleteAll(config.incarnation(), config.shards());
+    }
+
+    private void checkDeadLetterQueue(String name, QueueAttributes attributes) {
+        String dlq = attributes.deadLetterQueue();
+        if (dlq == null) {
+            return;
+        }
+        if (dlq.equals(name)) {
+            throw QueueException.invalid("a queue cannot be its own dead-letter queue");
+        }
+        if (Names.isFifo(dlq) != Names.isFifo(name)) {
+            throw QueueException.invalid("the dead-letter queue of a " + (Names.isFifo(name) ? "FIFO" : "standard")
+                    + " queue must be a " + (Names.isFifo(name) ? "FIFO" : "standard") + " queue");
+        }
+        if (store.getQueue(dlq).isEmpty()) {
+            throw QueueException.invalid("dead-letter queue " + dlq + " does not exist; create it first");
+        }
+    }
+
+    private QueueDescription describe(QueueConfig config, QueueStats stats) {
+        return new QueueDescription(config.name(), config.fifo(), config.createdAt().toString(), config.attributes(),
+                stats);
+    }
+
+    private QueueStats stats(QueueConfig config) {
+        Instant now = now();
+        long visible = 0;
+        long inFlight = 0;
+        long delayed = 0;
+        Instant oldest = null;
+        for (int shard = 0; shard < config.shards(); shard++) {
+            String after = null;
+            do {
+                QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, 1_000, false, now);
+                for (StoredMessage m : page.items()) {
+                    if (m.expiredAt(now)) {
+                        continue;
+                    }
+                    switch (m.stateAt(now)) {
+                        case VISIBLE -> visible++;
+                        case IN_FLIGHT -> inFlight++;
+                        case DELAYED -> delayed++;
+                    }
+                    if (oldest == null || m.sentAt().isBefore(oldest)) {
+                        oldest = m.sentAt();
+                    }
+                }
+                after = page.lastEvaluatedId();
+            } while (after != null);
+        }
+        long age = oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds());
+        return new QueueStats(visible, inFlight, delayed, age);
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /**
+     * Sends each entry; an entry refused by validation keeps its error and the others are still sent.
+     * Results are in request order.
+     */
+    public List<SendResult> send(String queue, SendBatch request) {
+        QueueConfig config = requireQueue(queue);
+        Instant now = now();
+        List<SendResult> results = new ArrayList<>();
+        List<StoredMessage> plain = new ArrayList<>();
+        for (SendEntry entry : request.entries()) {
+            if (entry.error() != null) {
+                results.add(SendResult.failed(entry.error()));
+                continue;
+            }
+            try {
+                StoredMessage message = prepare(config, entry.message(), now);
+                if (message.deduplicationId() == null) {
+                    plain.add(message);
+                    results.add(SendResult.sent(message.messageId(), false));
+                } else {
+                    Instant window = now.plusSeconds(config.attributes().deduplicationWindowSeconds());
+                    Optional<String> first = store.putDeduplicated(message, window, now);
+                    results.add(SendResult.sent(first.orElse(message.messageId()), first.isPresent()));
+                }
+            } catch (QueueException e) {
+                if (!request.batch()) {
+                    throw e; // a single message answers with the HTTP error itself
+                }
+                results.add(SendResult.failed(e));
+            }
+        }
+        store.putAll(plain);
+        signal.wake(config.incarnation());
+        return results;
+    }
+
+    private StoredMessage prepare(QueueConfig config, MessageRequest request, Instant now) {
+        QueueAttributes attributes = config.attributes();
+        if (config.fifo()) {
+            if (request.groupId() == null) {
+                throw QueueException.invalid("groupId is required on a FIFO queue");
+            }
+            if (request.delaySeconds() != null || request.deliverAt() != null) {
+                throw QueueException.invalid(
+                        "a FIFO queue refuses per-message delaySeconds and deliverAt; its queue delaySeconds applies");
+            }
+        } else if (request.groupId() != null) {
+            throw QueueException.invalid("groupId is only allowed on FIFO queues");
+        }
+        long size = utf8Length(request.body());
+        for (Map.Entry<String, String> a : request.attributes().entrySet()) {
+            size += utf8Length(a.getKey()) + utf8Length(a.getValue());
+        }
+        if (size > attributes.maxMessageBytes()) {
+            throw new QueueException(ErrorCode.PAYLOAD_TOO_LARGE, "the message holds " + size
+                    + " bytes (body and attributes, UTF-8); this queue takes at most " + attributes.maxMessageBytes());
+        }
+        Instant visibleAt;
+        if (request.deliverAt() != null) {
+            if (request.deliverAt().isAfter(now.plusSeconds(attributes.messageRetentionSeconds()))) {
+                throw QueueException.invalid("deliverAt is beyond this queue's retention period of "
+                        + attributes.messageRetentionSeconds() + " seconds");
+            }
+            visibleAt = request.deliverAt().isBefore(now) ? now : request.deliverAt();
+        } else {
+            int delay = request.delaySeconds() != null ? request.delaySeconds() : attributes.delaySeconds();
+            visibleAt = now.plusSeconds(delay);
+        }
+        String dedupId = request.deduplicationId();
+        if (dedupId == null && attributes.contentBasedDeduplication()) {
+            dedupId = sha256Hex(request.body());
+        }
+        MessageKey key = new MessageKey(config.incarnation(), shardFor(config, request.groupId()), ids.next(now));
+        // Retention counts from when the message becomes deliverable, so a scheduled message is never
+        // due and expired at once.
+        return new StoredMessage(key, request.body(), request.attributes(), now, visibleAt, null, 0, null,
+                request.groupId(), dedupId, visibleAt.plusSeconds(attributes.messageRetentionSeconds()), null);
+    }
+
+    private int shardFor(QueueConfig config, String groupId) {
+        if (groupId != null) {
+            // One group's order lives in one partition.
+            return Math.floorMod(groupId.hashCode(), config.shards());
+        }
+        return ThreadLocalRandom.current().nextInt(config.shards());
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /**
+     * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
+     * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
+     */
+    public List<ReceivedMessage> receive(String queue, ReceiveRequest request) {
+        QueueConfig config = requireQueue(queue);
+        int wait = request.waitSeconds() != null ? request.waitSeconds() : config.attributes().receiveWaitSeconds();
+        int timeout = request.visibilityTimeoutSeconds() != null
+                ? request.visibilityTimeoutSeconds() : config.attributes().visibilityTimeoutSeconds();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
+        long pause = FIRST_POLL_MILLIS;
+        while (true) {
+            long seenSignal = signal.version(config.incarnation());
+            List<ReceivedMessage> messages = receiveOnce(config, request.maxMessages(), timeout);
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!messages.isEmpty() || left <= 0) {
+                return messages;
+            }
+            signal.await(config.incarnation(), seenSignal, Math.min(pause, left));
+            pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+        }
+    }
+
+    private List<ReceivedMessage> receiveOnce(QueueConfig config, int max, int timeoutSeconds) {
+        Instant now = now();
+        Instant visibleUntil = now.plusSeconds(timeoutSeconds);
+        Optional<QueueConfig> deadLetters = deadLetterQueue(config);
+        List<ReceivedMessage> taken = new ArrayList<>();
+        int start = ThreadLocalRandom.current().nextInt(config.shards());
+        for (int i = 0; i < config.shards() && taken.size() < max; i++) {
+            int shard = (start + i) % config.shards();
+            if (config.fifo()) {
+                receiveFifoShard(config, shard, max, now, visibleUntil, deadLetters, taken);
+            } else {
+                receiveShard(config, shard, max, now, visibleUntil, deadLetters, taken);
+            }
+        }
+        return taken;
+    }
+
+    /*
+     * Messages are keyed by their time-ordered id, not by visibility time. A lease is then an in-place
+     * update (one write unit for a 1 KB message; keying by visibility would make it a delete plus a put),
+     * which holds a message's whole life at put + lease + delete = 3 write units. The price is that a
+     * receive reads past in-flight and delayed messages at the head of a shard; a filter does not make
+     * those reads free. Pages start small and double, so a queue that keeps up reads about one item per
+     * message received.
+     */
+    private void receiveShard(QueueConfig config, int shard, int max, Instant now, Instant visibleUntil,
+                              Optional<QueueConfig> deadLetters, List<ReceivedMessage> taken) {
+        String after = null;
+        int limit = Math.min(MAX_SCAN_PAGE, 2 * max);
+        do {
+            QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, true, now);
+            for (StoredMessage candidate : page.items()) {
+                if (taken.size() >= max) {
+                    return;
+                }
+                if (deadLettered(config, candidate, deadLetters, now)) {
+                    continue;
+                }
+                tryLease(config, candidate, now, visibleUntil).ifPresent(taken::add);
+            }
+            after = page.lastEvaluatedId();
+            limit = Math.min(MAX_SCAN_PAGE, limit * 2);
+        } while (after != null && taken.size() < max);
+    }
+
+    /*
+     * FIFO: scanning a shard in send order, the first unexpired message seen of each group decides the
+     * group. Hidden (in flight or delayed) blocks the group for this receive; visible is leased, and so
+     * may the group's following messages be, as long as each lease succeeds.
+     */
+    private void receiveFifoShard(QueueConfig config, int shard, int max, Instant now, Instant visibleUntil,
+                                  Optional<QueueConfig> deadLetters, List<ReceivedMessage> taken) {
+        Set<String> blocked = new HashSet<>();
+        String after = null;
+        do {
+            QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, MAX_SCAN_PAGE, false, now);
+            for (StoredMessage message : page.items()) {
+                if (taken.size() >= max) {
+                    return;
+                }
+                if (message.expiredAt(now) || blocked.contains(message.groupId())) {
+                    continue;
+                }
+                if (!message.visibleAt(now)) {
+                    blocked.add(message.groupId());
+                    continue;
+                }
+                if (deadLettered(config, message, deadLetters, now)) {
+                    continue;
+                }
+                Optional<ReceivedMessage> leased = tryLease(config, message, now, visibleUntil);
+                if (leased.isPresent()) {
+                    taken.add(leased.get());
+                } else {
+                    blocked.add(message.groupId());
+                }
+            }
+            after = page.lastEvaluatedId();
+        } while (after != null && taken.size() < max);
+    }
+
+    private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, Instant now,
+                                               Instant visibleUntil) {
+        String token = UUID.randomUUID().toString();
+        if (!store.lease(message, token, visibleUntil, now)) {
+            return Optional.empty();
+        }
+        Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
+        return Optional.of(new ReceivedMessage(message.messageId(), message.body(), message.attributes(),
+                receipts.issue(config.name(), message.key(), token), message.receiveCount() + 1,
+                message.sentAt().toString(), firstReceived.toString(), message.groupId(),
+                message.deduplicationId()));
+    }
+
+    /**
+     * A message already received {@code maxReceiveCount} times goes to the dead-letter queue instead
+     * of being delivered again. True when it is no longer a candidate (moved, or moved by someone else).
+     */
+    private boolean deadLettered(QueueConfig config, StoredMessage message, Optional<QueueConfig> deadLetters,
+                                 Instant now) {
+        Integer maxReceives = config.attributes().maxReceiveCount();
+        if (deadLetters.isEmpty() || maxReceives == null || message.receiveCount() < maxReceives) {
+            return false;
+        }
+        QueueConfig dlq = deadLetters.get();
+        StoredMessage copy = message.movedTo(new MessageKey(dlq.incarnation(), shardFor(dlq, message.groupId()),
+                        message.messageId()), now,
+                now.plusSeconds(dlq.attributes().messageRetentionSeconds()), message.receiveCount(), config.name());
+        store.move(message, copy, now);
+        signal.wake(dlq.incarnation());
+        return true;
+    }
+
+    private Optional<QueueConfig> deadLetterQueue(QueueConfig config) {
+        String name = config.attributes().deadLetterQueue();
+        if (name == null) {
+            return Optional.empty();
+        }
+        Optional<QueueConfig> dlq = cachedQueue(name);
+        if (dlq.isEmpty()) {
+            LOG.warning(() -> "dead-letter queue " + name + " of " + config.name()
+                    + " does not exist; messages stay in their queue");
+        }
+        return dlq;
+    }
+
+    // ---------------------------------------------------------------- acknowledging
+
+    /** Acks one handle: deleted or already gone is success; a superseded lease is {@code LeaseLost}. */
+    public void ack(String queue, String receiptHandle) {
+        QueueConfig config = requireQueue(queue);
+        ReceiptHandles.Receipt receipt = openReceipt(config, receiptHandle);
+        if (store.delete(receipt.key(), receipt.leaseToken()) == QueueStore.LeaseOutcome.LEASE_LOST) {
+            throw leaseLost();
+        }
+    }
+
+    public List<AckResult> ackAll(String queue, List<String> receiptHandles) {
+        requireQueue(queue);
+        List<AckResult> results = new ArrayList<>();
+        for (String handle : receiptHandles) {
+            try {
+                ack(queue, handle);
+                results.add(AckResult.ok(handle));
+            } catch (QueueException e) {
+                if (e.code() != ErrorCode.INVALID_RECEIPT_HANDLE && e.code() != ErrorCode.LEASE_LOST) {
+                    throw e;
+                }
+                results.add(AckResult.failed(handle, e));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Hides the message for {@code seconds} from now (0 releases it at once). A message already gone
+     * is left alone, as for an ack.
+     */
+    public void changeVisibility(String queue, String receiptHandle, int seconds) {
+        QueueConfig config = requireQueue(queue);
+        ReceiptHandles.Receipt receipt = openReceipt(config, receiptHandle);
+        QueueStore.LeaseOutcome outcome =
+                store.changeVisibility(receipt.key(), receipt.leaseToken(), now().plusSeconds(seconds));
+        if (outcome == QueueStore.LeaseOutcome.LEASE_LOST) {
+            throw leaseLost();
+        }
+        if (seconds == 0) {
+            signal.wake(config.incarnation());
+        }
+    }
+
+    private ReceiptHandles.Receipt openReceipt(QueueConfig config, String handle) {
+        ReceiptHandles.Receipt receipt = receipts.open(config.name(), handle);
+        if (!receipt.key().incarnation().equals(config.incarnation())
+                || receipt.key().shard() < 0 || receipt.key().shard() >= config.shards()) {
+            // Issued by an earlier queue of the same name: it cannot reach this queue's messages.
+            throw ReceiptHandles.invalid();
+        }
+        return receipt;
+    }
+
+    private static QueueException leaseLost() {
+        return new QueueException(ErrorCode.LEASE_LOST,
+                "the lease of this receipt handle expired and the message was received again; it was not changed");
+    }
+
+    // ---------------------------------------------------------------- browsing and redrive
+
+    /** Every unacknowledged message in send order, without leasing any. */
+    public Page<BrowsedMessage> browse(String queue, int limit, String next) {
+        QueueConfig config = requireQueueFresh(queue);
+        Instant now = now();
+        String after = next == null ? null : Tokens.decode(next);
+        List<StoredMessage> merged = new ArrayList<>();
+        for (int shard = 0; shard < config.shards(); shard++) {
+            merged.addAll(unexpired(config, shard, after, limit + 1, now));
+        }
+        merged.sort(Comparator.comparing(StoredMessage::messageId));
+        boolean more = merged.size() > limit;
+        List<StoredMessage> pageItems = merged.subList(0, Math.min(limit, merged.size()));
+        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).messageId()) : null;
+        return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
+                m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
+                m.firstReceivedAt() == null ? null : m.firstReceivedAt().toString(), m.groupId(),
+                m.deduplicationId())).toList(), token);
+    }
+
+    /** Up to {@code want} unexpired messages of a shard after {@code after}, in order. */
+    private List<StoredMessage> unexpired(QueueConfig config, int shard, String after, int want, Instant now) {
+        List<StoredMessage> found = new ArrayList<>();
+        String cursor = after;
+        do {
+            QueueStore.ScanPage page = store.scan(config.incarnation(), shard, cursor, want, false, now);
+            for (StoredMessage m : page.items()) {
+                if (!m.expiredAt(now) && found.size() < want) {
+                    found.add(m);
+                }
+            }
+            cursor = page.lastEvaluatedId();
+        } while (cursor != null && found.size() < want);
+        return found;
+    }
+
+    /**
+     * Moves visible messages out of a dead-letter queue, to {@code destination} or else to the queue
+     * each came from; a moved message starts again with receive count 0. Messages in flight in the
+     * dead-letter queue, and those whose source queue no longer exists, stay.
+     */
+    public int redrive(String queue, String destination, int maxMessages) {
+        QueueConfig source = requireQueueFresh(queue);
+        Optional<QueueConfig> fixed = Optional.empty();
+        if (destination != null) {
+            QueueConfig target = requireQueueFresh(destination);
+            if (target.fifo() != source.fifo()) {
+                throw QueueException.invalid("redrive moves messages between queues of the same kind only");
+            }
+            if (target.name().equals(source.name())) {
+                throw QueueException.invalid("the redrive destination must be another queue");
+            }
+            fixed = Optional.of(target);
+        }
+        Instant now = now();
+        int moved = 0;
+        for (int shard = 0; shard < source.shards() && moved < maxMessages; shard++) {
+            String after = null;
+            do {
+                QueueStore.ScanPage page = store.scan(source.incarnation(), shard, after, MAX_SCAN_PAGE, true, now);
+                for (StoredMessage m : page.items()) {
+                    if (moved >= maxMessages) {
+                        break;
+                    }
+                    Optional<QueueConfig> target = fixed.isPresent() ? fixed
+                            : Optional.ofNullable(m.sourceQueue()).flatMap(store::getQueue)
+                                    .filter(q -> q.fifo() == source.fifo());
+                    if (target.isEmpty()) {
+                        continue;
+                    }
+                    QueueConfig to = target.get();
+                    StoredMessage copy = m.movedTo(new MessageKey(to.incarnation(), shardFor(to, m.groupId()),
+                            m.messageId()), now, now.plusSeconds(to.attributes().messageRetentionSeconds()), 0, null);
+                    if (store.move(m, copy, now)) {
+                        moved++;
+                        signal.wake(to.incarnation());
+                    }
+                }
+                after = page.lastEvaluatedId();
+            } while (after != null && moved < maxMessages);
+        }
+        return moved;
+    }
+
+    /** Answers when the store does; throws {@code Unavailable} when it does not. */
+    public void checkHealth() {
+        store.getQueue("health-check");
+    }
+
+    /** Removes expired items; the local server calls this because DynamoDB Local never runs TTL. */
+    public long sweepExpired() {
+        return store.deleteExpired(now());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private QueueConfig requireQueue(String name) {
+        Names.requireQueueName(name);
+        return cachedQueue(name).orElseThrow(() -> QueueException.queueNotFound(name));
+    }
+
+    /** Admin reads skip the cache: a person looking at a queue expects what is there now. */
+    private QueueConfig requireQueueFresh(String name) {
+        Names.requireQueueName(name);
+        Optional<QueueConfig> config = store.getQueue(name);
+        config.ifPresentOrElse(c -> configCache.put(name, new CachedConfig(c, System.nanoTime())),
+                () -> configCache.remove(name));
+        return config.orElseThrow(() -> QueueException.queueNotFound(name));
+    }
+
+    private Optional<QueueConfig> cachedQueue(String name) {
+        CachedConfig cached = configCache.get(name);
+        if (cached != null && System.nanoTime() - cached.readAt < settings.configCacheTtl().toNanos()) {
+            return Optional.of(cached.config);
+        }
+        Optional<QueueConfig> config = store.getQueue(name);
+        config.ifPresentOrElse(c -> configCache.put(name, new CachedConfig(c, System.nanoTime())),
+                () -> configCache.remove(name));
+        return config;
+    }
+
+    private record CachedConfig(QueueConfig config, long readAt) {}
+
+    private static long utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    static String sha256Hex(String body) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.mq.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The persistence port of {@link QueueService}. Every method that changes a message is conditional, and
+ * the condition is the guarantee: a lease is taken only from the state that was read, and only the
+ * current lease can end or extend it. Back-end failures surface as {@code QueueException} with
+ * {@code Throttled} or {@code Unavailable}; a failed condition is a return value, never an exception.
+ */
+public interface QueueStore {
+
+    // ---- catalog
+
+    Optional<QueueConfig> getQueue(String name);
+
+    /** Creates the queue unless one of that name exists; answers the existing one in that case. */
+    Optional<QueueConfig> createQueue(QueueConfig config);
+
+    /** Replaces the settings of the queue's current incarnation; false when that incarnation is gone. */
+    boolean updateQueue(QueueConfig config);
+
+    /** Removes the queue from the catalog; answers the removed incarnation, if there was one. */
+    Optional<QueueConfig> deleteQueue(String name);
+
+    Page<QueueConfig> listQueues(String prefix, int limit, String next);
+
+    // ---- messages
+
+    /** Stores new messages (unique ids, so no condition is needed). */
+    void putAll(List<StoredMessage> messages);
+
+    /**
+     * Stores the message and its deduplication record atomically, unless an unexpired record for the id
+     * exists: then nothing is written and the first message's id is answered. A record never exists
+     * without its message.
+     */
+    Optional<String> putDeduplicated(StoredMessage message, Instant dedupExpiresAt, Instant now);
+
+    /**
+     * Messages of one shard in message-id (send) order, after {@code afterId}, reading at most
+     * {@code limit} items. With {@code visibleOnly} the page holds only unexpired visible messages,
+     * though {@code lastEvaluatedId} still counts the items read past.
+     */
+    ScanPage scan(String incarnation, int shard, String afterId, int limit, boolean visibleOnly, Instant now);
+
+    record ScanPage(List<StoredMessage> items, String lastEvaluatedId) {}
+
+    /**
+     * Takes a lease on a message read by {@link #scan}: succeeds only if the message is still visible
+     * and its lease is still the one read, so two receivers never both win.
+     */
+    boolean lease(StoredMessage read, String newToken, Instant visibleUntil, Instant now);
+
+    /** Deletes the message if {@code leaseToken} is its current lease. */
+    LeaseOutcome delete(MessageKey key, String leaseToken);
+
+    /** Sets when the message becomes visible again, if {@code leaseToken} is its current lease. */
+    LeaseOutcome changeVisibility(MessageKey key, String leaseToken, Instant visibleAt);
+
+    enum LeaseOutcome { DONE, GONE, LEASE_LOST }
+
+    /**
+     * Moves a message to another queue in one transaction: the source is removed only if it is still
+     * in the state read (visible, same lease) and the copy is written in the same step.
+     */
+    boolean move(StoredMessage read, StoredMessage copy, Instant now);
+
+    /** Deletes every message of the incarnation; answers how many were removed. */
+    long deleteAll(String incarnation, int shards);
+
+    /** Removes items whose retention or deduplication window has passed (for stores without TTL). */
+    long deleteExpired(Instant now);
+}

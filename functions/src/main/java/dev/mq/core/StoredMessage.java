@@ -1,0 +1,65 @@
+package dev.mq.core;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A message as stored, with its lease state. {@code leaseToken} is null until the first receive and
+ * changes on every receive, so it names the one receipt that may ack or extend the message.
+ *
+ * @param sourceQueue the queue a dead-lettered message came from, where a redrive returns it; else null
+ */
+public record StoredMessage(
+        MessageKey key,
+        String body,
+        Map<String, String> attributes,
+        Instant sentAt,
+        Instant visibleAt,
+        String leaseToken,
+        int receiveCount,
+        Instant firstReceivedAt,
+        String groupId,
+        String deduplicationId,
+        Instant expiresAt,
+        String sourceQueue) {
+
+    public String messageId() {
+        return key.messageId();
+    }
+
+    public boolean visibleAt(Instant now) {
+        return !visibleAt.isAfter(now);
+    }
+
+    public boolean expiredAt(Instant now) {
+        return !expiresAt.isAfter(now);
+    }
+
+    /** As browsing and stats show it: never received and not yet due is delayed; received and hidden is in flight. */
+    public MessageState stateAt(Instant now) {
+        if (visibleAt(now)) {
+            return MessageState.VISIBLE;
+        }
+        return receiveCount == 0 ? MessageState.DELAYED : MessageState.IN_FLIGHT;
+    }
+
+    /** The same message placed in another queue incarnation, not leased, visible from {@code now}. */
+    public StoredMessage movedTo(MessageKey target, Instant now, Instant expires, int receives, String source) {
+        return new StoredMessage(target, body, attributes, sentAt, now, null, receives, firstReceivedAt, groupId,
+                deduplicationId, expires, source);
+    }
+
+    public enum MessageState {
+        VISIBLE("visible"), IN_FLIGHT("inFlight"), DELAYED("delayed");
+
+        private final String wire;
+
+        MessageState(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+}

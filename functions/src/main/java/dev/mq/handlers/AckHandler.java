@@ -1,0 +1,35 @@
+package dev.mq.handlers;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.mq.core.QueueService;
+import dev.mq.model.Requests;
+import dev.mq.model.Responses.AckResponse;
+
+/** Ends or changes leases: batch ack, single DELETE, visibility change. */
+public final class AckHandler extends ApiHandler {
+    public AckHandler() {
+        this(FunctionRuntime.service());
+    }
+
+    public AckHandler(QueueService service) {
+        super(Routes.Family.ACK, service);
+    }
+
+    @Override
+    protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
+        return switch (match.operation()) {
+            case ACK -> json(200, new AckResponse(service.ackAll(match.queue(), Requests.parseAck(request.getBody()))));
+            case ACK_ONE -> {
+                service.ack(match.queue(), match.receiptHandle());
+                yield noContent();
+            }
+            case VISIBILITY -> {
+                Requests.VisibilityRequest change = Requests.parseVisibility(request.getBody());
+                service.changeVisibility(match.queue(), change.receiptHandle(), change.visibilityTimeoutSeconds());
+                yield noContent();
+            }
+            default -> throw new IllegalStateException("not an ack route: " + match.operation());
+        };
+    }
+}

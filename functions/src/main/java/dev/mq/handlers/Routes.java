@@ -1,0 +1,101 @@
+package dev.mq.handlers;
+
+import dev.mq.model.ErrorCode;
+import dev.mq.model.QueueException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The API's routes and the function family that serves each. API Gateway sends each family's paths
+ * to its function; the local server uses the same table to pick the handler.
+ */
+public final class Routes {
+    private Routes() {}
+
+    public enum Family { PUBLISH, RECEIVE, ACK, ADMIN }
+
+    public enum Operation {
+        HEALTH(Family.ADMIN), LIST_QUEUES(Family.ADMIN), PUT_QUEUE(Family.ADMIN), GET_QUEUE(Family.ADMIN),
+        PATCH_QUEUE(Family.ADMIN), DELETE_QUEUE(Family.ADMIN), PURGE(Family.ADMIN), BROWSE(Family.ADMIN),
+        REDRIVE(Family.ADMIN), SEND(Family.PUBLISH), RECEIVE(Family.RECEIVE), ACK(Family.ACK),
+        ACK_ONE(Family.ACK), VISIBILITY(Family.ACK);
+
+        private final Family family;
+
+        Operation(Family family) {
+            this.family = family;
+        }
+
+        public Family family() {
+            return family;
+        }
+    }
+
+    /** A matched request: the operation and the path's queue name and receipt handle, where present. */
+    public record Match(Operation operation, String queue, String receiptHandle) {}
+
+    /** Matches method and path, or answers {@code NotFound} / {@code MethodNotAllowed}. */
+    public static Match match(String method, String path) {
+        List<String> parts = segments(path);
+        String m = method == null ? "" : method.toUpperCase();
+        if (parts.equals(List.of("health"))) {
+            return only(m, "GET", new Match(Operation.HEALTH, null, null));
+        }
+        if (parts.size() < 2 || !parts.get(0).equals("v1") || !parts.get(1).equals("queues")) {
+            throw notFound(path);
+        }
+        if (parts.size() == 2) {
+            return only(m, "GET", new Match(Operation.LIST_QUEUES, null, null));
+        }
+        String queue = parts.get(2);
+        if (parts.size() == 3) {
+            return switch (m) {
+                case "PUT" -> new Match(Operation.PUT_QUEUE, queue, null);
+                case "GET" -> new Match(Operation.GET_QUEUE, queue, null);
+                case "PATCH" -> new Match(Operation.PATCH_QUEUE, queue, null);
+                case "DELETE" -> new Match(Operation.DELETE_QUEUE, queue, null);
+                default -> throw notAllowed(m, path);
+            };
+        }
+        if (parts.size() == 4) {
+            return switch (parts.get(3)) {
+                case "messages" -> switch (m) {
+                    case "POST" -> new Match(Operation.SEND, queue, null);
+                    case "GET" -> new Match(Operation.BROWSE, queue, null);
+                    default -> throw notAllowed(m, path);
+                };
+                case "receive" -> only(m, "POST", new Match(Operation.RECEIVE, queue, null));
+                case "ack" -> only(m, "POST", new Match(Operation.ACK, queue, null));
+                case "visibility" -> only(m, "POST", new Match(Operation.VISIBILITY, queue, null));
+                case "purge" -> only(m, "POST", new Match(Operation.PURGE, queue, null));
+                case "redrive" -> only(m, "POST", new Match(Operation.REDRIVE, queue, null));
+                default -> throw notFound(path);
+            };
+        }
+        if (parts.size() == 5 && parts.get(3).equals("messages")) {
+            return only(m, "DELETE", new Match(Operation.ACK_ONE, queue, parts.get(4)));
+        }
+        throw notFound(path);
+    }
+
+    private static List<String> segments(String path) {
+        String p = path == null ? "" : path;
+        return Arrays.stream(p.split("/")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Match only(String method, String allowed, Match match) {
+        if (!method.equals(allowed)) {
+            throw notAllowed(method, "this path");
+        }
+        return match;
+    }
+
+    private static QueueException notFound(String path) {
+        return new QueueException(ErrorCode.NOT_FOUND, "no such resource: " + dev.mq.model.Names.printable(path));
+    }
+
+    private static QueueException notAllowed(String method, String path) {
+        return new QueueException(ErrorCode.METHOD_NOT_ALLOWED,
+                dev.mq.model.Names.printable(method) + " is not allowed on " + dev.mq.model.Names.printable(path));
+    }
+}

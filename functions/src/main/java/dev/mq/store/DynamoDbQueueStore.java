@@ -1,0 +1,530 @@
+package dev.mq.store;
+
+import dev.mq.core.MessageKey;
+import dev.mq.core.Page;
+import dev.mq.core.QueueConfig;
+import dev.mq.core.QueueStore;
+import dev.mq.core.StoredMessage;
+import dev.mq.core.Tokens;
+import dev.mq.model.ErrorCode;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.QueueException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The one class that knows the DynamoDB item layout.
+ *
+ * <p>Messages table, key {@code pk} (S) + {@code sk} (S):
+ * <ul>
+ *   <li>message: {@code pk = <incarnation>#<shard>}, {@code sk = <messageId>} (time-ordered), with
+ *       body, attributes, visibleAt (ms), lease token, receive count, group, dedup id, expiresAt (TTL, s);</li>
+ *   <li>deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
+ *       id and expiresAt at the end of the window.</li>
+ * </ul>
+ * Catalog table: {@code pk = "queue"}, {@code sk = <name>}, so a listing is one sorted query.
+ * Every item carries {@code v}, the layout version.
+ */
+public final class DynamoDbQueueStore implements QueueStore {
+    static final String EXPIRES_AT = "expiresAt";
+    private static final String LAYOUT_VERSION = "1";
+    private static final String QUEUE_PK = "queue";
+    private static final int BATCH_WRITE_MAX = 25;
+
+    // ---- the conditions, one per invariant
+
+    /** A lease is taken only from a visible, unexpired message whose lease is still the one read. */
+    private static final String LEASE_FROM_READ =
+            "visibleAt <= :now AND expiresAt > :nowSec AND ";
+    private static final String NEVER_LEASED = "attribute_not_exists(lease)";
+    private static final String SAME_LEASE_AS_READ = "lease = :read";
+    /** Ack and visibility change act only for the current lease. */
+    private static final String CURRENT_LEASE = "lease = :token";
+    /** A deduplication id is free when never used or when its window has passed. */
+    private static final String DEDUP_FREE = "attribute_not_exists(pk) OR expiresAt < :nowSec";
+    private static final String NEW_ITEM = "attribute_not_exists(pk)";
+    private static final String CURRENT_INCARNATION = "inc = :inc";
+
+    private final DynamoDbClient client;
+    private final Tables tables;
+
+    public DynamoDbQueueStore(DynamoDbClient client, Tables tables) {
+        this.client = client;
+        this.tables = tables;
+    }
+
+    // ================================================================ catalog
+
+    @Override
+    public Optional<QueueConfig> getQueue(String name) {
+        return call(() -> {
+            Map<String, AttributeValue> item = client.getItem(r -> r.tableName(tables.catalog())
+                    .key(queueKey(name)).consistentRead(true)).item();
+            return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toQueue(item));
+        });
+    }
+
+    @Override
+    public Optional<QueueConfig> createQueue(QueueConfig config) {
+        return call(() -> {
+            try {
+                client.putItem(r -> r.tableName(tables.catalog()).item(fromQueue(config))
+                        .conditionExpression(NEW_ITEM)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return Optional.empty();
+            } catch (ConditionalCheckFailedException exists) {
+                return exists.hasItem() ? Optional.of(toQueue(exists.item())) : getQueue(config.name());
+            }
+        });
+    }
+
+    @Override
+    public boolean updateQueue(QueueConfig config) {
+        return call(() -> {
+            try {
+                client.putItem(r -> r.tableName(tables.catalog()).item(fromQueue(config))
+                        .conditionExpression(CURRENT_INCARNATION)
+                        .expressionAttributeValues(Map.of(":inc", s(config.incarnation()))));
+                return true;
+            } catch (ConditionalCheckFailedException gone) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public Optional<QueueConfig> deleteQueue(String name) {
+        return call(() -> {
+            Map<String, AttributeValue> old = client.deleteItem(r -> r.tableName(tables.catalog())
+                    .key(queueKey(name)).returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD))
+                    .attributes();
+            return old == null || old.isEmpty() ? Optional.empty() : Optional.of(toQueue(old));
+        });
+    }
+
+    @Override
+    public Page<QueueConfig> listQueues(String prefix, int limit, String next) {
+        return call(() -> {
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":pk", s(QUEUE_PK));
+            String condition = "pk = :pk";
+            if (!prefix.isEmpty()) {
+                condition += " AND begins_with(sk, :prefix)";
+                values.put(":prefix", s(prefix));
+            }
+            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.catalog())
+                    .keyConditionExpression(condition).expressionAttributeValues(values).limit(limit + 1);
+            if (next != null) {
+                query.exclusiveStartKey(queueKey(Tokens.decode(next)));
+            }
+            List<QueueConfig> queues = new ArrayList<>();
+            for (Map<String, AttributeValue> item : client.query(query.build()).items()) {
+                queues.add(toQueue(item));
+            }
+            if (queues.size() <= limit) {
+                return new Page<>(queues, null);
+            }
+            List<QueueConfig> page = queues.subList(0, limit);
+            return new Page<>(List.copyOf(page), Tokens.encode(page.get(limit - 1).name()));
+        });
+    }
+
+    private static Map<String, AttributeValue> queueKey(String name) {
+        return Map.of("pk", s(QUEUE_PK), "sk", s(name));
+    }
+
+    private static Map<String, AttributeValue> fromQueue(QueueConfig q) {
+        QueueAttributes a = q.attributes();
+        Map<String, AttributeValue> item = new HashMap<>(queueKey(q.name()));
+        item.put("v", n(LAYOUT_VERSION));
+        item.put("inc", s(q.incarnation()));
+        item.put("createdAt", n(q.createdAt().toEpochMilli()));
+        item.put("fifo", AttributeValue.fromBool(q.fifo()));
+        item.put("shards", n(q.shards()));
+        item.put("vt", n(a.visibilityTimeoutSeconds()));
+        item.put("ret", n(a.messageRetentionSeconds()));
+        item.put("delay", n(a.delaySeconds()));
+        item.put("wait", n(a.receiveWaitSeconds()));
+        item.put("maxBytes", n(a.maxMessageBytes()));
+        item.put("dedupWin", n(a.deduplicationWindowSeconds()));
+        item.put("cbd", AttributeValue.fromBool(a.contentBasedDeduplication()));
+        if (a.deadLetterQueue() != null) {
+            item.put("dlq", s(a.deadLetterQueue()));
+            item.put("mrc", n(a.maxReceiveCount()));
+        }
+        return item;
+    }
+
+    private static QueueConfig toQueue(Map<String, AttributeValue> item) {
+        QueueAttributes attributes = new QueueAttributes(
+                integer(item, "vt"), integer(item, "ret"), integer(item, "delay"), integer(item, "wait"),
+                integer(item, "maxBytes"), integer(item, "dedupWin"), item.get("cbd").bool(),
+                item.containsKey("dlq") ? item.get("dlq").s() : null,
+                item.containsKey("mrc") ? integer(item, "mrc") : null);
+        return new QueueConfig(item.get("sk").s(), item.get("fifo").bool(),
+                Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())), item.get("inc").s(),
+                integer(item, "shards"), attributes);
+    }
+
+    // ================================================================ messages
+
+    @Override
+    public void putAll(List<StoredMessage> messages) {
+        List<WriteRequest> writes = messages.stream()
+                .map(m -> WriteRequest.builder().putRequest(PutRequest.builder().item(fromMessage(m)).build()).build())
+                .toList();
+        batchWrite(writes);
+    }
+
+    @Override
+    public Optional<String> putDeduplicated(StoredMessage message, Instant dedupExpiresAt, Instant now) {
+        Map<String, AttributeValue> dedupKey = dedupKey(message.key().incarnation(), message.deduplicationId());
+        Map<String, AttributeValue> record = new HashMap<>(dedupKey);
+        record.put("v", n(LAYOUT_VERSION));
+        record.put("mid", s(message.messageId()));
+        record.put(EXPIRES_AT, n(dedupExpiresAt.getEpochSecond()));
+        // Record and message in one transaction: a crash can never leave the record without its
+        // message, which would turn the producer's retry into a silent loss.
+        TransactWriteItem claim = TransactWriteItem.builder().put(p -> p.tableName(tables.messages()).item(record)
+                .conditionExpression(DEDUP_FREE)
+                .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+        TransactWriteItem put = TransactWriteItem.builder()
+                .put(p -> p.tableName(tables.messages()).item(fromMessage(message))).build();
+        return call(() -> {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    client.transactWriteItems(r -> r.transactItems(claim, put));
+                    return Optional.empty();
+                } catch (TransactionCanceledException e) {
+                    CancellationReason reason = e.cancellationReasons().get(0);
+                    if ("ConditionalCheckFailed".equals(reason.code())) {
+                        Map<String, AttributeValue> first = reason.hasItem() && !reason.item().isEmpty()
+                                ? reason.item()
+                                : client.getItem(g -> g.tableName(tables.messages()).key(dedupKey).consistentRead(true)).item();
+                        if (first != null && first.containsKey("mid")) {
+                            return Optional.of(first.get("mid").s());
+                        }
+                    }
+                    // A concurrent send of the same id, or a record that expired meanwhile: try again.
+                    if (attempt >= 3) {
+                        throw new QueueException(ErrorCode.UNAVAILABLE,
+                                "the send conflicted with a concurrent one; retry it with the same deduplicationId", e);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public ScanPage scan(String incarnation, int shard, String afterId, int limit, boolean visibleOnly, Instant now) {
+        return call(() -> {
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":pk", s(partition(incarnation, shard)));
+            String condition = "pk = :pk";
+            if (afterId != null) {
+                condition += " AND sk > :after";
+                values.put(":after", s(afterId));
+            }
+            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.messages())
+                    .keyConditionExpression(condition).limit(limit);
+            if (visibleOnly) {
+                query.filterExpression("visibleAt <= :now AND expiresAt > :nowSec");
+                values.put(":now", n(now.toEpochMilli()));
+                values.put(":nowSec", n(now.getEpochSecond()));
+            }
+            QueryResponse response = client.query(query.expressionAttributeValues(values).build());
+            List<StoredMessage> items = response.items().stream().map(i -> toMessage(i, incarnation, shard)).toList();
+            String last = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey().get("sk").s() : null;
+            return new ScanPage(items, last);
+        });
+    }
+
+    @Override
+    public boolean lease(StoredMessage read, String newToken, Instant visibleUntil, Instant now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", n(now.toEpochMilli()));
+        values.put(":nowSec", n(now.getEpochSecond()));
+        values.put(":until", n(visibleUntil.toEpochMilli()));
+        values.put(":token", s(newToken));
+        values.put(":rc", n(read.receiveCount() + 1));
+        String condition = LEASE_FROM_READ + leaseAsRead(read, values);
+        return call(() -> {
+            try {
+                client.updateItem(r -> r.tableName(tables.messages()).key(messageKey(read.key()))
+                        .updateExpression("SET visibleAt = :until, lease = :token, rc = :rc, "
+                                + "firstRecv = if_not_exists(firstRecv, :now)")
+                        .conditionExpression(condition)
+                        .expressionAttributeValues(values));
+                return true;
+            } catch (ConditionalCheckFailedException taken) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public LeaseOutcome delete(MessageKey key, String leaseToken) {
+        return call(() -> {
+            try {
+                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(key))
+                        .conditionExpression(CURRENT_LEASE)
+                        .expressionAttributeValues(Map.of(":token", s(leaseToken)))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return LeaseOutcome.DONE;
+            } catch (ConditionalCheckFailedException e) {
+                return failedLease(e);
+            }
+        });
+    }
+
+    @Override
+    public LeaseOutcome changeVisibility(MessageKey key, String leaseToken, Instant visibleAt) {
+        return call(() -> {
+            try {
+                client.updateItem(r -> r.tableName(tables.messages()).key(messageKey(key))
+                        .updateExpression("SET visibleAt = :visibleAt")
+                        .conditionExpression(CURRENT_LEASE)
+                        .expressionAttributeValues(Map.of(":token", s(leaseToken),
+                                ":visibleAt", n(visibleAt.toEpochMilli())))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return LeaseOutcome.DONE;
+            } catch (ConditionalCheckFailedException e) {
+                return failedLease(e);
+            }
+        });
+    }
+
+    /** A failed lease condition: no item means the message is gone, another lease means it was taken over. */
+    private static LeaseOutcome failedLease(ConditionalCheckFailedException e) {
+        return e.hasItem() && !e.item().isEmpty() ? LeaseOutcome.LEASE_LOST : LeaseOutcome.GONE;
+    }
+
+    @Override
+    public boolean move(StoredMessage read, StoredMessage copy, Instant now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", n(now.toEpochMilli()));
+        values.put(":nowSec", n(now.getEpochSecond()));
+        String condition = LEASE_FROM_READ + leaseAsRead(read, values);
+        TransactWriteItem remove = TransactWriteItem.builder().delete(d -> d.tableName(tables.messages())
+                .key(messageKey(read.key())).conditionExpression(condition).expressionAttributeValues(values)).build();
+        TransactWriteItem add = TransactWriteItem.builder().put(p -> p.tableName(tables.messages())
+                .item(fromMessage(copy)).conditionExpression(NEW_ITEM)).build();
+        return call(() -> {
+            try {
+                client.transactWriteItems(r -> r.transactItems(remove, add));
+                return true;
+            } catch (TransactionCanceledException e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public long deleteAll(String incarnation, int shards) {
+        long removed = 0;
+        for (int shard = 0; shard < shards; shard++) {
+            String pk = partition(incarnation, shard);
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse page = call(() -> client.query(r -> r.tableName(tables.messages())
+                        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
+                        .projectionExpression("pk, sk").exclusiveStartKey(from)));
+                deleteKeys(page.items());
+                removed += page.count();
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        return removed;
+    }
+
+    @Override
+    public long deleteExpired(Instant now) {
+        long removed = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = call(() -> client.scan(ScanRequest.builder().tableName(tables.messages())
+                    .filterExpression("expiresAt <= :nowSec")
+                    .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
+                    .projectionExpression("pk, sk").exclusiveStartKey(from).build()));
+            deleteKeys(page.items());
+            removed += page.count();
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return removed;
+    }
+
+    private void deleteKeys(List<Map<String, AttributeValue>> keys) {
+        batchWrite(keys.stream()
+                .map(k -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build())
+                .toList());
+    }
+
+    /** BatchWriteItem in chunks of 25, re-sending what DynamoDB left unprocessed. */
+    private void batchWrite(List<WriteRequest> writes) {
+        for (int from = 0; from < writes.size(); from += BATCH_WRITE_MAX) {
+            List<WriteRequest> pending = writes.subList(from, Math.min(writes.size(), from + BATCH_WRITE_MAX));
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    if (attempt > 8) {
+                        throw new QueueException(ErrorCode.THROTTLED, "the store is busy; retry shortly");
+                    }
+                    sleep(10L << Math.min(attempt, 6));
+                }
+                List<WriteRequest> chunk = pending;
+                BatchWriteItemResponse response = call(() -> client.batchWriteItem(
+                        r -> r.requestItems(Map.of(tables.messages(), chunk))));
+                pending = response.hasUnprocessedItems()
+                        ? response.unprocessedItems().getOrDefault(tables.messages(), List.of()) : List.of();
+            }
+        }
+    }
+
+    private static String leaseAsRead(StoredMessage read, Map<String, AttributeValue> values) {
+        if (read.leaseToken() == null) {
+            return NEVER_LEASED;
+        }
+        values.put(":read", s(read.leaseToken()));
+        return SAME_LEASE_AS_READ;
+    }
+
+    private static String partition(String incarnation, int shard) {
+        return incarnation + "#" + shard;
+    }
+
+    private static Map<String, AttributeValue> messageKey(MessageKey key) {
+        return Map.of("pk", s(partition(key.incarnation(), key.shard())), "sk", s(key.messageId()));
+    }
+
+    private static Map<String, AttributeValue> dedupKey(String incarnation, String dedupId) {
+        return Map.of("pk", s(incarnation + "#d#" + dedupId), "sk", s("d"));
+    }
+
+    private static Map<String, AttributeValue> fromMessage(StoredMessage m) {
+        Map<String, AttributeValue> item = new HashMap<>(messageKey(m.key()));
+        item.put("v", n(LAYOUT_VERSION));
+        item.put("body", s(m.body()));
+        if (!m.attributes().isEmpty()) {
+            Map<String, AttributeValue> attrs = new HashMap<>();
+            m.attributes().forEach((k, v) -> attrs.put(k, s(v)));
+            item.put("attrs", AttributeValue.fromM(attrs));
+        }
+        item.put("sentAt", n(m.sentAt().toEpochMilli()));
+        item.put("visibleAt", n(m.visibleAt().toEpochMilli()));
+        if (m.leaseToken() != null) {
+            item.put("lease", s(m.leaseToken()));
+        }
+        item.put("rc", n(m.receiveCount()));
+        if (m.firstReceivedAt() != null) {
+            item.put("firstRecv", n(m.firstReceivedAt().toEpochMilli()));
+        }
+        if (m.groupId() != null) {
+            item.put("grp", s(m.groupId()));
+        }
+        if (m.deduplicationId() != null) {
+            item.put("dedup", s(m.deduplicationId()));
+        }
+        if (m.sourceQueue() != null) {
+            item.put("src", s(m.sourceQueue()));
+        }
+        item.put(EXPIRES_AT, n(m.expiresAt().getEpochSecond()));
+        return item;
+    }
+
+    private static StoredMessage toMessage(Map<String, AttributeValue> item, String incarnation, int shard) {
+        Map<String, String> attributes = new HashMap<>();
+        if (item.containsKey("attrs")) {
+            item.get("attrs").m().forEach((k, v) -> attributes.put(k, v.s()));
+        }
+        return new StoredMessage(new MessageKey(incarnation, shard, item.get("sk").s()), item.get("body").s(),
+                Map.copyOf(attributes), millis(item, "sentAt"), millis(item, "visibleAt"), str(item, "lease"),
+                integer(item, "rc"), item.containsKey("firstRecv") ? millis(item, "firstRecv") : null,
+                str(item, "grp"), str(item, "dedup"),
+                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())), str(item, "src"));
+    }
+
+    // ================================================================ plumbing
+
+    /**
+     * Translates SDK failures into the API's: throttling becomes {@code Throttled}, anything else that
+     * reaches here {@code Unavailable}, with the cause kept for the log.
+     */
+    private static <T> T call(Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (QueueException e) {
+            throw e;
+        } catch (DynamoDbException e) {
+            if (e.isThrottlingException() || "ProvisionedThroughputExceededException".equals(errorCode(e))
+                    || "RequestLimitExceeded".equals(errorCode(e))) {
+                throw new QueueException(ErrorCode.THROTTLED, "the store is throttling requests; retry shortly", e);
+            }
+            throw new QueueException(ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
+        } catch (SdkException e) {
+            throw new QueueException(ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
+        }
+    }
+
+    private static String errorCode(DynamoDbException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueueException(ErrorCode.UNAVAILABLE, "interrupted while writing; retry", e);
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static AttributeValue n(String value) {
+        return AttributeValue.fromN(value);
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static int integer(Map<String, AttributeValue> item, String name) {
+        return Integer.parseInt(item.get(name).n());
+    }
+
+    private static Instant millis(Map<String, AttributeValue> item, String name) {
+        return Instant.ofEpochMilli(Long.parseLong(item.get(name).n()));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.mq.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/** The answers of the API, as written on the wire. Times are ISO-8601 UTC strings. */
+public final class Responses {
+    private Responses() {}
+
+    /** {@code stats} is present on GET only. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record QueueDescription(String name, boolean fifo, String createdAt, QueueAttributes attributes,
+                                   QueueStats stats) {}
+
+    public record QueueStats(long visible, long inFlight, long delayed, long oldestMessageAgeSeconds) {}
+
+    public record QueueSummary(String name, boolean fifo, String createdAt) {}
+
+    public record QueueList(List<QueueSummary> queues, String next) {}
+
+    /** A sent message ({@code messageId}, {@code duplicate}) or, in a batch, a refused entry ({@code error}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SendResult(String messageId, Boolean duplicate, ErrorBody.Detail error) {
+        public static SendResult sent(String messageId, boolean duplicate) {
+            return new SendResult(messageId, duplicate, null);
+        }
+
+        public static SendResult failed(QueueException e) {
+            return new SendResult(null, null, e.toBody().error());
+        }
+    }
+
+    public record SendResponse(List<SendResult> results) {}
+
+    public record ReceivedMessage(String messageId, String body, Map<String, String> attributes,
+                                  String receiptHandle, int receiveCount, String sentAt, String firstReceivedAt,
+                                  String groupId, String deduplicationId) {}
+
+    public record ReceiveResponse(List<ReceivedMessage> messages) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AckResult(String receiptHandle, Boolean ok, ErrorBody.Detail error) {
+        public static AckResult ok(String handle) {
+            return new AckResult(handle, true, null);
+        }
+
+        public static AckResult failed(String handle, QueueException e) {
+            return new AckResult(handle, null, e.toBody().error());
+        }
+    }
+
+    public record AckResponse(List<AckResult> results) {}
+
+    /** A message as browsing shows it: its state, no receipt handle. */
+    public record BrowsedMessage(String messageId, String body, Map<String, String> attributes, String state,
+                                 int receiveCount, String sentAt, String firstReceivedAt, String groupId,
+                                 String deduplicationId) {}
+
+    public record BrowseResponse(List<BrowsedMessage> messages, String next) {}
+
+    public record RedriveResponse(int moved) {}
+
+    public record Health(String status) {}
+}
