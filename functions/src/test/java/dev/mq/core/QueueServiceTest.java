@@ -1,0 +1,490 @@
+package dev.mq.core;
+
+import static dev.mq.core.ServiceFixture.fifoMessage;
+import static dev.mq.core.ServiceFixture.message;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mq.model.ErrorCode;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.QueueException;
+import dev.mq.model.Requests.MessageRequest;
+import dev.mq.model.Requests.ReceiveRequest;
+import dev.mq.model.Requests.SendBatch;
+import dev.mq.model.Requests.SendEntry;
+import dev.mq.model.Responses.BrowsedMessage;
+import dev.mq.model.Responses.QueueStats;
+import dev.mq.model.Responses.ReceivedMessage;
+import dev.mq.model.Responses.SendResult;
+import dev.mq.testing.LocalDynamoDb;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class QueueServiceTest {
+    static LocalDynamoDb db;
+    ServiceFixture f;
+    QueueService service;
+
+    @BeforeAll
+    static void startDynamoDb() {
+        db = LocalDynamoDb.start();
+    }
+
+    @AfterAll
+    static void stopDynamoDb() throws Exception {
+        db.close();
+    }
+
+    @BeforeEach
+    void freshService() {
+        f = new ServiceFixture(db);
+        service = f.service;
+    }
+
+    private static QueueAttributes attrs(int visibility, int delay) {
+        QueueAttributes d = QueueAttributes.defaults();
+        return new QueueAttributes(visibility, d.messageRetentionSeconds(), delay, 0, d.maxMessageBytes(),
+                d.deduplicationWindowSeconds(), false, null, null);
+    }
+
+    private static QueueAttributes withDlq(String dlq, int maxReceives) {
+        QueueAttributes d = QueueAttributes.defaults();
+        return new QueueAttributes(d.visibilityTimeoutSeconds(), d.messageRetentionSeconds(), 0, 0,
+                d.maxMessageBytes(), d.deduplicationWindowSeconds(), false, dlq, maxReceives);
+    }
+
+    @Nested
+    class Queues {
+        @Test
+        void create_answersCreatedThenExisting_andConflictOnOtherAttributes() {
+            assertThat(service.createQueue("orders", QueueAttributes.defaults()).created()).isTrue();
+            assertThat(service.createQueue("orders", QueueAttributes.defaults()).created()).isFalse();
+            assertThatThrownBy(() -> service.createQueue("orders", attrs(60, 0)))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_ALREADY_EXISTS);
+        }
+
+        @Test
+        void deleteAndCreateAgain_givesAnEmptyQueue_andOldHandlesAreInvalid() {
+            f.queue("orders");
+            f.send("orders", "old");
+            String handle = f.receive("orders", 1).get(0).receiptHandle();
+            service.deleteQueue("orders");
+            f.queue("orders");
+
+            assertThat(f.receive("orders", 10)).isEmpty();
+            assertThatThrownBy(() -> service.ack("orders", handle))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
+        }
+
+        @Test
+        void list_isSortedByName_filteredByPrefix_andPaged() {
+            for (String name : List.of("b-2", "a-1", "b-1", "c-1", "b-3")) {
+                f.queue(name);
+            }
+            Page<?> first = service.listQueues("b-", 2, null);
+            assertThat(first.items()).extracting("name").containsExactly("b-1", "b-2");
+            Page<?> second = service.listQueues("b-", 2, first.next());
+            assertThat(second.items()).extracting("name").containsExactly("b-3");
+            assertThat(second.next()).isNull();
+        }
+
+        @Test
+        void unknownQueue_isQueueNotFound() {
+            assertThatThrownBy(() -> f.send("nope", "x"))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+        }
+
+        @Test
+        void deadLetterQueue_mustExistAndBeOfTheSameKind() {
+            assertThatThrownBy(() -> service.createQueue("q", withDlq("missing", 3)))
+                    .hasMessageContaining("does not exist");
+            f.queue("dlq.fifo");
+            assertThatThrownBy(() -> service.createQueue("q", withDlq("dlq.fifo", 3)))
+                    .hasMessageContaining("standard");
+        }
+
+        @Test
+        void stats_countVisibleInFlightAndDelayed_andOldestAge() {
+            f.queue("q");
+            f.send("q", "a");
+            f.send("q", "b");
+            f.send("q", new MessageRequest("later", Map.of(), 60, null, null, null));
+            f.receive("q", 1);
+            f.clock.advance(Duration.ofSeconds(5));
+
+            QueueStats stats = service.getQueue("q").stats();
+            assertThat(stats).isEqualTo(new QueueStats(1, 1, 1, 5));
+        }
+
+        @Test
+        void purge_removesEveryMessage() {
+            f.queue("q");
+            for (int i = 0; i < 30; i++) {
+                f.send("q", "m" + i);
+            }
+            service.purge("q");
+            assertThat(f.receive("q", 10)).isEmpty();
+        }
+    }
+
+    @Nested
+    class Leases {
+        @Test
+        void receivedMessage_isInvisibleUntilItsTimeoutEnds() {
+            f.queue("q", attrs(30, 0));
+            f.send("q", "hello");
+            List<ReceivedMessage> first = f.receive("q", 10);
+            assertThat(first).singleElement().satisfies(m -> {
+                assertThat(m.body()).isEqualTo("hello");
+                assertThat(m.receiveCount()).isEqualTo(1);
+            });
+            assertThat(f.receive("q", 10)).isEmpty();
+
+            f.clock.advance(Duration.ofSeconds(31));
+            assertThat(f.receive("q", 10)).singleElement()
+                    .satisfies(m -> assertThat(m.receiveCount()).isEqualTo(2));
+        }
+
+        @Test
+        void ack_deletes_andIsIdempotent() {
+            f.queue("q");
+            f.send("q", "hello");
+            String handle = f.receive("q", 1).get(0).receiptHandle();
+            service.ack("q", handle);
+            service.ack("q", handle);
+            f.clock.advance(Duration.ofMinutes(5));
+            assertThat(f.receive("q", 10)).isEmpty();
+        }
+
+        @Test
+        void ack_keepsMessage_whenLeaseWasTakenOver() {
+            f.queue("q", attrs(10, 0));
+            f.send("q", "hello");
+            String stale = f.receive("q", 1).get(0).receiptHandle();
+            f.clock.advance(Duration.ofSeconds(11));
+            String current = f.receive("q", 1).get(0).receiptHandle();
+
+            assertThatThrownBy(() -> service.ack("q", stale))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.LEASE_LOST);
+            assertThat(service.browse("q", 10, null).items()).hasSize(1);
+            service.ack("q", current);
+            assertThat(service.browse("q", 10, null).items()).isEmpty();
+        }
+
+        @Test
+        void ack_afterTimeout_deletes_whenNobodyReceivedItAgain() {
+            f.queue("q", attrs(10, 0));
+            f.send("q", "hello");
+            String handle = f.receive("q", 1).get(0).receiptHandle();
+            f.clock.advance(Duration.ofSeconds(60));
+            service.ack("q", handle);
+            assertThat(f.receive("q", 10)).isEmpty();
+        }
+
+        @Test
+        void ackBatch_reportsEachHandle() {
+            f.queue("q");
+            f.send("q", "a");
+            String good = f.receive("q", 1).get(0).receiptHandle();
+            var results = service.ackAll("q", List.of(good, "garbage"));
+            assertThat(results.get(0).ok()).isTrue();
+            assertThat(results.get(1).error().code()).isEqualTo("InvalidReceiptHandle");
+        }
+
+        @Test
+        void handleOfAnotherQueue_isInvalid() {
+            f.queue("a");
+            f.queue("b");
+            f.send("a", "x");
+            String handle = f.receive("a", 1).get(0).receiptHandle();
+            assertThatThrownBy(() -> service.ack("b", handle))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
+        }
+
+        @Test
+        void tamperedHandle_isInvalid() {
+            f.queue("q");
+            f.send("q", "x");
+            String handle = f.receive("q", 1).get(0).receiptHandle();
+            String tampered = handle.substring(0, 5) + (handle.charAt(5) == 'A' ? 'B' : 'A') + handle.substring(6);
+            assertThatThrownBy(() -> service.ack("q", tampered))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
+        }
+
+        @Test
+        void visibilityZero_releasesAtOnce_andExtensionKeepsItHidden() {
+            f.queue("q", attrs(10, 0));
+            f.send("q", "x");
+            String handle = f.receive("q", 1).get(0).receiptHandle();
+            service.changeVisibility("q", handle, 100);
+            f.clock.advance(Duration.ofSeconds(50));
+            assertThat(f.receive("q", 1)).isEmpty();
+
+            service.changeVisibility("q", handle, 0);
+            assertThat(f.receive("q", 1)).hasSize(1);
+        }
+
+        @Test
+        void visibilityChange_withSupersededHandle_isLeaseLost() {
+            f.queue("q", attrs(10, 0));
+            f.send("q", "x");
+            String stale = f.receive("q", 1).get(0).receiptHandle();
+            f.clock.advance(Duration.ofSeconds(11));
+            f.receive("q", 1);
+            assertThatThrownBy(() -> service.changeVisibility("q", stale, 0))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.LEASE_LOST);
+        }
+    }
+
+    @Nested
+    class Sending {
+        @Test
+        void delayedMessage_isDeliveredOnlyAfterItsDelay() {
+            f.queue("q");
+            f.send("q", new MessageRequest("later", Map.of(), 10, null, null, null));
+            assertThat(f.receive("q", 1)).isEmpty();
+            f.clock.advance(Duration.ofSeconds(10));
+            assertThat(f.receive("q", 1)).hasSize(1);
+        }
+
+        @Test
+        void queueDelay_appliesWhenTheMessageNamesNone() {
+            f.queue("q", attrs(30, 5));
+            f.send("q", "x");
+            assertThat(f.receive("q", 1)).isEmpty();
+            f.clock.advance(Duration.ofSeconds(5));
+            assertThat(f.receive("q", 1)).hasSize(1);
+        }
+
+        @Test
+        void deliverAt_inThePastMeansNow_andBeyondRetentionIsRefused() {
+            f.queue("q");
+            f.send("q", new MessageRequest("x", Map.of(), null, f.clock.instant().minusSeconds(60), null, null));
+            assertThat(f.receive("q", 1)).hasSize(1);
+            assertThatThrownBy(() -> f.send("q", new MessageRequest("x", Map.of(), null,
+                    f.clock.instant().plus(Duration.ofDays(5)), null, null)))
+                    .hasMessageContaining("retention");
+        }
+
+        @Test
+        void duplicateDeduplicationId_storesNothing_andAnswersTheFirstId() {
+            f.queue("q");
+            String first = f.send("q", new MessageRequest("a", Map.of(), null, null, "order-1", null));
+            List<SendResult> again = service.send("q", new SendBatch(false, List.of(
+                    new SendEntry(new MessageRequest("b", Map.of(), null, null, "order-1", null), null))));
+            assertThat(again.get(0)).isEqualTo(SendResult.sent(first, true));
+            assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::body).containsExactly("a");
+        }
+
+        @Test
+        void deduplication_lastsForTheWindowOnly_evenAfterAck() {
+            f.queue("q");
+            f.send("q", new MessageRequest("a", Map.of(), null, null, "d", null));
+            service.ack("q", f.receive("q", 1).get(0).receiptHandle());
+            assertThat(service.send("q", new SendBatch(false, List.of(new SendEntry(
+                    new MessageRequest("a", Map.of(), null, null, "d", null), null)))).get(0).duplicate()).isTrue();
+
+            f.clock.advance(Duration.ofSeconds(301));
+            assertThat(service.send("q", new SendBatch(false, List.of(new SendEntry(
+                    new MessageRequest("a", Map.of(), null, null, "d", null), null)))).get(0).duplicate()).isFalse();
+        }
+
+        @Test
+        void contentBasedDeduplication_usesTheBodyHash() {
+            QueueAttributes d = QueueAttributes.defaults();
+            f.queue("q", new QueueAttributes(30, d.messageRetentionSeconds(), 0, 0, d.maxMessageBytes(), 300, true,
+                    null, null));
+            String first = f.send("q", "same body");
+            f.send("q", "same body");
+            assertThat(service.browse("q", 10, null).items()).singleElement()
+                    .satisfies(m -> {
+                        assertThat(m.messageId()).isEqualTo(first);
+                        assertThat(m.deduplicationId()).isEqualTo(QueueService.sha256Hex("same body"));
+                    });
+        }
+
+        @Test
+        void batch_sendsTheValidEntries_andReportsTheOthers() {
+            f.queue("q");
+            List<SendResult> results = service.send("q", new SendBatch(true, List.of(
+                    new SendEntry(message("a"), null),
+                    new SendEntry(fifoMessage("b", "g"), null),
+                    new SendEntry(message("c"), null))));
+            assertThat(results.get(0).messageId()).isNotNull();
+            assertThat(results.get(1).error().code()).isEqualTo("InvalidRequest");
+            assertThat(results.get(2).messageId()).isNotNull();
+            assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::body)
+                    .containsExactly("a", "c");
+        }
+
+        @Test
+        void oversizedMessage_isPayloadTooLarge_countingAttributes() {
+            QueueAttributes d = QueueAttributes.defaults();
+            f.queue("q", new QueueAttributes(30, d.messageRetentionSeconds(), 0, 0, 10, 300, false, null, null));
+            f.send("q", "0123456789");
+            assertThatThrownBy(() -> f.send("q", new MessageRequest("01234", Map.of("ab", "cdef"), null, null, null, null)))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+        }
+
+        @Test
+        void expiredMessages_areNeverDelivered() {
+            QueueAttributes d = QueueAttributes.defaults();
+            f.queue("q", new QueueAttributes(30, 60, 0, 0, d.maxMessageBytes(), 300, false, null, null));
+            f.send("q", "x");
+            f.clock.advance(Duration.ofSeconds(61));
+            assertThat(f.receive("q", 10)).isEmpty();
+            assertThat(service.browse("q", 10, null).items()).isEmpty();
+            assertThat(service.sweepExpired()).isEqualTo(1);
+        }
+
+        @Test
+        void fifoRules_groupRequired_noPerMessageDelay_noGroupOnStandard() {
+            f.queue("f.fifo");
+            f.queue("s");
+            assertThatThrownBy(() -> f.send("f.fifo", "x")).hasMessageContaining("groupId is required");
+            assertThatThrownBy(() -> f.send("f.fifo", new MessageRequest("x", Map.of(), 5, null, null, "g")))
+                    .hasMessageContaining("FIFO");
+            assertThatThrownBy(() -> f.send("s", fifoMessage("x", "g"))).hasMessageContaining("only allowed on FIFO");
+        }
+    }
+
+    @Nested
+    class Fifo {
+        @Test
+        void group_isDeliveredInOrder_andBlockedWhileOneIsInFlight() {
+            f.queue("q.fifo");
+            for (int i = 0; i < 5; i++) {
+                f.send("q.fifo", fifoMessage("a" + i, "A"));
+                f.send("q.fifo", fifoMessage("b" + i, "B"));
+            }
+            List<String> got = new ArrayList<>();
+            ReceivedMessage first = f.receive("q.fifo", 1).get(0);
+            got.add(first.body());
+            ReceivedMessage second = f.receive("q.fifo", 1).get(0);
+            assertThat(second.groupId()).isNotEqualTo(first.groupId());
+            assertThat(f.receive("q.fifo", 1)).as("both groups are blocked").isEmpty();
+
+            service.ack("q.fifo", first.receiptHandle());
+            ReceivedMessage third = f.receive("q.fifo", 1).get(0);
+            assertThat(third.groupId()).isEqualTo(first.groupId());
+            assertThat(third.body()).endsWith("1");
+        }
+
+        @Test
+        void oneReceive_mayReturnConsecutiveMessagesOfAGroup_inOrder() {
+            f.queue("q.fifo");
+            for (int i = 0; i < 4; i++) {
+                f.send("q.fifo", fifoMessage("m" + i, "G"));
+            }
+            assertThat(f.receive("q.fifo", 10)).extracting(ReceivedMessage::body)
+                    .containsExactly("m0", "m1", "m2", "m3");
+        }
+
+        @Test
+        void expiredLease_redeliversTheSameHeadFirst() {
+            f.queue("q.fifo");
+            f.send("q.fifo", fifoMessage("m0", "G"));
+            f.send("q.fifo", fifoMessage("m1", "G"));
+            f.receive("q.fifo", 1, 10);
+            f.clock.advance(Duration.ofSeconds(11));
+            assertThat(f.receive("q.fifo", 1)).extracting(ReceivedMessage::body).containsExactly("m0");
+        }
+    }
+
+    @Nested
+    class DeadLetters {
+        @Test
+        void messageReceivedMaxTimes_movesToTheDeadLetterQueue_andRedriveBringsItBack() {
+            f.queue("dlq");
+            f.queue("q", withDlq("dlq", 2));
+            f.send("q", "poison");
+            for (int i = 0; i < 2; i++) {
+                assertThat(f.receive("q", 1, 5)).hasSize(1);
+                f.clock.advance(Duration.ofSeconds(6));
+            }
+            assertThat(f.receive("q", 1)).isEmpty();
+            List<ReceivedMessage> dead = f.receive("dlq", 1, 0);
+            assertThat(dead).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("poison"));
+
+            assertThat(service.redrive("dlq", null, 10)).isEqualTo(1);
+            assertThat(f.receive("q", 1)).singleElement()
+                    .satisfies(m -> assertThat(m.receiveCount()).isEqualTo(1));
+        }
+
+        @Test
+        void fifoMessage_inTheDeadLetterQueue_unblocksItsGroup() {
+            f.queue("dlq.fifo");
+            f.queue("q.fifo", withDlq("dlq.fifo", 1));
+            f.send("q.fifo", fifoMessage("m0", "G"));
+            f.send("q.fifo", fifoMessage("m1", "G"));
+            f.receive("q.fifo", 1, 5);
+            f.clock.advance(Duration.ofSeconds(6));
+            assertThat(f.receive("q.fifo", 1)).extracting(ReceivedMessage::body).containsExactly("m1");
+            assertThat(service.browse("dlq.fifo", 10, null).items()).extracting(BrowsedMessage::body)
+                    .containsExactly("m0");
+        }
+
+        @Test
+        void redrive_toAnExplicitDestination() {
+            f.queue("dlq");
+            f.queue("other");
+            f.queue("q", withDlq("dlq", 1));
+            f.send("q", "x");
+            f.receive("q", 1, 0);
+            f.receive("q", 1);
+            assertThat(service.redrive("dlq", "other", 10)).isEqualTo(1);
+            assertThat(f.receive("other", 1)).hasSize(1);
+        }
+    }
+
+    @Nested
+    class Browsing {
+        @Test
+        void browse_showsStates_inSendOrder_withoutLeasing_andPages() {
+            f.queue("q");
+            for (int i = 0; i < 5; i++) {
+                f.send("q", "m" + i);
+            }
+            f.send("q", new MessageRequest("later", Map.of(), 30, null, null, null));
+            f.clock.advance(Duration.ofMillis(1));
+            f.receive("q", 1);
+
+            Page<BrowsedMessage> first = service.browse("q", 4, null);
+            Page<BrowsedMessage> second = service.browse("q", 4, first.next());
+            List<BrowsedMessage> all = new ArrayList<>(first.items());
+            all.addAll(second.items());
+            assertThat(second.next()).isNull();
+            assertThat(all).extracting(BrowsedMessage::body).containsExactly("m0", "m1", "m2", "m3", "m4", "later");
+            assertThat(all).extracting(BrowsedMessage::state).filteredOn("inFlight"::equals).hasSize(1);
+            assertThat(all.get(5).state()).isEqualTo("delayed");
+            assertThat(f.receive("q", 10)).hasSize(4);
+        }
+    }
+
+    @Test
+    void longPoll_returnsAsSoonAsAMessageArrives() throws Exception {
+        f.queue("q");
+        Thread sender = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            f.send("q", "late");
+        });
+        sender.start();
+        long started = System.nanoTime();
+        List<ReceivedMessage> got = service.receive("q", new ReceiveRequest(1, 10, null));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        sender.join();
+        assertThat(got).extracting(ReceivedMessage::body).containsExactly("late");
+        assertThat(tookMillis).as("returned on arrival, not at the end of the wait").isLessThan(5_000);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.mq.core;
+
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.Requests;
+import dev.mq.model.Requests.MessageRequest;
+import dev.mq.model.Requests.ReceiveRequest;
+import dev.mq.model.Responses.ReceivedMessage;
+import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Tables;
+import dev.mq.testing.LocalDynamoDb;
+import dev.mq.testing.MutableClock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** A QueueService over fresh tables in DynamoDB Local, with a hand-moved clock, and short-hands for tests. */
+final class ServiceFixture {
+    static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
+
+    final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    final Tables tables;
+    final DynamoDbQueueStore store;
+    final QueueService service;
+
+    ServiceFixture(LocalDynamoDb db) {
+        this(db.client(), db.freshTables());
+    }
+
+    ServiceFixture(DynamoDbClient client, Tables tables) {
+        this.tables = tables;
+        this.store = new DynamoDbQueueStore(client, tables);
+        this.service = new QueueService(store, clock, KEY, QueueService.Settings.defaults());
+    }
+
+    QueueConfig queue(String name) {
+        return queue(name, QueueAttributes.defaults());
+    }
+
+    QueueConfig queue(String name, QueueAttributes attributes) {
+        service.createQueue(name, attributes);
+        return service.queueConfig(name);
+    }
+
+    static MessageRequest message(String body) {
+        return new MessageRequest(body, Map.of(), null, null, null, null);
+    }
+
+    static MessageRequest fifoMessage(String body, String group) {
+        return new MessageRequest(body, Map.of(), null, null, null, group);
+    }
+
+    String send(String queue, MessageRequest message) {
+        return service.send(queue, new Requests.SendBatch(false, List.of(new Requests.SendEntry(message, null))))
+                .get(0).messageId();
+    }
+
+    String send(String queue, String body) {
+        return send(queue, message(body));
+    }
+
+    List<ReceivedMessage> receive(String queue, int max) {
+        return service.receive(queue, new ReceiveRequest(max, 0, null));
+    }
+
+    List<ReceivedMessage> receive(String queue, int max, int visibilityTimeout) {
+        return service.receive(queue, new ReceiveRequest(max, 0, visibilityTimeout));
+    }
+}
