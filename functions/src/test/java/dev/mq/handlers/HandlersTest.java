@@ -1,0 +1,122 @@
+package dev.mq.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mq.core.QueueService;
+import dev.mq.model.QueueAttributes;
+import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.testing.LocalDynamoDb;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The handlers as Lambda runs them: a REST API proxy event in, a proxy response out. */
+class HandlersTest {
+    static LocalDynamoDb db;
+    static final ObjectMapper EVENTS = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    QueueService service;
+
+    @BeforeAll
+    static void start() {
+        db = LocalDynamoDb.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        db.close();
+    }
+
+    @BeforeEach
+    void freshService() {
+        service = new QueueService(new DynamoDbQueueStore(db.client(), db.freshTables()), Clock.systemUTC(),
+                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        service.createQueue("orders", QueueAttributes.defaults());
+    }
+
+    private static APIGatewayProxyRequestEvent fixture() throws Exception {
+        try (InputStream in = HandlersTest.class.getResourceAsStream("/events/rest-proxy-send.json")) {
+            return EVENTS.readValue(in, APIGatewayProxyRequestEvent.class);
+        }
+    }
+
+    private static JsonNode json(APIGatewayProxyResponseEvent response) throws Exception {
+        return EVENTS.readTree(response.getBody());
+    }
+
+    @Test
+    void publish_sendsTheMessage_andAnswersWithTheGatewayRequestId() throws Exception {
+        APIGatewayProxyResponseEvent response = new PublishHandler(service).handleRequest(fixture(), null);
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(response.getHeaders()).containsEntry("X-Request-Id", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
+                .containsEntry("Content-Type", "application/json");
+        assertThat(json(response).at("/results/0/messageId").asText()).isNotBlank();
+        assertThat(json(response).at("/results/0/duplicate").asBoolean()).isFalse();
+    }
+
+    @Test
+    void receiveThenAck_throughTheirHandlers() throws Exception {
+        new PublishHandler(service).handleRequest(fixture(), null);
+        APIGatewayProxyRequestEvent receive = fixture().withPath("/v1/queues/orders/receive").withBody("{}");
+        JsonNode received = json(new ReceiveHandler(service).handleRequest(receive, null));
+        assertThat(received.at("/messages/0/body").asText()).isEqualTo("order 42 placed");
+        assertThat(received.at("/messages/0/attributes/type").asText()).isEqualTo("order");
+
+        String handle = received.at("/messages/0/receiptHandle").asText();
+        APIGatewayProxyRequestEvent ack = fixture().withHttpMethod("DELETE")
+                .withPath("/v1/queues/orders/messages/" + handle).withBody(null);
+        assertThat(new AckHandler(service).handleRequest(ack, null).getStatusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void clientMistake_isItsDocumentedError_neverA500() throws Exception {
+        APIGatewayProxyRequestEvent bad = fixture().withBody("{\"body\": 5}");
+        APIGatewayProxyResponseEvent response = new PublishHandler(service).handleRequest(bad, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("InvalidRequest");
+        assertThat(json(response).at("/error/message").asText()).contains("body must be a string");
+        assertThat(response.getHeaders()).containsKey("X-Request-Id");
+    }
+
+    @Test
+    void routeOfAnotherFamily_isNotServed() throws Exception {
+        APIGatewayProxyRequestEvent receive = fixture().withPath("/v1/queues/orders/receive").withBody("{}");
+        APIGatewayProxyResponseEvent response = new PublishHandler(service).handleRequest(receive, null);
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("NotFound");
+    }
+
+    @Test
+    void unreachableStore_isUnavailable_safeToRetry() throws Exception {
+        var closedClient = LocalDynamoDb.client(java.net.URI.create("http://127.0.0.1:1"), null);
+        QueueService offline = new QueueService(new DynamoDbQueueStore(closedClient, db.freshTables()),
+                Clock.systemUTC(), "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        APIGatewayProxyRequestEvent health = fixture().withHttpMethod("GET").withPath("/health").withBody(null);
+
+        APIGatewayProxyResponseEvent response = new AdminHandler(offline).handleRequest(health, null);
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("Unavailable");
+        assertThat(response.getBody()).doesNotContain("Exception");
+    }
+
+    @Test
+    void listQueues_readsQueryParameters() throws Exception {
+        service.createQueue("orders-eu", QueueAttributes.defaults());
+        APIGatewayProxyRequestEvent list = fixture().withHttpMethod("GET").withPath("/v1/queues").withBody(null)
+                .withQueryStringParameters(Map.of("prefix", "orders-", "limit", "5"));
+        JsonNode body = json(new AdminHandler(service).handleRequest(list, null));
+        assertThat(body.at("/queues/0/name").asText()).isEqualTo("orders-eu");
+        assertThat(body.get("queues")).hasSize(1);
+        assertThat(body.get("next").isNull()).isTrue();
+    }
+}
