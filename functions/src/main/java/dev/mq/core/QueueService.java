@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -358,8 +359,9 @@ public final class QueueService {
                                   Optional<QueueConfig> deadLetters, List<ReceivedMessage> taken) {
         Set<String> blocked = new HashSet<>();
         String after = null;
+        int limit = Math.min(MAX_SCAN_PAGE, 2 * max);
         do {
-            QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, MAX_SCAN_PAGE, false, now);
+            QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, false, now);
             for (StoredMessage message : page.items()) {
                 if (taken.size() >= max) {
                     return;
@@ -382,6 +384,7 @@ public final class QueueService {
                 }
             }
             after = page.lastEvaluatedId();
+            limit = Math.min(MAX_SCAN_PAGE, limit * 2);
         } while (after != null && taken.size() < max);
     }
 
@@ -547,6 +550,7 @@ public final class QueueService {
         }
         Instant now = now();
         int moved = 0;
+        Map<String, Optional<QueueConfig>> origins = new HashMap<>();
         for (int shard = 0; shard < source.shards() && moved < maxMessages; shard++) {
             String after = null;
             do {
@@ -556,7 +560,8 @@ public final class QueueService {
                         break;
                     }
                     Optional<QueueConfig> target = fixed.isPresent() ? fixed
-                            : Optional.ofNullable(m.sourceQueue()).flatMap(store::getQueue)
+                            : Optional.ofNullable(m.sourceQueue())
+                                    .flatMap(name -> origins.computeIfAbsent(name, store::getQueue))
                                     .filter(q -> q.fifo() == source.fifo());
                     if (target.isEmpty()) {
                         continue;
