@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Every rule of the point-to-point queues: creation and settings, sending with delay and
@@ -194,39 +196,90 @@ public final class QueueService {
     // ---------------------------------------------------------------- sending
 
     /**
-     * Sends each entry; an entry refused by validation keeps its error and the others are still sent.
-     * Results are in request order.
+     * Sends each entry; in a batch, an entry refused by validation or by the store keeps its error and
+     * the others are still sent. Results are in request order. A FIFO queue's messages are written
+     * one by one in request order, and a store failure fails every later entry, so a retry can never
+     * put a group's messages out of order.
      */
     public List<SendResult> send(String queue, SendBatch request) {
         QueueConfig config = requireQueue(queue);
         Instant now = now();
-        List<SendResult> results = new ArrayList<>();
-        List<StoredMessage> plain = new ArrayList<>();
-        for (SendEntry entry : request.entries()) {
-            if (entry.error() != null) {
-                results.add(SendResult.failed(entry.error()));
-                continue;
-            }
+        List<SendEntry> entries = request.entries();
+        SendResult[] results = new SendResult[entries.size()];
+        List<StoredMessage> batched = new ArrayList<>();
+        List<Integer> batchedAt = new ArrayList<>();
+        QueueException storeFailure = null;
+        for (int i = 0; i < entries.size(); i++) {
             try {
-                StoredMessage message = prepare(config, entry.message(), now);
-                if (message.deduplicationId() == null) {
-                    plain.add(message);
-                    results.add(SendResult.sent(message.messageId(), false));
+                if (entries.get(i).error() != null) {
+                    throw entries.get(i).error();
+                }
+                if (storeFailure != null) {
+                    throw storeFailure;
+                }
+                StoredMessage message = prepare(config, entries.get(i).message(), now);
+                if (config.fifo() || message.deduplicationId() != null) {
+                    try {
+                        results[i] = write(config, message, now);
+                    } catch (QueueException e) {
+                        if (config.fifo()) {
+                            storeFailure = e;
+                        }
+                        throw e;
+                    }
                 } else {
-                    Instant window = now.plusSeconds(config.attributes().deduplicationWindowSeconds());
-                    Optional<String> first = store.putDeduplicated(message, window, now);
-                    results.add(SendResult.sent(first.orElse(message.messageId()), first.isPresent()));
+                    batched.add(message);
+                    batchedAt.add(i);
+                    results[i] = SendResult.sent(message.messageId(), false);
                 }
             } catch (QueueException e) {
                 if (!request.batch()) {
                     throw e; // a single message answers with the HTTP error itself
                 }
-                results.add(SendResult.failed(e));
+                results[i] = SendResult.failed(e);
             }
         }
-        store.putAll(plain);
+        writeBatch(batched, batchedAt, results, request.batch());
         signal.wake(config.incarnation());
-        return results;
+        return List.of(results);
+    }
+
+    private SendResult write(QueueConfig config, StoredMessage message, Instant now) {
+        if (message.deduplicationId() == null) {
+            store.put(message);
+            return SendResult.sent(message.messageId(), false);
+        }
+        Instant window = now.plusSeconds(config.attributes().deduplicationWindowSeconds());
+        Optional<String> first = store.putDeduplicated(message, window, now);
+        return SendResult.sent(first.orElse(message.messageId()), first.isPresent());
+    }
+
+    /** Standard messages without deduplication go in one batch write; what it could not store is failed. */
+    private void writeBatch(List<StoredMessage> messages, List<Integer> positions, SendResult[] results,
+                            boolean batch) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        Set<String> unwritten;
+        QueueException failure;
+        try {
+            unwritten = store.putAll(messages);
+            failure = new QueueException(ErrorCode.THROTTLED, "the store is busy; send this message again");
+        } catch (QueueException e) {
+            unwritten = messages.stream().map(StoredMessage::messageId).collect(Collectors.toSet());
+            failure = e;
+        }
+        if (unwritten.isEmpty()) {
+            return;
+        }
+        if (!batch) {
+            throw failure;
+        }
+        for (int k = 0; k < messages.size(); k++) {
+            if (unwritten.contains(messages.get(k).messageId())) {
+                results[positions.get(k)] = SendResult.failed(failure);
+            }
+        }
     }
 
     private StoredMessage prepare(QueueConfig config, MessageRequest request, Instant now) {
@@ -307,16 +360,15 @@ public final class QueueService {
 
     private List<ReceivedMessage> receiveOnce(QueueConfig config, int max, int timeoutSeconds) {
         Instant now = now();
-        Instant visibleUntil = now.plusSeconds(timeoutSeconds);
         Optional<QueueConfig> deadLetters = deadLetterQueue(config);
         List<ReceivedMessage> taken = new ArrayList<>();
         int start = ThreadLocalRandom.current().nextInt(config.shards());
         for (int i = 0; i < config.shards() && taken.size() < max; i++) {
             int shard = (start + i) % config.shards();
             if (config.fifo()) {
-                receiveFifoShard(config, shard, max, now, visibleUntil, deadLetters, taken);
+                receiveFifoShard(config, shard, max, now, timeoutSeconds, deadLetters, taken);
             } else {
-                receiveShard(config, shard, max, now, visibleUntil, deadLetters, taken);
+                receiveShard(config, shard, max, now, timeoutSeconds, deadLetters, taken);
             }
         }
         return taken;
@@ -330,20 +382,24 @@ public final class QueueService {
      * those reads free. Pages start small and double, so a queue that keeps up reads about one item per
      * message received.
      */
-    private void receiveShard(QueueConfig config, int shard, int max, Instant now, Instant visibleUntil,
+    private void receiveShard(QueueConfig config, int shard, int max, Instant now, int timeoutSeconds,
                               Optional<QueueConfig> deadLetters, List<ReceivedMessage> taken) {
         String after = null;
         int limit = Math.min(MAX_SCAN_PAGE, 2 * max);
         do {
             QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, true, now);
-            for (StoredMessage candidate : page.items()) {
+            // Standard queues promise no strict order: trying a page's messages in random order keeps
+            // consumers polling at the same moment from all racing for the same head message.
+            List<StoredMessage> candidates = new ArrayList<>(page.items());
+            Collections.shuffle(candidates);
+            for (StoredMessage candidate : candidates) {
                 if (taken.size() >= max) {
                     return;
                 }
                 if (deadLettered(config, candidate, deadLetters, now)) {
                     continue;
                 }
-                tryLease(config, candidate, now, visibleUntil).ifPresent(taken::add);
+                tryLease(config, candidate, timeoutSeconds).ifPresent(taken::add);
             }
             after = page.lastEvaluatedId();
             limit = Math.min(MAX_SCAN_PAGE, limit * 2);
@@ -355,7 +411,7 @@ public final class QueueService {
      * group. Hidden (in flight or delayed) blocks the group for this receive; visible is leased, and so
      * may the group's following messages be, as long as each lease succeeds.
      */
-    private void receiveFifoShard(QueueConfig config, int shard, int max, Instant now, Instant visibleUntil,
+    private void receiveFifoShard(QueueConfig config, int shard, int max, Instant now, int timeoutSeconds,
                                   Optional<QueueConfig> deadLetters, List<ReceivedMessage> taken) {
         Set<String> blocked = new HashSet<>();
         String after = null;
@@ -376,7 +432,7 @@ public final class QueueService {
                 if (deadLettered(config, message, deadLetters, now)) {
                     continue;
                 }
-                Optional<ReceivedMessage> leased = tryLease(config, message, now, visibleUntil);
+                Optional<ReceivedMessage> leased = tryLease(config, message, timeoutSeconds);
                 if (leased.isPresent()) {
                     taken.add(leased.get());
                 } else {
@@ -388,10 +444,14 @@ public final class QueueService {
         } while (after != null && taken.size() < max);
     }
 
-    private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, Instant now,
-                                               Instant visibleUntil) {
+    /**
+     * The visibility timeout counts from the moment of this lease, not from the start of the receive:
+     * a receive that raced others for a while still hands out its full timeout.
+     */
+    private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, int timeoutSeconds) {
         String token = UUID.randomUUID().toString();
-        if (!store.lease(message, token, visibleUntil, now)) {
+        Instant now = now();
+        if (!store.lease(message, token, now.plusSeconds(timeoutSeconds), now)) {
             return Optional.empty();
         }
         Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;

@@ -3,6 +3,7 @@ package dev.mq.core;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The persistence port of {@link QueueService}. Every method that changes a message is conditional, and
@@ -29,8 +30,14 @@ public interface QueueStore {
 
     // ---- messages
 
-    /** Stores new messages (unique ids, so no condition is needed). */
-    void putAll(List<StoredMessage> messages);
+    /** Stores a new message (its id is unique, so no condition is needed). */
+    void put(StoredMessage message);
+
+    /**
+     * Stores new messages in batches; answers the ids of those still unwritten after the store's
+     * retries (throttling), which were not stored at all.
+     */
+    Set<String> putAll(List<StoredMessage> messages);
 
     /**
      * Stores the message and its deduplication record atomically, unless an unexpired record for the id

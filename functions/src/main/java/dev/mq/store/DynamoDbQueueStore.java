@@ -15,7 +15,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -52,6 +54,7 @@ public final class DynamoDbQueueStore implements QueueStore {
     private static final String LAYOUT_VERSION = "1";
     private static final String QUEUE_PK = "queue";
     private static final int BATCH_WRITE_MAX = 25;
+    private static final int BATCH_WRITE_RETRIES = 6;
 
     // ---- the conditions, one per invariant
 
@@ -191,11 +194,16 @@ public final class DynamoDbQueueStore implements QueueStore {
     // ================================================================ messages
 
     @Override
-    public void putAll(List<StoredMessage> messages) {
+    public void put(StoredMessage message) {
+        call(() -> client.putItem(r -> r.tableName(tables.messages()).item(fromMessage(message))));
+    }
+
+    @Override
+    public Set<String> putAll(List<StoredMessage> messages) {
         List<WriteRequest> writes = messages.stream()
                 .map(m -> WriteRequest.builder().putRequest(PutRequest.builder().item(fromMessage(m)).build()).build())
                 .toList();
-        batchWrite(writes);
+        return batchWrite(writes).stream().map(w -> w.putRequest().item().get("sk").s()).collect(Collectors.toSet());
     }
 
     @Override
@@ -380,21 +388,26 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     private void deleteKeys(List<Map<String, AttributeValue>> keys) {
-        batchWrite(keys.stream()
+        List<WriteRequest> left = batchWrite(keys.stream()
                 .map(k -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build())
                 .toList());
+        if (!left.isEmpty()) {
+            throw new QueueException(ErrorCode.THROTTLED, "the store is busy; " + left.size()
+                    + " items were not deleted yet, retry shortly");
+        }
     }
 
-    /** BatchWriteItem in chunks of 25, re-sending what DynamoDB left unprocessed. */
-    private void batchWrite(List<WriteRequest> writes) {
+    /**
+     * BatchWriteItem in chunks of 25, re-sending what DynamoDB left unprocessed with a growing pause;
+     * answers what is still unprocessed after the last attempt.
+     */
+    private List<WriteRequest> batchWrite(List<WriteRequest> writes) {
+        List<WriteRequest> unprocessed = new ArrayList<>();
         for (int from = 0; from < writes.size(); from += BATCH_WRITE_MAX) {
             List<WriteRequest> pending = writes.subList(from, Math.min(writes.size(), from + BATCH_WRITE_MAX));
-            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            for (int attempt = 0; !pending.isEmpty() && attempt <= BATCH_WRITE_RETRIES; attempt++) {
                 if (attempt > 0) {
-                    if (attempt > 8) {
-                        throw new QueueException(ErrorCode.THROTTLED, "the store is busy; retry shortly");
-                    }
-                    sleep(10L << Math.min(attempt, 6));
+                    sleep(10L << attempt);
                 }
                 List<WriteRequest> chunk = pending;
                 BatchWriteItemResponse response = call(() -> client.batchWriteItem(
@@ -402,7 +415,9 @@ public final class DynamoDbQueueStore implements QueueStore {
                 pending = response.hasUnprocessedItems()
                         ? response.unprocessedItems().getOrDefault(tables.messages(), List.of()) : List.of();
             }
+            unprocessed.addAll(pending);
         }
+        return unprocessed;
     }
 
     private static String leaseAsRead(StoredMessage read, Map<String, AttributeValue> values) {
