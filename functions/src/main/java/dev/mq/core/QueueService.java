@@ -21,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -652,8 +653,9 @@ public final class QueueService {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Milliseconds, the precision times are stored at, so a time reads the same in every answer. */
     private Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private QueueConfig requireQueue(String name) {
