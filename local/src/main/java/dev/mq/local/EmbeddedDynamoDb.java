@@ -1,0 +1,162 @@
+package dev.mq.local;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * DynamoDB Local running in this JVM, persisted to a directory or kept in memory, with a client for it.
+ *
+ * <p>It listens on 127.0.0.1 only: DynamoDB Local has no authentication, so reachable from elsewhere it
+ * would bypass the local server's token. {@code -sharedDb} keeps one database whatever credentials and
+ * region a client uses, so a restart always sees the same data.
+ */
+final class EmbeddedDynamoDb implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EmbeddedDynamoDb.class.getName());
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final DynamoDBProxyServer server;
+    private final DynamoDbClient client;
+
+    private EmbeddedDynamoDb(DynamoDBProxyServer server, DynamoDbClient client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    /** Starts DynamoDB Local; {@code dataDir} null means in memory, otherwise the directory is created. */
+    static EmbeddedDynamoDb start(Path dataDir) throws Exception {
+        int probedPort = freePort();
+        List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(probedPort)));
+        if (dataDir == null) {
+            args.add("-inMemory");
+        } else {
+            Files.createDirectories(dataDir);
+            args.addAll(List.of("-dbPath", dataDir.toString()));
+        }
+        DynamoDBProxyServer server = createQuietly(args.toArray(String[]::new));
+        int port;
+        try {
+            port = startOnLoopback(server, probedPort);
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw e;
+        }
+        DynamoDbClient client = DynamoDbClient.builder()
+                .endpointOverride(URI.create("http://" + LOOPBACK + ":" + port))
+                .region(Region.US_EAST_1)
+                // DynamoDB Local checks only that credentials are present; -sharedDb ignores which.
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        return new EmbeddedDynamoDb(server, client);
+    }
+
+    DynamoDbClient client() {
+        return client;
+    }
+
+    /** Stops the client and DynamoDB Local; the database files are closed, so a data directory stays consistent. */
+    @Override
+    public void close() {
+        client.close();
+        stopQuietly(server);
+    }
+
+    private static void stopQuietly(DynamoDBProxyServer server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "DynamoDB Local did not stop cleanly", e);
+        }
+    }
+
+    /**
+     * DynamoDB Local prints its configuration to standard output while it parses its arguments; the
+     * local server prints its own one-line summary instead. The banner is kept for the log at FINE level.
+     */
+    private static DynamoDBProxyServer createQuietly(String[] args) throws Exception {
+        PrintStream console = System.out;
+        ByteArrayOutputStream banner = new ByteArrayOutputStream();
+        synchronized (EmbeddedDynamoDb.class) {
+            System.setOut(new PrintStream(banner, true, StandardCharsets.UTF_8));
+            try {
+                return ServerRunner.createServerFromCommandLineArgs(args);
+            } finally {
+                System.setOut(console);
+                LOG.fine(() -> banner.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /**
+     * DynamoDB Local has no option to choose its listening address and binds every interface. Its Jetty
+     * server is reachable only through a private field, so the connector is moved to the loopback
+     * address (and to a port the system picks, which removes the race of probing for a free one) before
+     * it starts. Should a later DynamoDB Local rename that field, it still starts, on the probed port of
+     * every interface, with a warning.
+     *
+     * @return the port it listens on
+     */
+    private static int startOnLoopback(DynamoDBProxyServer server, int probedPort) throws Exception {
+        ServerConnector connector = connector(server);
+        if (connector == null) {
+            LOG.warning("cannot restrict DynamoDB Local to " + LOOPBACK + "; it listens on every interface, port "
+                    + probedPort);
+        } else {
+            connector.setHost(LOOPBACK);
+            connector.setPort(0);
+        }
+        // start() reports a port it cannot bind on standard error and returns as if it had started.
+        server.start();
+        if (connector != null) {
+            if (connector.getLocalPort() <= 0) {
+                throw new IllegalStateException("DynamoDB Local did not start listening");
+            }
+            return connector.getLocalPort();
+        }
+        return probedPort;
+    }
+
+    private static ServerConnector connector(DynamoDBProxyServer server) {
+        try {
+            Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+            field.setAccessible(true);
+            Server jetty = (Server) field.get(server);
+            for (Connector connector : jetty.getConnectors()) {
+                if (connector instanceof ServerConnector network) {
+                    return network;
+                }
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "DynamoDB Local's Jetty server is not reachable", e);
+            return null;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
