@@ -1,0 +1,95 @@
+package dev.mq.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.mq.handlers.ApiHandler;
+import dev.mq.handlers.Routes;
+import dev.mq.model.ErrorCode;
+import dev.mq.model.QueueException;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Plays API Gateway in front of the function handlers: checks the bearer token, picks the function
+ * family by route, admits the body within the gateway's limits, and passes a proxy event with a fresh
+ * request id to the handler. Whatever happens, the client gets an answer in the API's error shape with an
+ * {@code X-Request-Id}; an unexpected failure is a 500 that names only the request id.
+ */
+final class GatewayHandler implements HttpHandler {
+    private static final Logger LOG = Logger.getLogger(GatewayHandler.class.getName());
+
+    private final Map<Routes.Family, ApiHandler> functions;
+    private final BearerToken token;
+
+    /** {@code token} null means requests need no credentials. */
+    GatewayHandler(Map<Routes.Family, ApiHandler> functions, BearerToken token) {
+        this.functions = new EnumMap<>(functions);
+        this.token = token;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        String requestId = UUID.randomUUID().toString();
+        try {
+            ProxyEvents.write(exchange, respond(exchange, requestId), requestId);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "request " + requestId + ": the client went away", e);
+        } catch (RuntimeException | Error e) {
+            // caught broadly on purpose: a request that fails in any way must still be answered, never hang
+            LOG.log(Level.SEVERE, "request " + requestId + " failed with a bug", e);
+            answerInternalError(exchange, requestId);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private APIGatewayProxyResponseEvent respond(HttpExchange exchange, String requestId) throws IOException {
+        try {
+            authorize(exchange);
+            Routes.Match match = Routes.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+            String body = RequestBodies.read(exchange);
+            APIGatewayProxyRequestEvent event = ProxyEvents.request(exchange, body, requestId);
+            Routes.Family family = match.operation().family();
+            return functions.get(family).handleRequest(event, new LocalLambdaContext(requestId, functionName(family)));
+        } catch (QueueException e) {
+            APIGatewayProxyResponseEvent response = ApiHandler.error(e);
+            response.getHeaders().put(ProxyEvents.REQUEST_ID_HEADER, requestId);
+            if (e.code() == ErrorCode.UNAUTHORIZED) {
+                response.getHeaders().put("WWW-Authenticate", "Bearer realm=\"mq\"");
+            } else if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
+                // the rest of the body stays unread, so the connection cannot carry another request
+                response.getHeaders().put("Connection", "close");
+            }
+            return response;
+        }
+    }
+
+    private void authorize(HttpExchange exchange) {
+        if (token != null && !token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            throw new QueueException(ErrorCode.UNAUTHORIZED,
+                    "missing or wrong credentials: send Authorization: Bearer <token> with this server's token");
+        }
+    }
+
+    private static void answerInternalError(HttpExchange exchange, String requestId) {
+        if (exchange.getResponseCode() != -1) {
+            return; // the status line is already out; closing the exchange is all that is left
+        }
+        try {
+            QueueException error = new QueueException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId);
+            ProxyEvents.write(exchange, ApiHandler.error(error), requestId);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "request " + requestId + ": could not send the error answer", e);
+        }
+    }
+
+    private static String functionName(Routes.Family family) {
+        return "mq-" + family.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

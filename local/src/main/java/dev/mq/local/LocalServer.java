@@ -1,0 +1,216 @@
+package dev.mq.local;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.mq.core.QueueService;
+import dev.mq.handlers.AckHandler;
+import dev.mq.handlers.AdminHandler;
+import dev.mq.handlers.ApiHandler;
+import dev.mq.handlers.PublishHandler;
+import dev.mq.handlers.ReceiveHandler;
+import dev.mq.handlers.Routes;
+import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.TableSetup;
+import dev.mq.store.Tables;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The queue's HTTP API on one machine, with no cloud account: the very handlers the Lambda functions
+ * run, fed API Gateway proxy events by an embedded HTTP server, over DynamoDB Local in this JVM.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>It answers as the API behind API Gateway does (API.md): same routes, bodies, error shapes and
+ *       {@code X-Request-Id} on every response, and API Gateway's 10 MiB request limit.</li>
+ *   <li>With a token, every request without {@code Authorization: Bearer <token>} is refused (401).
+ *       Without one it listens only on a loopback address: {@link #start} refuses anything else.
+ *       DynamoDB Local itself listens on 127.0.0.1 only.</li>
+ *   <li>With a data directory, queues, un-acknowledged messages and the receipt-handle key survive a
+ *       restart; in memory, everything goes with {@link #close()}.</li>
+ *   <li>Expired items are swept every minute, as DynamoDB's TTL would (DynamoDB Local never does).</li>
+ * </ul>
+ */
+public final class LocalServer implements AutoCloseable {
+    /**
+     * How to run.
+     *
+     * @param port    the HTTP port; 0 picks a free one
+     * @param dataDir where DynamoDB Local keeps its files and the receipt key; null keeps everything in memory
+     * @param bind    the address to listen on; null means 127.0.0.1
+     * @param token   the bearer token requests must carry; null means none (then only loopback binds)
+     */
+    public record Options(int port, Path dataDir, String bind, String token) {
+        @Override
+        public String toString() {
+            // the record's own toString would print the token into whatever log shows the options
+            return "Options[port=" + port + ", dataDir=" + dataDir + ", bind=" + bind
+                    + ", token=" + (token == null ? "none" : "(set)") + "]";
+        }
+    }
+
+    static final String DEFAULT_BIND = "127.0.0.1";
+    /** Enough for hundreds of consumers each holding a 20-second long poll. */
+    static final int MAX_HTTP_THREADS = 256;
+    private static final Logger LOG = Logger.getLogger(LocalServer.class.getName());
+
+    private final HttpServer http;
+    private final ExecutorService httpThreads;
+    private final ExpirySweeper sweeper;
+    private final EmbeddedDynamoDb dynamoDb;
+    private final URI baseUrl;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LocalServer(HttpServer http, ExecutorService httpThreads, ExpirySweeper sweeper,
+                        EmbeddedDynamoDb dynamoDb, URI baseUrl) {
+        this.http = http;
+        this.httpThreads = httpThreads;
+        this.sweeper = sweeper;
+        this.dynamoDb = dynamoDb;
+        this.baseUrl = baseUrl;
+    }
+
+    /**
+     * Starts DynamoDB Local, creates the tables when missing, and starts serving. Returns once requests
+     * are answered.
+     *
+     * @throws IllegalArgumentException when the options are unusable, e.g. a non-loopback address without
+     *                                  a token; nothing has been started then
+     */
+    public static LocalServer start(Options options) throws Exception {
+        InetAddress address = checkedBindAddress(options);
+        BearerToken token = options.token() == null ? null : new BearerToken(options.token());
+        Path dataDir = options.dataDir() == null ? null : options.dataDir().toAbsolutePath().normalize();
+        LocalLogging.quietLibraries();
+
+        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir);
+        ExecutorService httpThreads = null;
+        HttpServer http = null;
+        try {
+            Tables tables = Tables.fromEnvironment();
+            TableSetup.createIfMissing(dynamoDb.client(), tables);
+            byte[] receiptKey = dataDir == null ? ReceiptKeys.random() : ReceiptKeys.loadOrCreate(dataDir);
+            QueueService service = new QueueService(new DynamoDbQueueStore(dynamoDb.client(), tables),
+                    Clock.systemUTC(), receiptKey, QueueService.Settings.defaults());
+
+            httpThreads = httpThreads();
+            http = HttpServer.create(new InetSocketAddress(address, options.port()), MAX_HTTP_THREADS);
+            http.createContext("/", new GatewayHandler(functions(service), token));
+            http.setExecutor(httpThreads);
+            http.start();
+            ExpirySweeper sweeper = ExpirySweeper.start(service, ExpirySweeper.INTERVAL);
+            URI baseUrl = baseUrl(address, http.getAddress().getPort());
+            LOG.fine(() -> "serving " + baseUrl + " with " + options);
+            return new LocalServer(http, httpThreads, sweeper, dynamoDb, baseUrl);
+        } catch (Exception | Error e) {
+            if (http != null) {
+                http.stop(0);
+            }
+            if (httpThreads != null) {
+                httpThreads.shutdownNow();
+            }
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    /** Where the API is served, e.g. {@code http://127.0.0.1:8080}, without a trailing slash. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * Stops accepting requests (those under way get a second to finish), stops the sweeper, then stops
+     * DynamoDB Local so its files are closed consistently. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        http.stop(1);
+        httpThreads.shutdownNow();
+        sweeper.close();
+        awaitQuietly(httpThreads);
+        dynamoDb.close();
+    }
+
+    private static Map<Routes.Family, ApiHandler> functions(QueueService service) {
+        return Map.of(
+                Routes.Family.PUBLISH, new PublishHandler(service),
+                Routes.Family.RECEIVE, new ReceiveHandler(service),
+                Routes.Family.ACK, new AckHandler(service),
+                Routes.Family.ADMIN, new AdminHandler(service));
+    }
+
+    /**
+     * Without a token anyone who can reach the port could read and delete every message, so only a
+     * loopback address is allowed then.
+     */
+    private static InetAddress checkedBindAddress(Options options) {
+        if (options.port() < 0 || options.port() > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + options.port());
+        }
+        String bind = options.bind() == null ? DEFAULT_BIND : options.bind().strip();
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot listen on " + bind + ": unknown host");
+        }
+        if (!address.isLoopbackAddress() && options.token() == null) {
+            throw new IllegalArgumentException("refusing to listen on " + bind + " without a token: anyone who can"
+                    + " reach it could read and delete every message. Set a token (--token or MQ_TOKEN), or bind"
+                    + " to a loopback address such as 127.0.0.1");
+        }
+        return address;
+    }
+
+    private static URI baseUrl(InetAddress address, int port) {
+        // a wildcard address is not somewhere to send requests; this machine is
+        InetAddress target = address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address;
+        String host = target instanceof Inet6Address ? "[" + target.getHostAddress() + "]" : target.getHostAddress();
+        return URI.create("http://" + host + ":" + port);
+    }
+
+    /**
+     * Bounded, so a flood of connections cannot exhaust the machine, and large, because each long poll
+     * holds a thread for up to 20 seconds. Idle threads exit; daemon threads never keep the JVM alive.
+     */
+    private static ExecutorService httpThreads() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_HTTP_THREADS, MAX_HTTP_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("mq-http-"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
