@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar mq-local.jar}: runs {@link LocalServer} until Ctrl-C. Prints one line with the URL when
- * ready; exits 0 after a clean stop, 1 when the server cannot start, 2 on unusable options.
+ * ready; Ctrl-C stops it cleanly through a shutdown hook (the JVM then exits with the usual status of
+ * an interrupted program). Exits 1 when the server cannot start, 2 on unusable options.
  */
 @Command(name = "mq-local", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs the mq HTTP API on this machine over an embedded DynamoDB Local.")
@@ -72,7 +73,6 @@ public final class Main implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "mq-local-shutdown"));
-        ShutdownSignals.exitZeroOnInterrupt();
 
         // the URL names where to send requests; say so when the server also listens elsewhere
         String bound = options.bind().equals(server.baseUrl().getHost()) ? "" : "bound to " + options.bind() + "; ";
