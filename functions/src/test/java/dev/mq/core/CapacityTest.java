@@ -21,21 +21,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * unit for a 1 KB message on a standard queue.
  */
 class CapacityTest {
-    static LocalDynamoDb db;
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
     static final CapacityMeter METER = new CapacityMeter();
     static DynamoDbClient metered;
 
     @BeforeAll
     static void start() {
-        db = LocalDynamoDb.start();
         metered = LocalDynamoDb.client(db.endpoint(),
                 ClientOverrideConfiguration.builder().addExecutionInterceptor(METER).build());
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         metered.close();
-        db.close();
     }
 
     @Test

@@ -34,8 +34,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,20 +63,12 @@ class ConcurrencyTest {
      */
     private static final Duration ORDER_TOLERANCE = Duration.ofMillis(10);
 
-    static LocalDynamoDb db;
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
 
     QueueService service;
     long seed;
 
-    @BeforeAll
-    static void startDynamoDb() {
-        db = LocalDynamoDb.start();
-    }
 
-    @AfterAll
-    static void stopDynamoDb() throws Exception {
-        db.close();
-    }
 
     @BeforeEach
     void freshService() {

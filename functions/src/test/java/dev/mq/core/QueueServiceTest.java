@@ -21,26 +21,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class QueueServiceTest {
-    static LocalDynamoDb db;
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
     ServiceFixture f;
     QueueService service;
 
-    @BeforeAll
-    static void startDynamoDb() {
-        db = LocalDynamoDb.start();
-    }
 
-    @AfterAll
-    static void stopDynamoDb() throws Exception {
-        db.close();
-    }
 
     @BeforeEach
     void freshService() {

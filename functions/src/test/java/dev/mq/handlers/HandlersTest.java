@@ -14,26 +14,16 @@ import dev.mq.testing.LocalDynamoDb;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The handlers as Lambda runs them: a REST API proxy event in, a proxy response out. */
 class HandlersTest {
-    static LocalDynamoDb db;
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
     static final ObjectMapper EVENTS = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     QueueService service;
 
-    @BeforeAll
-    static void start() {
-        db = LocalDynamoDb.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        db.close();
-    }
 
     @BeforeEach
     void freshService() {

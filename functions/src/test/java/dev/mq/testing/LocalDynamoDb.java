@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * DynamoDB Local started in-process, in memory, on a free port: real conditional writes, transactions
- * and queries, no Docker. One per test class; each call of {@link #freshTables()} gives new tables.
+ * and queries, no Docker. One serves every test of a JVM ({@link #shared()}); each call of
+ * {@link #freshTables()} gives new tables, so tests never see each other's data.
  */
 public final class LocalDynamoDb implements AutoCloseable {
     private final DynamoDBProxyServer server;
@@ -26,6 +27,18 @@ public final class LocalDynamoDb implements AutoCloseable {
     private LocalDynamoDb(DynamoDBProxyServer server, DynamoDbClient client) {
         this.server = server;
         this.client = client;
+    }
+
+    private static LocalDynamoDb shared;
+
+    /** The JVM's DynamoDB Local, started on first use and stopped when the JVM ends. */
+    public static synchronized LocalDynamoDb shared() {
+        if (shared == null) {
+            shared = start();
+            LocalDynamoDb started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        }
+        return shared;
     }
 
     public static LocalDynamoDb start() {
@@ -70,9 +83,13 @@ public final class LocalDynamoDb implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         client.close();
-        server.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not stop", e);
+        }
     }
 
     private static int freePort() throws IOException {
