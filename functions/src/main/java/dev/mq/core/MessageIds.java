@@ -1,7 +1,7 @@
 package dev.mq.core;
 
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,6 +17,20 @@ public final class MessageIds {
     public String next(Instant now) {
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         long id = last.updateAndGet(prev -> Math.max(prev + 1, micros));
-        return String.format("%014x-%08x", id, ThreadLocalRandom.current().nextInt());
+        return String.format("%014x-%08x", id, (int) freshRandom());
+    }
+
+    /** A random index below {@code bound}, fresh per call (see {@link #freshRandom()}). */
+    static int randomIndex(int bound) {
+        return (int) Math.floorMod(freshRandom(), (long) bound);
+    }
+
+    /**
+     * Random bits from {@code UUID.randomUUID()}, whose generator is reseeded by the JVM rather than
+     * kept in our state: execution environments restored from one SnapStart snapshot would otherwise
+     * draw the same sequence and could give two messages the same key.
+     */
+    private static long freshRandom() {
+        return UUID.randomUUID().getLeastSignificantBits();
     }
 }

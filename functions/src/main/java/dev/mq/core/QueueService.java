@@ -34,10 +34,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -53,6 +53,7 @@ public final class QueueService {
     /** ... growing to this, so an idle consumer costs about one query a second. */
     private static final long MAX_POLL_MILLIS = 1_000;
     private static final int MAX_SCAN_PAGE = 100;
+    private static final Pattern LIST_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,80}");
 
     private final QueueStore store;
     private final Clock clock;
@@ -122,10 +123,17 @@ public final class QueueService {
         return describe(config, stats(config));
     }
 
+    /** Queues sorted by name; an empty or absent {@code prefix} or {@code next} means none. */
     public Page<QueueSummary> listQueues(String prefix, int limit, String next) {
-        Page<QueueConfig> page = store.listQueues(prefix == null ? "" : prefix, limit, next);
+        String from = prefix == null ? "" : prefix;
+        if (!LIST_PREFIX.matcher(from).matches()) {
+            throw QueueException.invalid("prefix must be up to 80 of A-Z a-z 0-9 _ - .");
+        }
+        String after = next == null || next.isEmpty() ? null : Tokens.decodeQueueName(next, from);
+        Page<QueueConfig> page = store.listQueues(from, limit, after);
         return new Page<>(page.items().stream()
-                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt().toString())).toList(), page.next());
+                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt().toString())).toList(),
+                page.next() == null ? null : Tokens.encode(page.next()));
     }
 
     public void deleteQueue(String name) {
@@ -133,8 +141,13 @@ public final class QueueService {
         QueueConfig removed = store.deleteQueue(name).orElseThrow(() -> QueueException.queueNotFound(name));
         configCache.remove(name);
         // The catalog entry is gone, so nothing can reach these messages; removing them now keeps the
-        // table small, and whatever is missed here expires through TTL.
-        store.deleteAll(removed.incarnation(), removed.shards());
+        // table small, and whatever is missed here expires through TTL. The delete has happened either
+        // way, so a failure here is logged, not answered.
+        try {
+            store.deleteAll(removed.incarnation(), removed.shards());
+        } catch (QueueException e) {
+            LOG.warning(() -> "queue " + name + " deleted; its messages are left to expire (" + e.getMessage() + ")");
+        }
     }
 
     public void purge(String name) {
@@ -331,7 +344,7 @@ public final class QueueService {
             // One group's order lives in one partition.
             return Math.floorMod(groupId.hashCode(), config.shards());
         }
-        return ThreadLocalRandom.current().nextInt(config.shards());
+        return MessageIds.randomIndex(config.shards());
     }
 
     // ---------------------------------------------------------------- receiving
@@ -362,17 +375,56 @@ public final class QueueService {
     private List<ReceivedMessage> receiveOnce(QueueConfig config, int max, int timeoutSeconds) {
         Instant now = now();
         Optional<QueueConfig> deadLetters = deadLetterQueue(config);
-        List<ReceivedMessage> taken = new ArrayList<>();
-        int start = ThreadLocalRandom.current().nextInt(config.shards());
-        for (int i = 0; i < config.shards() && taken.size() < max; i++) {
-            int shard = (start + i) % config.shards();
-            if (config.fifo()) {
-                receiveFifoShard(config, shard, max, now, timeoutSeconds, deadLetters, taken);
-            } else {
-                receiveShard(config, shard, max, now, timeoutSeconds, deadLetters, taken);
+        Batch taken = new Batch(max);
+        int start = MessageIds.randomIndex(config.shards());
+        try {
+            for (int i = 0; i < config.shards() && !taken.full(); i++) {
+                int shard = (start + i) % config.shards();
+                if (config.fifo()) {
+                    receiveFifoShard(config, shard, now, timeoutSeconds, deadLetters, taken);
+                } else {
+                    receiveShard(config, shard, now, timeoutSeconds, deadLetters, taken);
+                }
             }
+        } catch (QueueException e) {
+            if (taken.messages.isEmpty()) {
+                throw e;
+            }
+            // Messages already leased must reach the consumer, or they would stay hidden for their
+            // whole timeout and count a receive nobody saw.
+            LOG.warning(() -> "receive on " + config.name() + " stopped early (" + e.code().code()
+                    + "); answering the " + taken.messages.size() + " messages leased so far");
         }
-        return taken;
+        return taken.messages;
+    }
+
+    /**
+     * The messages one receive hands out, bounded by count and by an estimate of their size in a Lambda
+     * answer (6 MB, with the body escaped twice on the way), so an answer never exceeds what the
+     * function may return. The first message always fits: 256 KB escaped twice is under 2 MB.
+     */
+    private static final class Batch {
+        static final long ANSWER_BUDGET = 5_000_000;
+        final List<ReceivedMessage> messages = new ArrayList<>();
+        final int max;
+        long bytes;
+
+        Batch(int max) {
+            this.max = max;
+        }
+
+        boolean full() {
+            return messages.size() >= max;
+        }
+
+        boolean fits(StoredMessage m) {
+            return messages.isEmpty() || bytes + AnswerSize.of(m) <= ANSWER_BUDGET;
+        }
+
+        void add(ReceivedMessage received, StoredMessage m) {
+            messages.add(received);
+            bytes += AnswerSize.of(m);
+        }
     }
 
     /*
@@ -383,10 +435,10 @@ public final class QueueService {
      * those reads free. Pages start small and double, so a queue that keeps up reads about one item per
      * message received.
      */
-    private void receiveShard(QueueConfig config, int shard, int max, Instant now, int timeoutSeconds,
-                              Optional<QueueConfig> deadLetters, List<ReceivedMessage> taken) {
+    private void receiveShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
+                              Optional<QueueConfig> deadLetters, Batch taken) {
         String after = null;
-        int limit = Math.min(MAX_SCAN_PAGE, 2 * max);
+        int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
         do {
             QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, true, now);
             // Standard queues promise no strict order: trying a page's messages in random order keeps
@@ -394,17 +446,18 @@ public final class QueueService {
             List<StoredMessage> candidates = new ArrayList<>(page.items());
             Collections.shuffle(candidates);
             for (StoredMessage candidate : candidates) {
-                if (taken.size() >= max) {
+                if (taken.full() || !taken.fits(candidate)) {
                     return;
                 }
-                if (deadLettered(config, candidate, deadLetters, now)) {
+                if (deadLetterDue(config, candidate, deadLetters)) {
+                    moveToDeadLetters(config, candidate, deadLetters.get(), now);
                     continue;
                 }
-                tryLease(config, candidate, timeoutSeconds).ifPresent(taken::add);
+                tryLease(config, candidate, timeoutSeconds).ifPresent(m -> taken.add(m, candidate));
             }
             after = page.lastEvaluatedId();
             limit = Math.min(MAX_SCAN_PAGE, limit * 2);
-        } while (after != null && taken.size() < max);
+        } while (after != null && !taken.full());
     }
 
     /*
@@ -412,15 +465,15 @@ public final class QueueService {
      * group. Hidden (in flight or delayed) blocks the group for this receive; visible is leased, and so
      * may the group's following messages be, as long as each lease succeeds.
      */
-    private void receiveFifoShard(QueueConfig config, int shard, int max, Instant now, int timeoutSeconds,
-                                  Optional<QueueConfig> deadLetters, List<ReceivedMessage> taken) {
+    private void receiveFifoShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
+                                  Optional<QueueConfig> deadLetters, Batch taken) {
         Set<String> blocked = new HashSet<>();
         String after = null;
-        int limit = Math.min(MAX_SCAN_PAGE, 2 * max);
+        int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
         do {
             QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, false, now);
             for (StoredMessage message : page.items()) {
-                if (taken.size() >= max) {
+                if (taken.full() || !taken.fits(message)) {
                     return;
                 }
                 if (message.expiredAt(now) || blocked.contains(message.groupId())) {
@@ -430,19 +483,24 @@ public final class QueueService {
                     blocked.add(message.groupId());
                     continue;
                 }
-                if (deadLettered(config, message, deadLetters, now)) {
+                if (deadLetterDue(config, message, deadLetters)) {
+                    // Only a completed move lets the group's next message be the head; if someone else
+                    // holds or moved this one, the group waits.
+                    if (!moveToDeadLetters(config, message, deadLetters.get(), now)) {
+                        blocked.add(message.groupId());
+                    }
                     continue;
                 }
                 Optional<ReceivedMessage> leased = tryLease(config, message, timeoutSeconds);
                 if (leased.isPresent()) {
-                    taken.add(leased.get());
+                    taken.add(leased.get(), message);
                 } else {
                     blocked.add(message.groupId());
                 }
             }
             after = page.lastEvaluatedId();
             limit = Math.min(MAX_SCAN_PAGE, limit * 2);
-        } while (after != null && taken.size() < max);
+        } while (after != null && !taken.full());
     }
 
     /**
@@ -462,23 +520,30 @@ public final class QueueService {
                 message.deduplicationId()));
     }
 
-    /**
-     * A message already received {@code maxReceiveCount} times goes to the dead-letter queue instead
-     * of being delivered again. True when it is no longer a candidate (moved, or moved by someone else).
-     */
-    private boolean deadLettered(QueueConfig config, StoredMessage message, Optional<QueueConfig> deadLetters,
-                                 Instant now) {
+    /** A message already received {@code maxReceiveCount} times goes to the dead-letter queue instead. */
+    private static boolean deadLetterDue(QueueConfig config, StoredMessage message, Optional<QueueConfig> deadLetters) {
         Integer maxReceives = config.attributes().maxReceiveCount();
-        if (deadLetters.isEmpty() || maxReceives == null || message.receiveCount() < maxReceives) {
-            return false;
+        return deadLetters.isPresent() && maxReceives != null && message.receiveCount() >= maxReceives;
+    }
+
+    /** True when this call moved it; false when it was no longer in the state read (someone else acted). */
+    private boolean moveToDeadLetters(QueueConfig config, StoredMessage message, QueueConfig dlq, Instant now) {
+        boolean moved = store.move(message, copyInto(dlq, message, now, message.receiveCount(), config.name()), now);
+        if (moved) {
+            signal.wake(dlq.incarnation());
         }
-        QueueConfig dlq = deadLetters.get();
-        StoredMessage copy = message.movedTo(new MessageKey(dlq.incarnation(), shardFor(dlq, message.groupId()),
-                        message.messageId()), now,
-                now.plusSeconds(dlq.attributes().messageRetentionSeconds()), message.receiveCount(), config.name());
-        store.move(message, copy, now);
-        signal.wake(dlq.incarnation());
-        return true;
+        return moved;
+    }
+
+    /**
+     * The message as a new arrival in {@code target}: a fresh id places it after what is already there,
+     * so a FIFO group's order in the target is the order of arrival.
+     */
+    private StoredMessage copyInto(QueueConfig target, StoredMessage message, Instant now, int receives,
+                                   String source) {
+        MessageKey key = new MessageKey(target.incarnation(), shardFor(target, message.groupId()), ids.next(now));
+        return message.movedTo(key, now, now.plusSeconds(target.attributes().messageRetentionSeconds()), receives,
+                source);
     }
 
     private Optional<QueueConfig> deadLetterQueue(QueueConfig config) {
@@ -539,8 +604,10 @@ public final class QueueService {
         }
     }
 
-    private ReceiptHandles.Receipt openReceipt(QueueConfig config, String handle) {
-        ReceiptHandles.Receipt receipt = receipts.open(config.name(), handle);
+    private ReceiptHandles.Receipt openReceipt(QueueConfig cached, String handle) {
+        ReceiptHandles.Receipt receipt = receipts.open(cached.name(), handle);
+        QueueConfig config = receipt.key().incarnation().equals(cached.incarnation())
+                ? cached : requireQueueFresh(cached.name()); // the cache may predate a re-creation
         if (!receipt.key().incarnation().equals(config.incarnation())
                 || receipt.key().shard() < 0 || receipt.key().shard() >= config.shards()) {
             // Issued by an earlier queue of the same name: it cannot reach this queue's messages.
@@ -560,14 +627,20 @@ public final class QueueService {
     public Page<BrowsedMessage> browse(String queue, int limit, String next) {
         QueueConfig config = requireQueueFresh(queue);
         Instant now = now();
-        String after = next == null ? null : Tokens.decode(next);
+        String after = next == null || next.isEmpty() ? null : Tokens.decodeMessageId(next);
         List<StoredMessage> merged = new ArrayList<>();
         for (int shard = 0; shard < config.shards(); shard++) {
             merged.addAll(unexpired(config, shard, after, limit + 1, now));
         }
         merged.sort(Comparator.comparing(StoredMessage::messageId));
-        boolean more = merged.size() > limit;
-        List<StoredMessage> pageItems = merged.subList(0, Math.min(limit, merged.size()));
+        int fit = 0;
+        long bytes = 0;
+        while (fit < Math.min(limit, merged.size())
+                && (fit == 0 || bytes + AnswerSize.of(merged.get(fit)) <= Batch.ANSWER_BUDGET)) {
+            bytes += AnswerSize.of(merged.get(fit++));
+        }
+        boolean more = merged.size() > fit;
+        List<StoredMessage> pageItems = merged.subList(0, fit);
         String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).messageId()) : null;
         return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
                 m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
@@ -628,9 +701,7 @@ public final class QueueService {
                         continue;
                     }
                     QueueConfig to = target.get();
-                    StoredMessage copy = m.movedTo(new MessageKey(to.incarnation(), shardFor(to, m.groupId()),
-                            m.messageId()), now, now.plusSeconds(to.attributes().messageRetentionSeconds()), 0, null);
-                    if (store.move(m, copy, now)) {
+                    if (store.move(m, copyInto(to, m, now, 0, null), now)) {
                         moved++;
                         signal.wake(to.incarnation());
                     }

@@ -26,7 +26,8 @@ public interface QueueStore {
     /** Removes the queue from the catalog; answers the removed incarnation, if there was one. */
     Optional<QueueConfig> deleteQueue(String name);
 
-    Page<QueueConfig> listQueues(String prefix, int limit, String next);
+    /** Queues whose names start with {@code prefix}, after {@code afterName}; {@code next} is the last name. */
+    Page<QueueConfig> listQueues(String prefix, int limit, String afterName);
 
     // ---- messages
 

@@ -5,7 +5,6 @@ import dev.mq.core.Page;
 import dev.mq.core.QueueConfig;
 import dev.mq.core.QueueStore;
 import dev.mq.core.StoredMessage;
-import dev.mq.core.Tokens;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
@@ -128,7 +127,7 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     @Override
-    public Page<QueueConfig> listQueues(String prefix, int limit, String next) {
+    public Page<QueueConfig> listQueues(String prefix, int limit, String afterName) {
         return call(() -> {
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":pk", s(QUEUE_PK));
@@ -139,8 +138,8 @@ public final class DynamoDbQueueStore implements QueueStore {
             }
             QueryRequest.Builder query = QueryRequest.builder().tableName(tables.catalog())
                     .keyConditionExpression(condition).expressionAttributeValues(values).limit(limit + 1);
-            if (next != null) {
-                query.exclusiveStartKey(queueKey(Tokens.decode(next)));
+            if (afterName != null) {
+                query.exclusiveStartKey(queueKey(afterName));
             }
             List<QueueConfig> queues = new ArrayList<>();
             for (Map<String, AttributeValue> item : client.query(query.build()).items()) {
@@ -150,7 +149,7 @@ public final class DynamoDbQueueStore implements QueueStore {
                 return new Page<>(queues, null);
             }
             List<QueueConfig> page = queues.subList(0, limit);
-            return new Page<>(List.copyOf(page), Tokens.encode(page.get(limit - 1).name()));
+            return new Page<>(List.copyOf(page), page.get(limit - 1).name());
         });
     }
 
@@ -227,13 +226,17 @@ public final class DynamoDbQueueStore implements QueueStore {
                     client.transactWriteItems(r -> r.transactItems(claim, put));
                     return Optional.empty();
                 } catch (TransactionCanceledException e) {
-                    CancellationReason reason = e.cancellationReasons().get(0);
-                    if ("ConditionalCheckFailed".equals(reason.code())) {
+                    throwIfThrottled(e);
+                    CancellationReason reason = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
+                            ? e.cancellationReasons().get(0) : null;
+                    if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
                         Map<String, AttributeValue> first = reason.hasItem() && !reason.item().isEmpty()
                                 ? reason.item()
                                 : client.getItem(g -> g.tableName(tables.messages()).key(dedupKey).consistentRead(true)).item();
                         if (first != null && first.containsKey("mid")) {
-                            return Optional.of(first.get("mid").s());
+                            String firstId = first.get("mid").s();
+                            // Our own record: the SDK retried a transaction that had committed.
+                            return firstId.equals(message.messageId()) ? Optional.empty() : Optional.of(firstId);
                         }
                     }
                     // A concurrent send of the same id, or a record that expired meanwhile: try again.
@@ -241,6 +244,7 @@ public final class DynamoDbQueueStore implements QueueStore {
                         throw new QueueException(ErrorCode.UNAVAILABLE,
                                 "the send conflicted with a concurrent one; retry it with the same deduplicationId", e);
                     }
+                    sleep(20L * attempt);
                 }
             }
         });
@@ -326,6 +330,13 @@ public final class DynamoDbQueueStore implements QueueStore {
         });
     }
 
+    private static void throwIfThrottled(TransactionCanceledException e) {
+        if (e.hasCancellationReasons()
+                && e.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code()))) {
+            throw new QueueException(ErrorCode.THROTTLED, "the store is throttling requests; retry shortly", e);
+        }
+    }
+
     /** A failed lease condition: no item means the message is gone, another lease means it was taken over. */
     private static LeaseOutcome failedLease(ConditionalCheckFailedException e) {
         return e.hasItem() && !e.item().isEmpty() ? LeaseOutcome.LEASE_LOST : LeaseOutcome.GONE;
@@ -346,7 +357,8 @@ public final class DynamoDbQueueStore implements QueueStore {
                 client.transactWriteItems(r -> r.transactItems(remove, add));
                 return true;
             } catch (TransactionCanceledException e) {
-                return false;
+                throwIfThrottled(e);
+                return false; // the source changed (leased, acked, moved) or a concurrent move won
             }
         });
     }
@@ -380,8 +392,19 @@ public final class DynamoDbQueueStore implements QueueStore {
                     .filterExpression("expiresAt <= :nowSec")
                     .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
                     .projectionExpression("pk, sk").exclusiveStartKey(from).build()));
-            deleteKeys(page.items());
-            removed += page.count();
+            for (Map<String, AttributeValue> key : page.items()) {
+                // Conditional, as TTL is: a deduplication record renewed since the scan stays.
+                removed += call(() -> {
+                    try {
+                        client.deleteItem(r -> r.tableName(tables.messages()).key(key)
+                                .conditionExpression("expiresAt <= :nowSec")
+                                .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond()))));
+                        return 1;
+                    } catch (ConditionalCheckFailedException renewed) {
+                        return 0;
+                    }
+                });
+            }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return removed;
@@ -399,10 +422,12 @@ public final class DynamoDbQueueStore implements QueueStore {
 
     /**
      * BatchWriteItem in chunks of 25, re-sending what DynamoDB left unprocessed with a growing pause;
-     * answers what is still unprocessed after the last attempt.
+     * answers what is not known to be written. When a call fails before anything was written, the
+     * store's error is thrown instead.
      */
     private List<WriteRequest> batchWrite(List<WriteRequest> writes) {
         List<WriteRequest> unprocessed = new ArrayList<>();
+        boolean wroteSome = false;
         for (int from = 0; from < writes.size(); from += BATCH_WRITE_MAX) {
             List<WriteRequest> pending = writes.subList(from, Math.min(writes.size(), from + BATCH_WRITE_MAX));
             for (int attempt = 0; !pending.isEmpty() && attempt <= BATCH_WRITE_RETRIES; attempt++) {
@@ -410,10 +435,20 @@ public final class DynamoDbQueueStore implements QueueStore {
                     sleep(10L << attempt);
                 }
                 List<WriteRequest> chunk = pending;
-                BatchWriteItemResponse response = call(() -> client.batchWriteItem(
-                        r -> r.requestItems(Map.of(tables.messages(), chunk))));
-                pending = response.hasUnprocessedItems()
-                        ? response.unprocessedItems().getOrDefault(tables.messages(), List.of()) : List.of();
+                try {
+                    BatchWriteItemResponse response = call(() -> client.batchWriteItem(
+                            r -> r.requestItems(Map.of(tables.messages(), chunk))));
+                    pending = response.hasUnprocessedItems()
+                            ? response.unprocessedItems().getOrDefault(tables.messages(), List.of()) : List.of();
+                    wroteSome |= pending.size() < chunk.size();
+                } catch (QueueException e) {
+                    if (!wroteSome) {
+                        throw e;
+                    }
+                    unprocessed.addAll(pending);
+                    unprocessed.addAll(writes.subList(Math.min(writes.size(), from + BATCH_WRITE_MAX), writes.size()));
+                    return unprocessed;
+                }
             }
             unprocessed.addAll(pending);
         }
