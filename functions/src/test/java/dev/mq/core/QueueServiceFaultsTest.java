@@ -1,11 +1,11 @@
 package dev.mq.core;
 
 import static dev.mq.core.ServiceFixture.fifoMessage;
+import static dev.mq.core.ServiceFixture.withDeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.model.ErrorCode;
-import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
 import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.Responses.ReceivedMessage;
@@ -36,12 +36,6 @@ class QueueServiceFaultsTest {
     @AfterAll
     static void stop() {
         faulty.close();
-    }
-
-    private static QueueAttributes withDlq(String dlq, int maxReceives) {
-        QueueAttributes d = QueueAttributes.defaults();
-        return new QueueAttributes(d.visibilityTimeoutSeconds(), d.messageRetentionSeconds(), 0, 0,
-                d.maxMessageBytes(), d.deduplicationWindowSeconds(), false, dlq, maxReceives);
     }
 
     @Test
@@ -82,7 +76,7 @@ class QueueServiceFaultsTest {
     void fifoRedrive_putsTheMessageBehindItsGroup_soTheGroupStaysBlocked() {
         ServiceFixture f = new ServiceFixture(db);
         f.queue("dlq.fifo");
-        f.queue("q.fifo", withDlq("dlq.fifo", 1));
+        f.queue("q.fifo", withDeadLetters("dlq.fifo", 1));
         f.send("q.fifo", fifoMessage("A", "G"));
         f.send("q.fifo", fifoMessage("B", "G"));
         f.receive("q.fifo", 1, 5);

@@ -1,7 +1,9 @@
 package dev.mq.core;
 
+import static dev.mq.core.ServiceFixture.attributes;
 import static dev.mq.core.ServiceFixture.fifoMessage;
 import static dev.mq.core.ServiceFixture.message;
+import static dev.mq.core.ServiceFixture.withDeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,25 +40,13 @@ class QueueServiceTest {
         service = f.service;
     }
 
-    private static QueueAttributes attrs(int visibility, int delay) {
-        QueueAttributes d = QueueAttributes.defaults();
-        return new QueueAttributes(visibility, d.messageRetentionSeconds(), delay, 0, d.maxMessageBytes(),
-                d.deduplicationWindowSeconds(), false, null, null);
-    }
-
-    private static QueueAttributes withDlq(String dlq, int maxReceives) {
-        QueueAttributes d = QueueAttributes.defaults();
-        return new QueueAttributes(d.visibilityTimeoutSeconds(), d.messageRetentionSeconds(), 0, 0,
-                d.maxMessageBytes(), d.deduplicationWindowSeconds(), false, dlq, maxReceives);
-    }
-
     @Nested
     class Queues {
         @Test
         void create_answersCreatedThenExisting_andConflictOnOtherAttributes() {
             assertThat(service.createQueue("orders", QueueAttributes.defaults()).created()).isTrue();
             assertThat(service.createQueue("orders", QueueAttributes.defaults()).created()).isFalse();
-            assertThatThrownBy(() -> service.createQueue("orders", attrs(60, 0)))
+            assertThatThrownBy(() -> service.createQueue("orders", attributes("visibilityTimeoutSeconds", 60, "delaySeconds", 0)))
                     .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_ALREADY_EXISTS);
         }
 
@@ -93,10 +83,10 @@ class QueueServiceTest {
 
         @Test
         void deadLetterQueue_mustExistAndBeOfTheSameKind() {
-            assertThatThrownBy(() -> service.createQueue("q", withDlq("missing", 3)))
+            assertThatThrownBy(() -> service.createQueue("q", withDeadLetters("missing", 3)))
                     .hasMessageContaining("does not exist");
             f.queue("dlq.fifo");
-            assertThatThrownBy(() -> service.createQueue("q", withDlq("dlq.fifo", 3)))
+            assertThatThrownBy(() -> service.createQueue("q", withDeadLetters("dlq.fifo", 3)))
                     .hasMessageContaining("standard");
         }
 
@@ -128,7 +118,7 @@ class QueueServiceTest {
     class Leases {
         @Test
         void receivedMessage_isInvisibleUntilItsTimeoutEnds() {
-            f.queue("q", attrs(30, 0));
+            f.queue("q", attributes("visibilityTimeoutSeconds", 30, "delaySeconds", 0));
             f.send("q", "hello");
             List<ReceivedMessage> first = f.receive("q", 10);
             assertThat(first).singleElement().satisfies(m -> {
@@ -155,7 +145,7 @@ class QueueServiceTest {
 
         @Test
         void ack_keepsMessage_whenLeaseWasTakenOver() {
-            f.queue("q", attrs(10, 0));
+            f.queue("q", attributes("visibilityTimeoutSeconds", 10, "delaySeconds", 0));
             f.send("q", "hello");
             String stale = f.receive("q", 1).get(0).receiptHandle();
             f.clock.advance(Duration.ofSeconds(11));
@@ -170,7 +160,7 @@ class QueueServiceTest {
 
         @Test
         void ack_afterTimeout_deletes_whenNobodyReceivedItAgain() {
-            f.queue("q", attrs(10, 0));
+            f.queue("q", attributes("visibilityTimeoutSeconds", 10, "delaySeconds", 0));
             f.send("q", "hello");
             String handle = f.receive("q", 1).get(0).receiptHandle();
             f.clock.advance(Duration.ofSeconds(60));
@@ -210,7 +200,7 @@ class QueueServiceTest {
 
         @Test
         void visibilityZero_releasesAtOnce_andExtensionKeepsItHidden() {
-            f.queue("q", attrs(10, 0));
+            f.queue("q", attributes("visibilityTimeoutSeconds", 10, "delaySeconds", 0));
             f.send("q", "x");
             String handle = f.receive("q", 1).get(0).receiptHandle();
             service.changeVisibility("q", handle, 100);
@@ -223,7 +213,7 @@ class QueueServiceTest {
 
         @Test
         void visibilityChange_withSupersededHandle_isLeaseLost() {
-            f.queue("q", attrs(10, 0));
+            f.queue("q", attributes("visibilityTimeoutSeconds", 10, "delaySeconds", 0));
             f.send("q", "x");
             String stale = f.receive("q", 1).get(0).receiptHandle();
             f.clock.advance(Duration.ofSeconds(11));
@@ -246,7 +236,7 @@ class QueueServiceTest {
 
         @Test
         void queueDelay_appliesWhenTheMessageNamesNone() {
-            f.queue("q", attrs(30, 5));
+            f.queue("q", attributes("visibilityTimeoutSeconds", 30, "delaySeconds", 5));
             f.send("q", "x");
             assertThat(f.receive("q", 1)).isEmpty();
             f.clock.advance(Duration.ofSeconds(5));
@@ -288,9 +278,7 @@ class QueueServiceTest {
 
         @Test
         void contentBasedDeduplication_usesTheBodyHash() {
-            QueueAttributes d = QueueAttributes.defaults();
-            f.queue("q", new QueueAttributes(30, d.messageRetentionSeconds(), 0, 0, d.maxMessageBytes(), 300, true,
-                    null, null));
+            f.queue("q", attributes("contentBasedDeduplication", true));
             String first = f.send("q", "same body");
             f.send("q", "same body");
             assertThat(service.browse("q", 10, null).items()).singleElement()
@@ -316,8 +304,7 @@ class QueueServiceTest {
 
         @Test
         void oversizedMessage_isPayloadTooLarge_countingAttributes() {
-            QueueAttributes d = QueueAttributes.defaults();
-            f.queue("q", new QueueAttributes(30, d.messageRetentionSeconds(), 0, 0, 10, 300, false, null, null));
+            f.queue("q", attributes("maxMessageBytes", 10));
             f.send("q", "0123456789");
             assertThatThrownBy(() -> f.send("q", new MessageRequest("01234", Map.of("ab", "cdef"), null, null, null, null)))
                     .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
@@ -325,8 +312,7 @@ class QueueServiceTest {
 
         @Test
         void expiredMessages_areNeverDelivered() {
-            QueueAttributes d = QueueAttributes.defaults();
-            f.queue("q", new QueueAttributes(30, 60, 0, 0, d.maxMessageBytes(), 300, false, null, null));
+            f.queue("q", attributes("messageRetentionSeconds", 60));
             f.send("q", "x");
             f.clock.advance(Duration.ofSeconds(61));
             assertThat(f.receive("q", 10)).isEmpty();
@@ -393,7 +379,7 @@ class QueueServiceTest {
         @Test
         void messageReceivedMaxTimes_movesToTheDeadLetterQueue_andRedriveBringsItBack() {
             f.queue("dlq");
-            f.queue("q", withDlq("dlq", 2));
+            f.queue("q", withDeadLetters("dlq", 2));
             f.send("q", "poison");
             for (int i = 0; i < 2; i++) {
                 assertThat(f.receive("q", 1, 5)).hasSize(1);
@@ -411,7 +397,7 @@ class QueueServiceTest {
         @Test
         void fifoMessage_inTheDeadLetterQueue_unblocksItsGroup() {
             f.queue("dlq.fifo");
-            f.queue("q.fifo", withDlq("dlq.fifo", 1));
+            f.queue("q.fifo", withDeadLetters("dlq.fifo", 1));
             f.send("q.fifo", fifoMessage("m0", "G"));
             f.send("q.fifo", fifoMessage("m1", "G"));
             f.receive("q.fifo", 1, 5);
@@ -425,7 +411,7 @@ class QueueServiceTest {
         void redrive_toAnExplicitDestination() {
             f.queue("dlq");
             f.queue("other");
-            f.queue("q", withDlq("dlq", 1));
+            f.queue("q", withDeadLetters("dlq", 1));
             f.send("q", "x");
             f.receive("q", 1, 0);
             f.receive("q", 1);

@@ -1,5 +1,7 @@
 package dev.mq.core;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
 import dev.mq.model.Requests.MessageRequest;
@@ -40,6 +42,19 @@ final class ServiceFixture {
     QueueConfig queue(String name, QueueAttributes attributes) {
         service.createQueue(name, attributes);
         return service.queueConfig(name);
+    }
+
+    /** Queue attributes as a client would PUT them, e.g. {@code attributes("delaySeconds", 5)}. */
+    static QueueAttributes attributes(Object... namesAndValues) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            body.set((String) namesAndValues[i], Json.MAPPER.valueToTree(namesAndValues[i + 1]));
+        }
+        return QueueAttributes.parse(body, QueueAttributes.defaults());
+    }
+
+    static QueueAttributes withDeadLetters(String dlq, int maxReceives) {
+        return attributes("deadLetterQueue", dlq, "maxReceiveCount", maxReceives);
     }
 
     static MessageRequest message(String body) {
