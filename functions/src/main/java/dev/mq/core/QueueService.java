@@ -89,7 +89,7 @@ public final class QueueService {
         Names.requireQueueName(name);
         checkDeadLetterQueue(name, attributes);
         QueueConfig wanted = new QueueConfig(name, Names.isFifo(name), now(), UUID.randomUUID().toString(),
-                settings.shardsPerQueue(), attributes);
+                settings.shardsPerQueue(), attributes, 0);
         Optional<QueueConfig> existing = store.createQueue(wanted);
         configCache.remove(name);
         if (existing.isEmpty()) {
@@ -102,16 +102,25 @@ public final class QueueService {
         return new Created(describe(existing.get(), null), false);
     }
 
+    /**
+     * Applies {@code change} to the current attributes. A concurrent change makes the write fail its
+     * version condition; the change is then applied again to what that one wrote.
+     */
     public QueueDescription updateQueue(String name, UnaryOperator<QueueAttributes> change) {
-        QueueConfig current = requireQueueFresh(name);
-        QueueAttributes changed = change.apply(current.attributes());
-        checkDeadLetterQueue(name, changed);
-        QueueConfig updated = current.withAttributes(changed);
-        if (!store.updateQueue(updated)) {
-            throw QueueException.queueNotFound(name);
+        for (int attempt = 1; ; attempt++) {
+            QueueConfig current = requireQueueFresh(name);
+            QueueAttributes changed = change.apply(current.attributes());
+            checkDeadLetterQueue(name, changed);
+            QueueConfig updated = current.withAttributes(changed);
+            if (store.updateQueue(updated)) {
+                configCache.remove(name);
+                return describe(updated, null);
+            }
+            if (attempt >= 5) {
+                throw new QueueException(ErrorCode.UNAVAILABLE, "queue " + name
+                        + " is being changed by others at the same time; retry");
+            }
         }
-        configCache.remove(name);
-        return describe(updated, null);
     }
 
     public QueueConfig queueConfig(String name) {

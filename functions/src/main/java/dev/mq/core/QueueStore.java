@@ -20,7 +20,10 @@ public interface QueueStore {
     /** Creates the queue unless one of that name exists; answers the existing one in that case. */
     Optional<QueueConfig> createQueue(QueueConfig config);
 
-    /** Replaces the settings of the queue's current incarnation; false when that incarnation is gone. */
+    /**
+     * Writes {@code config} if the catalog still holds the version before it ({@code version - 1}) of
+     * the same incarnation; false otherwise (changed meanwhile, or deleted).
+     */
     boolean updateQueue(QueueConfig config);
 
     /** Removes the queue from the catalog; answers the removed incarnation, if there was one. */

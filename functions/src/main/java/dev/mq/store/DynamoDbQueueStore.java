@@ -67,7 +67,8 @@ public final class DynamoDbQueueStore implements QueueStore {
     /** A deduplication id is free when never used or when its window has passed. */
     private static final String DEDUP_FREE = "attribute_not_exists(pk) OR expiresAt < :nowSec";
     private static final String NEW_ITEM = "attribute_not_exists(pk)";
-    private static final String CURRENT_INCARNATION = "inc = :inc";
+    /** A change applies to the incarnation and version it was made from. */
+    private static final String SAME_VERSION = "inc = :inc AND ver = :ver";
 
     private final DynamoDbClient client;
     private final Tables tables;
@@ -107,10 +108,11 @@ public final class DynamoDbQueueStore implements QueueStore {
         return call(() -> {
             try {
                 client.putItem(r -> r.tableName(tables.catalog()).item(fromQueue(config))
-                        .conditionExpression(CURRENT_INCARNATION)
-                        .expressionAttributeValues(Map.of(":inc", s(config.incarnation()))));
+                        .conditionExpression(SAME_VERSION)
+                        .expressionAttributeValues(Map.of(":inc", s(config.incarnation()),
+                                ":ver", n(config.version() - 1))));
                 return true;
-            } catch (ConditionalCheckFailedException gone) {
+            } catch (ConditionalCheckFailedException changedOrGone) {
                 return false;
             }
         });
@@ -165,6 +167,7 @@ public final class DynamoDbQueueStore implements QueueStore {
         item.put("createdAt", n(q.createdAt().toEpochMilli()));
         item.put("fifo", AttributeValue.fromBool(q.fifo()));
         item.put("shards", n(q.shards()));
+        item.put("ver", n(q.version()));
         item.put("vt", n(a.visibilityTimeoutSeconds()));
         item.put("ret", n(a.messageRetentionSeconds()));
         item.put("delay", n(a.delaySeconds()));
@@ -187,7 +190,7 @@ public final class DynamoDbQueueStore implements QueueStore {
                 item.containsKey("mrc") ? integer(item, "mrc") : null);
         return new QueueConfig(item.get("sk").s(), item.get("fifo").bool(),
                 Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())), item.get("inc").s(),
-                integer(item, "shards"), attributes);
+                integer(item, "shards"), attributes, item.containsKey("ver") ? Long.parseLong(item.get("ver").n()) : 0);
     }
 
     // ================================================================ messages

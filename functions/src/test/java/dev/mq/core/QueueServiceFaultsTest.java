@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.model.ErrorCode;
+import dev.mq.model.Json;
+import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
 import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.Responses.ReceivedMessage;
@@ -15,6 +17,7 @@ import dev.mq.testing.LocalDynamoDb;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +106,28 @@ class QueueServiceFaultsTest {
 
         stale.service.ack("q", handle);
         assertThat(fresh.service.browse("q", 10, null).items()).isEmpty();
+    }
+
+    @Test
+    void concurrentChanges_ofDifferentAttributes_bothLand() {
+        Tables tables = db.freshTables();
+        ServiceFixture one = new ServiceFixture(db.client(), tables);
+        ServiceFixture other = new ServiceFixture(db.client(), tables);
+        one.queue("q");
+        AtomicBoolean firstTry = new AtomicBoolean(true);
+
+        one.service.updateQueue("q", current -> {
+            if (firstTry.getAndSet(false)) {
+                // another change lands between this one's read and its write
+                other.service.updateQueue("q", c -> QueueAttributes.parse(
+                        Json.parseObject("{\"delaySeconds\": 5}"), c));
+            }
+            return QueueAttributes.parse(Json.parseObject("{\"visibilityTimeoutSeconds\": 60}"), current);
+        });
+
+        QueueAttributes result = other.service.getQueue("q").attributes();
+        assertThat(result.delaySeconds()).isEqualTo(5);
+        assertThat(result.visibilityTimeoutSeconds()).isEqualTo(60);
     }
 
     @Test
