@@ -273,7 +273,7 @@ public final class QueueService {
             return SendResult.sent(message.messageId(), false);
         }
         Instant window = now.plusSeconds(config.attributes().deduplicationWindowSeconds());
-        Optional<String> first = store.putDeduplicated(message, window, now);
+        Optional<String> first = store.putDeduplicated(message, message.deduplicationId(), window, now);
         return SendResult.sent(first.orElse(message.messageId()), first.isPresent());
     }
 

@@ -48,7 +48,7 @@ public interface QueueStore {
      * exists: then nothing is written and the first message's id is answered. A record never exists
      * without its message.
      */
-    Optional<String> putDeduplicated(StoredMessage message, Instant dedupExpiresAt, Instant now);
+    Optional<String> putDeduplicated(StoredMessage message, String dedupId, Instant dedupExpiresAt, Instant now);
 
     /**
      * Messages of one shard in message-id (send) order, after {@code afterId}, reading at most

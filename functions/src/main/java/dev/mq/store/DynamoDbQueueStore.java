@@ -1,5 +1,11 @@
 package dev.mq.store;
 
+import static dev.mq.store.StoreCalls.call;
+import static dev.mq.store.StoreCalls.n;
+import static dev.mq.store.StoreCalls.s;
+import static dev.mq.store.StoreCalls.sleep;
+import static dev.mq.store.StoreCalls.throwIfThrottled;
+
 import dev.mq.core.MessageKey;
 import dev.mq.core.Page;
 import dev.mq.core.QueueConfig;
@@ -15,16 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -50,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class DynamoDbQueueStore implements QueueStore {
     static final String EXPIRES_AT = "expiresAt";
-    private static final String LAYOUT_VERSION = "1";
+    static final String LAYOUT_VERSION = "1";
     private static final String QUEUE_PK = "queue";
     private static final int BATCH_WRITE_MAX = 25;
     private static final int BATCH_WRITE_RETRIES = 6;
@@ -64,8 +66,6 @@ public final class DynamoDbQueueStore implements QueueStore {
     private static final String SAME_LEASE_AS_READ = "lease = :read";
     /** Ack and visibility change act only for the current lease. */
     private static final String CURRENT_LEASE = "lease = :token";
-    /** A deduplication id is free when never used or when its window has passed. */
-    private static final String DEDUP_FREE = "attribute_not_exists(pk) OR expiresAt < :nowSec";
     private static final String NEW_ITEM = "attribute_not_exists(pk)";
     /** A change applies to the incarnation and version it was made from. */
     private static final String SAME_VERSION = "inc = :inc AND ver = :ver";
@@ -209,48 +209,10 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     @Override
-    public Optional<String> putDeduplicated(StoredMessage message, Instant dedupExpiresAt, Instant now) {
-        Map<String, AttributeValue> dedupKey = dedupKey(message.key().incarnation(), message.deduplicationId());
-        Map<String, AttributeValue> record = new HashMap<>(dedupKey);
-        record.put("v", n(LAYOUT_VERSION));
-        record.put("mid", s(message.messageId()));
-        record.put(EXPIRES_AT, n(dedupExpiresAt.getEpochSecond()));
-        // Record and message in one transaction: a crash can never leave the record without its
-        // message, which would turn the producer's retry into a silent loss.
-        TransactWriteItem claim = TransactWriteItem.builder().put(p -> p.tableName(tables.messages()).item(record)
-                .conditionExpression(DEDUP_FREE)
-                .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
-        TransactWriteItem put = TransactWriteItem.builder()
-                .put(p -> p.tableName(tables.messages()).item(fromMessage(message))).build();
-        return call(() -> {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    client.transactWriteItems(r -> r.transactItems(claim, put));
-                    return Optional.empty();
-                } catch (TransactionCanceledException e) {
-                    throwIfThrottled(e);
-                    CancellationReason reason = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
-                            ? e.cancellationReasons().get(0) : null;
-                    if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
-                        Map<String, AttributeValue> first = reason.hasItem() && !reason.item().isEmpty()
-                                ? reason.item()
-                                : client.getItem(g -> g.tableName(tables.messages()).key(dedupKey).consistentRead(true)).item();
-                        if (first != null && first.containsKey("mid")) {
-                            String firstId = first.get("mid").s();
-                            // Our own record: the SDK retried a transaction that had committed.
-                            return firstId.equals(message.messageId()) ? Optional.empty() : Optional.of(firstId);
-                        }
-                    }
-                    // A concurrent send of the same id, or a record that expired meanwhile: try again.
-                    if (attempt >= 3) {
-                        throw new QueueException(ErrorCode.UNAVAILABLE,
-                                "the send conflicted with a concurrent one; retry it with the same deduplicationId", e);
-                    }
-                    sleep(20L * attempt);
-                }
-            }
-        });
+    public Optional<String> putDeduplicated(StoredMessage message, String dedupId, Instant dedupExpiresAt,
+                                            Instant now) {
+        return DedupWrites.put(client, tables.messages(), fromMessage(message), message.messageId(),
+                dedupKey(message.key().incarnation(), dedupId), dedupExpiresAt, now);
     }
 
     @Override
@@ -331,13 +293,6 @@ public final class DynamoDbQueueStore implements QueueStore {
                 return failedLease(e);
             }
         });
-    }
-
-    private static void throwIfThrottled(TransactionCanceledException e) {
-        if (e.hasCancellationReasons()
-                && e.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code()))) {
-            throw new QueueException(ErrorCode.THROTTLED, "the store is throttling requests; retry shortly", e);
-        }
     }
 
     /** A failed lease condition: no item means the message is gone, another lease means it was taken over. */
@@ -522,51 +477,6 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     // ================================================================ plumbing
-
-    /**
-     * Translates SDK failures into the API's: throttling becomes {@code Throttled}, anything else that
-     * reaches here {@code Unavailable}, with the cause kept for the log.
-     */
-    private static <T> T call(Supplier<T> operation) {
-        try {
-            return operation.get();
-        } catch (QueueException e) {
-            throw e;
-        } catch (DynamoDbException e) {
-            if (e.isThrottlingException() || "ProvisionedThroughputExceededException".equals(errorCode(e))
-                    || "RequestLimitExceeded".equals(errorCode(e))) {
-                throw new QueueException(ErrorCode.THROTTLED, "the store is throttling requests; retry shortly", e);
-            }
-            throw new QueueException(ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
-        } catch (SdkException e) {
-            throw new QueueException(ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
-        }
-    }
-
-    private static String errorCode(DynamoDbException e) {
-        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QueueException(ErrorCode.UNAVAILABLE, "interrupted while writing; retry", e);
-        }
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
-    }
-
-    private static AttributeValue n(String value) {
-        return AttributeValue.fromN(value);
-    }
 
     private static String str(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);

@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /**
@@ -17,19 +18,32 @@ public final class TableSetup {
     private TableSetup() {}
 
     public static void createIfMissing(DynamoDbClient client, Tables tables) {
-        create(client, tables.catalog());
-        create(client, tables.messages());
-        TimeToLiveStatus ttl = client.describeTimeToLive(r -> r.tableName(tables.messages()))
+        create(client, tables.catalog(), false);
+        create(client, tables.messages(), false);
+        create(client, tables.topicLog(), true);
+        enableTtl(client, tables.messages());
+        enableTtl(client, tables.topicLog());
+    }
+
+    private static void enableTtl(DynamoDbClient client, String table) {
+        TimeToLiveStatus ttl = client.describeTimeToLive(r -> r.tableName(table))
                 .timeToLiveDescription().timeToLiveStatus();
         if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
-            client.updateTimeToLive(r -> r.tableName(tables.messages())
+            client.updateTimeToLive(r -> r.tableName(table)
                     .timeToLiveSpecification(t -> t.attributeName(DynamoDbQueueStore.EXPIRES_AT).enabled(true)));
         }
     }
 
-    private static void create(DynamoDbClient client, String table) {
+    /** {@code stream}: the table's new images feed a stream (the topic log's drives fan-out). */
+    private static void create(DynamoDbClient client, String table, boolean stream) {
         try {
             client.createTable(r -> r.tableName(table)
+                    .streamSpecification(s -> {
+                        s.streamEnabled(stream);
+                        if (stream) {
+                            s.streamViewType(StreamViewType.NEW_IMAGE);
+                        }
+                    })
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
                             AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),

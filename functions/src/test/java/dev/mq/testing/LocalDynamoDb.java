@@ -77,7 +77,7 @@ public final class LocalDynamoDb implements AutoCloseable {
     /** New, empty tables with unique names, so tests in one class never see each other's data. */
     public Tables freshTables() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Tables tables = new Tables("catalog-" + suffix, "messages-" + suffix);
+        Tables tables = Tables.withPrefix("t" + suffix);
         TableSetup.createIfMissing(client, tables);
         return tables;
     }

@@ -62,4 +62,18 @@ public final class Responses {
     public record RedriveResponse(int moved) {}
 
     public record Health(String status) {}
+
+    public record TopicDescription(String name, String createdAt) {}
+
+    public record TopicSummary(String name) {}
+
+    public record TopicList(List<TopicSummary> topics, String next) {}
+
+    /** A subscription as answered: never its secret. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SubscriptionDescription(String topic, String name, String queue, String endpoint,
+                                          com.fasterxml.jackson.databind.JsonNode filter, String deadLetterQueue,
+                                          String createdAt) {}
+
+    public record SubscriptionList(List<SubscriptionDescription> subscriptions, String next) {}
 }
