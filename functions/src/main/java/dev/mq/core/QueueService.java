@@ -726,6 +726,21 @@ public final class QueueService {
         store.getQueue("health-check");
     }
 
+    /**
+     * Puts a copy of a topic message into a standard queue, once: {@code copyKey} names the copy (message
+     * and subscription), and a second call with it within {@code window} writes nothing.
+     */
+    public void deliverCopy(String queue, String body, Map<String, String> attributes, String copyKey,
+                            Duration window) {
+        QueueConfig config = requireQueue(queue);
+        Instant now = now();
+        MessageKey key = new MessageKey(config.incarnation(), shardFor(config, null), ids.next(now));
+        StoredMessage copy = new StoredMessage(key, body, Map.copyOf(attributes), now, now, null, 0, null, null, null,
+                now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
+        store.putDeduplicated(copy, copyKey, now.plus(window), now);
+        signal.wake(config.incarnation());
+    }
+
     /** Removes expired items; the local server calls this because DynamoDB Local never runs TTL. */
     public long sweepExpired() {
         return store.deleteExpired(now());

@@ -33,6 +33,16 @@ public final class Tokens {
         return name;
     }
 
+    /** The last topic or subscription name of a listing page. */
+    public static String decodeName(String token) {
+        String name = decode(token);
+        try {
+            return Names.requirePlainName("next", name);
+        } catch (QueueException e) {
+            throw notIssued();
+        }
+    }
+
     /** The last message id of a browse page. */
     public static String decodeMessageId(String token) {
         String id = decode(token);

@@ -19,14 +19,14 @@ public final class AckHandler extends ApiHandler {
     @Override
     protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
         return switch (match.operation()) {
-            case ACK -> json(200, new AckResponse(service.ackAll(match.queue(), Requests.parseAck(request.getBody()))));
+            case ACK -> json(200, new AckResponse(service.ackAll(match.name(), Requests.parseAck(request.getBody()))));
             case ACK_ONE -> {
-                service.ack(match.queue(), match.receiptHandle());
+                service.ack(match.name(), match.child());
                 yield noContent();
             }
             case VISIBILITY -> {
                 Requests.VisibilityRequest change = Requests.parseVisibility(request.getBody());
-                service.changeVisibility(match.queue(), change.receiptHandle(), change.visibilityTimeoutSeconds());
+                service.changeVisibility(match.name(), change.receiptHandle(), change.visibilityTimeoutSeconds());
                 yield noContent();
             }
             default -> throw new IllegalStateException("not an ack route: " + match.operation());

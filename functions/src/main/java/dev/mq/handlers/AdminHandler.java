@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.Page;
 import dev.mq.core.QueueService;
+import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
@@ -13,21 +14,30 @@ import dev.mq.model.Responses.Health;
 import dev.mq.model.Responses.QueueList;
 import dev.mq.model.Responses.QueueSummary;
 import dev.mq.model.Responses.RedriveResponse;
+import dev.mq.model.Responses.SubscriptionDescription;
+import dev.mq.model.Responses.SubscriptionList;
+import dev.mq.model.Responses.TopicDescription;
+import dev.mq.model.Responses.TopicList;
+import dev.mq.model.Responses.TopicSummary;
+import dev.mq.model.TopicRequests;
 import java.util.Map;
 
-/** Queue management, browsing, redrive and health. */
+/** Queue, topic and subscription management, browsing, redrive and health. */
 public final class AdminHandler extends ApiHandler {
+    private final TopicService topics;
+
     public AdminHandler() {
-        this(FunctionRuntime.service());
+        this(FunctionRuntime.service(), FunctionRuntime.topics());
     }
 
-    public AdminHandler(QueueService service) {
+    public AdminHandler(QueueService service, TopicService topics) {
         super(Routes.Family.ADMIN, service);
+        this.topics = topics;
     }
 
     @Override
     protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
-        String queue = match.queue();
+        String queue = match.name();
         Map<String, String> query = query(request);
         return switch (match.operation()) {
             case HEALTH -> {
@@ -66,6 +76,36 @@ public final class AdminHandler extends ApiHandler {
             case REDRIVE -> {
                 Requests.RedriveRequest redrive = Requests.parseRedrive(request.getBody());
                 yield json(200, new RedriveResponse(service.redrive(queue, redrive.destination(), redrive.maxMessages())));
+            }
+            case LIST_TOPICS -> {
+                Page<TopicSummary> page = topics.listTopics(Requests.queryInt(query, "limit", 1, 1000, 1000),
+                        query.get("next"));
+                yield json(200, new TopicList(page.items(), page.next()));
+            }
+            case PUT_TOPIC -> {
+                Json.parseObject(request.getBody()); // no attributes yet, but a body must still be JSON
+                TopicService.Created<TopicDescription> created = topics.createTopic(match.name());
+                yield json(created.created() ? 201 : 200, created.value());
+            }
+            case GET_TOPIC -> json(200, topics.getTopic(match.name()));
+            case DELETE_TOPIC -> {
+                topics.deleteTopic(match.name());
+                yield noContent();
+            }
+            case LIST_SUBSCRIPTIONS -> {
+                Page<SubscriptionDescription> page = topics.listSubscriptions(match.name(),
+                        Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
+                yield json(200, new SubscriptionList(page.items(), page.next()));
+            }
+            case PUT_SUBSCRIPTION -> {
+                TopicService.Created<SubscriptionDescription> created = topics.subscribe(match.name(), match.child(),
+                        TopicRequests.parseSubscription(request.getBody()));
+                yield json(created.created() ? 201 : 200, created.value());
+            }
+            case GET_SUBSCRIPTION -> json(200, topics.getSubscription(match.name(), match.child()));
+            case DELETE_SUBSCRIPTION -> {
+                topics.unsubscribe(match.name(), match.child());
+                yield noContent();
             }
             default -> throw new IllegalStateException("not an admin route: " + match.operation());
         };

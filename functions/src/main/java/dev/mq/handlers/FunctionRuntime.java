@@ -1,7 +1,10 @@
 package dev.mq.handlers;
 
+import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
+import dev.mq.core.TopicService;
 import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Tables;
 import java.time.Clock;
 import java.util.Base64;
@@ -18,20 +21,30 @@ public final class FunctionRuntime {
 
     private FunctionRuntime() {}
 
+    /** {@code true} lets subscriptions target private and link-local addresses (inside a VPC, say). */
+    public static final String ALLOW_PRIVATE_ENDPOINTS_ENV = "MQ_ALLOW_PRIVATE_ENDPOINTS";
+
     public static QueueService service() {
         return Holder.SERVICE;
     }
 
+    public static TopicService topics() {
+        return Holder.TOPICS;
+    }
+
     private static final class Holder {
+        static final DynamoDbClient CLIENT = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        static final Tables TABLES = Tables.fromEnvironment();
         static final QueueService SERVICE = create();
+        static final TopicService TOPICS = new TopicService(new DynamoDbTopicStore(CLIENT, TABLES), SERVICE,
+                Clock.systemUTC(), new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))));
 
         private static QueueService create() {
             String key = System.getenv(RECEIPT_KEY_ENV);
             if (key == null || key.isBlank()) {
                 throw new IllegalStateException(RECEIPT_KEY_ENV + " is not set: receipt handles cannot be signed");
             }
-            DynamoDbClient client = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
-            return new QueueService(new DynamoDbQueueStore(client, Tables.fromEnvironment()), Clock.systemUTC(),
+            return new QueueService(new DynamoDbQueueStore(CLIENT, TABLES), Clock.systemUTC(),
                     Base64.getDecoder().decode(key), QueueService.Settings.defaults());
         }
     }

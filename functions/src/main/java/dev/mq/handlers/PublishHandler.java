@@ -3,22 +3,28 @@ package dev.mq.handlers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.QueueService;
+import dev.mq.core.TopicService;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses.SendResponse;
 
-/** {@code POST /v1/queues/{queue}/messages}: one message or a batch of up to 10. */
+/** {@code POST /v1/queues/{queue}/messages} and {@code POST /v1/topics/{topic}/messages}: one message or up to 10. */
 public final class PublishHandler extends ApiHandler {
+    private final TopicService topics;
+
     public PublishHandler() {
-        this(FunctionRuntime.service());
+        this(FunctionRuntime.service(), FunctionRuntime.topics());
     }
 
-    public PublishHandler(QueueService service) {
+    public PublishHandler(QueueService service, TopicService topics) {
         super(Routes.Family.PUBLISH, service);
+        this.topics = topics;
     }
 
     @Override
     protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
         Requests.SendBatch batch = Requests.parseSend(request.getBody());
-        return json(200, new SendResponse(service.send(match.queue(), batch)));
+        return json(200, new SendResponse(match.operation() == Routes.Operation.PUBLISH
+                ? topics.publish(match.name(), batch)
+                : service.send(match.name(), batch)));
     }
 }

@@ -19,6 +19,6 @@ public final class ReceiveHandler extends ApiHandler {
     @Override
     protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
         Requests.ReceiveRequest receive = Requests.parseReceive(request.getBody());
-        return json(200, new ReceiveResponse(service.receive(match.queue(), receive)));
+        return json(200, new ReceiveResponse(service.receive(match.name(), receive)));
     }
 }

@@ -18,7 +18,10 @@ public final class Routes {
         HEALTH(Family.ADMIN), LIST_QUEUES(Family.ADMIN), PUT_QUEUE(Family.ADMIN), GET_QUEUE(Family.ADMIN),
         PATCH_QUEUE(Family.ADMIN), DELETE_QUEUE(Family.ADMIN), PURGE(Family.ADMIN), BROWSE(Family.ADMIN),
         REDRIVE(Family.ADMIN), SEND(Family.PUBLISH), RECEIVE(Family.RECEIVE), ACK(Family.ACK),
-        ACK_ONE(Family.ACK), VISIBILITY(Family.ACK);
+        ACK_ONE(Family.ACK), VISIBILITY(Family.ACK),
+        LIST_TOPICS(Family.ADMIN), PUT_TOPIC(Family.ADMIN), GET_TOPIC(Family.ADMIN), DELETE_TOPIC(Family.ADMIN),
+        PUBLISH(Family.PUBLISH), LIST_SUBSCRIPTIONS(Family.ADMIN), PUT_SUBSCRIPTION(Family.ADMIN),
+        GET_SUBSCRIPTION(Family.ADMIN), DELETE_SUBSCRIPTION(Family.ADMIN);
 
         private final Family family;
 
@@ -31,8 +34,11 @@ public final class Routes {
         }
     }
 
-    /** A matched request: the operation and the path's queue name and receipt handle, where present. */
-    public record Match(Operation operation, String queue, String receiptHandle) {}
+    /**
+     * A matched request: the operation, the queue or topic it names, and below that the receipt handle
+     * or subscription name, where present.
+     */
+    public record Match(Operation operation, String name, String child) {}
 
     /** Matches method and path, or answers {@code NotFound} / {@code MethodNotAllowed}. */
     public static Match match(String method, String path) {
@@ -41,9 +47,17 @@ public final class Routes {
         if (parts.equals(List.of("health"))) {
             return only(m, "GET", new Match(Operation.HEALTH, null, null));
         }
-        if (parts.size() < 2 || !parts.get(0).equals("v1") || !parts.get(1).equals("queues")) {
+        if (parts.size() < 2 || !parts.get(0).equals("v1")) {
             throw notFound(path);
         }
+        return switch (parts.get(1)) {
+            case "queues" -> queueRoute(m, path, parts);
+            case "topics" -> topicRoute(m, path, parts);
+            default -> throw notFound(path);
+        };
+    }
+
+    private static Match queueRoute(String m, String path, List<String> parts) {
         if (parts.size() == 2) {
             return only(m, "GET", new Match(Operation.LIST_QUEUES, null, null));
         }
@@ -74,6 +88,37 @@ public final class Routes {
         }
         if (parts.size() == 5 && parts.get(3).equals("messages")) {
             return only(m, "DELETE", new Match(Operation.ACK_ONE, queue, parts.get(4)));
+        }
+        throw notFound(path);
+    }
+
+    private static Match topicRoute(String m, String path, List<String> parts) {
+        if (parts.size() == 2) {
+            return only(m, "GET", new Match(Operation.LIST_TOPICS, null, null));
+        }
+        String topic = parts.get(2);
+        if (parts.size() == 3) {
+            return switch (m) {
+                case "PUT" -> new Match(Operation.PUT_TOPIC, topic, null);
+                case "GET" -> new Match(Operation.GET_TOPIC, topic, null);
+                case "DELETE" -> new Match(Operation.DELETE_TOPIC, topic, null);
+                default -> throw notAllowed(m, path);
+            };
+        }
+        if (parts.size() == 4 && parts.get(3).equals("messages")) {
+            return only(m, "POST", new Match(Operation.PUBLISH, topic, null));
+        }
+        if (parts.size() == 4 && parts.get(3).equals("subscriptions")) {
+            return only(m, "GET", new Match(Operation.LIST_SUBSCRIPTIONS, topic, null));
+        }
+        if (parts.size() == 5 && parts.get(3).equals("subscriptions")) {
+            String subscription = parts.get(4);
+            return switch (m) {
+                case "PUT" -> new Match(Operation.PUT_SUBSCRIPTION, topic, subscription);
+                case "GET" -> new Match(Operation.GET_SUBSCRIPTION, topic, subscription);
+                case "DELETE" -> new Match(Operation.DELETE_SUBSCRIPTION, topic, subscription);
+                default -> throw notAllowed(m, path);
+            };
         }
         throw notFound(path);
     }

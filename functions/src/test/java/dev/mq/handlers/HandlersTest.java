@@ -7,9 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
+import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
 import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.io.InputStream;
 import java.time.Clock;
@@ -22,13 +26,17 @@ class HandlersTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
     static final ObjectMapper EVENTS = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     QueueService service;
+    TopicService topics;
 
 
 
     @BeforeEach
     void freshService() {
-        service = new QueueService(new DynamoDbQueueStore(db.client(), db.freshTables()), Clock.systemUTC(),
+        Tables tables = db.freshTables();
+        service = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
                 "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        topics = new TopicService(new DynamoDbTopicStore(db.client(), tables), service, Clock.systemUTC(),
+                new EndpointPolicy(true, false));
         service.createQueue("orders", QueueAttributes.defaults());
     }
 
@@ -44,7 +52,7 @@ class HandlersTest {
 
     @Test
     void publish_sendsTheMessage_andAnswersWithTheGatewayRequestId() throws Exception {
-        APIGatewayProxyResponseEvent response = new PublishHandler(service).handleRequest(fixture(), null);
+        APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(fixture(), null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(response.getHeaders()).containsEntry("X-Request-Id", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
@@ -55,7 +63,7 @@ class HandlersTest {
 
     @Test
     void receiveThenAck_throughTheirHandlers() throws Exception {
-        new PublishHandler(service).handleRequest(fixture(), null);
+        new PublishHandler(service, topics).handleRequest(fixture(), null);
         APIGatewayProxyRequestEvent receive = fixture().withPath("/v1/queues/orders/receive").withBody("{}");
         JsonNode received = json(new ReceiveHandler(service).handleRequest(receive, null));
         assertThat(received.at("/messages/0/body").asText()).isEqualTo("order 42 placed");
@@ -70,7 +78,7 @@ class HandlersTest {
     @Test
     void clientMistake_isItsDocumentedError_neverA500() throws Exception {
         APIGatewayProxyRequestEvent bad = fixture().withBody("{\"body\": 5}");
-        APIGatewayProxyResponseEvent response = new PublishHandler(service).handleRequest(bad, null);
+        APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(bad, null);
 
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("InvalidRequest");
@@ -81,7 +89,7 @@ class HandlersTest {
     @Test
     void routeOfAnotherFamily_isNotServed() throws Exception {
         APIGatewayProxyRequestEvent receive = fixture().withPath("/v1/queues/orders/receive").withBody("{}");
-        APIGatewayProxyResponseEvent response = new PublishHandler(service).handleRequest(receive, null);
+        APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(receive, null);
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("NotFound");
     }
@@ -93,7 +101,7 @@ class HandlersTest {
                 Clock.systemUTC(), "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
         APIGatewayProxyRequestEvent health = fixture().withHttpMethod("GET").withPath("/health").withBody(null);
 
-        APIGatewayProxyResponseEvent response = new AdminHandler(offline).handleRequest(health, null);
+        APIGatewayProxyResponseEvent response = new AdminHandler(offline, null).handleRequest(health, null);
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("Unavailable");
         assertThat(response.getBody()).doesNotContain("Exception");
@@ -104,7 +112,7 @@ class HandlersTest {
         service.createQueue("orders-eu", QueueAttributes.defaults());
         APIGatewayProxyRequestEvent list = fixture().withHttpMethod("GET").withPath("/v1/queues").withBody(null)
                 .withQueryStringParameters(Map.of("prefix", "orders-", "limit", "5"));
-        JsonNode body = json(new AdminHandler(service).handleRequest(list, null));
+        JsonNode body = json(new AdminHandler(service, topics).handleRequest(list, null));
         assertThat(body.at("/queues/0/name").asText()).isEqualTo("orders-eu");
         assertThat(body.get("queues")).hasSize(1);
         assertThat(body.get("next").isNull()).isTrue();

@@ -1,7 +1,9 @@
 package dev.mq.local;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
+import dev.mq.core.TopicService;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
@@ -9,6 +11,7 @@ import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.handlers.Routes;
 import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.TableSetup;
 import dev.mq.store.Tables;
 import java.net.Inet6Address;
@@ -105,10 +108,13 @@ public final class LocalServer implements AutoCloseable {
             byte[] receiptKey = dataDir == null ? ReceiptKeys.random() : ReceiptKeys.loadOrCreate(dataDir);
             QueueService service = new QueueService(new DynamoDbQueueStore(dynamoDb.client(), tables),
                     Clock.systemUTC(), receiptKey, QueueService.Settings.defaults());
+            // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too.
+            TopicService topics = new TopicService(new DynamoDbTopicStore(dynamoDb.client(), tables), service,
+                    Clock.systemUTC(), new EndpointPolicy(true, false));
 
             httpThreads = httpThreads();
             http = HttpServer.create(new InetSocketAddress(address, options.port()), MAX_HTTP_THREADS);
-            http.createContext("/", new GatewayHandler(functions(service), token));
+            http.createContext("/", new GatewayHandler(functions(service, topics), token));
             http.setExecutor(httpThreads);
             http.start();
             ExpirySweeper sweeper = ExpirySweeper.start(service, ExpirySweeper.INTERVAL);
@@ -148,12 +154,12 @@ public final class LocalServer implements AutoCloseable {
         dynamoDb.close();
     }
 
-    private static Map<Routes.Family, ApiHandler> functions(QueueService service) {
+    private static Map<Routes.Family, ApiHandler> functions(QueueService service, TopicService topics) {
         return Map.of(
-                Routes.Family.PUBLISH, new PublishHandler(service),
+                Routes.Family.PUBLISH, new PublishHandler(service, topics),
                 Routes.Family.RECEIVE, new ReceiveHandler(service),
                 Routes.Family.ACK, new AckHandler(service),
-                Routes.Family.ADMIN, new AdminHandler(service));
+                Routes.Family.ADMIN, new AdminHandler(service, topics));
     }
 
     /**

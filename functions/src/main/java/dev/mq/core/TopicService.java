@@ -1,0 +1,270 @@
+package dev.mq.core;
+
+import dev.mq.model.ErrorCode;
+import dev.mq.model.Filter;
+import dev.mq.model.Names;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.QueueException;
+import dev.mq.model.Requests.MessageRequest;
+import dev.mq.model.Requests.SendBatch;
+import dev.mq.model.Requests.SendEntry;
+import dev.mq.model.Responses.SendResult;
+import dev.mq.model.Responses.SubscriptionDescription;
+import dev.mq.model.Responses.TopicDescription;
+import dev.mq.model.Responses.TopicSummary;
+import dev.mq.model.TopicRequests.SubscriptionRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Topics and subscriptions: publishing appends to the topic log, whose stream drives {@link #fanOut},
+ * which puts one copy of each message into every matching queue subscription exactly once (a copy is
+ * keyed by message and subscription, so a replayed or concurrent fan-out never writes a second).
+ */
+public final class TopicService {
+    private static final Logger LOG = Logger.getLogger(TopicService.class.getName());
+    /** Published messages stay in the log as long as its stream keeps them, so a fan-out can be replayed. */
+    private static final Duration KEEP_IN_LOG = Duration.ofDays(1);
+    private static final Duration DEDUP_WINDOW = Duration.ofMinutes(5);
+    /** Longer than any replay of the log's stream (24 hours), so a copy is never written twice. */
+    private static final Duration COPY_WINDOW = Duration.ofDays(2);
+
+    private final TopicStore store;
+    private final QueueService queues;
+    private final Clock clock;
+    private final EndpointPolicy endpoints;
+    private final MessageIds ids = new MessageIds();
+
+    public TopicService(TopicStore store, QueueService queues, Clock clock, EndpointPolicy endpoints) {
+        this.store = store;
+        this.queues = queues;
+        this.clock = clock;
+        this.endpoints = endpoints;
+    }
+
+    public record Created<T>(T value, boolean created) {}
+
+    // ---------------------------------------------------------------- topics
+
+    public Created<TopicDescription> createTopic(String name) {
+        Names.requirePlainName("topic", name);
+        TopicConfig wanted = new TopicConfig(name, now(), UUID.randomUUID().toString());
+        Optional<TopicConfig> existing = store.createTopic(wanted);
+        return new Created<>(describe(existing.orElse(wanted)), existing.isEmpty());
+    }
+
+    public TopicDescription getTopic(String name) {
+        return describe(requireTopic(name));
+    }
+
+    public Page<TopicSummary> listTopics(int limit, String next) {
+        String after = next == null || next.isEmpty() ? null : Tokens.decodeName(next);
+        Page<TopicConfig> page = store.listTopics(limit, after);
+        return new Page<>(page.items().stream().map(t -> new TopicSummary(t.name())).toList(),
+                page.next() == null ? null : Tokens.encode(page.next()));
+    }
+
+    public void deleteTopic(String name) {
+        Names.requirePlainName("topic", name);
+        store.deleteTopic(name).orElseThrow(() -> topicNotFound(name));
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    /** Creates or replaces a subscription; a replaced one keeps its creation time. */
+    public Created<SubscriptionDescription> subscribe(String topic, String name, SubscriptionRequest request) {
+        Names.requirePlainName("subscription", name);
+        TopicConfig config = requireTopic(topic);
+        if (request.queue() != null) {
+            requireStandardQueue(request.queue(), "queue");
+        } else {
+            endpoints.check(request.endpoint());
+        }
+        if (request.deadLetterQueue() != null) {
+            requireStandardQueue(request.deadLetterQueue(), "deadLetterQueue");
+        }
+        Optional<Subscription> existing = store.getSubscription(topic, name)
+                .filter(s -> s.topicIncarnation().equals(config.incarnation()));
+        Subscription subscription = new Subscription(topic, name, config.incarnation(), request.queue(),
+                request.endpoint(), request.secret(), request.filter() == null ? null : request.filter().toString(),
+                request.deadLetterQueue(), existing.map(Subscription::createdAt).orElse(now()));
+        store.putSubscription(subscription);
+        return new Created<>(describe(subscription), existing.isEmpty());
+    }
+
+    public SubscriptionDescription getSubscription(String topic, String name) {
+        return describe(requireSubscription(topic, name));
+    }
+
+    public Page<SubscriptionDescription> listSubscriptions(String topic, int limit, String next) {
+        requireTopic(topic);
+        String after = next == null || next.isEmpty() ? null : Tokens.decodeName(next);
+        Page<Subscription> page = store.listSubscriptions(topic, limit, after);
+        return new Page<>(page.items().stream().map(TopicService::describe).toList(),
+                page.next() == null ? null : Tokens.encode(page.next()));
+    }
+
+    public void unsubscribe(String topic, String name) {
+        requireSubscription(topic, name);
+        store.deleteSubscription(topic, name);
+    }
+
+    // ---------------------------------------------------------------- publishing and fan-out
+
+    /** Same body and answers as a send to a queue; a topic takes no group and no delay. */
+    public List<SendResult> publish(String topic, SendBatch request) {
+        TopicConfig config = requireTopic(topic);
+        Instant now = now();
+        List<SendResult> results = new ArrayList<>();
+        for (SendEntry entry : request.entries()) {
+            try {
+                if (entry.error() != null) {
+                    throw entry.error();
+                }
+                results.add(publishOne(config, entry.message(), now));
+            } catch (QueueException e) {
+                if (!request.batch()) {
+                    throw e;
+                }
+                results.add(SendResult.failed(e));
+            }
+        }
+        return results;
+    }
+
+    private SendResult publishOne(TopicConfig config, MessageRequest request, Instant now) {
+        if (request.groupId() != null) {
+            throw QueueException.invalid("topics take no groupId");
+        }
+        if (request.delaySeconds() != null || request.deliverAt() != null) {
+            throw QueueException.invalid("topics deliver at once: delaySeconds and deliverAt belong to queues");
+        }
+        long size = request.body().getBytes(StandardCharsets.UTF_8).length;
+        for (Map.Entry<String, String> a : request.attributes().entrySet()) {
+            size += a.getKey().getBytes(StandardCharsets.UTF_8).length + a.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (size > QueueAttributes.MAX_MESSAGE_BYTES) {
+            throw new QueueException(ErrorCode.PAYLOAD_TOO_LARGE, "the message holds " + size
+                    + " bytes (body and attributes, UTF-8); a topic takes at most " + QueueAttributes.MAX_MESSAGE_BYTES);
+        }
+        TopicMessage message = new TopicMessage(config.name(), config.incarnation(), ids.next(now), request.body(),
+                request.attributes(), now);
+        Instant keepUntil = now.plus(KEEP_IN_LOG);
+        if (request.deduplicationId() == null) {
+            store.publish(message, keepUntil);
+            return SendResult.sent(message.messageId(), false);
+        }
+        Optional<String> first = store.publishDeduplicated(message, keepUntil, request.deduplicationId(),
+                now.plus(DEDUP_WINDOW), now);
+        return SendResult.sent(first.orElse(message.messageId()), first.isPresent());
+    }
+
+    /**
+     * Delivers published messages to their topic's matching queue subscriptions, at most once each
+     * (then at least once across retries): a copy is written with a deduplication record keyed by
+     * message and subscription. Subscriptions are read afresh for every call, so one created just
+     * before a publish is never missed. A subscriber queue that no longer exists is skipped; store
+     * failures are thrown, for the caller to retry the message.
+     */
+    public void fanOut(List<TopicMessage> messages) {
+        Map<String, List<Subscription>> byTopic = new HashMap<>();
+        for (TopicMessage message : messages) {
+            List<Subscription> subscriptions = byTopic.computeIfAbsent(message.topic(), this::allSubscriptions);
+            for (Subscription subscription : subscriptions) {
+                if (receives(subscription, message)) {
+                    deliver(subscription, message);
+                }
+            }
+        }
+    }
+
+    private static boolean receives(Subscription subscription, TopicMessage message) {
+        if (!subscription.topicIncarnation().equals(message.topicIncarnation())
+                || subscription.createdAt().isAfter(message.publishedAt())) {
+            return false;
+        }
+        Filter filter = subscription.filter();
+        return filter == null || filter.matches(message.attributes());
+    }
+
+    private void deliver(Subscription subscription, TopicMessage message) {
+        String copyKey = "topic#" + message.messageId() + "#" + subscription.name();
+        if (subscription.queue() == null) {
+            LOG.warning(() -> "endpoint subscription " + subscription.topic() + "/" + subscription.name()
+                    + " skipped: endpoint delivery is not built yet");
+            return;
+        }
+        Map<String, String> attributes = new HashMap<>(message.attributes());
+        attributes.put("topic", message.topic());
+        try {
+            queues.deliverCopy(subscription.queue(), message.body(), attributes, copyKey, COPY_WINDOW);
+        } catch (QueueException e) {
+            if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
+                throw e;
+            }
+            LOG.warning(() -> "subscription " + subscription.topic() + "/" + subscription.name() + ": queue "
+                    + subscription.queue() + " no longer exists; message " + message.messageId() + " not delivered");
+        }
+    }
+
+    private List<Subscription> allSubscriptions(String topic) {
+        List<Subscription> all = new ArrayList<>();
+        String after = null;
+        do {
+            Page<Subscription> page = store.listSubscriptions(topic, 1000, after);
+            all.addAll(page.items());
+            after = page.next();
+        } while (after != null);
+        return all;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void requireStandardQueue(String name, String field) {
+        QueueConfig queue = queues.queueConfig(name);
+        if (queue.fifo()) {
+            throw QueueException.invalid(field + ": FIFO queues cannot subscribe to topics yet");
+        }
+    }
+
+    private TopicConfig requireTopic(String name) {
+        Names.requirePlainName("topic", name);
+        return store.getTopic(name).orElseThrow(() -> topicNotFound(name));
+    }
+
+    private Subscription requireSubscription(String topic, String name) {
+        TopicConfig config = requireTopic(topic);
+        Names.requirePlainName("subscription", name);
+        return store.getSubscription(topic, name).filter(s -> s.topicIncarnation().equals(config.incarnation()))
+                .orElseThrow(() -> new QueueException(ErrorCode.SUBSCRIPTION_NOT_FOUND,
+                        "subscription " + name + " of topic " + topic + " does not exist"));
+    }
+
+    private static QueueException topicNotFound(String name) {
+        return new QueueException(ErrorCode.TOPIC_NOT_FOUND, "topic " + name + " does not exist");
+    }
+
+    private static TopicDescription describe(TopicConfig topic) {
+        return new TopicDescription(topic.name(), topic.createdAt().toString());
+    }
+
+    private static SubscriptionDescription describe(Subscription s) {
+        return new SubscriptionDescription(s.topic(), s.name(), s.queue(), s.endpoint(),
+                s.filterJson() == null ? null : dev.mq.model.Json.parseObject(s.filterJson()), s.deadLetterQueue(),
+                s.createdAt().toString());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
