@@ -1,0 +1,265 @@
+package dev.mq.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mq.model.ErrorCode;
+import dev.mq.model.QueueException;
+import dev.mq.model.Requests;
+import dev.mq.model.Requests.MessageRequest;
+import dev.mq.model.Responses.BrowsedMessage;
+import dev.mq.model.Responses.SendResult;
+import dev.mq.model.TopicRequests;
+import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Tables;
+import dev.mq.testing.LocalDynamoDb;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Topics over DynamoDB Local; the fan-out is called directly, as the stream handler calls it. */
+class TopicServiceTest {
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
+    ServiceFixture f;
+    TopicService topics;
+    FanoutCapture published;
+
+    @BeforeEach
+    void fresh() {
+        Tables tables = db.freshTables();
+        f = new ServiceFixture(db.client(), tables);
+        published = new FanoutCapture(new DynamoDbTopicStore(db.client(), tables));
+        topics = new TopicService(published, f.service, f.clock, new EndpointPolicy(true, false));
+    }
+
+    private void subscribe(String topic, String name, String json) {
+        topics.subscribe(topic, name, TopicRequests.parseSubscription(json));
+    }
+
+    private List<SendResult> publish(String topic, String body, Map<String, String> attributes) {
+        return topics.publish(topic, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
+                new MessageRequest(body, attributes, null, null, null, null), null))));
+    }
+
+    private List<String> bodies(String queue) {
+        return f.service.browse(queue, 100, null).items().stream().map(BrowsedMessage::body).toList();
+    }
+
+    @Test
+    void postLiked_reachesEmailPushAndFeed_eachExactlyOnce_andAFilteredSubscriptionOnlyItsType() {
+        topics.createTopic("post-events");
+        for (String q : List.of("email", "push", "feed", "comments")) {
+            f.queue(q);
+        }
+        subscribe("post-events", "email", "{\"queue\": \"email\"}");
+        subscribe("post-events", "push", "{\"queue\": \"push\"}");
+        subscribe("post-events", "feed", "{\"queue\": \"feed\"}");
+        subscribe("post-events", "comments", "{\"queue\": \"comments\", \"filter\": {\"type\": [\"comment\"]}}");
+        f.clock.advance(Duration.ofMillis(1));
+
+        publish("post-events", "alice liked post 7", Map.of("type", "like"));
+        publish("post-events", "bob commented on post 7", Map.of("type", "comment"));
+        topics.fanOut(published.messages);
+
+        for (String q : List.of("email", "push", "feed")) {
+            assertThat(bodies(q)).containsExactly("alice liked post 7", "bob commented on post 7");
+        }
+        assertThat(bodies("comments")).containsExactly("bob commented on post 7");
+        assertThat(f.service.browse("email", 1, null).items().get(0).attributes())
+                .containsEntry("type", "like").containsEntry("topic", "post-events");
+    }
+
+    @Test
+    void fanOut_twiceAndConcurrently_writesOneCopyPerSubscription() throws Exception {
+        topics.createTopic("t");
+        f.queue("a");
+        f.queue("b");
+        subscribe("t", "a", "{\"queue\": \"a\"}");
+        subscribe("t", "b", "{\"queue\": \"b\"}");
+        f.clock.advance(Duration.ofMillis(1));
+        for (int i = 0; i < 5; i++) {
+            publish("t", "m" + i, Map.of());
+        }
+
+        topics.fanOut(published.messages);
+        topics.fanOut(published.messages); // a retried batch
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(pool.submit(() -> topics.fanOut(published.messages))); // concurrent invocations
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(bodies("a")).containsExactly("m0", "m1", "m2", "m3", "m4");
+        assertThat(bodies("b")).containsExactly("m0", "m1", "m2", "m3", "m4");
+    }
+
+    @Test
+    void subscription_receivesOnlyMessagesPublishedAfterItWasCreated() {
+        topics.createTopic("t");
+        f.queue("late");
+        publish("t", "before", Map.of());
+        f.clock.advance(Duration.ofMillis(5));
+        subscribe("t", "late", "{\"queue\": \"late\"}");
+        f.clock.advance(Duration.ofMillis(5));
+        publish("t", "after", Map.of());
+        topics.fanOut(published.messages);
+
+        assertThat(bodies("late")).containsExactly("after");
+    }
+
+    @Test
+    void deduplicationId_dedupsAtTheTopic() {
+        topics.createTopic("t");
+        List<SendResult> first = topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
+                new MessageRequest("x", Map.of(), null, null, "d-1", null), null))));
+        List<SendResult> again = topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
+                new MessageRequest("y", Map.of(), null, null, "d-1", null), null))));
+        assertThat(again.get(0)).isEqualTo(SendResult.sent(first.get(0).messageId(), true));
+        assertThat(published.messages).hasSize(1);
+    }
+
+    @Test
+    void deletedTopic_takesItsSubscriptions_andARecreatedOneStartsWithNone() {
+        topics.createTopic("t");
+        f.queue("q");
+        subscribe("t", "s", "{\"queue\": \"q\"}");
+        topics.deleteTopic("t");
+        topics.createTopic("t");
+
+        assertThatThrownBy(() -> topics.getSubscription("t", "s"))
+                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.SUBSCRIPTION_NOT_FOUND);
+        assertThat(topics.listSubscriptions("t", 10, null).items()).isEmpty();
+    }
+
+    @Test
+    void subscriptionRules_fifoQueue_missingQueue_missingTopic_refusedEndpoints() {
+        topics.createTopic("t");
+        f.queue("f.fifo");
+        assertThatThrownBy(() -> subscribe("t", "s", "{\"queue\": \"f.fifo\"}")).hasMessageContaining("FIFO");
+        assertThatThrownBy(() -> subscribe("t", "s", "{\"queue\": \"missing\"}"))
+                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+        assertThatThrownBy(() -> subscribe("nope", "s", "{\"endpoint\": \"https://127.0.0.1/x\", \"secret\": \"k\"}"))
+                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
+        for (String endpoint : List.of("http://example.invalid/x", "https://169.254.169.254/latest",
+                "https://10.0.0.1/x", "https://192.168.1.1/x", "ftp://127.0.0.1/x")) {
+            assertThatThrownBy(() -> subscribe("t", "e", "{\"endpoint\": \"" + endpoint + "\", \"secret\": \"k\"}"))
+                    .as(endpoint).extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        }
+        subscribe("t", "e", "{\"endpoint\": \"http://127.0.0.1:9/hook\", \"secret\": \"k\"}");
+        assertThat(topics.getSubscription("t", "e").endpoint()).isEqualTo("http://127.0.0.1:9/hook");
+    }
+
+    @Test
+    void deployedPolicy_refusesLoopback() {
+        EndpointPolicy deployed = EndpointPolicy.deployed();
+        assertThatThrownBy(() -> deployed.check("https://127.0.0.1/hook")).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> deployed.check("https://[::1]/hook")).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> deployed.check("https://100.64.0.1/hook")).hasMessageContaining("private");
+        assertThat(new EndpointPolicy(false, true).check("https://10.1.2.3/hook").getHost()).isEqualTo("10.1.2.3");
+    }
+
+    @Test
+    void subscriberQueueGone_isSkipped_andTheOthersStillGetTheirCopy() {
+        topics.createTopic("t");
+        f.queue("dead");
+        f.queue("alive");
+        subscribe("t", "dead", "{\"queue\": \"dead\"}");
+        subscribe("t", "alive", "{\"queue\": \"alive\"}");
+        f.service.deleteQueue("dead");
+        f.clock.advance(Duration.ofMillis(1));
+        publish("t", "m", Map.of());
+        topics.fanOut(published.messages);
+        assertThat(bodies("alive")).containsExactly("m");
+    }
+
+    @Test
+    void publishRules_noGroup_noDelay_unknownTopic() {
+        topics.createTopic("t");
+        assertThatThrownBy(() -> topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
+                new MessageRequest("x", Map.of(), 5, null, null, null), null))))).hasMessageContaining("delaySeconds");
+        assertThatThrownBy(() -> topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
+                new MessageRequest("x", Map.of(), null, null, null, "g"), null))))).hasMessageContaining("groupId");
+        assertThatThrownBy(() -> publish("none", "x", Map.of()))
+                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
+    }
+
+    /** The real topic store, remembering what was published, as the log's stream would hand it on. */
+    static final class FanoutCapture implements TopicStore {
+        final List<TopicMessage> messages = new ArrayList<>();
+        private final TopicStore store;
+
+        FanoutCapture(TopicStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public java.util.Optional<TopicConfig> getTopic(String name) {
+            return store.getTopic(name);
+        }
+
+        @Override
+        public java.util.Optional<TopicConfig> createTopic(TopicConfig topic) {
+            return store.createTopic(topic);
+        }
+
+        @Override
+        public java.util.Optional<TopicConfig> deleteTopic(String name) {
+            return store.deleteTopic(name);
+        }
+
+        @Override
+        public Page<TopicConfig> listTopics(int limit, String afterName) {
+            return store.listTopics(limit, afterName);
+        }
+
+        @Override
+        public java.util.Optional<Subscription> getSubscription(String topic, String name) {
+            return store.getSubscription(topic, name);
+        }
+
+        @Override
+        public void putSubscription(Subscription subscription) {
+            store.putSubscription(subscription);
+        }
+
+        @Override
+        public boolean deleteSubscription(String topic, String name) {
+            return store.deleteSubscription(topic, name);
+        }
+
+        @Override
+        public Page<Subscription> listSubscriptions(String topic, int limit, String afterName) {
+            return store.listSubscriptions(topic, limit, afterName);
+        }
+
+        @Override
+        public void publish(TopicMessage message, java.time.Instant keepUntil) {
+            store.publish(message, keepUntil);
+            messages.add(message);
+        }
+
+        @Override
+        public java.util.Optional<String> publishDeduplicated(TopicMessage message, java.time.Instant keepUntil,
+                                                              String dedupId, java.time.Instant dedupExpiresAt,
+                                                              java.time.Instant now) {
+            java.util.Optional<String> first = store.publishDeduplicated(message, keepUntil, dedupId, dedupExpiresAt, now);
+            if (first.isEmpty()) {
+                messages.add(message);
+            }
+            return first;
+        }
+    }
+}
