@@ -13,6 +13,7 @@ import dev.mq.model.Responses.SubscriptionDescription;
 import dev.mq.model.Responses.TopicDescription;
 import dev.mq.model.Responses.TopicSummary;
 import dev.mq.model.TopicRequests.SubscriptionRequest;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,9 @@ import java.util.logging.Logger;
 /**
  * Topics and subscriptions: publishing appends to the topic log, whose stream drives {@link #fanOut},
  * which puts one copy of each message into every matching queue subscription exactly once (a copy is
- * keyed by message and subscription, so a replayed or concurrent fan-out never writes a second).
+ * keyed by message and subscription, so a replayed or concurrent fan-out never writes a second). For an
+ * endpoint subscription the copy is a {@link DeliveryJob} in the internal {@link #DELIVERY_QUEUE},
+ * which a delivery worker posts from, retries, and finally hands to {@link #deadLetter}.
  */
 public final class TopicService {
     private static final Logger LOG = Logger.getLogger(TopicService.class.getName());
@@ -38,6 +41,15 @@ public final class TopicService {
     private static final Duration DEDUP_WINDOW = Duration.ofMinutes(5);
     /** Longer than any replay of the log's stream (24 hours), so a copy is never written twice. */
     private static final Duration COPY_WINDOW = Duration.ofDays(2);
+
+    /** The internal queue endpoint deliveries wait in: a standard queue of this system, created on first need. */
+    public static final String DELIVERY_QUEUE = "_mq-endpoint-deliveries";
+    /**
+     * A minute's lease covers one attempt (at most ~15 s) with room to spare; 14 days of retention
+     * outlast any retry budget, so a job ends delivered or dead-lettered, never expired.
+     */
+    static final QueueAttributes DELIVERY_QUEUE_ATTRIBUTES = QueueAttributes.parse(dev.mq.model.Json.parseObject(
+            "{\"visibilityTimeoutSeconds\": 60, \"messageRetentionSeconds\": 1209600}"), QueueAttributes.defaults());
 
     private final TopicStore store;
     private final QueueService queues;
@@ -200,8 +212,7 @@ public final class TopicService {
     private void deliver(Subscription subscription, TopicMessage message) {
         String copyKey = "topic#" + message.messageId() + "#" + subscription.name();
         if (subscription.queue() == null) {
-            LOG.warning(() -> "endpoint subscription " + subscription.topic() + "/" + subscription.name()
-                    + " skipped: endpoint delivery is not built yet");
+            enqueueDelivery(DeliveryJob.of(subscription, message), copyKey);
             return;
         }
         Map<String, String> attributes = new HashMap<>(message.attributes());
@@ -214,6 +225,92 @@ public final class TopicService {
             }
             LOG.warning(() -> "subscription " + subscription.topic() + "/" + subscription.name() + ": queue "
                     + subscription.queue() + " no longer exists; message " + message.messageId() + " not delivered");
+        }
+    }
+
+    /** Once per copy key, as a queue copy is; the queue is created by the first delivery that needs it. */
+    private void enqueueDelivery(DeliveryJob job, String copyKey) {
+        Map<String, String> attributes = Map.of("topic", job.topic(), "subscription", job.subscription(),
+                "messageId", job.payload().messageId());
+        try {
+            queues.deliverCopy(DELIVERY_QUEUE, job.toJson(), attributes, copyKey, COPY_WINDOW);
+        } catch (QueueException e) {
+            if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
+                throw e;
+            }
+            createDeliveryQueue();
+            queues.deliverCopy(DELIVERY_QUEUE, job.toJson(), attributes, copyKey, COPY_WINDOW);
+        }
+    }
+
+    private void createDeliveryQueue() {
+        try {
+            queues.createQueue(DELIVERY_QUEUE, DELIVERY_QUEUE_ATTRIBUTES);
+            LOG.info(() -> "created the endpoint delivery queue " + DELIVERY_QUEUE);
+        } catch (QueueException e) {
+            if (e.code() != ErrorCode.QUEUE_ALREADY_EXISTS) {
+                throw e; // it exists with other settings (changed by an operator): use it as it is
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- endpoint delivery
+
+    /**
+     * The subscription a delivery job is for, as it is now; empty when the job is void: its topic or
+     * subscription was deleted (or created again, a new incarnation or a later creation time), or the
+     * subscription no longer targets an endpoint. A replaced subscription's current endpoint and secret
+     * apply.
+     */
+    public Optional<Subscription> deliveryTarget(DeliveryJob job) {
+        Optional<TopicConfig> topic = store.getTopic(job.topic())
+                .filter(t -> t.incarnation().equals(job.topicIncarnation()));
+        if (topic.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant publishedAt = Instant.parse(job.payload().publishedAt());
+        return store.getSubscription(job.topic(), job.subscription())
+                .filter(s -> s.topicIncarnation().equals(job.topicIncarnation()))
+                .filter(s -> s.endpoint() != null && s.secret() != null)
+                .filter(s -> !s.createdAt().isAfter(publishedAt));
+    }
+
+    /**
+     * The subscription's endpoint, checked again before each attempt: the name may now resolve to an
+     * address subscriptions may not target. {@code InvalidRequest} when it does.
+     */
+    public URI checkEndpoint(Subscription subscription) {
+        return endpoints.check(subscription.endpoint());
+    }
+
+    /**
+     * A payload whose retry budget ran out goes to the subscription's dead-letter queue as the body
+     * of a message with the attributes {@code topic}, {@code subscription} and {@code messageId};
+     * once, as a fan-out copy is. False when there is no dead-letter queue (or it no longer exists):
+     * the payload is then dropped, and that is logged.
+     */
+    public boolean deadLetter(Subscription subscription, DeliveryJob job) {
+        String messageId = job.payload().messageId();
+        String where = subscription.topic() + "/" + subscription.name();
+        if (subscription.deadLetterQueue() == null) {
+            LOG.warning(() -> "subscription " + where + ": message " + messageId
+                    + " was not delivered within its retry budget and is dropped (no deadLetterQueue)");
+            return false;
+        }
+        Map<String, String> attributes = Map.of("topic", subscription.topic(), "subscription", subscription.name(),
+                "messageId", messageId);
+        try {
+            queues.deliverCopy(subscription.deadLetterQueue(),
+                    new String(job.payloadBytes(), StandardCharsets.UTF_8), attributes,
+                    "dead#" + messageId + "#" + subscription.name(), COPY_WINDOW);
+            return true;
+        } catch (QueueException e) {
+            if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
+                throw e;
+            }
+            LOG.warning(() -> "subscription " + where + ": message " + messageId + " was not delivered and its"
+                    + " deadLetterQueue " + subscription.deadLetterQueue() + " no longer exists; it is dropped");
+            return false;
         }
     }
 
