@@ -23,9 +23,11 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * DynamoDB Local running in this JVM, persisted to a directory or kept in memory, with a client for it.
+ * DynamoDB Local running in this JVM, persisted to a directory or kept in memory, with clients for it
+ * (tables, and their streams).
  *
  * <p>It listens on 127.0.0.1 only: DynamoDB Local has no authentication, so reachable from elsewhere it
  * would bypass the local server's token. {@code -sharedDb} keeps one database whatever credentials and
@@ -37,10 +39,12 @@ final class EmbeddedDynamoDb implements AutoCloseable {
 
     private final DynamoDBProxyServer server;
     private final DynamoDbClient client;
+    private final DynamoDbStreamsClient streams;
 
-    private EmbeddedDynamoDb(DynamoDBProxyServer server, DynamoDbClient client) {
+    private EmbeddedDynamoDb(DynamoDBProxyServer server, DynamoDbClient client, DynamoDbStreamsClient streams) {
         this.server = server;
         this.client = client;
+        this.streams = streams;
     }
 
     /** Starts DynamoDB Local; {@code dataDir} null means in memory, otherwise the directory is created. */
@@ -61,24 +65,38 @@ final class EmbeddedDynamoDb implements AutoCloseable {
             stopQuietly(server);
             throw e;
         }
+        URI endpoint = URI.create("http://" + LOOPBACK + ":" + port);
+        // DynamoDB Local checks only that credentials are present; -sharedDb ignores which.
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         DynamoDbClient client = DynamoDbClient.builder()
-                .endpointOverride(URI.create("http://" + LOOPBACK + ":" + port))
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
-                // DynamoDB Local checks only that credentials are present; -sharedDb ignores which.
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
-        return new EmbeddedDynamoDb(server, client);
+        DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        return new EmbeddedDynamoDb(server, client, streams);
     }
 
     DynamoDbClient client() {
         return client;
     }
 
-    /** Stops the client and DynamoDB Local; the database files are closed, so a data directory stays consistent. */
+    /** The client of DynamoDB Local's streams API (the topic log's stream drives fan-out). */
+    DynamoDbStreamsClient streams() {
+        return streams;
+    }
+
+    /** Stops the clients and DynamoDB Local; the database files are closed, so a data directory stays consistent. */
     @Override
     public void close() {
         client.close();
+        streams.close();
         stopQuietly(server);
     }
 
