@@ -7,6 +7,7 @@ import dev.mq.core.TopicService;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
+import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.handlers.Routes;
@@ -45,6 +46,10 @@ import java.util.logging.Logger;
  *   <li>With a data directory, queues, un-acknowledged messages and the receipt-handle key survive a
  *       restart; in memory, everything goes with {@link #close()}.</li>
  *   <li>Expired items are swept every minute, as DynamoDB's TTL would (DynamoDB Local never does).</li>
+ *   <li>Topic fan-out runs as in AWS: a {@link StreamPoller} feeds the topic log's stream to the same
+ *       fan-out handler, so a published message reaches its subscriber queues well within a second. It
+ *       checkpoints what it handled, so a restart on the same data directory neither loses nor repeats
+ *       a fan-out.</li>
  * </ul>
  */
 public final class LocalServer implements AutoCloseable {
@@ -73,15 +78,17 @@ public final class LocalServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService httpThreads;
     private final ExpirySweeper sweeper;
+    private final StreamPoller fanout;
     private final EmbeddedDynamoDb dynamoDb;
     private final URI baseUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalServer(HttpServer http, ExecutorService httpThreads, ExpirySweeper sweeper,
+    private LocalServer(HttpServer http, ExecutorService httpThreads, ExpirySweeper sweeper, StreamPoller fanout,
                         EmbeddedDynamoDb dynamoDb, URI baseUrl) {
         this.http = http;
         this.httpThreads = httpThreads;
         this.sweeper = sweeper;
+        this.fanout = fanout;
         this.dynamoDb = dynamoDb;
         this.baseUrl = baseUrl;
     }
@@ -102,6 +109,7 @@ public final class LocalServer implements AutoCloseable {
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir);
         ExecutorService httpThreads = null;
         HttpServer http = null;
+        StreamPoller fanout = null;
         try {
             Tables tables = Tables.fromEnvironment();
             TableSetup.createIfMissing(dynamoDb.client(), tables);
@@ -117,13 +125,18 @@ public final class LocalServer implements AutoCloseable {
             http.createContext("/", new GatewayHandler(functions(service, topics), token));
             http.setExecutor(httpThreads);
             http.start();
+            fanout = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(), tables.catalog(),
+                    new FanoutHandler(topics));
             ExpirySweeper sweeper = ExpirySweeper.start(service, ExpirySweeper.INTERVAL);
             URI baseUrl = baseUrl(address, http.getAddress().getPort());
             LOG.fine(() -> "serving " + baseUrl + " with " + options);
-            return new LocalServer(http, httpThreads, sweeper, dynamoDb, baseUrl);
+            return new LocalServer(http, httpThreads, sweeper, fanout, dynamoDb, baseUrl);
         } catch (Exception | Error e) {
             if (http != null) {
                 http.stop(0);
+            }
+            if (fanout != null) {
+                fanout.close();
             }
             if (httpThreads != null) {
                 httpThreads.shutdownNow();
@@ -138,8 +151,14 @@ public final class LocalServer implements AutoCloseable {
         return baseUrl;
     }
 
+    /** The poller feeding the topic log's stream to the fan-out handler (tests look at what it handled). */
+    StreamPoller fanout() {
+        return fanout;
+    }
+
     /**
-     * Stops accepting requests (those under way get a second to finish), stops the sweeper, then stops
+     * Stops accepting requests (those under way get a second to finish), stops the sweeper and the
+     * stream poller (a fan-out under way finishes or is handed over again on the next start), then stops
      * DynamoDB Local so its files are closed consistently. Calling it again does nothing.
      */
     @Override
@@ -150,6 +169,7 @@ public final class LocalServer implements AutoCloseable {
         http.stop(1);
         httpThreads.shutdownNow();
         sweeper.close();
+        fanout.close();
         awaitQuietly(httpThreads);
         dynamoDb.close();
     }
