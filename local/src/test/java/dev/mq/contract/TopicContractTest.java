@@ -123,6 +123,16 @@ class TopicContractTest extends ContractTestSupport {
         mq.get(topicPath(name)).expectError(400, "InvalidRequest");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "[]", "\"x\"", "5", "{\"colour\": \"blue\"}", "{\"attributes\": {}}"})
+    void putTopic_invalidBody_is400InvalidRequest_andCreatesNothing(String body) {
+        String topic = trackTopic(uniqueName("badbody"));
+
+        mq.put(topicPath(topic), body).expectError(400, "InvalidRequest");
+
+        mq.get(topicPath(topic)).expectError(404, "TopicNotFound");
+    }
+
     @Test
     void putTopic_acceptsTheLongestName_of80Characters() {
         String topic = trackTopic((uniqueName("long") + "x".repeat(80)).substring(0, 80));
@@ -262,13 +272,13 @@ class TopicContractTest extends ContractTestSupport {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "http://example.com/hook",
+        "http://1.1.1.1/hook",
         "https://169.254.169.254/latest/meta-data/",
         "https://10.0.0.1/hook",
         "https://192.168.1.10/hook",
         "https://172.16.0.1/hook",
         "https://[fe80::1]/hook",
-        "ftp://example.com/hook",
+        "ftp://1.1.1.1/hook",
         "not a url"})
     void putSubscription_endpointNotHttpsOrToAPrivateAddress_is400_andCreatesNothing(String endpoint) {
         String topic = sharedTopic();
@@ -281,10 +291,24 @@ class TopicContractTest extends ContractTestSupport {
     }
 
     @Test
+    void putSubscription_endpoint_httpsToAPublicAddressIsAccepted_butPlainHttpIsNot() {
+        // Literal addresses, so the answer depends on the scheme alone and not on name resolution.
+        String topic = createTopic("public");
+
+        mq.put(subscriptionPath(topic, "plain"), obj("endpoint", "http://1.1.1.1/mq-contract-hook", "secret", "s3cret"))
+                .expectError(400, "InvalidRequest");
+        mq.put(subscriptionPath(topic, "tls"), obj("endpoint", "https://1.1.1.1/mq-contract-hook", "secret", "s3cret"))
+                .expectStatus(201);
+
+        mq.get(subscriptionPath(topic, "plain")).expectError(404, "SubscriptionNotFound");
+        assertThat(texts(listSubscriptions(topic), "name")).containsExactly("tls");
+    }
+
+    @Test
     void endpointSubscription_neverReturnsItsSecret() {
         String topic = createTopic("secret");
-        // The local server allows loopback endpoints; a deployment refuses them, so it gets a public host.
-        String endpoint = Target.get().local() ? "https://127.0.0.1:9/hook" : "https://example.com/mq-contract-hook";
+        // The local server allows loopback endpoints; a deployment refuses them, so it gets a public address.
+        String endpoint = Target.get().local() ? "https://127.0.0.1:9/hook" : "https://1.1.1.1/mq-contract-hook";
         ObjectNode body = obj("endpoint", endpoint, "secret", "s3cret");
 
         ContractClient.Reply created = mq.put(subscriptionPath(topic, "hook"), body).expectStatus(201);
@@ -508,6 +532,21 @@ class TopicContractTest extends ContractTestSupport {
         Map<String, List<JsonNode>> got = deliveries(Map.of(early, 2, late, 1));
         assertThat(bodies(got.get(early))).containsExactlyInAnyOrder("before", "after");
         assertThat(bodies(got.get(late))).containsExactly("after");
+    }
+
+    @Test
+    void aSubscriptionWhoseQueueWasDeleted_doesNotKeepTheMessageFromTheOtherSubscriptions() {
+        String topic = createTopic("gone");
+        String gone = createQueue("gone");
+        String kept = createQueue("kept");
+        subscribe(topic, "gone", obj("queue", gone));
+        subscribe(topic, "kept", obj("queue", kept));
+        mq.delete(queuePath(gone)).expectStatus(204);
+
+        publish(topic, obj("body", "still delivered"));
+
+        Map<String, List<JsonNode>> got = deliveries(Map.of(kept, 1));
+        assertThat(bodies(got.get(kept))).containsExactly("still delivered");
     }
 
     // ------------------------------------------------------------------ helpers
