@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
+import dev.mq.delivery.DeliveryWorker;
+import dev.mq.delivery.EndpointDeliverer;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
@@ -79,16 +81,19 @@ public final class LocalServer implements AutoCloseable {
     private final ExecutorService httpThreads;
     private final ExpirySweeper sweeper;
     private final StreamPoller fanout;
+    private final DeliveryWorker.Background deliveries;
     private final EmbeddedDynamoDb dynamoDb;
     private final URI baseUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalServer(HttpServer http, ExecutorService httpThreads, ExpirySweeper sweeper, StreamPoller fanout,
+                        DeliveryWorker.Background deliveries,
                         EmbeddedDynamoDb dynamoDb, URI baseUrl) {
         this.http = http;
         this.httpThreads = httpThreads;
         this.sweeper = sweeper;
         this.fanout = fanout;
+        this.deliveries = deliveries;
         this.dynamoDb = dynamoDb;
         this.baseUrl = baseUrl;
     }
@@ -130,7 +135,10 @@ public final class LocalServer implements AutoCloseable {
             ExpirySweeper sweeper = ExpirySweeper.start(service, ExpirySweeper.INTERVAL);
             URI baseUrl = baseUrl(address, http.getAddress().getPort());
             LOG.fine(() -> "serving " + baseUrl + " with " + options);
-            return new LocalServer(http, httpThreads, sweeper, fanout, dynamoDb, baseUrl);
+            // posts endpoint deliveries; started last, as nothing after it can fail
+            DeliveryWorker.Background deliveries = new DeliveryWorker(topics, service, new EndpointDeliverer(),
+                    DeliveryWorker.Settings.defaults()).startInBackground();
+            return new LocalServer(http, httpThreads, sweeper, fanout, deliveries, dynamoDb, baseUrl);
         } catch (Exception | Error e) {
             if (http != null) {
                 http.stop(0);
@@ -170,6 +178,7 @@ public final class LocalServer implements AutoCloseable {
         httpThreads.shutdownNow();
         sweeper.close();
         fanout.close();
+        deliveries.close();
         awaitQuietly(httpThreads);
         dynamoDb.close();
     }
