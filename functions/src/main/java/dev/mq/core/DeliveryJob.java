@@ -1,6 +1,7 @@
 package dev.mq.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.mq.model.Json;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +28,9 @@ public record DeliveryJob(String topic, String subscription, String topicIncarna
     public static DeliveryJob parse(String json) {
         DeliveryJob job;
         try {
-            job = Json.MAPPER.readValue(json, DeliveryJob.class);
+            // fields a later release adds are skipped, so a job outlives an upgrade in either direction
+            job = Json.MAPPER.readerFor(DeliveryJob.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a delivery job: " + e.getOriginalMessage());
         }
