@@ -35,7 +35,8 @@ public record DeliveryJob(String topic, String subscription, String topicIncarna
             throw new IllegalArgumentException("not a delivery job: " + e.getOriginalMessage());
         }
         if (job.topic == null || job.subscription == null || job.topicIncarnation == null || job.payload == null
-                || job.payload.messageId() == null || job.payload.body() == null) {
+                || job.payload.messageId() == null || job.payload.body() == null
+                || job.payload.publishedAt() == null) {
             throw new IllegalArgumentException("not a delivery job: a field is missing");
         }
         return job;
