@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.mq.core.Page;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
+import dev.mq.model.Fields;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
@@ -21,6 +22,7 @@ import dev.mq.model.Responses.TopicList;
 import dev.mq.model.Responses.TopicSummary;
 import dev.mq.model.TopicRequests;
 import java.util.Map;
+import java.util.Set;
 
 /** Queue, topic and subscription management, browsing, redrive and health. */
 public final class AdminHandler extends ApiHandler {
@@ -83,7 +85,8 @@ public final class AdminHandler extends ApiHandler {
                 yield json(200, new TopicList(page.items(), page.next()));
             }
             case PUT_TOPIC -> {
-                Json.parseObject(request.getBody()); // no attributes yet, but a body must still be JSON
+                // topics have no attributes yet: a body may be empty or {}, and any field is a mistake
+                Fields.onlyKnown(Json.parseObject(request.getBody()), Set.of());
                 TopicService.Created<TopicDescription> created = topics.createTopic(match.name());
                 yield json(created.created() ? 201 : 200, created.value());
             }
