@@ -325,6 +325,11 @@ public final class TopicService {
         return all;
     }
 
+    /** Removes expired log entries; the local server calls this because DynamoDB Local never runs TTL. */
+    public long sweepExpired() {
+        return store.deleteExpired(now());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void requireStandardQueue(String name, String field) {

@@ -33,4 +33,7 @@ public interface TopicStore {
     /** As {@link #publish}, unless {@code dedupId} was used within its window: then the first id. */
     Optional<String> publishDeduplicated(TopicMessage message, Instant keepUntil, String dedupId,
                                          Instant dedupExpiresAt, Instant now);
+
+    /** Removes log entries and deduplication records past their time (for stores without TTL). */
+    long deleteExpired(Instant now);
 }

@@ -31,8 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -342,30 +340,7 @@ public final class DynamoDbQueueStore implements QueueStore {
 
     @Override
     public long deleteExpired(Instant now) {
-        long removed = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = call(() -> client.scan(ScanRequest.builder().tableName(tables.messages())
-                    .filterExpression("expiresAt <= :nowSec")
-                    .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
-                    .projectionExpression("pk, sk").exclusiveStartKey(from).build()));
-            for (Map<String, AttributeValue> key : page.items()) {
-                // Conditional, as TTL is: a deduplication record renewed since the scan stays.
-                removed += call(() -> {
-                    try {
-                        client.deleteItem(r -> r.tableName(tables.messages()).key(key)
-                                .conditionExpression("expiresAt <= :nowSec")
-                                .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond()))));
-                        return 1;
-                    } catch (ConditionalCheckFailedException renewed) {
-                        return 0;
-                    }
-                });
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return removed;
+        return ExpiredItems.sweep(client, tables.messages(), now);
     }
 
     private void deleteKeys(List<Map<String, AttributeValue>> keys) {

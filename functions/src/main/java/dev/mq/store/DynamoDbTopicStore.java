@@ -138,6 +138,11 @@ public final class DynamoDbTopicStore implements TopicStore {
                 key(message.topicIncarnation() + "#d#" + dedupId, "d"), dedupExpiresAt, now);
     }
 
+    @Override
+    public long deleteExpired(Instant now) {
+        return ExpiredItems.sweep(client, tables.topicLog(), now);
+    }
+
     // ---- layout
 
     private <T> Page<T> list(String pk, int limit, String afterName, Function<Map<String, AttributeValue>, T> read,

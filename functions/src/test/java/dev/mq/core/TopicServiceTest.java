@@ -196,6 +196,15 @@ class TopicServiceTest {
                 .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
     }
 
+    @Test
+    void topicLog_isSweptOnceItsDayIsOver() {
+        topics.createTopic("t");
+        publish("t", "m", Map.of());
+        assertThat(topics.sweepExpired()).isZero();
+        f.clock.advance(Duration.ofDays(1).plusSeconds(1));
+        assertThat(topics.sweepExpired()).isEqualTo(1);
+    }
+
     /** The real topic store, remembering what was published, as the log's stream would hand it on. */
     static final class FanoutCapture implements TopicStore {
         final List<TopicMessage> messages = new ArrayList<>();
@@ -243,6 +252,11 @@ class TopicServiceTest {
         @Override
         public Page<Subscription> listSubscriptions(String topic, int limit, String afterName) {
             return store.listSubscriptions(topic, limit, afterName);
+        }
+
+        @Override
+        public long deleteExpired(java.time.Instant now) {
+            return store.deleteExpired(now);
         }
 
         @Override

@@ -1,10 +1,10 @@
 package dev.mq.local;
 
-import dev.mq.core.QueueService;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,23 +23,28 @@ final class ExpirySweeper implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
-    static ExpirySweeper start(QueueService service, Duration interval) {
+    /** Sweeps every {@code interval}; each sweep is a function answering how many items it removed. */
+    static ExpirySweeper start(Duration interval, LongSupplier... sweeps) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "mq-expiry-sweeper");
             thread.setDaemon(true);
             return thread;
         });
         long millis = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(() -> sweep(service), millis, millis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> sweep(sweeps), millis, millis, TimeUnit.MILLISECONDS);
         return new ExpirySweeper(scheduler);
     }
 
-    private static void sweep(QueueService service) {
+    private static void sweep(LongSupplier[] sweeps) {
         // an exception escaping a scheduled task would cancel every later run
         try {
-            long removed = service.sweepExpired();
-            if (removed > 0) {
-                LOG.info(() -> "removed " + removed + " expired items");
+            long removed = 0;
+            for (LongSupplier sweep : sweeps) {
+                removed += sweep.getAsLong();
+            }
+            long total = removed;
+            if (total > 0) {
+                LOG.info(() -> "removed " + total + " expired items");
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "expiry sweep failed; the next one retries", e);

@@ -132,7 +132,7 @@ public final class LocalServer implements AutoCloseable {
             http.start();
             fanout = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(), tables.catalog(),
                     new FanoutHandler(topics));
-            ExpirySweeper sweeper = ExpirySweeper.start(service, ExpirySweeper.INTERVAL);
+            ExpirySweeper sweeper = ExpirySweeper.start(ExpirySweeper.INTERVAL, service::sweepExpired, topics::sweepExpired);
             URI baseUrl = baseUrl(address, http.getAddress().getPort());
             LOG.fine(() -> "serving " + baseUrl + " with " + options);
             // posts endpoint deliveries; started last, as nothing after it can fail
