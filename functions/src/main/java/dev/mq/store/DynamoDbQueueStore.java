@@ -128,29 +128,8 @@ public final class DynamoDbQueueStore implements QueueStore {
 
     @Override
     public Page<QueueConfig> listQueues(String prefix, int limit, String afterName) {
-        return call(() -> {
-            Map<String, AttributeValue> values = new HashMap<>();
-            values.put(":pk", s(QUEUE_PK));
-            String condition = "pk = :pk";
-            if (!prefix.isEmpty()) {
-                condition += " AND begins_with(sk, :prefix)";
-                values.put(":prefix", s(prefix));
-            }
-            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.catalog())
-                    .keyConditionExpression(condition).expressionAttributeValues(values).limit(limit + 1);
-            if (afterName != null) {
-                query.exclusiveStartKey(queueKey(afterName));
-            }
-            List<QueueConfig> queues = new ArrayList<>();
-            for (Map<String, AttributeValue> item : client.query(query.build()).items()) {
-                queues.add(toQueue(item));
-            }
-            if (queues.size() <= limit) {
-                return new Page<>(queues, null);
-            }
-            List<QueueConfig> page = queues.subList(0, limit);
-            return new Page<>(List.copyOf(page), page.get(limit - 1).name());
-        });
+        return CatalogPages.list(client, tables.catalog(), QUEUE_PK, prefix, limit, afterName,
+                DynamoDbQueueStore::toQueue, QueueConfig::name);
     }
 
     private static Map<String, AttributeValue> queueKey(String name) {

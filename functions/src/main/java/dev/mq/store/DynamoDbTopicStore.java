@@ -90,7 +90,8 @@ public final class DynamoDbTopicStore implements TopicStore {
 
     @Override
     public Page<TopicConfig> listTopics(int limit, String afterName) {
-        return list(TOPIC_PK, limit, afterName, DynamoDbTopicStore::toTopic, TopicConfig::name);
+        return CatalogPages.list(client, tables.catalog(), TOPIC_PK, "", limit, afterName, DynamoDbTopicStore::toTopic,
+                TopicConfig::name);
     }
 
     @Override
@@ -123,7 +124,8 @@ public final class DynamoDbTopicStore implements TopicStore {
 
     @Override
     public Page<Subscription> listSubscriptions(String topic, int limit, String afterName) {
-        return list(subscriptionsOf(topic), limit, afterName, DynamoDbTopicStore::toSubscription, Subscription::name);
+        return CatalogPages.list(client, tables.catalog(), subscriptionsOf(topic), "", limit, afterName,
+                DynamoDbTopicStore::toSubscription, Subscription::name);
     }
 
     @Override
@@ -144,25 +146,6 @@ public final class DynamoDbTopicStore implements TopicStore {
     }
 
     // ---- layout
-
-    private <T> Page<T> list(String pk, int limit, String afterName, Function<Map<String, AttributeValue>, T> read,
-                             Function<T, String> name) {
-        return call(() -> {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.catalog())
-                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
-                    .limit(limit + 1);
-            if (afterName != null) {
-                query.exclusiveStartKey(key(pk, afterName));
-            }
-            List<T> items = new ArrayList<>();
-            client.query(query.build()).items().forEach(i -> items.add(read.apply(i)));
-            if (items.size() <= limit) {
-                return new Page<>(items, null);
-            }
-            List<T> page = List.copyOf(items.subList(0, limit));
-            return new Page<>(page, name.apply(page.get(limit - 1)));
-        });
-    }
 
     private static String subscriptionsOf(String topic) {
         return "sub#" + topic;
