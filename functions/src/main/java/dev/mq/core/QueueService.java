@@ -318,14 +318,7 @@ public final class QueueService {
         } else if (request.groupId() != null) {
             throw QueueException.invalid("groupId is only allowed on FIFO queues");
         }
-        long size = utf8Length(request.body());
-        for (Map.Entry<String, String> a : request.attributes().entrySet()) {
-            size += utf8Length(a.getKey()) + utf8Length(a.getValue());
-        }
-        if (size > attributes.maxMessageBytes()) {
-            throw new QueueException(ErrorCode.PAYLOAD_TOO_LARGE, "the message holds " + size
-                    + " bytes (body and attributes, UTF-8); this queue takes at most " + attributes.maxMessageBytes());
-        }
+        request.requireSizeAtMost(attributes.maxMessageBytes(), "this queue");
         Instant visibleAt;
         if (request.deliverAt() != null) {
             if (request.deliverAt().isAfter(now.plusSeconds(attributes.messageRetentionSeconds()))) {
@@ -779,10 +772,6 @@ public final class QueueService {
     }
 
     private record CachedConfig(QueueConfig config, long readAt) {}
-
-    private static long utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-    }
 
     static String sha256Hex(String body) {
         try {

@@ -161,14 +161,7 @@ public final class TopicService {
         if (request.delaySeconds() != null || request.deliverAt() != null) {
             throw QueueException.invalid("topics deliver at once: delaySeconds and deliverAt belong to queues");
         }
-        long size = request.body().getBytes(StandardCharsets.UTF_8).length;
-        for (Map.Entry<String, String> a : request.attributes().entrySet()) {
-            size += a.getKey().getBytes(StandardCharsets.UTF_8).length + a.getValue().getBytes(StandardCharsets.UTF_8).length;
-        }
-        if (size > QueueAttributes.MAX_MESSAGE_BYTES) {
-            throw new QueueException(ErrorCode.PAYLOAD_TOO_LARGE, "the message holds " + size
-                    + " bytes (body and attributes, UTF-8); a topic takes at most " + QueueAttributes.MAX_MESSAGE_BYTES);
-        }
+        request.requireSizeAtMost(QueueAttributes.MAX_MESSAGE_BYTES, "a topic");
         TopicMessage message = new TopicMessage(config.name(), config.incarnation(), ids.next(now), request.body(),
                 request.attributes(), now);
         Instant keepUntil = now.plus(KEEP_IN_LOG);
