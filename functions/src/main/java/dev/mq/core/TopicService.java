@@ -45,6 +45,11 @@ public final class TopicService {
     /** The internal queue endpoint deliveries wait in: a standard queue of this system, created on first need. */
     public static final String DELIVERY_QUEUE = "_mq-endpoint-deliveries";
     /**
+     * An attribute only delivery jobs carry, so a stream filter on the messages table can wake the
+     * delivery function for new jobs and for nothing else (see {@code StreamFilters}).
+     */
+    public static final String DELIVERY_JOB_ATTRIBUTE = "mq-delivery-job";
+    /**
      * A minute's lease covers one attempt (at most ~15 s) with room to spare; 14 days of retention
      * outlast any retry budget, so a job ends delivered or dead-lettered, never expired.
      */
@@ -224,7 +229,7 @@ public final class TopicService {
     /** Once per copy key, as a queue copy is; the queue is created by the first delivery that needs it. */
     private void enqueueDelivery(DeliveryJob job, String copyKey) {
         Map<String, String> attributes = Map.of("topic", job.topic(), "subscription", job.subscription(),
-                "messageId", job.payload().messageId());
+                "messageId", job.payload().messageId(), DELIVERY_JOB_ATTRIBUTE, "1");
         try {
             queues.deliverCopy(DELIVERY_QUEUE, job.toJson(), attributes, copyKey, COPY_WINDOW);
         } catch (QueueException e) {

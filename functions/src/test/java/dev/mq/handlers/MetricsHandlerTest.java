@@ -1,0 +1,99 @@
+package dev.mq.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.core.QueueMetrics;
+import dev.mq.core.QueueService;
+import dev.mq.model.Json;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.Requests;
+import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.testing.LocalDynamoDb;
+import dev.mq.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scheduled metrics function: one EMF line per queue, and the totals the stack's alarms watch. */
+class MetricsHandlerTest {
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
+    final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    final List<String> lines = new ArrayList<>();
+    QueueService queues;
+    MetricsHandler handler;
+
+    @BeforeEach
+    void fresh() {
+        queues = new QueueService(new DynamoDbQueueStore(db.client(), db.freshTables()), clock,
+                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        handler = new MetricsHandler(new QueueMetrics(queues), "mq-test", "prod", clock, lines::add);
+    }
+
+    @Test
+    void emitsEachQueuesDepth_andTheDeadLetterAndOldestAgeTotals() {
+        // given: orders dead-letters into orders-dlq; two orders wait 90 s, one poison order is dead-lettered
+        queues.createQueue("orders-dlq", QueueAttributes.defaults());
+        queues.createQueue("orders", QueueAttributes.parse(Json.parseObject(
+                "{\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}"), QueueAttributes.defaults()));
+        send("orders", "poison");
+        clock.advance(Duration.ofSeconds(10));
+        send("orders", "a");
+        send("orders", "b");
+        queues.receive("orders", Requests.parseReceive("{\"maxMessages\":1,\"visibilityTimeoutSeconds\":0}"));
+        queues.receive("orders", Requests.parseReceive("{\"maxMessages\":1}")); // moves "poison" to the DLQ
+        clock.advance(Duration.ofSeconds(90));
+
+        // when
+        handler.handleRequest(Map.of("source", "aws.events"), null);
+
+        // then
+        assertThat(lines).hasSize(3);
+        JsonNode dlq = line("orders-dlq");
+        assertThat(dlq.get("VisibleMessages").asLong()).isEqualTo(1);
+        JsonNode orders = line("orders");
+        assertThat(orders.get("VisibleMessages").asLong() + orders.get("InFlightMessages").asLong()).isEqualTo(2);
+        assertThat(orders.get("OldestMessageAgeSeconds").asLong()).isEqualTo(90);
+        assertThat(orders.get("Deployment").asText()).isEqualTo("prod");
+        assertThat(orders.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("mq-test");
+        assertThat(orders.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString()).isEqualTo("[\"Deployment\",\"Queue\"]");
+        assertThat(orders.at("/_aws/Timestamp").asLong()).isEqualTo(clock.millis());
+        assertThat(names(orders)).containsExactly("VisibleMessages", "InFlightMessages", "DelayedMessages",
+                "OldestMessageAgeSeconds");
+
+        JsonNode totals = Json.parseObject(lines.get(2));
+        assertThat(totals.has("Queue")).isFalse();
+        assertThat(totals.get("DeadLetterMessages").asLong()).isEqualTo(1);
+        assertThat(totals.get("OldestMessageAgeSeconds").asLong()).isEqualTo(90);
+        assertThat(totals.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString()).isEqualTo("[\"Deployment\"]");
+    }
+
+    @Test
+    void neverWritesMessageBodies() {
+        queues.createQueue("secrets", QueueAttributes.defaults());
+        send("secrets", "card-number-4111");
+
+        handler.handleRequest(Map.of(), null);
+
+        assertThat(lines).isNotEmpty().noneMatch(l -> l.contains("card-number"));
+    }
+
+    private void send(String queue, String body) {
+        queues.send(queue, Requests.parseSend(Json.write(Map.of("body", body))));
+    }
+
+    private JsonNode line(String queue) {
+        return lines.stream().map(Json::parseObject).filter(n -> queue.equals(n.path("Queue").asText()))
+                .findFirst().orElseThrow();
+    }
+
+    private static List<String> names(JsonNode document) {
+        return StreamSupport.stream(document.at("/_aws/CloudWatchMetrics/0/Metrics").spliterator(), false)
+                .map(m -> m.get("Name").asText()).toList();
+    }
+}

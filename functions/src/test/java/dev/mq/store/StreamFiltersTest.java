@@ -1,0 +1,111 @@
+package dev.mq.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.core.EndpointPolicy;
+import dev.mq.core.QueueService;
+import dev.mq.core.TopicMessage;
+import dev.mq.core.TopicService;
+import dev.mq.model.Json;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.Requests;
+import dev.mq.model.TopicRequests;
+import dev.mq.testing.LocalDynamoDb;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The stream filters the stack installs, applied to the items the store really writes (as a stream
+ * record carries them): the delivery function wakes for new delivery jobs and for nothing else.
+ */
+class StreamFiltersTest {
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
+
+    @Test
+    void newDeliveryJobs_matchesJobInserts_only() throws Exception {
+        // given: a plain send, a queue subscription's copy, and an endpoint subscription's job
+        Tables tables = db.freshTables();
+        QueueService queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
+                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        DynamoDbTopicStore topicStore = new DynamoDbTopicStore(db.client(), tables);
+        TopicService topics = new TopicService(topicStore, queues, Clock.systemUTC(), new EndpointPolicy(true, false));
+        queues.createQueue("plain", QueueAttributes.defaults());
+        queues.send("plain", Requests.parseSend("{\"body\":\"x\",\"attributes\":{\"subscription\":\"s\"}}"));
+        topics.createTopic("t");
+        topics.subscribe("t", "copy", TopicRequests.parseSubscription("{\"queue\":\"plain\"}"));
+        topics.subscribe("t", "hook", TopicRequests.parseSubscription(
+                "{\"endpoint\":\"http://127.0.0.1:9/hook\",\"secret\":\"k\"}"));
+        Thread.sleep(2);
+        String incarnation = topicStore.getTopic("t").orElseThrow().incarnation();
+        topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-1", "hello", Map.of(), Instant.now())));
+
+        // when: each message item is offered to the filter as an INSERT and as a MODIFY
+        JsonNode pattern = Json.parseObject(StreamFilters.newDeliveryJobs());
+        List<Map<String, AttributeValue>> messages = db.client().scan(r -> r.tableName(tables.messages())).items()
+                .stream().filter(i -> i.containsKey("body")).toList();
+
+        // then
+        assertThat(messages).hasSize(3);
+        List<String> woken = messages.stream().filter(i -> matches(pattern, record("INSERT", i)))
+                .map(i -> i.get("body").s()).toList();
+        assertThat(woken).singleElement().satisfies(body -> assertThat(body).contains("\"subscription\":\"hook\""));
+        assertThat(messages).noneMatch(i -> matches(pattern, record("MODIFY", i)));
+    }
+
+    @Test
+    void publishedTopicMessages_skipsTtlRemovals() {
+        JsonNode pattern = Json.parseObject(StreamFilters.publishedTopicMessages());
+        Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("t"));
+        assertThat(matches(pattern, record("INSERT", item))).isTrue();
+        assertThat(matches(pattern, record("REMOVE", item))).isFalse();
+    }
+
+    /** A stream record in the shape Lambda filters: {@code {"eventName", "dynamodb": {"NewImage"}}}. */
+    private static JsonNode record(String eventName, Map<String, AttributeValue> item) {
+        ObjectNode record = Json.MAPPER.createObjectNode().put("eventName", eventName);
+        record.putObject("dynamodb").set("NewImage", image(item));
+        return record;
+    }
+
+    private static ObjectNode image(Map<String, AttributeValue> item) {
+        ObjectNode image = Json.MAPPER.createObjectNode();
+        item.forEach((name, value) -> {
+            ObjectNode typed = image.putObject(name);
+            switch (value.type()) {
+                case S -> typed.put("S", value.s());
+                case N -> typed.put("N", value.n());
+                case BOOL -> typed.put("BOOL", value.bool());
+                case M -> typed.set("M", image(value.m()));
+                default -> typed.put(value.type().name(), value.toString());
+            }
+        });
+        return image;
+    }
+
+    /** Lambda's rule for the patterns used here: every key present and matching; a list of allowed values. */
+    private static boolean matches(JsonNode pattern, JsonNode event) {
+        if (pattern.isArray()) {
+            for (JsonNode allowed : pattern) {
+                if (event != null && event.isValueNode() && allowed.asText().equals(event.asText())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = pattern.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode value = event == null ? null : event.get(field.getKey());
+            if (value == null || !matches(field.getValue(), value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
