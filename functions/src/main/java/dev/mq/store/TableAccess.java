@@ -1,0 +1,66 @@
+package dev.mq.store;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The DynamoDB actions each function needs, per table: the least privilege the CDK stack grants. It sits
+ * beside the item layout because the store's calls decide it; {@code TableAccessTest} runs every
+ * function's operations against DynamoDB Local and fails when a call is missing here or a grant is unused.
+ */
+public final class TableAccess {
+    private TableAccess() {}
+
+    public enum Table { CATALOG, MESSAGES, TOPIC_LOG }
+
+    /** The deployed functions: the four API families, the stream consumers and the scheduled one. */
+    public enum Function { PUBLISH, RECEIVE, ACK, ADMIN, FANOUT, DELIVERY, METRICS }
+
+    private static final String GET = "dynamodb:GetItem";
+    private static final String PUT = "dynamodb:PutItem";
+    private static final String UPDATE = "dynamodb:UpdateItem";
+    private static final String DELETE = "dynamodb:DeleteItem";
+    private static final String QUERY = "dynamodb:Query";
+    private static final String BATCH_WRITE = "dynamodb:BatchWriteItem";
+
+    public static Map<Table, Set<String>> of(Function function) {
+        Map<Table, Set<String>> access = new EnumMap<>(Table.class);
+        switch (function) {
+            // a send reads its queue's settings; a dedup send is a transaction of two puts
+            case PUBLISH -> {
+                access.put(Table.CATALOG, Set.of(GET));
+                access.put(Table.MESSAGES, Set.of(PUT, BATCH_WRITE));
+                access.put(Table.TOPIC_LOG, Set.of(PUT));
+            }
+            // a receive leases in place, and moves a message past maxReceiveCount to the dead-letter queue
+            case RECEIVE -> {
+                access.put(Table.CATALOG, Set.of(GET));
+                access.put(Table.MESSAGES, Set.of(QUERY, UPDATE, PUT, DELETE));
+            }
+            case ACK -> {
+                access.put(Table.CATALOG, Set.of(GET));
+                access.put(Table.MESSAGES, Set.of(UPDATE, DELETE));
+            }
+            case ADMIN -> {
+                access.put(Table.CATALOG, Set.of(GET, PUT, DELETE, QUERY));
+                access.put(Table.MESSAGES, Set.of(QUERY, PUT, DELETE, BATCH_WRITE));
+            }
+            // copies go to subscriber queues once each (a dedup transaction); the delivery queue is
+            // created on first need
+            case FANOUT -> {
+                access.put(Table.CATALOG, Set.of(GET, PUT, QUERY));
+                access.put(Table.MESSAGES, Set.of(PUT));
+            }
+            case DELIVERY -> {
+                access.put(Table.CATALOG, Set.of(GET));
+                access.put(Table.MESSAGES, Set.of(QUERY, UPDATE, PUT, DELETE));
+            }
+            case METRICS -> {
+                access.put(Table.CATALOG, Set.of(GET, QUERY));
+                access.put(Table.MESSAGES, Set.of(QUERY));
+            }
+        }
+        return access;
+    }
+}

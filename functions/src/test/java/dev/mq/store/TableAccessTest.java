@@ -1,0 +1,251 @@
+package dev.mq.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.sun.net.httpserver.HttpServer;
+import dev.mq.core.EndpointPolicy;
+import dev.mq.core.QueueMetrics;
+import dev.mq.core.QueueService;
+import dev.mq.core.TopicMessage;
+import dev.mq.core.TopicService;
+import dev.mq.delivery.DeliveryWorker;
+import dev.mq.delivery.EndpointDeliverer;
+import dev.mq.handlers.AckHandler;
+import dev.mq.handlers.AdminHandler;
+import dev.mq.handlers.ApiHandler;
+import dev.mq.handlers.PublishHandler;
+import dev.mq.handlers.ReceiveHandler;
+import dev.mq.model.Json;
+import dev.mq.store.TableAccess.Function;
+import dev.mq.store.TableAccess.Table;
+import dev.mq.testing.LocalDynamoDb;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+/**
+ * Runs every function's operations against DynamoDB Local and records the IAM action and table of each
+ * call (a transaction is checked per item, as IAM does). What a function calls must be granted, or it
+ * fails with AccessDenied in AWS; what it is granted must be called, or the grant is wider than needed.
+ */
+class TableAccessTest {
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
+    static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
+
+    Tables tables;
+    HttpServer failingEndpoint;
+    final Map<Table, Set<String>> observed = new EnumMap<>(Table.class);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        tables = db.freshTables();
+        failingEndpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        failingEndpoint.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        failingEndpoint.start();
+        // the world every function works in, made without recording
+        Services setup = services(db.client());
+        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/queues/orders-dlq", "{}");
+        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/queues/orders",
+                "{\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}");
+        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/topics/t", null);
+        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/topics/t/subscriptions/copy",
+                "{\"queue\":\"orders\"}");
+        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/topics/t/subscriptions/hook",
+                "{\"endpoint\":\"http://127.0.0.1:" + failingEndpoint.getAddress().getPort()
+                        + "/hook\",\"secret\":\"k\",\"deadLetterQueue\":\"orders-dlq\"}");
+        Thread.sleep(2); // messages published after the subscriptions were created
+    }
+
+    @AfterEach
+    void stop() {
+        failingEndpoint.stop(0);
+    }
+
+    @Test
+    void publish() {
+        Services s = recording();
+        PublishHandler publish = new PublishHandler(s.queues, s.topics);
+        call(publish, "POST", "/v1/queues/orders/messages", "{\"body\":\"one\"}");
+        call(publish, "POST", "/v1/queues/orders/messages", "{\"messages\":[{\"body\":\"a\"},{\"body\":\"b\"}]}");
+        call(publish, "POST", "/v1/queues/orders/messages", "{\"body\":\"d\",\"deduplicationId\":\"d-1\"}");
+        call(publish, "POST", "/v1/topics/t/messages", "{\"body\":\"news\"}");
+        call(publish, "POST", "/v1/topics/t/messages", "{\"body\":\"news\",\"deduplicationId\":\"n-1\"}");
+        assertGranted(Function.PUBLISH);
+    }
+
+    @Test
+    void receive() {
+        send("poison");
+        Services s = recording();
+        ReceiveHandler receive = new ReceiveHandler(s.queues);
+        call(receive, "POST", "/v1/queues/orders/receive", "{\"visibilityTimeoutSeconds\":0}");
+        call(receive, "POST", "/v1/queues/orders/receive", "{\"waitSeconds\":1}"); // dead-letters "poison"
+        assertGranted(Function.RECEIVE);
+    }
+
+    @Test
+    void ack() {
+        send("a");
+        send("b");
+        send("c");
+        Services plain = services(db.client());
+        List<String> handles = plain.queues.receive("orders", dev.mq.model.Requests.parseReceive(
+                "{\"maxMessages\":3}")).stream().map(m -> m.receiptHandle()).toList();
+        assertThat(handles).hasSize(3);
+        Services s = recording();
+        AckHandler ack = new AckHandler(s.queues);
+        call(ack, "POST", "/v1/queues/orders/ack", Json.write(Map.of("receiptHandles", List.of(handles.get(0)))));
+        call(ack, "DELETE", "/v1/queues/orders/messages/" + handles.get(1), null);
+        call(ack, "POST", "/v1/queues/orders/visibility",
+                Json.write(Map.of("receiptHandle", handles.get(2), "visibilityTimeoutSeconds", 0)));
+        assertGranted(Function.ACK);
+    }
+
+    @Test
+    void admin() {
+        send("x");
+        Services plain = services(db.client());
+        plain.queues.receive("orders", dev.mq.model.Requests.parseReceive("{\"visibilityTimeoutSeconds\":0}"));
+        plain.queues.receive("orders", dev.mq.model.Requests.parseReceive("{}")); // "x" is dead-lettered
+        Services s = recording();
+        AdminHandler admin = new AdminHandler(s.queues, s.topics);
+        call(admin, "GET", "/health", null);
+        call(admin, "PUT", "/v1/queues/work", "{}");
+        call(admin, "PATCH", "/v1/queues/work", "{\"delaySeconds\":1}");
+        call(admin, "GET", "/v1/queues/orders", null);
+        call(admin, "GET", "/v1/queues", null);
+        call(admin, "GET", "/v1/queues/orders/messages", null);
+        call(admin, "POST", "/v1/queues/orders-dlq/redrive", "{}");
+        call(admin, "POST", "/v1/queues/orders/purge", null);
+        call(admin, "DELETE", "/v1/queues/work", null);
+        call(admin, "PUT", "/v1/topics/news", null);
+        call(admin, "GET", "/v1/topics/news", null);
+        call(admin, "GET", "/v1/topics", null);
+        call(admin, "PUT", "/v1/topics/news/subscriptions/s", "{\"queue\":\"orders\"}");
+        call(admin, "GET", "/v1/topics/news/subscriptions/s", null);
+        call(admin, "GET", "/v1/topics/news/subscriptions", null);
+        call(admin, "DELETE", "/v1/topics/news/subscriptions/s", null);
+        call(admin, "DELETE", "/v1/topics/news", null);
+        assertGranted(Function.ADMIN);
+    }
+
+    @Test
+    void fanout() {
+        Services s = recording();
+        String incarnation = s.topicStore.getTopic("t").orElseThrow().incarnation();
+        s.topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-1", "hello", Map.of(), Instant.now())));
+        assertGranted(Function.FANOUT);
+    }
+
+    @Test
+    void delivery() throws Exception {
+        Services plain = services(db.client());
+        String incarnation = plain.topicStore.getTopic("t").orElseThrow().incarnation();
+        plain.topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-1", "hello", Map.of(), Instant.now())));
+        Services s = recording();
+        // one attempt in the budget: the failing endpoint sends the job to the subscription's dead-letter queue
+        new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(),
+                DeliveryWorker.Settings.defaults().withMaxAttempts(1)).drain(() -> true);
+        assertThat(plain.queues.getQueue("orders-dlq").stats().visible()).isEqualTo(1);
+        assertGranted(Function.DELIVERY);
+    }
+
+    @Test
+    void metrics() {
+        send("x");
+        Services s = recording();
+        new QueueMetrics(s.queues).snapshot();
+        assertGranted(Function.METRICS);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void assertGranted(Function function) {
+        assertThat(observed).as("the DynamoDB actions %s calls, per table", function)
+                .isEqualTo(TableAccess.of(function).entrySet().stream().collect(
+                        () -> new EnumMap<Table, Set<String>>(Table.class),
+                        (m, e) -> m.put(e.getKey(), new TreeSet<>(e.getValue())), Map::putAll));
+    }
+
+    private void send(String body) {
+        services(db.client()).queues.send("orders", dev.mq.model.Requests.parseSend(Json.write(Map.of("body", body))));
+    }
+
+    private static APIGatewayProxyResponseEvent call(ApiHandler handler, String method, String path, String body) {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(new APIGatewayProxyRequestEvent()
+                .withHttpMethod(method).withPath(path).withBody(body), null);
+        assertThat(response.getStatusCode()).as(method + " " + path + ": " + response.getBody()).isLessThan(300);
+        return response;
+    }
+
+    private record Services(QueueService queues, DynamoDbTopicStore topicStore, TopicService topics) {}
+
+    private Services services(DynamoDbClient client) {
+        QueueService queues = new QueueService(new DynamoDbQueueStore(client, tables), Clock.systemUTC(), KEY,
+                QueueService.Settings.defaults());
+        DynamoDbTopicStore topicStore = new DynamoDbTopicStore(client, tables);
+        return new Services(queues, topicStore,
+                new TopicService(topicStore, queues, Clock.systemUTC(), new EndpointPolicy(true, false)));
+    }
+
+    /** Services whose every DynamoDB call is recorded in {@link #observed}; fresh, so no cached settings. */
+    private Services recording() {
+        return services(LocalDynamoDb.client(db.endpoint(), ClientOverrideConfiguration.builder()
+                .addExecutionInterceptor(new Recorder()).build()));
+    }
+
+    private final class Recorder implements ExecutionInterceptor {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+            SdkRequest request = context.request();
+            if (request instanceof TransactWriteItemsRequest transaction) {
+                for (TransactWriteItem item : transaction.transactItems()) {
+                    if (item.put() != null) record("PutItem", item.put().tableName());
+                    if (item.update() != null) record("UpdateItem", item.update().tableName());
+                    if (item.delete() != null) record("DeleteItem", item.delete().tableName());
+                    if (item.conditionCheck() != null) record("ConditionCheckItem", item.conditionCheck().tableName());
+                }
+            } else if (request instanceof BatchWriteItemRequest batch) {
+                batch.requestItems().keySet().forEach(table -> record(operation, table));
+            } else {
+                record(operation, request.getValueForField("TableName", String.class).orElseThrow());
+            }
+        }
+
+        private void record(String operation, String table) {
+            Table role = table.equals(tables.catalog()) ? Table.CATALOG
+                    : table.equals(tables.messages()) ? Table.MESSAGES
+                    : table.equals(tables.topicLog()) ? Table.TOPIC_LOG : null;
+            assertThat(role).as("a table of this deployment: " + table).isNotNull();
+            synchronized (observed) {
+                observed.computeIfAbsent(role, r -> new TreeSet<>()).add("dynamodb:" + operation);
+            }
+        }
+    }
+}
