@@ -1,0 +1,185 @@
+package dev.mq.infra;
+
+import dev.mq.handlers.Routes.Family;
+import dev.mq.model.ErrorCode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigateway.IApiKey;
+import software.amazon.awscdk.services.apigateway.AuthorizationType;
+import software.amazon.awscdk.services.apigateway.EndpointType;
+import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
+import software.amazon.awscdk.services.apigateway.IResource;
+import software.amazon.awscdk.services.apigateway.LambdaIntegration;
+import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
+import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.ResponseType;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.apigateway.StageOptions;
+import software.amazon.awscdk.services.apigateway.ThrottleSettings;
+import software.amazon.awscdk.services.apigateway.UsagePlan;
+import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.RemovalPolicy;
+import software.constructs.Construct;
+
+/**
+ * The REST API (v1, regional) in front of the four API functions. Every route of API.md is its own
+ * method, signed with SigV4 (IAM), so a policy can allow {@code execute-api:Invoke} on one queue's paths
+ * only. Any other method on a known path, and any unknown path, goes to the admin function, which
+ * answers {@code MethodNotAllowed} or {@code NotFound} as the local server does. API Gateway's own
+ * refusals (signature, throttling, timeout) are shaped like API.md's errors.
+ */
+public final class RestApiFront extends Construct {
+    /** The stage: the first path segment of the API URL. */
+    static final String STAGE = "prod";
+
+    /** One route of API.md: the method, the resource path, and the function family that serves it. */
+    public record Route(String method, String path, Family family) {}
+
+    public static final List<Route> ROUTES = List.of(
+            new Route("GET", "/health", Family.ADMIN),
+            new Route("GET", "/v1/queues", Family.ADMIN),
+            new Route("PUT", "/v1/queues/{queue}", Family.ADMIN),
+            new Route("GET", "/v1/queues/{queue}", Family.ADMIN),
+            new Route("PATCH", "/v1/queues/{queue}", Family.ADMIN),
+            new Route("DELETE", "/v1/queues/{queue}", Family.ADMIN),
+            new Route("POST", "/v1/queues/{queue}/messages", Family.PUBLISH),
+            new Route("GET", "/v1/queues/{queue}/messages", Family.ADMIN),
+            new Route("DELETE", "/v1/queues/{queue}/messages/{receiptHandle}", Family.ACK),
+            new Route("POST", "/v1/queues/{queue}/receive", Family.RECEIVE),
+            new Route("POST", "/v1/queues/{queue}/ack", Family.ACK),
+            new Route("POST", "/v1/queues/{queue}/visibility", Family.ACK),
+            new Route("POST", "/v1/queues/{queue}/purge", Family.ADMIN),
+            new Route("POST", "/v1/queues/{queue}/redrive", Family.ADMIN),
+            new Route("GET", "/v1/topics", Family.ADMIN),
+            new Route("PUT", "/v1/topics/{topic}", Family.ADMIN),
+            new Route("GET", "/v1/topics/{topic}", Family.ADMIN),
+            new Route("DELETE", "/v1/topics/{topic}", Family.ADMIN),
+            new Route("POST", "/v1/topics/{topic}/messages", Family.PUBLISH),
+            new Route("GET", "/v1/topics/{topic}/subscriptions", Family.ADMIN),
+            new Route("PUT", "/v1/topics/{topic}/subscriptions/{subscription}", Family.ADMIN),
+            new Route("GET", "/v1/topics/{topic}/subscriptions/{subscription}", Family.ADMIN),
+            new Route("DELETE", "/v1/topics/{topic}/subscriptions/{subscription}", Family.ADMIN));
+
+    private final RestApi api;
+
+    public RestApiFront(Construct scope, String id, StackSettings settings, Map<Family, ? extends IFunction> functions) {
+        super(scope, id);
+        StageOptions.Builder stage = StageOptions.builder()
+                .stageName(STAGE)
+                .throttlingRateLimit(settings.throttleRate())
+                .throttlingBurstLimit(settings.throttleBurst())
+                // execution logs could hold message bodies; access logs record each request without them
+                .loggingLevel(MethodLoggingLevel.OFF)
+                .dataTraceEnabled(false)
+                .metricsEnabled(true);
+        if (settings.accessLogs()) {
+            LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
+                    .logGroupName("/aws/apigateway/" + settings.prefix() + "-api")
+                    .retention(RetentionDays.ONE_MONTH)
+                    .removalPolicy(settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                    .build();
+            stage.accessLogDestination(new LogGroupLogDestination(accessLogs))
+                    .accessLogFormat(AccessLogFormat.jsonWithStandardFields());
+        }
+        api = RestApi.Builder.create(this, "RestApi")
+                .restApiName(settings.prefix() + "-api")
+                .description("mq HTTP API v1 (see API.md)")
+                .endpointTypes(List.of(EndpointType.REGIONAL))
+                // the account-wide API Gateway CloudWatch role is the account owner's, set once (README)
+                .cloudWatchRole(false)
+                .deployOptions(stage.build())
+                .defaultMethodOptions(MethodOptions.builder()
+                        .authorizationType(AuthorizationType.IAM)
+                        .apiKeyRequired(settings.apiKeys())
+                        .build())
+                .build();
+
+        Map<Family, LambdaIntegration> integrations = new LinkedHashMap<>();
+        // one API-scoped permission per function, not one per method: the resource policy stays small
+        functions.forEach((family, function) -> integrations.put(family, LambdaIntegration.Builder.create(function)
+                .proxy(true).scopePermissionToMethod(false).build()));
+        for (Route route : ROUTES) {
+            resource(route.path()).addMethod(route.method(), integrations.get(route.family()));
+        }
+        LambdaIntegration fallback = integrations.get(Family.ADMIN);
+        List<String> paths = ROUTES.stream().map(Route::path).distinct().toList();
+        for (String path : paths) {
+            resource(path).addMethod("ANY", fallback);
+        }
+        api.getRoot().addMethod("ANY", fallback);
+        api.getRoot().addResource("{proxy+}").addMethod("ANY", fallback);
+
+        gatewayResponses();
+        if (settings.apiKeys()) {
+            IApiKey key = api.addApiKey("ApiKey", software.amazon.awscdk.services.apigateway.ApiKeyOptions.builder()
+                    .apiKeyName(settings.prefix() + "-key").build());
+            UsagePlan plan = api.addUsagePlan("UsagePlan", software.amazon.awscdk.services.apigateway.UsagePlanProps
+                    .builder()
+                    .name(settings.prefix() + "-plan")
+                    .throttle(ThrottleSettings.builder()
+                            .rateLimit(settings.throttleRate()).burstLimit(settings.throttleBurst()).build())
+                    .apiStages(List.of(UsagePlanPerApiStage.builder().api(api).stage(api.getDeploymentStage()).build()))
+                    .build());
+            plan.addApiKey(key);
+            CfnOutput.Builder.create(this, "ApiKeyId").value(key.getKeyId())
+                    .description("aws apigateway get-api-key --include-value --api-key <id> shows the key").build();
+        }
+    }
+
+    public RestApi api() {
+        return api;
+    }
+
+    private IResource resource(String path) {
+        IResource resource = api.getRoot();
+        for (String part : path.substring(1).split("/")) {
+            IResource child = resource.getResource(part);
+            resource = child != null ? child : resource.addResource(part);
+        }
+        return resource;
+    }
+
+    /** API Gateway's own answers in API.md's error shape, each with the request id as {@code X-Request-Id}. */
+    private void gatewayResponses() {
+        respond(ResponseType.MISSING_AUTHENTICATION_TOKEN, ErrorCode.UNAUTHORIZED, true);
+        respond(ResponseType.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, true);
+        respond(ResponseType.ACCESS_DENIED, ErrorCode.FORBIDDEN, true);
+        respond(ResponseType.INVALID_SIGNATURE, ErrorCode.FORBIDDEN, true);
+        respond(ResponseType.EXPIRED_TOKEN, ErrorCode.FORBIDDEN, true);
+        respond(ResponseType.INVALID_API_KEY, ErrorCode.FORBIDDEN, true);
+        respond(ResponseType.THROTTLED, ErrorCode.THROTTLED, true);
+        respond(ResponseType.QUOTA_EXCEEDED, ErrorCode.THROTTLED, true);
+        respond(ResponseType.REQUEST_TOO_LARGE, ErrorCode.PAYLOAD_TOO_LARGE, true);
+        respond(ResponseType.INTEGRATION_TIMEOUT, ErrorCode.TIMEOUT, true);
+        respond(ResponseType.INTEGRATION_FAILURE, ErrorCode.UNAVAILABLE, true);
+        // the rest keep API Gateway's status
+        respond(ResponseType.DEFAULT_4_XX, ErrorCode.INVALID_REQUEST, false);
+        respond(ResponseType.DEFAULT_5_XX, ErrorCode.INTERNAL_ERROR, false);
+    }
+
+    private void respond(ResponseType type, ErrorCode code, boolean setStatus) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Request-Id", "context.requestId");
+        headers.put("Content-Type", "'application/json'");
+        if (code == ErrorCode.THROTTLED) {
+            headers.put("Retry-After", "'1'");
+        }
+        GatewayResponseOptions.Builder response = GatewayResponseOptions.builder()
+                .type(type)
+                .responseHeaders(headers)
+                // $context.error.messageString is API Gateway's message, already a quoted JSON string
+                .templates(Map.of("application/json", "{\"error\": {\"code\": \"" + code.code()
+                        + "\", \"message\": $context.error.messageString}}"));
+        if (setStatus) {
+            response.statusCode(Integer.toString(code.status()));
+        }
+        api.addGatewayResponse(type.getResponseType(), response.build());
+    }
+}
