@@ -135,6 +135,8 @@ public final class MqStack extends Stack {
 
         CfnOutput.Builder.create(this, "ApiUrl").value(api.api().getUrl())
                 .description("Base URL of the HTTP API (requests are signed with SigV4, service execute-api)").build();
+        CfnOutput.Builder.create(this, "ApiId").value(api.api().getRestApiId())
+                .description("REST API id (LocalStack serves it at /restapis/<id>/prod/_user_request_)").build();
         CfnOutput.Builder.create(this, "CatalogTable").value(names.catalog()).build();
         CfnOutput.Builder.create(this, "MessagesTable").value(names.messages()).build();
         CfnOutput.Builder.create(this, "TopicLogTable").value(names.topicLog()).build();

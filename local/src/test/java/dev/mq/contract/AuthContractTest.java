@@ -9,17 +9,21 @@ import dev.mq.local.LocalServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Credentials where auth is on. Against a deployment this runs when {@code mq.token} is given; locally
- * it starts a second local server with a token of its own, since the shared one runs without auth.
+ * Credentials where auth is on. Against a deployment this runs when it enforces them (a token, or SigV4
+ * on API Gateway); locally it starts a second local server with a token of its own, since the shared
+ * one runs without auth.
  */
+@ExtendWith(TargetAvailable.class)
 class AuthContractTest {
     private static final String LOCAL_TOKEN = "contract-suite-token";
 
     private static LocalServer ownServer;
     private static ContractClient client;
     private static String token;
+    private static boolean enforced;
 
     @BeforeAll
     static void target() {
@@ -31,9 +35,11 @@ class AuthContractTest {
                 throw new IllegalStateException("a local server with a token did not start", e);
             }
             token = LOCAL_TOKEN;
+            enforced = true;
             client = new ContractClient(ownServer.baseUrl().toString(), token);
         } else {
             token = target.token();
+            enforced = target.authEnforced();
             client = ContractClient.shared();
         }
     }
@@ -47,7 +53,7 @@ class AuthContractTest {
 
     @Test
     void request_withoutCredentials_is401Unauthorized() {
-        assumeTrue(token != null, "auth is off for this target (no mq.token)");
+        assumeTrue(enforced, "auth is not enforced by this target (no mq.token or mq.auth)");
 
         client.exchange("GET", "/v1/queues?limit=1", null, null).expectError(401, "Unauthorized");
         client.exchange("PUT", "/v1/queues/" + ContractTestSupport.uniqueName("auth"), obj(), null)
@@ -56,7 +62,7 @@ class AuthContractTest {
 
     @Test
     void request_withBadCredentials_is401UnauthorizedOr403Forbidden() {
-        assumeTrue(token != null, "auth is off for this target (no mq.token)");
+        assumeTrue(enforced, "auth is not enforced by this target (no mq.token or mq.auth)");
 
         ContractClient.Reply reply = client.exchange("GET", "/v1/queues?limit=1", null, token + "-wrong");
 
@@ -66,7 +72,7 @@ class AuthContractTest {
 
     @Test
     void request_withTheToken_isServed() {
-        assumeTrue(token != null, "auth is off for this target (no mq.token)");
+        assumeTrue(enforced, "auth is not enforced by this target (no mq.token or mq.auth)");
         String queue = ContractTestSupport.uniqueName("auth");
 
         client.put("/v1/queues/" + queue, obj()).expectStatus(201);

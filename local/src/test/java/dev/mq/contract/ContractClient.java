@@ -37,18 +37,23 @@ final class ContractClient {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     private final String baseUrl;
-    private final String token;
+    private final RequestAuth auth;
 
+    /** A client sending {@code token} as a bearer token, or no credentials when it is null. */
     ContractClient(String baseUrl, String token) {
+        this(baseUrl, token == null ? RequestAuth.none() : RequestAuth.bearer(token));
+    }
+
+    ContractClient(String baseUrl, RequestAuth auth) {
         this.baseUrl = Target.stripTrailingSlash(baseUrl);
-        this.token = token;
+        this.auth = auth;
     }
 
     /** The client of this run's target. */
     static synchronized ContractClient shared() {
         if (shared == null) {
             Target target = Target.get();
-            shared = new ContractClient(target.baseUrl(), target.token());
+            shared = new ContractClient(target.baseUrl(), target.auth());
         }
         return shared;
     }
@@ -78,22 +83,26 @@ final class ContractClient {
      * serialised to JSON otherwise, and left out when null.
      */
     Reply exchange(String method, String path, Object body) {
-        return exchange(method, path, body, token);
+        return exchange(method, path, body, auth);
     }
 
-    /** As {@link #exchange(String, String, Object)}, with the given bearer token (null: none). */
+    /** As {@link #exchange(String, String, Object)}, with the given bearer token (null: no credentials). */
     Reply exchange(String method, String path, Object body, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        return exchange(method, path, body, bearer == null ? RequestAuth.none() : RequestAuth.bearer(bearer));
+    }
+
+    private Reply exchange(String method, String path, Object body, RequestAuth credentials) {
+        URI uri = URI.create(baseUrl + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json");
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        if (body == null) {
+        String text = body == null ? null : text(body);
+        credentials.apply(request, method, uri, text);
+        if (text == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", "application/json");
-            request.method(method, HttpRequest.BodyPublishers.ofString(text(body), StandardCharsets.UTF_8));
+            request.method(method, HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
         }
         HttpResponse<String> response;
         try {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the contract test classes share: unique queue names (the target may be shared and never
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * error shape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(TargetAvailable.class)
 abstract class ContractTestSupport {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
