@@ -1,8 +1,14 @@
 package dev.mq.infra;
 
+import dev.mq.handlers.AckHandler;
+import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.DeliveryHandler;
+import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.MetricsHandler;
+import dev.mq.handlers.PublishHandler;
+import dev.mq.handlers.ReceiveHandler;
+import dev.mq.handlers.Routes;
 import dev.mq.store.StreamFilters;
 import dev.mq.store.TableAccess;
 import dev.mq.store.Tables;
@@ -53,13 +59,13 @@ import software.constructs.Construct;
 public final class MqStack extends Stack {
     /** The handler class of each function; the API families are those of {@code Routes.Family}. */
     static final Map<TableAccess.Function, String> HANDLERS = Map.of(
-            TableAccess.Function.PUBLISH, "dev.mq.handlers.PublishHandler",
-            TableAccess.Function.RECEIVE, "dev.mq.handlers.ReceiveHandler",
-            TableAccess.Function.ACK, "dev.mq.handlers.AckHandler",
-            TableAccess.Function.ADMIN, "dev.mq.handlers.AdminHandler",
-            TableAccess.Function.FANOUT, "dev.mq.handlers.FanoutHandler",
-            TableAccess.Function.DELIVERY, "dev.mq.handlers.DeliveryHandler",
-            TableAccess.Function.METRICS, "dev.mq.handlers.MetricsHandler");
+            TableAccess.Function.PUBLISH, PublishHandler.class.getName(),
+            TableAccess.Function.RECEIVE, ReceiveHandler.class.getName(),
+            TableAccess.Function.ACK, AckHandler.class.getName(),
+            TableAccess.Function.ADMIN, AdminHandler.class.getName(),
+            TableAccess.Function.FANOUT, FanoutHandler.class.getName(),
+            TableAccess.Function.DELIVERY, DeliveryHandler.class.getName(),
+            TableAccess.Function.METRICS, MetricsHandler.class.getName());
 
     /** The namespace of the queue metrics the metrics function emits. */
     static final String METRICS_NAMESPACE = "mq";
@@ -126,10 +132,10 @@ public final class MqStack extends Stack {
                 .build();
 
         RestApiFront api = new RestApiFront(this, "Api", settings, Map.of(
-                dev.mq.handlers.Routes.Family.PUBLISH, functions.get(TableAccess.Function.PUBLISH),
-                dev.mq.handlers.Routes.Family.RECEIVE, functions.get(TableAccess.Function.RECEIVE),
-                dev.mq.handlers.Routes.Family.ACK, functions.get(TableAccess.Function.ACK),
-                dev.mq.handlers.Routes.Family.ADMIN, functions.get(TableAccess.Function.ADMIN)));
+                Routes.Family.PUBLISH, functions.get(TableAccess.Function.PUBLISH),
+                Routes.Family.RECEIVE, functions.get(TableAccess.Function.RECEIVE),
+                Routes.Family.ACK, functions.get(TableAccess.Function.ACK),
+                Routes.Family.ADMIN, functions.get(TableAccess.Function.ADMIN)));
         new Monitoring(this, "Monitoring", settings, functions, api.api());
         NagSuppressions.apply(this);
 

@@ -145,6 +145,18 @@ class MqStackTest {
         }
     }
 
+    @Test
+    void publishCannotDelete_andReceiveCannotTouchTopics() {
+        String publishRole = roleOf("dev.mq.handlers.PublishHandler");
+        String receiveRole = roleOf("dev.mq.handlers.ReceiveHandler");
+        String topicLog = resources("AWS::DynamoDB::Table").entrySet().stream()
+                .filter(t -> t.getValue().at("/Properties/TableName").asText().equals("mq-topic-log"))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        assertThat(statementsOfRole(publishRole)).noneMatch(s -> s.get("Action").toString().contains("Delete"));
+        assertThat(statementsOfRole(receiveRole)).noneMatch(s -> s.get("Resource").toString().contains(topicLog));
+        assertThat(json.toString()).doesNotContain("dynamodb:*");
+    }
+
     // ---------------------------------------------------------------- API
 
     @Test
@@ -321,6 +333,12 @@ class MqStackTest {
                         .contains("\"" + roleId + "\""))
                 .flatMap(p -> StreamSupport.stream(p.at("/Properties/PolicyDocument/Statement").spliterator(), false))
                 .toList();
+    }
+
+    private static String roleOf(String handler) {
+        return resources("AWS::Lambda::Function").values().stream()
+                .filter(fn -> fn.at("/Properties/Handler").asText().equals(handler + "::handleRequest"))
+                .map(fn -> fn.at("/Properties/Role/Fn::GetAtt/0").asText()).findFirst().orElseThrow();
     }
 
     /** Alias logical id by handler class. */
