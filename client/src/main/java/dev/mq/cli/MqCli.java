@@ -1,0 +1,201 @@
+package dev.mq.cli;
+
+import dev.mq.client.MqClient;
+import dev.mq.client.MqException;
+import dev.mq.client.RequestAuth;
+import dev.mq.model.Json;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code mq} command line: {@code java -jar client/target/mq.jar <command> ...}. Tables for people by
+ * default, {@code --json} for scripts. Exit codes: 0 done, 1 the API refused (its error code is printed),
+ * 2 bad usage, 3 the endpoint could not be reached.
+ */
+@Command(name = "mq", mixinStandardHelpOptions = true, versionProvider = MqCli.Version.class,
+        description = "Talk to an mq queue: the local server or a deployed stack.",
+        subcommands = {QueueCommands.class, MessageCommands.Send.class, MessageCommands.Receive.class,
+                MessageCommands.Ack.class, MessageCommands.Tail.class, MessageCommands.Peek.class,
+                MessageCommands.Redrive.class, TopicCommands.class, SubscriptionCommands.class})
+public final class MqCli {
+    static final int API_ERROR = 1;
+    static final int UNREACHABLE = 3;
+
+    @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "URL",
+            defaultValue = "${env:MQ_ENDPOINT:-http://127.0.0.1:8080}",
+            description = "API base URL (env MQ_ENDPOINT; default ${DEFAULT-VALUE})")
+    String endpoint;
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, defaultValue = "${env:MQ_TOKEN}",
+            description = "bearer token of the local server (env MQ_TOKEN)")
+    String token;
+
+    @Option(names = "--auth", scope = ScopeType.INHERIT, paramLabel = "none|bearer|sigv4",
+            description = "how to sign requests; default: sigv4 for execute-api URLs, bearer with a token, else none")
+    String auth;
+
+    @Option(names = "--region", scope = ScopeType.INHERIT,
+            defaultValue = "${env:AWS_REGION}", description = "AWS region for SigV4 (env AWS_REGION; default: the URL's)")
+    String region;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the API's JSON answers")
+    boolean json;
+
+    @Option(names = "--no-auto-dedup", scope = ScopeType.INHERIT,
+            description = "send without generated deduplication ids (lower write cost; a retried send may duplicate)")
+    boolean noAutoDedup;
+
+    final PrintWriter out;
+    final PrintWriter err;
+    final InputStream in;
+    private MqClient client;
+
+    MqCli(PrintWriter out, PrintWriter err, InputStream in) {
+        this.out = out;
+        this.err = err;
+        this.in = in;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, System.in, args));
+    }
+
+    /** Runs one command line; answers its exit code. */
+    static int run(PrintWriter out, PrintWriter err, InputStream in, String... args) {
+        MqCli cli = new MqCli(out, err, in);
+        CommandLine line = new CommandLine(cli).setOut(out).setErr(err)
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    if (e instanceof MqException.ConnectionFailed failed) {
+                        err.println("mq: " + failed.getMessage());
+                        return UNREACHABLE;
+                    }
+                    if (e instanceof MqException api) {
+                        err.println("mq: " + api.code().code() + ": " + api.getMessage()
+                                + (api.requestId() == null ? "" : " (request " + api.requestId() + ")"));
+                        return API_ERROR;
+                    }
+                    if (e instanceof IllegalArgumentException bad) {
+                        err.println("mq: " + bad.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+        int code = line.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The client for this command line's endpoint and credentials. */
+    MqClient client() {
+        if (client == null) {
+            URI uri = URI.create(endpoint);
+            MqClient.Builder builder = MqClient.builder().endpoint(uri).token(token)
+                    .autoDeduplication(!noAutoDedup);
+            if (auth != null) {
+                builder.auth(switch (auth) {
+                    case "none" -> RequestAuth.none();
+                    case "bearer" -> {
+                        if (token == null || token.isBlank()) {
+                            throw new IllegalArgumentException("--auth bearer needs --token or MQ_TOKEN");
+                        }
+                        yield RequestAuth.bearer(token);
+                    }
+                    case "sigv4" -> RequestAuth.sigV4(regionFor(uri));
+                    default -> throw new IllegalArgumentException("--auth must be none, bearer or sigv4");
+                });
+            }
+            client = builder.build();
+        }
+        return client;
+    }
+
+    private String regionFor(URI uri) {
+        if (region != null && !region.isBlank()) {
+            return region;
+        }
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.execute-api\\.([a-z0-9-]+)\\.").matcher(host);
+        if (m.find()) {
+            return m.group(1);
+        }
+        throw new IllegalArgumentException("--auth sigv4 needs --region or AWS_REGION");
+    }
+
+    /** Prints an answer as JSON (with {@code --json}) or hands it to {@code human}. */
+    void print(Object answer, Runnable human) {
+        if (json) {
+            out.println(Json.write(answer));
+        } else {
+            human.run();
+        }
+    }
+
+    /** A table with a header row; columns as wide as their widest cell. */
+    void table(List<String> headers, List<List<String>> rows) {
+        int[] widths = new int[headers.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = headers.get(i).length();
+            for (List<String> row : rows) {
+                widths[i] = Math.max(widths[i], String.valueOf(row.get(i)).length());
+            }
+        }
+        printRow(headers, widths);
+        for (List<String> row : rows) {
+            printRow(row, widths);
+        }
+    }
+
+    private void printRow(List<String> cells, int[] widths) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = String.valueOf(cells.get(i));
+            line.append(i == cells.size() - 1 ? cell : String.format("%-" + widths[i] + "s  ", cell));
+        }
+        out.println(line.toString().stripTrailing());
+    }
+
+    /** Name/value lines, for one resource. */
+    void fields(Map<String, ?> values) {
+        int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);
+        values.forEach((k, v) -> out.println(String.format("%-" + width + "s  %s", k, v == null ? "-" : v)));
+    }
+
+    /** A body on one line, cut to {@code max} characters. */
+    static String shorten(String body, int max) {
+        String flat = body.replace('\n', ' ').replace('\r', ' ');
+        return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = MqCli.class.getPackage().getImplementationVersion();
+            return new String[] {"mq " + (version == null ? "development build" : version)};
+        }
+    }
+
+    /** Base of the commands: the root command's client and output. */
+    abstract static class Base implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        MqCli root() {
+            return (MqCli) spec.root().userObject();
+        }
+
+        MqClient client() {
+            return root().client();
+        }
+    }
+}

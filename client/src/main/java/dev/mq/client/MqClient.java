@@ -1,0 +1,576 @@
+package dev.mq.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.model.ErrorCode;
+import dev.mq.model.Json;
+import dev.mq.model.Responses.AckResponse;
+import dev.mq.model.Responses.AckResult;
+import dev.mq.model.Responses.BrowseResponse;
+import dev.mq.model.Responses.QueueDescription;
+import dev.mq.model.Responses.QueueList;
+import dev.mq.model.Responses.QueueSummary;
+import dev.mq.model.Responses.ReceiveResponse;
+import dev.mq.model.Responses.ReceivedMessage;
+import dev.mq.model.Responses.RedriveResponse;
+import dev.mq.model.Responses.SendResponse;
+import dev.mq.model.Responses.SendResult;
+import dev.mq.model.Responses.SubscriptionDescription;
+import dev.mq.model.Responses.SubscriptionList;
+import dev.mq.model.Responses.TopicDescription;
+import dev.mq.model.Responses.TopicList;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The Java client of the mq HTTP API: every operation of API.md, typed answers, and one exception type
+ * per error code ({@link MqException} and its subclasses).
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Requests that are safe to repeat are retried by the {@link RetryPolicy} on {@code 429},
+ *       {@code 503}, {@code 504}, timeouts and broken connections; others only when the server says it
+ *       did nothing ({@code 429}, {@code 503}) or the connection never opened.</li>
+ *   <li>A send or publish without a {@code deduplicationId} gets a random one (unless
+ *       {@link Builder#autoDeduplication(boolean)} turns this off), so a retried send is stored once. On a
+ *       queue with {@code contentBasedDeduplication} turn it off: a random id replaces the body hash.
+ *       A deduplicated send costs a transaction (about twice the write units).</li>
+ * </ul>
+ * Thread-safe; share one client.
+ */
+public final class MqClient implements AutoCloseable {
+    /** Where the local server listens by default. */
+    public static final URI LOCAL_SERVER = URI.create("http://127.0.0.1:8080");
+
+    private static final Pattern EXECUTE_API = Pattern.compile("\\.execute-api\\.([a-z0-9-]+)\\.amazonaws\\.com$");
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String base;
+    private final RequestAuth auth;
+    private final RetryPolicy retry;
+    private final boolean autoDeduplication;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    private MqClient(Builder b) {
+        this.base = b.endpoint.toString().replaceAll("/+$", "");
+        this.auth = b.auth != null ? b.auth : defaultAuth(b.endpoint, b.token);
+        this.retry = b.retry;
+        this.autoDeduplication = b.autoDeduplication;
+        this.timeout = b.timeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A client of {@code MQ_ENDPOINT} (default: the local server), with {@code MQ_TOKEN} when set. */
+    public static MqClient fromEnvironment() {
+        String endpoint = System.getenv("MQ_ENDPOINT");
+        return builder().endpoint(endpoint == null || endpoint.isBlank() ? LOCAL_SERVER : URI.create(endpoint))
+                .token(System.getenv("MQ_TOKEN")).build();
+    }
+
+    public static final class Builder {
+        private URI endpoint = LOCAL_SERVER;
+        private String token;
+        private RequestAuth auth;
+        private RetryPolicy retry = RetryPolicy.defaults();
+        private boolean autoDeduplication = true;
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        /** The base URL: the local server, or an API Gateway stage URL ({@code https://…/prod}). */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder endpoint(String endpoint) {
+            return endpoint(URI.create(endpoint));
+        }
+
+        /** A bearer token for the local server; ignored when {@link #auth} is set. */
+        public Builder token(String token) {
+            this.token = token == null || token.isBlank() ? null : token;
+            return this;
+        }
+
+        /**
+         * How requests are signed. Default: SigV4 with the default AWS credentials for an
+         * {@code execute-api} endpoint, the bearer token when one is given, otherwise nothing.
+         */
+        public Builder auth(RequestAuth auth) {
+            this.auth = auth;
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /** Default on: sends without a deduplication id get a random one, so retries never duplicate. */
+        public Builder autoDeduplication(boolean on) {
+            this.autoDeduplication = on;
+            return this;
+        }
+
+        /** How long one request may take (a long poll's wait is added to it). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public MqClient build() {
+            return new MqClient(this);
+        }
+    }
+
+    /** The region of an {@code execute-api} host name, or null. */
+    static String regionOf(URI endpoint) {
+        var matcher = EXECUTE_API.matcher(endpoint.getHost() == null ? "" : endpoint.getHost());
+        return matcher.find() ? matcher.group(1) : null;
+    }
+
+    private static RequestAuth defaultAuth(URI endpoint, String token) {
+        String region = regionOf(endpoint);
+        if (region != null) {
+            return RequestAuth.sigV4(region);
+        }
+        return token != null ? RequestAuth.bearer(token) : RequestAuth.none();
+    }
+
+    /** A created resource, and whether this call created it (201) or it existed already (200). */
+    public record Created<T>(T value, boolean created) {}
+
+    // ================================================================ queues
+
+    public Created<QueueDescription> createQueue(String name) {
+        return createQueue(name, Map.of());
+    }
+
+    /** Creates a queue with API.md's attributes, e.g. {@code Map.of("visibilityTimeoutSeconds", 60)}. */
+    public Created<QueueDescription> createQueue(String name, Map<String, ?> attributes) {
+        Answer answer = call("PUT", queuePath(name), attributes, true);
+        return new Created<>(answer.as(QueueDescription.class), answer.status == 201);
+    }
+
+    /** The queue with its stats (approximate under load). */
+    public QueueDescription getQueue(String name) {
+        return call("GET", queuePath(name), null, true).as(QueueDescription.class);
+    }
+
+    /** Changes the named attributes; {@code deadLetterQueue: null} removes the dead-letter queue. */
+    public QueueDescription updateQueue(String name, Map<String, ?> changes) {
+        return call("PATCH", queuePath(name), changes, true).as(QueueDescription.class);
+    }
+
+    /** One page of queues sorted by name; {@code prefix}, {@code limit} and {@code next} may be null. */
+    public QueueList listQueues(String prefix, Integer limit, String next) {
+        return call("GET", "/v1/queues" + query("prefix", prefix, "limit", limit, "next", next), null, true)
+                .as(QueueList.class);
+    }
+
+    /** Every queue whose name starts with {@code prefix}, page after page. */
+    public List<QueueSummary> listAllQueues(String prefix) {
+        List<QueueSummary> all = new ArrayList<>();
+        String next = null;
+        do {
+            QueueList page = listQueues(prefix, 1000, next);
+            all.addAll(page.queues());
+            next = page.next();
+        } while (next != null);
+        return all;
+    }
+
+    public void deleteQueue(String name) {
+        call("DELETE", queuePath(name), null, true);
+    }
+
+    public void purgeQueue(String name) {
+        call("POST", queuePath(name) + "/purge", null, true);
+    }
+
+    // ================================================================ messages
+
+    public SendResult send(String queue, String body) {
+        return send(queue, Message.of(body));
+    }
+
+    /** Sends one message; a refusal is thrown (e.g. {@link MqException.PayloadTooLarge}). */
+    public SendResult send(String queue, Message message) {
+        Message m = withDeduplication(message);
+        return call("POST", queuePath(queue) + "/messages", wire(m), m.deduplicationId() != null)
+                .as(SendResponse.class).results().get(0);
+    }
+
+    /**
+     * Sends up to 10 messages in one request. Results come in order; an entry the server refused carries
+     * its {@code error} and the others are still sent.
+     */
+    public List<SendResult> sendBatch(String queue, List<Message> messages) {
+        return batch(queuePath(queue) + "/messages", messages);
+    }
+
+    public List<ReceivedMessage> receive(String queue, int maxMessages, int waitSeconds) {
+        return receive(queue, maxMessages, waitSeconds, null);
+    }
+
+    /**
+     * Receives up to {@code maxMessages} (1..10), waiting up to {@code waitSeconds} (0..20) for the first;
+     * each is leased for {@code visibilityTimeoutSeconds} (null: the queue's setting).
+     */
+    public List<ReceivedMessage> receive(String queue, int maxMessages, int waitSeconds,
+                                         Integer visibilityTimeoutSeconds) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("maxMessages", maxMessages);
+        body.put("waitSeconds", waitSeconds);
+        if (visibilityTimeoutSeconds != null) {
+            body.put("visibilityTimeoutSeconds", visibilityTimeoutSeconds);
+        }
+        // A lost answer only leaves its messages leased until their timeout: safe to retry.
+        return call("POST", queuePath(queue) + "/receive", body, true, timeout.plusSeconds(waitSeconds))
+                .as(ReceiveResponse.class).messages();
+    }
+
+    /** Deletes a received message. Acking one already gone is fine; a lease taken over is {@code LeaseLost}. */
+    public void ack(String queue, String receiptHandle) {
+        call("DELETE", queuePath(queue) + "/messages/" + segment(receiptHandle), null, true);
+    }
+
+    /** Acks up to 10 handles; each result says ok or carries its error. */
+    public List<AckResult> ackBatch(String queue, List<String> receiptHandles) {
+        return call("POST", queuePath(queue) + "/ack", Map.of("receiptHandles", receiptHandles), true)
+                .as(AckResponse.class).results();
+    }
+
+    /** Extends or shortens a lease; 0 gives the message back at once (negative acknowledgement). */
+    public void changeVisibility(String queue, String receiptHandle, int visibilityTimeoutSeconds) {
+        call("POST", queuePath(queue) + "/visibility", Map.of("receiptHandle", receiptHandle,
+                "visibilityTimeoutSeconds", visibilityTimeoutSeconds), true);
+    }
+
+    /** One page of the queue's messages in send order, without leasing them. */
+    public BrowseResponse browse(String queue, Integer limit, String next) {
+        return call("GET", queuePath(queue) + "/messages" + query("limit", limit, "next", next), null, true)
+                .as(BrowseResponse.class);
+    }
+
+    /**
+     * Moves messages out of a dead-letter queue, to {@code destination} or (null) where each came from;
+     * answers how many moved. Not repeated after an unknown outcome: a repeat could move more.
+     */
+    public int redrive(String queue, String destination, Integer maxMessages) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (destination != null) {
+            body.put("destination", destination);
+        }
+        if (maxMessages != null) {
+            body.put("maxMessages", maxMessages);
+        }
+        return call("POST", queuePath(queue) + "/redrive", body, false).as(RedriveResponse.class).moved();
+    }
+
+    // ================================================================ topics
+
+    public Created<TopicDescription> createTopic(String name) {
+        Answer answer = call("PUT", "/v1/topics/" + segment(name), null, true);
+        return new Created<>(answer.as(TopicDescription.class), answer.status == 201);
+    }
+
+    public TopicDescription getTopic(String name) {
+        return call("GET", "/v1/topics/" + segment(name), null, true).as(TopicDescription.class);
+    }
+
+    public TopicList listTopics(Integer limit, String next) {
+        return call("GET", "/v1/topics" + query("limit", limit, "next", next), null, true).as(TopicList.class);
+    }
+
+    public void deleteTopic(String name) {
+        call("DELETE", "/v1/topics/" + segment(name), null, true);
+    }
+
+    public SendResult publish(String topic, String body) {
+        return publish(topic, Message.of(body));
+    }
+
+    /** Publishes one message to every matching subscription. */
+    public SendResult publish(String topic, Message message) {
+        Message m = withDeduplication(message);
+        return call("POST", "/v1/topics/" + segment(topic) + "/messages", wire(m), m.deduplicationId() != null)
+                .as(SendResponse.class).results().get(0);
+    }
+
+    public List<SendResult> publishBatch(String topic, List<Message> messages) {
+        return batch("/v1/topics/" + segment(topic) + "/messages", messages);
+    }
+
+    /** Creates or replaces a subscription. */
+    public Created<SubscriptionDescription> subscribe(String topic, String name, Subscription subscription) {
+        Answer answer = call("PUT", subscriptionPath(topic, name), subscription.wire(), true);
+        return new Created<>(answer.as(SubscriptionDescription.class), answer.status == 201);
+    }
+
+    public SubscriptionDescription getSubscription(String topic, String name) {
+        return call("GET", subscriptionPath(topic, name), null, true).as(SubscriptionDescription.class);
+    }
+
+    public SubscriptionList listSubscriptions(String topic, Integer limit, String next) {
+        return call("GET", "/v1/topics/" + segment(topic) + "/subscriptions" + query("limit", limit, "next", next),
+                null, true).as(SubscriptionList.class);
+    }
+
+    public void unsubscribe(String topic, String name) {
+        call("DELETE", subscriptionPath(topic, name), null, true);
+    }
+
+    /** {@code GET /health}: true when the back end answers. */
+    public boolean health() {
+        return "ok".equals(call("GET", "/health", null, true).json().path("status").asText());
+    }
+
+    @Override
+    public void close() {
+        // java.net.http.HttpClient frees its threads when it is no longer referenced (close() is JDK 21+)
+    }
+
+    // ================================================================ subscriptions
+
+    /**
+     * What a subscription delivers to: a standard queue, or an HTTPS endpoint with the HMAC secret its
+     * deliveries are signed with; optionally a filter on message attributes and a dead-letter queue.
+     */
+    public record Subscription(String queue, String endpoint, String secret, Map<String, ?> filter,
+                               String deadLetterQueue) {
+        public static Subscription toQueue(String queue) {
+            return new Subscription(queue, null, null, null, null);
+        }
+
+        public static Subscription toEndpoint(String url, String secret) {
+            return new Subscription(null, url, secret, null, null);
+        }
+
+        /** An SNS-style filter, e.g. {@code Map.of("type", List.of("order"))}. */
+        public Subscription withFilter(Map<String, ?> filter) {
+            return new Subscription(queue, endpoint, secret, filter, deadLetterQueue);
+        }
+
+        public Subscription withDeadLetterQueue(String queue) {
+            return new Subscription(this.queue, endpoint, secret, filter, queue);
+        }
+
+        Map<String, Object> wire() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            putIfSet(body, "queue", queue);
+            putIfSet(body, "endpoint", endpoint);
+            putIfSet(body, "secret", secret);
+            putIfSet(body, "filter", filter);
+            putIfSet(body, "deadLetterQueue", deadLetterQueue);
+            return body;
+        }
+    }
+
+    // ================================================================ the wire
+
+    private List<SendResult> batch(String path, List<Message> messages) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        boolean allDeduplicated = true;
+        for (Message message : messages) {
+            Message m = withDeduplication(message);
+            allDeduplicated &= m.deduplicationId() != null;
+            entries.add(wire(m));
+        }
+        return call("POST", path, Map.of("messages", entries), allDeduplicated).as(SendResponse.class).results();
+    }
+
+    private Message withDeduplication(Message message) {
+        return autoDeduplication && message.deduplicationId() == null
+                ? message.withDeduplicationId(UUID.randomUUID().toString()) : message;
+    }
+
+    private static Map<String, Object> wire(Message m) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("body", m.body());
+        if (!m.attributes().isEmpty()) {
+            body.put("attributes", m.attributes());
+        }
+        putIfSet(body, "delaySeconds", m.delaySeconds());
+        putIfSet(body, "deliverAt", m.deliverAt() == null ? null : m.deliverAt().toString());
+        putIfSet(body, "deduplicationId", m.deduplicationId());
+        putIfSet(body, "groupId", m.groupId());
+        return body;
+    }
+
+    private static void putIfSet(Map<String, Object> body, String name, Object value) {
+        if (value != null) {
+            body.put(name, value);
+        }
+    }
+
+    private static String queuePath(String queue) {
+        return "/v1/queues/" + segment(queue);
+    }
+
+    private static String subscriptionPath(String topic, String name) {
+        return "/v1/topics/" + segment(topic) + "/subscriptions/" + segment(name);
+    }
+
+    /** Percent-encodes a path segment (names and receipt handles are URL-safe; anything else is escaped). */
+    static String segment(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String query(Object... namesAndValues) {
+        StringBuilder q = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            Object value = namesAndValues[i + 1];
+            if (value != null && !value.toString().isEmpty()) {
+                q.append(q.length() == 0 ? '?' : '&').append(namesAndValues[i]).append('=')
+                        .append(segment(value.toString()));
+            }
+        }
+        return q.toString();
+    }
+
+    /** A 2xx answer. */
+    private record Answer(int status, String body) {
+        <T> T as(Class<T> type) {
+            try {
+                return Json.MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(body);
+            } catch (JsonProcessingException e) {
+                throw new MqException.InternalError(status, "unreadable answer: " + e.getOriginalMessage(), null);
+            }
+        }
+
+        JsonNode json() {
+            return as(JsonNode.class);
+        }
+    }
+
+    private Answer call(String method, String path, Object body, boolean safeToRepeat) {
+        return call(method, path, body, safeToRepeat, timeout);
+    }
+
+    /**
+     * One operation with its retries. {@code safeToRepeat}: the operation may run twice without harm
+     * (idempotent, or a send whose every message has a deduplication id).
+     */
+    private Answer call(String method, String path, Object body, boolean safeToRepeat, Duration requestTimeout) {
+        String text = body == null ? null : Json.write(body);
+        URI uri = URI.create(base + path);
+        for (int attempt = 1; ; attempt++) {
+            MqException failure;
+            Duration retryAfter = null;
+            try {
+                HttpResponse<String> response = send(method, uri, text, requestTimeout);
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    return new Answer(status, response.body());
+                }
+                failure = error(response);
+                retryAfter = response.headers().firstValue("Retry-After").map(MqClient::seconds).orElse(null);
+                boolean serverDidNothing = status == 429 || status == 503;
+                if (!(serverDidNothing || (status == 504 && safeToRepeat))) {
+                    throw failure;
+                }
+            } catch (ConnectException notOpened) {
+                failure = new MqException.ConnectionFailed("cannot connect to " + base + " ("
+                        + (notOpened.getMessage() == null ? "connection refused" : notOpened.getMessage()) + ")", notOpened);
+            } catch (IOException broken) {
+                failure = new MqException.ConnectionFailed(method + " " + path + " failed: " + broken, broken);
+                if (!safeToRepeat) {
+                    throw failure; // the server may have acted: repeating could act twice
+                }
+            }
+            if (attempt >= retry.maxAttempts()) {
+                throw failure;
+            }
+            sleep(retry.pauseAfter(attempt, retryAfter));
+        }
+    }
+
+    private HttpResponse<String> send(String method, URI uri, String body, Duration requestTimeout) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .header("Accept", "application/json");
+        auth.apply(request, method, uri, body);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqException.ConnectionFailed("interrupted", e);
+        }
+    }
+
+    private static MqException error(HttpResponse<String> response) {
+        String requestId = response.headers().firstValue("X-Request-Id").orElse(null);
+        int status = response.statusCode();
+        try {
+            JsonNode error = Json.MAPPER.readTree(response.body()).path("error");
+            ErrorCode code = ErrorCode.fromCode(error.path("code").asText());
+            return MqException.of(code, status, error.path("message").asText(), requestId);
+        } catch (JsonProcessingException | IllegalArgumentException notOurs) {
+            // not the API's error shape (a proxy in between, or a newer code): classify by status
+            ErrorCode code = switch (status) {
+                case 401 -> ErrorCode.UNAUTHORIZED;
+                case 403 -> ErrorCode.FORBIDDEN;
+                case 404 -> ErrorCode.NOT_FOUND;
+                case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+                case 429 -> ErrorCode.THROTTLED;
+                case 503, 502 -> ErrorCode.UNAVAILABLE;
+                case 504 -> ErrorCode.TIMEOUT;
+                default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+            };
+            String text = response.body() == null ? "" : response.body();
+            return MqException.of(code, status, "HTTP " + status + ": "
+                    + text.substring(0, Math.min(200, text.length())), requestId);
+        }
+    }
+
+    private static Duration seconds(String retryAfter) {
+        try {
+            return Duration.ofSeconds(Math.max(0, Math.min(60, Long.parseLong(retryAfter.strip()))));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqException.ConnectionFailed("interrupted while waiting to retry", e);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.mq.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mq.client.MqClient.Subscription;
+import dev.mq.model.ErrorCode;
+import dev.mq.model.Responses.AckResult;
+import dev.mq.model.Responses.BrowsedMessage;
+import dev.mq.model.Responses.QueueDescription;
+import dev.mq.model.Responses.ReceivedMessage;
+import dev.mq.model.Responses.SendResult;
+import dev.mq.model.Responses.SubscriptionDescription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every operation of the API through the client, against the local server over HTTP. */
+class MqClientTest {
+    final MqClient mq = TestServer.client();
+
+    @Test
+    void queueLifecycle_createGetUpdateListPurgeDelete() {
+        String name = TestServer.unique("orders");
+
+        MqClient.Created<QueueDescription> created = mq.createQueue(name, Map.of("visibilityTimeoutSeconds", 45));
+        MqClient.Created<QueueDescription> again = mq.createQueue(name, Map.of("visibilityTimeoutSeconds", 45));
+        assertThat(created.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(created.value().attributes().visibilityTimeoutSeconds()).isEqualTo(45);
+
+        assertThat(mq.updateQueue(name, Map.of("delaySeconds", 2)).attributes().delaySeconds()).isEqualTo(2);
+        assertThat(mq.getQueue(name).stats()).isNotNull();
+        assertThat(mq.listAllQueues(name)).extracting(q -> q.name()).containsExactly(name);
+        assertThat(mq.listQueues(name, 1, null).queues()).hasSize(1);
+
+        mq.send(name, "x");
+        mq.purgeQueue(name);
+        assertThat(mq.browse(name, 10, null).messages()).isEmpty();
+
+        mq.deleteQueue(name);
+        assertThatThrownBy(() -> mq.getQueue(name)).isInstanceOf(MqException.QueueNotFound.class)
+                .satisfies(e -> {
+                    MqException error = (MqException) e;
+                    assertThat(error.status()).isEqualTo(404);
+                    assertThat(error.code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+                    assertThat(error.requestId()).isNotBlank();
+                });
+    }
+
+    @Test
+    void sendReceiveAck_withAttributesAndABatch() {
+        String name = queue();
+        SendResult one = mq.send(name, Message.of("order 1").withAttribute("type", "order"));
+        List<SendResult> batch = mq.sendBatch(name, List.of(Message.of("order 2"), Message.of("order 3")));
+        assertThat(one.messageId()).isNotBlank();
+        assertThat(batch).hasSize(2).allSatisfy(r -> assertThat(r.error()).isNull());
+
+        List<ReceivedMessage> received = mq.receive(name, 10, 1);
+        assertThat(received).extracting(ReceivedMessage::body)
+                .containsExactlyInAnyOrder("order 1", "order 2", "order 3");
+        ReceivedMessage first = received.stream().filter(m -> m.body().equals("order 1")).findFirst().orElseThrow();
+        assertThat(first.attributes()).containsEntry("type", "order");
+
+        mq.ack(name, received.get(0).receiptHandle());
+        List<AckResult> acks = mq.ackBatch(name, List.of(received.get(1).receiptHandle(), "forged"));
+        assertThat(acks.get(0).ok()).isTrue();
+        assertThat(acks.get(1).error().code()).isEqualTo("InvalidReceiptHandle");
+        mq.changeVisibility(name, received.get(2).receiptHandle(), 0);
+
+        assertThat(mq.receive(name, 10, 1)).extracting(ReceivedMessage::body)
+                .containsExactly(received.get(2).body());
+    }
+
+    @Test
+    void automaticDeduplication_givesEverySendAnId_andAnExplicitIdDeduplicates() {
+        String name = queue();
+        mq.send(name, "a");
+        mq.send(name, "a");
+        SendResult first = mq.send(name, Message.of("b").withDeduplicationId("order-7"));
+        SendResult second = mq.send(name, Message.of("b").withDeduplicationId("order-7"));
+
+        assertThat(second.duplicate()).isTrue();
+        assertThat(second.messageId()).isEqualTo(first.messageId());
+        List<BrowsedMessage> stored = mq.browse(name, 10, null).messages();
+        assertThat(stored).hasSize(3).allSatisfy(m -> assertThat(m.deduplicationId()).isNotBlank());
+
+        MqClient plain = MqClient.builder().endpoint(TestServer.url()).autoDeduplication(false).build();
+        plain.send(name, "c");
+        assertThat(mq.browse(name, 10, null).messages()).filteredOn(m -> m.body().equals("c"))
+                .singleElement().satisfies(m -> assertThat(m.deduplicationId()).isNull());
+    }
+
+    @Test
+    void fifo_groupsDelaysAndDeliverAt() {
+        String fifo = TestServer.unique("jobs") + ".fifo";
+        mq.createQueue(fifo);
+        mq.send(fifo, Message.of("g1-a").withGroupId("g1"));
+        mq.send(fifo, Message.of("g1-b").withGroupId("g1"));
+        assertThat(mq.receive(fifo, 10, 0)).extracting(ReceivedMessage::body).containsExactly("g1-a", "g1-b");
+
+        String name = queue();
+        mq.send(name, Message.of("later").withDelaySeconds(60));
+        mq.send(name, Message.of("much later").withDeliverAt(Instant.now().plus(Duration.ofHours(1))));
+        assertThat(mq.receive(name, 10, 0)).isEmpty();
+        assertThat(mq.browse(name, 10, null).messages()).extracting(BrowsedMessage::state)
+                .containsOnly("delayed");
+    }
+
+    @Test
+    void deadLetters_andRedrive() {
+        String dlq = queue();
+        String name = TestServer.unique("work");
+        mq.createQueue(name, Map.of("deadLetterQueue", dlq, "maxReceiveCount", 1));
+        mq.send(name, "poison");
+        mq.receive(name, 1, 0, 0);
+        assertThat(mq.receive(name, 1, 0)).isEmpty();
+        assertThat(mq.browse(dlq, 10, null).messages()).extracting(BrowsedMessage::body).containsExactly("poison");
+
+        assertThat(mq.redrive(dlq, null, 10)).isEqualTo(1);
+        assertThat(mq.receive(name, 1, 1)).extracting(ReceivedMessage::body).containsExactly("poison");
+    }
+
+    @Test
+    void topics_andSubscriptions_deliverCopiesToMatchingQueues() {
+        String topic = TestServer.unique("news");
+        String all = queue();
+        String orders = queue();
+        assertThat(mq.createTopic(topic).created()).isTrue();
+        assertThat(mq.getTopic(topic).name()).isEqualTo(topic);
+        assertThat(mq.listTopics(1000, null).topics()).extracting(t -> t.name()).contains(topic);
+
+        mq.subscribe(topic, "all", Subscription.toQueue(all));
+        MqClient.Created<SubscriptionDescription> filtered = mq.subscribe(topic, "orders",
+                Subscription.toQueue(orders).withFilter(Map.of("type", List.of("order"))));
+        assertThat(filtered.created()).isTrue();
+        assertThat(mq.getSubscription(topic, "orders").filter().toString()).contains("order");
+        assertThat(mq.listSubscriptions(topic, null, null).subscriptions()).hasSize(2);
+
+        mq.publish(topic, Message.of("an order").withAttribute("type", "order"));
+        mq.publishBatch(topic, List.of(Message.of("a refund").withAttribute("type", "refund")));
+
+        assertThat(receiveAll(all, 2)).containsExactlyInAnyOrder("an order", "a refund");
+        assertThat(receiveAll(orders, 1)).containsExactly("an order");
+
+        mq.unsubscribe(topic, "orders");
+        assertThatThrownBy(() -> mq.getSubscription(topic, "orders"))
+                .isInstanceOf(MqException.SubscriptionNotFound.class);
+        mq.deleteTopic(topic);
+        assertThatThrownBy(() -> mq.getTopic(topic)).isInstanceOf(MqException.TopicNotFound.class);
+    }
+
+    @Test
+    void errors_areTheirOwnTypes() {
+        String name = queue();
+        assertThatThrownBy(() -> mq.createQueue(name, Map.of("visibilityTimeoutSeconds", 99)))
+                .isInstanceOf(MqException.QueueAlreadyExists.class);
+        assertThatThrownBy(() -> mq.createQueue("bad name!")).isInstanceOf(MqException.InvalidRequest.class);
+        assertThatThrownBy(() -> mq.send(name, Message.of("x".repeat(262_145))))
+                .isInstanceOf(MqException.PayloadTooLarge.class);
+        assertThatThrownBy(() -> mq.sendBatch(name, List.of())).isInstanceOf(MqException.EmptyBatch.class);
+        assertThatThrownBy(() -> mq.ack(name, "forged")).isInstanceOf(MqException.InvalidReceiptHandle.class);
+        assertThatThrownBy(() -> mq.publish(TestServer.unique("none"), "x"))
+                .isInstanceOf(MqException.TopicNotFound.class);
+        assertThat(mq.health()).isTrue();
+    }
+
+    @Test
+    void leaseLost_whenAnotherReceiveTookTheMessage() throws Exception {
+        String name = queue();
+        mq.send(name, "x");
+        String stale = mq.receive(name, 1, 0, 1).get(0).receiptHandle();
+        Thread.sleep(1_200);
+        mq.receive(name, 1, 1);
+        assertThatThrownBy(() -> mq.ack(name, stale)).isInstanceOf(MqException.LeaseLost.class);
+    }
+
+    private String queue() {
+        String name = TestServer.unique("q");
+        mq.createQueue(name);
+        return name;
+    }
+
+    private List<String> receiveAll(String queue, int expected) {
+        List<String> bodies = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (bodies.size() < expected && System.nanoTime() < deadline) {
+            mq.receive(queue, 10, 1).forEach(m -> bodies.add(m.body()));
+        }
+        return bodies;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.mq.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.mq.model.Responses.SendResult;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retries through a stub in front of the local server that refuses, throttles, or forwards a request and
+ * then loses the answer, as a proxy, a throttled gateway or a dropped connection would.
+ */
+class RetryTest {
+    enum Step { UNAVAILABLE, THROTTLED, FORWARD_THEN_UNAVAILABLE, FORWARD_THEN_TIMEOUT, FORWARD }
+
+    static final RetryPolicy FAST = new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50));
+
+    final Deque<Step> script = new ArrayDeque<>();
+    final AtomicInteger requests = new AtomicInteger();
+    final HttpClient forwarder = HttpClient.newHttpClient();
+    final MqClient direct = TestServer.client();
+    HttpServer stub;
+    String queue;
+
+    @BeforeEach
+    void start() throws IOException {
+        queue = TestServer.unique("retry");
+        direct.createQueue(queue);
+        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        stub.createContext("/", this::answer);
+        stub.start();
+    }
+
+    @AfterEach
+    void stop() {
+        stub.stop(0);
+    }
+
+    private MqClient throughStub(boolean autoDeduplication) {
+        return MqClient.builder().endpoint("http://127.0.0.1:" + stub.getAddress().getPort())
+                .retryPolicy(FAST).autoDeduplication(autoDeduplication).build();
+    }
+
+    @Test
+    void send_refusedThenThrottled_isRetried_andStoredOnce() {
+        script.addAll(java.util.List.of(Step.UNAVAILABLE, Step.THROTTLED, Step.FORWARD));
+
+        SendResult result = throughStub(true).send(queue, "order 1");
+
+        assertThat(requests.get()).isEqualTo(3);
+        assertThat(result.duplicate()).isFalse();
+        assertThat(direct.browse(queue, 10, null).messages()).hasSize(1);
+    }
+
+    @Test
+    void send_whoseAnswerWasLost_isRetriedWithItsDeduplicationId_andStoredOnce() {
+        script.addAll(java.util.List.of(Step.FORWARD_THEN_UNAVAILABLE, Step.FORWARD));
+
+        SendResult result = throughStub(true).send(queue, "order 1");
+
+        assertThat(requests.get()).isEqualTo(2);
+        assertThat(result.duplicate()).as("the retry found the first attempt's message").isTrue();
+        assertThat(direct.browse(queue, 10, null).messages()).singleElement()
+                .satisfies(m -> assertThat(m.messageId()).isEqualTo(result.messageId()));
+    }
+
+    @Test
+    void batch_whoseAnswerWasLost_isStoredOnce() {
+        script.addAll(java.util.List.of(Step.FORWARD_THEN_TIMEOUT, Step.FORWARD));
+
+        throughStub(true).sendBatch(queue, java.util.List.of(Message.of("a"), Message.of("b"), Message.of("c")));
+
+        assertThat(requests.get()).isEqualTo(2);
+        assertThat(direct.browse(queue, 10, null).messages()).hasSize(3);
+    }
+
+    @Test
+    void withoutDeduplication_aTimedOutSend_isNotRepeated() {
+        script.add(Step.FORWARD_THEN_TIMEOUT);
+
+        assertThatThrownBy(() -> throughStub(false).send(queue, "order 1")).isInstanceOf(MqException.Timeout.class);
+
+        assertThat(requests.get()).as("an unknown outcome is not retried without a deduplication id").isEqualTo(1);
+        assertThat(direct.browse(queue, 10, null).messages()).hasSize(1);
+    }
+
+    @Test
+    void receive_andAck_areRetriedAfterALostAnswer() throws Exception {
+        direct.send(queue, "x");
+        MqClient client = throughStub(false);
+
+        // the lost receive leased the message: the retry answers, but finds it taken until its lease ends
+        script.addAll(java.util.List.of(Step.FORWARD_THEN_TIMEOUT, Step.FORWARD));
+        assertThat(client.receive(queue, 1, 0, 1)).isEmpty();
+        assertThat(requests.get()).isEqualTo(2);
+
+        Thread.sleep(1_200);
+        String handle = direct.receive(queue, 1, 1).get(0).receiptHandle();
+        script.addAll(java.util.List.of(Step.FORWARD_THEN_UNAVAILABLE, Step.FORWARD));
+        client.ack(queue, handle); // the retry finds the message gone: acked
+        assertThat(requests.get()).isEqualTo(4);
+        assertThat(direct.browse(queue, 10, null).messages()).isEmpty();
+    }
+
+    @Test
+    void givesUp_afterTheRetryBudget_withTheLastError() {
+        for (int i = 0; i < 10; i++) {
+            script.add(Step.UNAVAILABLE);
+        }
+        assertThatThrownBy(() -> throughStub(true).send(queue, "x")).isInstanceOf(MqException.Unavailable.class);
+        assertThat(requests.get()).isEqualTo(FAST.maxAttempts());
+    }
+
+    @Test
+    void connectionRefused_isConnectionFailed_afterRetries() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        MqClient client = MqClient.builder().endpoint("http://127.0.0.1:" + closedPort).retryPolicy(FAST).build();
+        assertThatThrownBy(() -> client.send(queue, "x")).isInstanceOf(MqException.ConnectionFailed.class)
+                .hasMessageContaining("cannot connect");
+    }
+
+    // ---------------------------------------------------------------- the stub
+
+    private void answer(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        Step step;
+        synchronized (script) {
+            step = script.isEmpty() ? Step.FORWARD : script.poll();
+        }
+        switch (step) {
+            case UNAVAILABLE -> error(exchange, 503, "Unavailable");
+            case THROTTLED -> {
+                exchange.getResponseHeaders().add("Retry-After", "0");
+                error(exchange, 429, "Throttled");
+            }
+            case FORWARD_THEN_UNAVAILABLE -> {
+                forward(exchange, body);
+                error(exchange, 503, "Unavailable");
+            }
+            case FORWARD_THEN_TIMEOUT -> {
+                forward(exchange, body);
+                error(exchange, 504, "Timeout");
+            }
+            case FORWARD -> {
+                HttpResponse<byte[]> real = forward(exchange, body);
+                real.headers().firstValue("X-Request-Id")
+                        .ifPresent(id -> exchange.getResponseHeaders().add("X-Request-Id", id));
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(real.statusCode(), real.body().length == 0 ? -1 : real.body().length);
+                exchange.getResponseBody().write(real.body());
+                exchange.close();
+            }
+        }
+    }
+
+    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException {
+        URI target = URI.create(TestServer.url().toString().replaceAll("/$", "") + exchange.getRequestURI());
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body.length > 0) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return forwarder.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static void error(HttpExchange exchange, int status, String code) throws IOException {
+        byte[] bytes = ("{\"error\":{\"code\":\"" + code + "\",\"message\":\"stub\"}}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+}
