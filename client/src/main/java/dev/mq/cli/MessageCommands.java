@@ -15,6 +15,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,6 +57,9 @@ final class MessageCommands {
         Path file;
         @Option(names = "--progress", description = "show a progress bar (default: on a terminal)")
         Boolean progress;
+        @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+                description = "batches in flight at once (standard queues; FIFO queues send in order, one at a time)")
+        int parallel;
         @picocli.CommandLine.Mixin
         MessageOptions options = new MessageOptions();
 
@@ -88,34 +97,65 @@ final class MessageCommands {
             return results.stream().anyMatch(r -> r.error() != null) ? MqCli.API_ERROR : 0;
         }
 
+        /**
+         * Sends the lines in batches of 10, several batches at a time on a standard queue; one at a time on a
+         * FIFO queue, whose order is the order of the lines.
+         */
         private void sendLines(List<SendResult> results) throws IOException {
             long total = file == null ? -1 : countLines(file);
             boolean bar = progress != null ? progress : System.console() != null && !root().json;
+            int inFlight = queue.endsWith(".fifo") ? 1 : Math.max(1, parallel);
+            ExecutorService pool = Executors.newFixedThreadPool(inFlight);
+            Semaphore window = new Semaphore(inFlight);
+            AtomicLong sent = new AtomicLong();
+            List<Future<List<SendResult>>> batches = new ArrayList<>();
             try (BufferedReader reader = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                     : new BufferedReader(new InputStreamReader(root().in, StandardCharsets.UTF_8))) {
                 List<Message> batch = new ArrayList<>(10);
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    if (line.isBlank()) {
-                        continue;
+                    if (!line.isBlank()) {
+                        batch.add(options.message(line));
                     }
-                    batch.add(options.message(line));
                     if (batch.size() == 10) {
-                        results.addAll(client().sendBatch(queue, batch));
+                        batches.add(submit(pool, window, List.copyOf(batch), sent, bar, total));
                         batch.clear();
-                        if (bar) {
-                            progressBar(results.size(), total);
-                        }
                     }
                 }
                 if (!batch.isEmpty()) {
-                    results.addAll(client().sendBatch(queue, batch));
+                    batches.add(submit(pool, window, List.copyOf(batch), sent, bar, total));
                 }
-                if (bar) {
-                    progressBar(results.size(), total);
-                    root().err.println();
+                for (Future<List<SendResult>> done : batches) {
+                    results.addAll(done.get());
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
+            if (bar) {
+                root().err.println();
+            }
+        }
+
+        private Future<List<SendResult>> submit(ExecutorService pool, Semaphore window, List<Message> batch,
+                                                AtomicLong sent, boolean bar, long total) throws InterruptedException {
+            window.acquire();
+            return pool.submit(() -> {
+                try {
+                    List<SendResult> answer = client().sendBatch(queue, batch);
+                    long done = sent.addAndGet(answer.size());
+                    if (bar) {
+                        progressBar(done, total);
+                    }
+                    return answer;
+                } finally {
+                    window.release();
+                }
+            });
         }
 
         private static long countLines(Path path) throws IOException {
@@ -126,7 +166,7 @@ final class MessageCommands {
             }
         }
 
-        private void progressBar(long done, long total) {
+        private synchronized void progressBar(long done, long total) {
             if (total <= 0) {
                 root().err.print("\rsent " + done);
             } else {

@@ -1,0 +1,207 @@
+package dev.mq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.client.MqClient;
+import dev.mq.client.TestServer;
+import dev.mq.model.Json;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mq command line run in-process against the local server: each command's output and exit code. */
+class MqCliTest {
+    final MqClient mq = TestServer.client();
+
+    /** One run: exit code, standard output, standard error. */
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            return Json.MAPPER.valueToTree(Json.parseObject(out));
+        }
+    }
+
+    private Run mq(String... args) {
+        return mqWithInput("", args);
+    }
+
+    private Run mqWithInput(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--endpoint";
+        all[1] = TestServer.url().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void queueCommands_createGetListPurgeDelete() {
+        String q = TestServer.unique("cli");
+
+        Run created = mq("queue", "create", q, "--visibility-timeout", "45", "--max-receives", "3",
+                "--dead-letter-queue", make("cli-dlq"));
+        assertThat(created.code()).isZero();
+        assertThat(created.out()).isEqualTo("created queue " + q + System.lineSeparator());
+        assertThat(mq("queue", "create", q, "--visibility-timeout", "45", "--max-receives", "3",
+                "--dead-letter-queue", mq.getQueue(q).attributes().deadLetterQueue()).out()).startsWith("queue exists");
+
+        Run get = mq("queue", "get", q);
+        assertThat(get.out()).contains("visibilityTimeoutSeconds    45").contains("maxReceiveCount             3")
+                .contains("visible ");
+        assertThat(mq("--json", "queue", "get", q).json().at("/attributes/visibilityTimeoutSeconds").asInt())
+                .isEqualTo(45);
+
+        Run list = mq("queue", "list", "--prefix", q);
+        assertThat(list.out().lines().toList()).hasSize(2);
+        assertThat(list.out()).startsWith("NAME").contains(q);
+
+        mq.send(q, "x");
+        assertThat(mq("queue", "purge", q).out()).contains("purged queue " + q);
+        assertThat(mq.browse(q, 10, null).messages()).isEmpty();
+        assertThat(mq("queue", "delete", q).out()).contains("deleted queue " + q);
+
+        Run missing = mq("queue", "get", q);
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("mq: QueueNotFound: queue " + q + " does not exist (request ");
+    }
+
+    @Test
+    void send_receive_ack_peek() {
+        String q = make("cli");
+        Run sent = mq("send", q, "first", "second", "--attr", "type=order");
+        assertThat(sent.code()).isZero();
+        assertThat(sent.out().lines().toList()).hasSize(2).allMatch(id -> id.matches("[0-9a-f]+-[0-9a-f]+"));
+
+        Run peek = mq("peek", q);
+        assertThat(peek.out().lines().toList()).hasSize(3);
+        assertThat(peek.out()).contains("visible").contains("first").contains("second");
+
+        Run received = mq("--json", "receive", q, "--max", "2", "--wait", "1");
+        JsonNode messages = received.json().get("messages");
+        assertThat(messages).hasSize(2);
+        assertThat(messages.get(0).at("/attributes/type").asText()).isEqualTo("order");
+
+        Run acked = mq("ack", q, messages.get(0).get("receiptHandle").asText(),
+                messages.get(1).get("receiptHandle").asText());
+        assertThat(acked.code()).isZero();
+        assertThat(acked.out()).contains("acked 2 of 2");
+        assertThat(mq("receive", q).out()).contains("no messages");
+
+        Run forged = mq("ack", q, "forged");
+        assertThat(forged.code()).isEqualTo(1);
+        assertThat(forged.err()).contains("InvalidReceiptHandle");
+    }
+
+    @Test
+    void receive_table_andAckOption() {
+        String q = make("cli");
+        mq.send(q, "hello");
+        Run received = mq("receive", q, "--wait", "1", "--ack");
+        assertThat(received.out()).startsWith("MESSAGE-ID").contains("hello").contains("RECEIPT-HANDLE");
+        assertThat(mq.browse(q, 10, null).messages()).isEmpty();
+    }
+
+    @Test
+    void send_tenThousandLinesFromAFile_arriveComplete(@TempDir Path dir) throws Exception {
+        String q = make("bulk");
+        Path file = dir.resolve("lines.txt");
+        Files.writeString(file, IntStream.rangeClosed(1, 10_000).mapToObj(i -> "line " + i)
+                .collect(Collectors.joining("\n", "", "\n")));
+
+        Run sent = mq("send", q, "--file", file.toString(), "--progress", "--no-auto-dedup");
+
+        assertThat(sent.code()).isZero();
+        assertThat(sent.out()).isEqualTo("sent 10000 messages to " + q + System.lineSeparator());
+        assertThat(sent.err()).contains("10000/10000 100%");
+        assertThat(mq.getQueue(q).stats().visible()).isEqualTo(10_000);
+        java.util.Set<String> bodies = new java.util.HashSet<>();
+        String next = null;
+        do {
+            var page = mq.browse(q, 100, next);
+            page.messages().forEach(m -> bodies.add(m.body()));
+            next = page.next();
+        } while (next != null);
+        assertThat(bodies).hasSize(10_000).contains("line 1", "line 10000");
+    }
+
+    @Test
+    void send_fromStandardInput_skipsBlankLines() {
+        String q = make("stdin");
+        Run sent = mqWithInput("a\n\nb\nc\n", "send", q, "-");
+        assertThat(sent.out()).contains("sent 3 messages");
+        assertThat(mq.browse(q, 10, null).messages()).extracting(m -> m.body()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void tail_printsAndAcks_untilMax() {
+        String q = make("tail");
+        mq.send(q, "one");
+        mq.send(q, "two");
+        Run tail = mq("tail", q, "--max", "2", "--wait", "1");
+        assertThat(tail.out().lines().toList()).containsExactlyInAnyOrder("one", "two");
+        assertThat(mq.browse(q, 10, null).messages()).isEmpty();
+        assertThat(mq("tail", q, "--wait", "1", "--idle-exit", "1").code()).isZero();
+    }
+
+    @Test
+    void redrive_movesDeadLetters() {
+        String dlq = make("dlq");
+        String q = TestServer.unique("work");
+        mq("queue", "create", q, "--dead-letter-queue", dlq, "--max-receives", "1");
+        mq.send(q, "poison");
+        mq.receive(q, 1, 0, 0);
+        mq.receive(q, 1, 0);
+        Run redrive = mq("redrive", dlq);
+        assertThat(redrive.out()).isEqualTo("moved 1 messages" + System.lineSeparator());
+        assertThat(mq("--json", "redrive", dlq).json().get("moved").asInt()).isZero();
+    }
+
+    @Test
+    void topicAndSubscriptionCommands() {
+        String topic = TestServer.unique("news");
+        String copies = make("copies");
+        assertThat(mq("topic", "create", topic).out()).contains("created topic " + topic);
+        assertThat(mq("topic", "list").out()).contains(topic);
+        Run sub = mq("sub", "create", topic, "orders", "--queue", copies, "--filter", "{\"type\":[\"order\"]}");
+        assertThat(sub.code()).isZero();
+        assertThat(sub.out()).contains("created subscription " + topic + "/orders");
+        assertThat(mq("sub", "list", topic).out()).contains("queue " + copies).contains("{\"type\":[\"order\"]}");
+
+        Run published = mq("topic", "publish", topic, "an order", "--attr", "type=order");
+        assertThat(published.code()).isZero();
+        assertThat(mq("tail", copies, "--max", "1", "--wait", "5").out().strip()).isEqualTo("an order");
+
+        assertThat(mq("sub", "delete", topic, "orders").out()).contains("deleted subscription");
+        assertThat(mq("topic", "delete", topic).out()).contains("deleted topic " + topic);
+        assertThat(mq("sub", "create", topic, "x", "--queue", copies, "--filter", "not json").code()).isEqualTo(2);
+    }
+
+    @Test
+    void usageErrors_areExitCode2_andAnUnreachableEndpoint3() {
+        assertThat(mq("queue").code()).isEqualTo(2);
+        assertThat(mq("send", "q").code()).isEqualTo(2);
+        assertThat(mq("sub", "create", "t", "s").code()).as("needs --queue or --endpoint-url").isEqualTo(2);
+
+        StringWriter err = new StringWriter();
+        int code = MqCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                new ByteArrayInputStream(new byte[0]), "--endpoint", "http://127.0.0.1:1", "queue", "list");
+        assertThat(code).isEqualTo(3);
+        assertThat(err.toString()).startsWith("mq: cannot connect to http://127.0.0.1:1");
+    }
+
+    private String make(String hint) {
+        String name = TestServer.unique(hint);
+        mq.createQueue(name);
+        return name;
+    }
+}
