@@ -206,7 +206,10 @@ public final class QueueConsumer implements AutoCloseable {
                 handler.handle(message);
                 ok = true;
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "handler failed on message " + message.messageId() + " of " + queue, e);
+                // an expected outcome, not a bug here: one line, the stack trace only at FINE
+                LOG.warning(() -> "message " + message.messageId() + " of " + queue + " failed (receive "
+                        + message.receiveCount() + "): " + e);
+                LOG.log(Level.FINE, "handler failure", e);
                 ok = false;
             } finally {
                 heartbeat.cancel(false);

@@ -1,0 +1,73 @@
+package dev.mq.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mq.client.MqClient;
+import dev.mq.local.LocalServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each use case against a local server, checked on its outcome, not only that it ran. */
+class ExamplesTest {
+    static LocalServer server;
+    static MqClient mq;
+    final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null));
+        mq = MqClient.builder().endpoint(server.baseUrl()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void orders_everyOrderPaidOnce_thePoisonOneThroughTheDeadLetterQueue() throws Exception {
+        OrderProcessing.Result result = new OrderProcessing(mq, "t1-", out).run(20);
+
+        assertThat(result.charged()).isEqualTo(20);
+        assertThat(result.gatewayFailures()).as("2 transient gateway failures + 3 tries of the poison order")
+                .isEqualTo(5);
+        assertThat(result.redriven()).isEqualTo(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("1 order is in t1-orders-dlq")
+                .contains("all 20 orders paid once each");
+        assertThat(mq.listAllQueues("t1-")).as("the example cleans up").isEmpty();
+    }
+
+    @Test
+    void notifications_eachServiceGetsWhatItsFilterAsksFor() throws Exception {
+        Notifications.Result result = new Notifications(mq, "t2-", out).run();
+
+        assertThat(result.delivered().get("email")).containsExactlyInAnyOrder("e2", "e3", "e5");
+        assertThat(result.delivered().get("push")).containsExactlyInAnyOrder("e2", "e4");
+        assertThat(result.delivered().get("feed")).containsExactlyInAnyOrder("e1", "e2", "e3", "e4", "e5");
+        assertThat(mq.listAllQueues("t2-")).isEmpty();
+    }
+
+    @Test
+    void logs_theConsumersCountExactlyWhatTheShippersSent() throws Exception {
+        LogProcessing.Result result = new LogProcessing(mq, "t3-", out).run(1_000);
+
+        assertThat(result.counted()).isEqualTo(result.sent());
+        assertThat(result.sent().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000);
+        assertThat(result.linesPerSecond()).isPositive();
+    }
+
+    @Test
+    void theCommand_runsAnExampleByName_andRefusesAnUnknownOne() {
+        int ok = new picocli.CommandLine(new Examples()).execute("notifications", "--endpoint",
+                server.baseUrl().toString());
+        int unknown = new picocli.CommandLine(new Examples()).execute("nope", "--endpoint",
+                server.baseUrl().toString());
+        assertThat(List.of(ok, unknown)).containsExactly(0, 2);
+    }
+}
