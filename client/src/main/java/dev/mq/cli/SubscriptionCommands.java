@@ -6,8 +6,6 @@ import dev.mq.client.MqClient.Subscription;
 import dev.mq.model.Json;
 import dev.mq.model.QueueException;
 import dev.mq.model.Responses.SubscriptionDescription;
-import dev.mq.model.Responses.SubscriptionList;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
@@ -74,13 +72,7 @@ final class SubscriptionCommands {
 
         @Override
         public Integer call() {
-            List<SubscriptionDescription> all = new ArrayList<>();
-            String next = null;
-            do {
-                SubscriptionList page = client().listSubscriptions(topic, 1000, next);
-                all.addAll(page.subscriptions());
-                next = page.next();
-            } while (next != null);
+            List<SubscriptionDescription> all = client().listAllSubscriptions(topic);
             root().print(Map.of("subscriptions", all), () -> root().table(List.of("NAME", "DELIVERS-TO", "FILTER"),
                     all.stream().map(s -> List.of(s.name(), s.queue() != null ? "queue " + s.queue()
                             : "endpoint " + s.endpoint(), s.filter() == null ? "-" : s.filter().toString())).toList()));

@@ -3,9 +3,7 @@ package dev.mq.cli;
 import dev.mq.client.MqClient.Created;
 import dev.mq.model.Responses.SendResult;
 import dev.mq.model.Responses.TopicDescription;
-import dev.mq.model.Responses.TopicList;
 import dev.mq.model.Responses.TopicSummary;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -36,13 +34,7 @@ final class TopicCommands {
     static final class ListTopics extends MqCli.Base {
         @Override
         public Integer call() {
-            List<TopicSummary> topics = new ArrayList<>();
-            String next = null;
-            do {
-                TopicList page = client().listTopics(1000, next);
-                topics.addAll(page.topics());
-                next = page.next();
-            } while (next != null);
+            List<TopicSummary> topics = client().listAllTopics();
             root().print(Map.of("topics", topics), () -> root().table(List.of("NAME"),
                     topics.stream().map(t -> List.of(t.name())).toList()));
             return 0;

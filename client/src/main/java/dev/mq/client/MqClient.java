@@ -20,6 +20,7 @@ import dev.mq.model.Responses.SubscriptionDescription;
 import dev.mq.model.Responses.SubscriptionList;
 import dev.mq.model.Responses.TopicDescription;
 import dev.mq.model.Responses.TopicList;
+import dev.mq.model.Responses.TopicSummary;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -301,6 +302,18 @@ public final class MqClient implements AutoCloseable {
         return call("GET", "/v1/topics" + query("limit", limit, "next", next), null, true).as(TopicList.class);
     }
 
+    /** Every topic, page after page. */
+    public List<TopicSummary> listAllTopics() {
+        List<TopicSummary> all = new ArrayList<>();
+        String next = null;
+        do {
+            TopicList page = listTopics(1000, next);
+            all.addAll(page.topics());
+            next = page.next();
+        } while (next != null);
+        return all;
+    }
+
     public void deleteTopic(String name) {
         call("DELETE", "/v1/topics/" + segment(name), null, true);
     }
@@ -333,6 +346,18 @@ public final class MqClient implements AutoCloseable {
     public SubscriptionList listSubscriptions(String topic, Integer limit, String next) {
         return call("GET", "/v1/topics/" + segment(topic) + "/subscriptions" + query("limit", limit, "next", next),
                 null, true).as(SubscriptionList.class);
+    }
+
+    /** Every subscription of a topic, page after page. */
+    public List<SubscriptionDescription> listAllSubscriptions(String topic) {
+        List<SubscriptionDescription> all = new ArrayList<>();
+        String next = null;
+        do {
+            SubscriptionList page = listSubscriptions(topic, 1000, next);
+            all.addAll(page.subscriptions());
+            next = page.next();
+        } while (next != null);
+        return all;
     }
 
     public void unsubscribe(String topic, String name) {

@@ -131,6 +131,7 @@ class MqClientTest {
         assertThat(mq.createTopic(topic).created()).isTrue();
         assertThat(mq.getTopic(topic).name()).isEqualTo(topic);
         assertThat(mq.listTopics(1000, null).topics()).extracting(t -> t.name()).contains(topic);
+        assertThat(mq.listAllTopics()).extracting(t -> t.name()).contains(topic);
 
         mq.subscribe(topic, "all", Subscription.toQueue(all));
         MqClient.Created<SubscriptionDescription> filtered = mq.subscribe(topic, "orders",
@@ -138,6 +139,8 @@ class MqClientTest {
         assertThat(filtered.created()).isTrue();
         assertThat(mq.getSubscription(topic, "orders").filter().toString()).contains("order");
         assertThat(mq.listSubscriptions(topic, null, null).subscriptions()).hasSize(2);
+        assertThat(mq.listAllSubscriptions(topic)).extracting(SubscriptionDescription::name)
+                .containsExactly("all", "orders");
 
         mq.publish(topic, Message.of("an order").withAttribute("type", "order"));
         mq.publishBatch(topic, List.of(Message.of("a refund").withAttribute("type", "refund")));
