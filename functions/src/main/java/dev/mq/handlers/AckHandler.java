@@ -10,6 +10,7 @@ import dev.mq.model.Responses.AckResponse;
 public final class AckHandler extends ApiHandler {
     public AckHandler() {
         this(FunctionRuntime.service());
+        primeBeforeSnapshot();
     }
 
     public AckHandler(QueueService service) {

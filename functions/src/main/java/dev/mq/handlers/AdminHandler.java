@@ -30,6 +30,7 @@ public final class AdminHandler extends ApiHandler {
 
     public AdminHandler() {
         this(FunctionRuntime.service(), FunctionRuntime.topics());
+        primeBeforeSnapshot();
     }
 
     public AdminHandler(QueueService service, TopicService topics) {

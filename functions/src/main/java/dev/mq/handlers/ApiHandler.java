@@ -32,6 +32,18 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
 
     protected abstract APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request);
 
+    /**
+     * For the constructor Lambda calls: before the SnapStart snapshot, read from DynamoDB once and run
+     * {@code GET /health} through this handler (another family answers it {@code NotFound}, which
+     * still loads routing, JSON and the error path).
+     */
+    protected final void primeBeforeSnapshot() {
+        Priming.register(() -> {
+            service.checkHealth();
+            handleRequest(Priming.healthRequest(), null);
+        });
+    }
+
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
         String requestId = requestId(request);

@@ -22,6 +22,7 @@ public final class DeliveryHandler implements RequestHandler<Map<String, Object>
     public DeliveryHandler() {
         this(new DeliveryWorker(FunctionRuntime.topics(), FunctionRuntime.service(), new EndpointDeliverer(),
                 settings(System.getenv(MAX_ATTEMPTS_ENV))));
+        Priming.register(() -> FunctionRuntime.service().checkHealth());
     }
 
     public DeliveryHandler(DeliveryWorker worker) {

@@ -27,6 +27,7 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
 
     public FanoutHandler() {
         this(FunctionRuntime.topics());
+        Priming.register(() -> FunctionRuntime.service().checkHealth());
     }
 
     public FanoutHandler(TopicService topics) {

@@ -31,6 +31,7 @@ public final class MetricsHandler implements RequestHandler<Map<String, Object>,
     public MetricsHandler() {
         this(new QueueMetrics(FunctionRuntime.service()), env(NAMESPACE_ENV, "mq"), env(DEPLOYMENT_ENV, "mq"),
                 Clock.systemUTC(), System.out::println);
+        Priming.register(() -> FunctionRuntime.service().checkHealth());
     }
 
     public MetricsHandler(QueueMetrics metrics, String namespace, String deployment, Clock clock,

@@ -13,6 +13,7 @@ public final class PublishHandler extends ApiHandler {
 
     public PublishHandler() {
         this(FunctionRuntime.service(), FunctionRuntime.topics());
+        primeBeforeSnapshot();
     }
 
     public PublishHandler(QueueService service, TopicService topics) {

@@ -10,6 +10,7 @@ import dev.mq.model.Responses.ReceiveResponse;
 public final class ReceiveHandler extends ApiHandler {
     public ReceiveHandler() {
         this(FunctionRuntime.service());
+        primeBeforeSnapshot();
     }
 
     public ReceiveHandler(QueueService service) {

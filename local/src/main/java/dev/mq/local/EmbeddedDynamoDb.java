@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * would bypass the local server's token. {@code -sharedDb} keeps one database whatever credentials and
  * region a client uses, so a restart always sees the same data.
  */
-final class EmbeddedDynamoDb implements AutoCloseable {
+public final class EmbeddedDynamoDb implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDynamoDb.class.getName());
     private static final String LOOPBACK = "127.0.0.1";
 
@@ -48,7 +48,7 @@ final class EmbeddedDynamoDb implements AutoCloseable {
     }
 
     /** Starts DynamoDB Local; {@code dataDir} null means in memory, otherwise the directory is created. */
-    static EmbeddedDynamoDb start(Path dataDir) throws Exception {
+    public static EmbeddedDynamoDb start(Path dataDir) throws Exception {
         int probedPort = freePort();
         List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(probedPort)));
         if (dataDir == null) {
@@ -83,8 +83,13 @@ final class EmbeddedDynamoDb implements AutoCloseable {
         return new EmbeddedDynamoDb(server, client, streams);
     }
 
-    DynamoDbClient client() {
+    public DynamoDbClient client() {
         return client;
+    }
+
+    /** Where DynamoDB Local listens, for clients of other configurations (interceptors, other processes). */
+    public URI endpoint() {
+        return client.serviceClientConfiguration().endpointOverride().orElseThrow();
     }
 
     /** The client of DynamoDB Local's streams API (the topic log's stream drives fan-out). */
