@@ -62,6 +62,8 @@ public final class QueueService {
     private final Settings settings;
     private final Map<String, CachedConfig> configCache = new ConcurrentHashMap<>();
     private final MessageSignal signal = new MessageSignal();
+    /** A batch's leases and acks run side by side; at most this many store calls at once besides callers. */
+    private final SideBySide sideBySide = new SideBySide(32);
 
     /**
      * @param shardsPerQueue partitions a new queue spreads over; each takes ~1,000 writes/s on AWS
@@ -420,7 +422,12 @@ public final class QueueService {
         }
 
         boolean fits(StoredMessage m) {
-            return messages.isEmpty() || bytes + AnswerSize.of(m) <= ANSWER_BUDGET;
+            return fits(m, true, 0);
+        }
+
+        /** With {@code pendingBytes} of messages being leased beside it ({@code nonePending}: none). */
+        boolean fits(StoredMessage m, boolean nonePending, long pendingBytes) {
+            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + AnswerSize.of(m) <= ANSWER_BUDGET;
         }
 
         void add(ReceivedMessage received, StoredMessage m) {
@@ -447,15 +454,31 @@ public final class QueueService {
             // consumers polling at the same moment from all racing for the same head message.
             List<StoredMessage> candidates = new ArrayList<>(page.items());
             Collections.shuffle(candidates);
-            for (StoredMessage candidate : candidates) {
-                if (taken.full() || !taken.fits(candidate)) {
+            int next = 0;
+            while (next < candidates.size() && !taken.full()) {
+                // as many candidates as there is room for, leased side by side
+                List<StoredMessage> chunk = new ArrayList<>();
+                long chunkBytes = 0;
+                boolean answerFull = false;
+                while (next < candidates.size() && taken.messages.size() + chunk.size() < taken.max) {
+                    StoredMessage candidate = candidates.get(next);
+                    if (deadLetterDue(config, candidate, deadLetters)) {
+                        moveToDeadLetters(config, candidate, deadLetters.get(), now);
+                        next++;
+                        continue;
+                    }
+                    if (!taken.fits(candidate, chunk.isEmpty(), chunkBytes)) {
+                        answerFull = true;
+                        break;
+                    }
+                    chunk.add(candidate);
+                    chunkBytes += AnswerSize.of(candidate);
+                    next++;
+                }
+                leaseSideBySide(config, chunk, timeoutSeconds, taken);
+                if (answerFull) {
                     return;
                 }
-                if (deadLetterDue(config, candidate, deadLetters)) {
-                    moveToDeadLetters(config, candidate, deadLetters.get(), now);
-                    continue;
-                }
-                tryLease(config, candidate, timeoutSeconds).ifPresent(m -> taken.add(m, candidate));
             }
             after = page.lastEvaluatedId();
             limit = Math.min(MAX_SCAN_PAGE, limit * 2);
@@ -503,6 +526,29 @@ public final class QueueService {
             after = page.lastEvaluatedId();
             limit = Math.min(MAX_SCAN_PAGE, limit * 2);
         } while (after != null && !taken.full());
+    }
+
+    /**
+     * Leases {@code chunk} side by side and adds what was leased to {@code taken}; a store failure is
+     * thrown after every lease that succeeded beside it is in {@code taken}.
+     */
+    private void leaseSideBySide(QueueConfig config, List<StoredMessage> chunk, int timeoutSeconds, Batch taken) {
+        List<java.util.function.Supplier<Optional<ReceivedMessage>>> leases = chunk.stream()
+                .<java.util.function.Supplier<Optional<ReceivedMessage>>>map(m -> () -> tryLease(config, m, timeoutSeconds))
+                .toList();
+        List<SideBySide.Outcome<Optional<ReceivedMessage>>> outcomes = sideBySide.run(leases);
+        RuntimeException failure = null;
+        for (int i = 0; i < outcomes.size(); i++) {
+            SideBySide.Outcome<Optional<ReceivedMessage>> outcome = outcomes.get(i);
+            if (outcome.error() != null) {
+                failure = failure == null ? outcome.error() : failure;
+            } else if (outcome.value().isPresent()) {
+                taken.add(outcome.value().get(), chunk.get(i));
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /**
@@ -572,19 +618,30 @@ public final class QueueService {
         }
     }
 
+    /**
+     * Acks each handle, side by side. A handle's own problem is its entry's error; a store failure is
+     * thrown (the others may have been acked: acking again is harmless).
+     */
     public List<AckResult> ackAll(String queue, List<String> receiptHandles) {
         requireQueue(queue);
+        List<java.util.function.Supplier<AckResult>> acks = receiptHandles.stream()
+                .<java.util.function.Supplier<AckResult>>map(handle -> () -> {
+                    try {
+                        ack(queue, handle);
+                        return AckResult.ok(handle);
+                    } catch (QueueException e) {
+                        if (e.code() != ErrorCode.INVALID_RECEIPT_HANDLE && e.code() != ErrorCode.LEASE_LOST) {
+                            throw e;
+                        }
+                        return AckResult.failed(handle, e);
+                    }
+                }).toList();
         List<AckResult> results = new ArrayList<>();
-        for (String handle : receiptHandles) {
-            try {
-                ack(queue, handle);
-                results.add(AckResult.ok(handle));
-            } catch (QueueException e) {
-                if (e.code() != ErrorCode.INVALID_RECEIPT_HANDLE && e.code() != ErrorCode.LEASE_LOST) {
-                    throw e;
-                }
-                results.add(AckResult.failed(handle, e));
+        for (SideBySide.Outcome<AckResult> outcome : sideBySide.run(acks)) {
+            if (outcome.error() != null) {
+                throw outcome.error();
             }
+            results.add(outcome.value());
         }
         return results;
     }
