@@ -1,0 +1,279 @@
+package dev.mq.bench;
+
+import dev.mq.client.MqClient;
+import dev.mq.core.EndpointPolicy;
+import dev.mq.core.QueueService;
+import dev.mq.core.TopicService;
+import dev.mq.local.EmbeddedDynamoDb;
+import dev.mq.local.LocalServer;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.Requests;
+import dev.mq.store.CapacityMeter;
+import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.TableSetup;
+import dev.mq.store.Tables;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code java -jar benchmarks/target/benchmarks.jar [--quick]}: one run measures lifecycle throughput
+ * (our queue over HTTP and in-process, ElasticMQ, raw DynamoDB Local), latency, capacity units, cost and
+ * cold start on this machine, and writes the results to {@code benchmarks/results/}.
+ */
+@Command(name = "benchmarks", mixinStandardHelpOptions = true,
+        description = "Measure throughput, latency, capacity units, cost and cold start.")
+public final class Benchmarks implements Callable<Integer> {
+    @Option(names = "--quick", description = "a smoke run, under a minute")
+    boolean quick;
+
+    @Option(names = "--tiny", hidden = true, description = "the smallest run, for the test of the harness")
+    boolean tiny;
+
+    @Option(names = "--out", defaultValue = "benchmarks/results", description = "results directory (default ${DEFAULT-VALUE})")
+    Path out;
+
+    private long started;
+
+    /** How much each part measures. */
+    record Size(String name, int messages, List<Integer> threads, int latencySamples, int capacityMessages,
+                List<String> coldStartHandlers, int idleSeconds, int warmRounds) {}
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Benchmarks()).execute(args));
+    }
+
+    Size size() {
+        if (tiny) {
+            return new Size("tiny", 20, List.of(1, 2), 5, 2, List.of("PublishHandler"), 1, 2);
+        }
+        if (quick) {
+            return new Size("quick", 100, List.of(1, 8), 30, 10, List.of("PublishHandler"), 2, 5);
+        }
+        return new Size("full", 1000, List.of(1, 8), 200, 50, ColdStart.HANDLERS, 20, 50);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        started = System.nanoTime();
+        Size size = size();
+        progress("benchmarks, " + size.name() + " run; results go to " + out.toAbsolutePath().normalize());
+        Map<String, Object> results = new LinkedHashMap<>();
+        List<Lifecycle.Outcome> lifecycle = new ArrayList<>();
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null);
+        LocalServer http = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null));
+        int sqsPort = freePort();
+        SQSRestServer elasticMq = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1").start();
+        elasticMq.waitUntilStarted();
+        try {
+            Tables tables = Tables.withPrefix("bench");
+            TableSetup.createIfMissing(dynamo.client(), tables);
+            QueueService library = service(dynamo.client(), tables);
+            URI sqs = URI.create("http://127.0.0.1:" + sqsPort);
+
+            int run = 0;
+            for (int threads : size.threads()) {
+                for (int batch : List.of(1, 10)) {
+                    run++;
+                    List<Targets.Target> targets = List.of(
+                            Targets.http(http.baseUrl(), "bench-http-" + run),
+                            Targets.library(library, "bench-lib-" + run),
+                            Targets.elasticMq(sqs, "bench-elasticmq-" + run),
+                            Targets.rawDynamoDb(dynamo.client(), tables.messages()));
+                    for (Targets.Target target : targets) {
+                        Lifecycle.Outcome outcome = Lifecycle.run(target, threads, batch, size.messages());
+                        lifecycle.add(outcome);
+                        progress(String.format(Locale.ROOT, "lifecycle %-48s %-18s %8.0f msg/s", target.name(),
+                                Report.config(outcome), outcome.perSecond()));
+                    }
+                }
+            }
+
+            MqClient client = MqClient.builder().endpoint(http.baseUrl()).autoDeduplication(false).build();
+            List<Latency.Percentiles> latency = List.of(
+                    Latency.queue(client, "bench-latency", size.latencySamples()),
+                    Latency.topic(client, "bench-latency-", size.latencySamples()));
+            latency.forEach(p -> progress(String.format(Locale.ROOT, "latency %-46s p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
+                    p.path(), p.p50(), p.p95(), p.p99())));
+
+            CapacityMeter meter = new CapacityMeter();
+            DynamoDbClient metered = EmbeddedDynamoDbClients.metered(dynamo.endpoint(), meter);
+            Tables capacityTables = Tables.withPrefix("capacity");
+            TableSetup.createIfMissing(dynamo.client(), capacityTables);
+            List<Capacity.Units> capacity = Capacity.measure(metered, meter, capacityTables, size.capacityMessages());
+            capacity.forEach(u -> progress(String.format(Locale.ROOT, "capacity %-66s %.2f W, %.2f R", u.path(),
+                    u.writeUnits(), u.readUnits())));
+
+            double idleReads = idleReadUnitsPer20s(dynamo.client(), capacityTables, size.idleSeconds());
+            progress(String.format(Locale.ROOT, "idle long poll: %.2f read units per 20 s receive", idleReads));
+
+            TopicService topics = new TopicService(new DynamoDbTopicStore(dynamo.client(), tables), library,
+                    Clock.systemUTC(), new EndpointPolicy(false, false));
+            Map<String, Double> warm = WarmHandlers.medians(library, topics, size.warmRounds());
+            progress("warm handler medians (ms): " + warm);
+
+            List<ColdStart.Times> coldStart = ColdStart.measure(size.coldStartHandlers(), dynamo.endpoint(), tables, library);
+            coldStart.forEach(t -> progress(String.format(Locale.ROOT,
+                    "cold start %-16s %5d ms to first answer; first request %d ms unprimed, %d ms primed",
+                    t.handler(), t.unprimedTotalMs(), t.unprimedFirstRequestMs(), t.primedFirstRequestMs())));
+
+            Map<String, Object> cost = new LinkedHashMap<>();
+            cost.put("prices", Cost.Prices.SOURCE);
+            cost.put("warmHandlerMs", warm);
+            cost.put("perMillionMessages", Cost.perMillionMessages(capacity.get(0), capacity.get(3), warm));
+            cost.put("perMillionFannedOut", Cost.perMillionFannedOut(capacity.get(5)));
+            cost.put("idleConsumerPerMonth", Cost.idleConsumerPerMonth(idleReads));
+
+            Map<String, Object> runInfo = new LinkedHashMap<>();
+            runInfo.put("command", "java -jar benchmarks/target/benchmarks.jar" + (tiny ? " --tiny" : quick ? " --quick" : ""));
+            runInfo.put("size", size);
+            runInfo.put("machine", machine());
+            runInfo.put("startedAt", Instant.now().toString());
+            runInfo.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+            results.put("run", runInfo);
+            results.put("goals", goals(lifecycle, capacity.get(0), coldStart));
+            results.put("lifecycle", lifecycle);
+            results.put("latency", latency);
+            results.put("capacity", capacity);
+            results.put("cost", cost);
+            results.put("coldStart", coldStart);
+            results.put("notes", "All systems run on this machine in one JVM (cold start in fresh JVMs); DynamoDB Local "
+                    + "stands in for DynamoDB, so absolute figures say more about DynamoDB Local than about AWS. "
+                    + "HTTP runs use the Java client without automatic deduplication. Reading DynamoDB streams is "
+                    + "free for Lambda and is not counted in capacity units.");
+            Report.write(out, results, lifecycle);
+            progress("wrote latest.json, latest.md and throughput.png to " + out.toAbsolutePath().normalize());
+            return 0;
+        } finally {
+            elasticMq.stopAndWait();
+            http.close();
+            dynamo.close();
+        }
+    }
+
+    /**
+     * Read units one empty 20-second long poll costs, from a shorter one scaled up. DynamoDB Local answers
+     * a query that finds nothing with 0 units, where DynamoDB charges at least half a unit for an eventually
+     * consistent one, so each query counts at least that.
+     */
+    private static double idleReadUnitsPer20s(DynamoDbClient client, Tables tables, int seconds) {
+        AtomicInteger queries = new AtomicInteger();
+        CapacityMeter meter = new CapacityMeter();
+        DynamoDbClient counted = EmbeddedDynamoDbClients.metered(
+                client.serviceClientConfiguration().endpointOverride().orElseThrow(), meter, new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof QueryRequest) {
+                            queries.incrementAndGet();
+                        }
+                    }
+                });
+        QueueService service = service(counted, tables);
+        service.createQueue("bench-idle", QueueAttributes.defaults());
+        service.receive("bench-idle", new Requests.ReceiveRequest(1, 0, null)); // caches the settings
+        meter.reset();
+        queries.set(0);
+        service.receive("bench-idle", new Requests.ReceiveRequest(1, seconds, null));
+        return Math.max(meter.readUnits(), queries.get() * 0.5) * 20.0 / seconds;
+    }
+
+    private static List<Map<String, Object>> goals(List<Lifecycle.Outcome> lifecycle, Capacity.Units standard,
+                                                   List<ColdStart.Times> coldStart) {
+        List<Map<String, Object>> goals = new ArrayList<>();
+        double worstLibrary = Double.MAX_VALUE;
+        double worstHttp = Double.MAX_VALUE;
+        StringBuilder library = new StringBuilder();
+        StringBuilder http = new StringBuilder();
+        for (Lifecycle.Outcome raw : lifecycle.stream().filter(o -> o.target().startsWith("raw")).toList()) {
+            double lib = rate(lifecycle, "mq library", raw) / raw.perSecond();
+            worstLibrary = Math.min(worstLibrary, lib);
+            library.append(String.format(Locale.ROOT, "%s %.0f%%; ", Report.config(raw), 100 * lib));
+        }
+        for (Lifecycle.Outcome emq : lifecycle.stream().filter(o -> o.target().startsWith("ElasticMQ")).toList()) {
+            double h = rate(lifecycle, "mq over HTTP", emq) / emq.perSecond();
+            worstHttp = Math.min(worstHttp, h);
+            http.append(String.format(Locale.ROOT, "%s %.0f%%; ", Report.config(emq), 100 * h));
+        }
+        goals.add(Report.goal("library-mode lifecycle >= 80% of raw DynamoDB Local, same threads",
+                library.toString().strip(), worstLibrary >= 0.8));
+        goals.add(Report.goal("HTTP lifecycle >= ElasticMQ's, same workload and threads",
+                http.toString().strip(), worstHttp >= 1.0));
+        goals.add(Report.goal("<= 3 write units and <= 1 read unit per 1 KB standard-queue lifecycle",
+                String.format(Locale.ROOT, "%.2f W, %.2f R", standard.writeUnits(), standard.readUnits()),
+                standard.writeUnits() <= 3.0 && standard.readUnits() <= 1.0));
+        ColdStart.Times publish = coldStart.stream().filter(t -> t.handler().equals("PublishHandler")).findFirst()
+                .orElseThrow();
+        goals.add(Report.goal("publish handler cold start < 1 s locally, priming hook for SnapStart in place",
+                publish.unprimedTotalMs() + " ms to first answer (" + publish.primedFirstRequestMs()
+                        + " ms for the first request after priming)", publish.unprimedTotalMs() < 1000));
+        return goals;
+    }
+
+    private static double rate(List<Lifecycle.Outcome> all, String prefix, Lifecycle.Outcome like) {
+        return all.stream().filter(o -> o.target().startsWith(prefix) && o.threads() == like.threads()
+                && o.batch() == like.batch()).mapToDouble(Lifecycle.Outcome::perSecond).findFirst().orElse(0);
+    }
+
+    private static QueueService service(DynamoDbClient client, Tables tables) {
+        return new QueueService(new DynamoDbQueueStore(client, tables), Clock.systemUTC(),
+                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+    }
+
+    private static String machine() {
+        Runtime rt = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "%d cores, %d MiB max heap, %s %s, Java %s", rt.availableProcessors(),
+                rt.maxMemory() >> 20, System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"));
+    }
+
+    private void progress(String line) {
+        System.out.printf(Locale.ROOT, "[%5.1fs] %s%n", (System.nanoTime() - started) / 1e9, line);
+        System.out.flush();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** DynamoDB clients of the embedded DynamoDB Local with extra configuration. */
+    static final class EmbeddedDynamoDbClients {
+        private EmbeddedDynamoDbClients() {}
+
+        static DynamoDbClient metered(URI endpoint, CapacityMeter meter, ExecutionInterceptor... more) {
+            ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder().addExecutionInterceptor(meter);
+            for (ExecutionInterceptor interceptor : more) {
+                config.addExecutionInterceptor(interceptor);
+            }
+            return DynamoDbClient.builder().endpointOverride(endpoint)
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                    .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                    .overrideConfiguration(config.build())
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.mq.bench;
+
+import dev.mq.model.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** Writes one run's results as {@code latest.json}, {@code latest.md} and {@code throughput.png}. */
+final class Report {
+    private Report() {}
+
+    static void write(Path dir, Map<String, Object> results, List<Lifecycle.Outcome> lifecycle) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("latest.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
+        Files.writeString(dir.resolve("latest.md"), markdown(results, lifecycle));
+        chart(lifecycle, dir.resolve("throughput.png"));
+    }
+
+    static String config(Lifecycle.Outcome o) {
+        return o.threads() + (o.threads() == 1 ? " thread" : " threads") + ", " + (o.batch() == 1 ? "single" : "batch " + o.batch());
+    }
+
+    private static void chart(List<Lifecycle.Outcome> lifecycle, Path png) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
+                .title("Lifecycle throughput (send -> receive -> ack, 1 KB bodies)")
+                .xAxisTitle("producer and consumer threads each, request size").yAxisTitle("messages per second").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        List<String> configs = lifecycle.stream().map(Report::config).distinct().toList();
+        for (String target : lifecycle.stream().map(Lifecycle.Outcome::target).distinct().toList()) {
+            List<Double> values = new ArrayList<>();
+            for (String c : configs) {
+                values.add(lifecycle.stream().filter(o -> o.target().equals(target) && config(o).equals(c))
+                        .mapToDouble(Lifecycle.Outcome::perSecond).findFirst().orElse(0));
+            }
+            chart.addSeries(target, configs, values);
+        }
+        BitmapEncoder.saveBitmap(chart, png.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String markdown(Map<String, Object> r, List<Lifecycle.Outcome> lifecycle) {
+        StringBuilder md = new StringBuilder();
+        Map<String, Object> run = (Map<String, Object>) r.get("run");
+        md.append("# Benchmark results\n\n");
+        md.append("Command: `").append(run.get("command")).append("`  \n");
+        md.append("Machine: ").append(run.get("machine")).append("  \n");
+        md.append("Started: ").append(run.get("startedAt")).append(", took ").append(run.get("seconds")).append(" s\n\n");
+
+        md.append("## Goals\n\n| goal | measured | met |\n|---|---|---|\n");
+        for (Map<String, Object> g : (List<Map<String, Object>>) r.get("goals")) {
+            md.append("| ").append(g.get("goal")).append(" | ").append(g.get("measured")).append(" | ")
+                    .append(Boolean.TRUE.equals(g.get("met")) ? "yes" : "**no**").append(" |\n");
+        }
+
+        md.append("\n## Lifecycle throughput (messages/s)\n\n![throughput](throughput.png)\n\n");
+        List<String> configs = lifecycle.stream().map(Report::config).distinct().toList();
+        md.append("| system | ").append(String.join(" | ", configs)).append(" |\n|---");
+        md.append("|---".repeat(configs.size())).append("|\n");
+        for (String target : lifecycle.stream().map(Lifecycle.Outcome::target).distinct().toList()) {
+            md.append("| ").append(target);
+            for (String c : configs) {
+                md.append(" | ").append(lifecycle.stream().filter(o -> o.target().equals(target) && config(o).equals(c))
+                        .map(o -> String.format("%.0f", o.perSecond())).findFirst().orElse("-"));
+            }
+            md.append(" |\n");
+        }
+
+        md.append("\n## Latency (ms)\n\n| path | samples | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|\n");
+        for (Latency.Percentiles p : (List<Latency.Percentiles>) r.get("latency")) {
+            md.append(String.format("| %s | %d | %.1f | %.1f | %.1f | %.1f |%n", p.path(), p.samples(), p.p50(), p.p95(),
+                    p.p99(), p.max()));
+        }
+
+        md.append("\n## DynamoDB capacity units per message\n\n| path | write units | read units | by operation (W / R) |\n|---|---|---|---|\n");
+        for (Capacity.Units u : (List<Capacity.Units>) r.get("capacity")) {
+            md.append(String.format("| %s | %.2f | %.2f | %s |%n", u.path(), u.writeUnits(), u.readUnits(),
+                    Capacity.describe(u).toString().replaceAll("[{}]", "")));
+        }
+
+        Map<String, Object> cost = (Map<String, Object>) r.get("cost");
+        md.append("\n## Cost on AWS (US dollars)\n\nPrices: ").append(cost.get("prices")).append(".\n\n");
+        md.append("Per million 1 KB messages through a standard queue:\n\n| | one per request | batches of 10 |\n|---|---|---|\n");
+        ((Map<String, Map<String, Double>>) cost.get("perMillionMessages")).forEach((item, v) ->
+                md.append("| ").append(item).append(" | ").append(v.get("onePerRequest")).append(" | ")
+                        .append(v.get("batchesOf10")).append(" |\n"));
+        md.append("\nPer million messages published to a topic with 3 queue subscriptions (each copy received and acked):\n\n");
+        ((Map<String, Object>) cost.get("perMillionFannedOut")).forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        md.append("\nOne consumer long-polling an empty queue around the clock, per month:\n\n");
+        ((Map<String, Object>) cost.get("idleConsumerPerMonth")).forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        md.append("\nWarm handler durations used for Lambda duration (median ms, in-process against DynamoDB Local): ")
+                .append(cost.get("warmHandlerMs")).append('\n');
+
+        md.append("\n## Cold start (ms, fresh JVM, -XX:TieredStopAtLevel=1, against DynamoDB Local)\n\n");
+        md.append("| handler | JVM start to first answer | of which init | first request | first request after priming | priming |\n|---|---|---|---|---|---|\n");
+        for (ColdStart.Times t : (List<ColdStart.Times>) r.get("coldStart")) {
+            md.append(String.format("| %s | %d | %d | %d | %d | %d |%n", t.handler(), t.unprimedTotalMs(), t.unprimedInitMs(),
+                    t.unprimedFirstRequestMs(), t.primedFirstRequestMs(), t.primingMs()));
+        }
+        md.append("\nNotes: ").append(r.get("notes")).append('\n');
+        return md.toString();
+    }
+
+    static Map<String, Object> goal(String goal, String measured, boolean met) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("goal", goal);
+        g.put("measured", measured);
+        g.put("met", met);
+        return g;
+    }
+}

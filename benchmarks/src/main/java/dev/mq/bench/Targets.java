@@ -1,0 +1,215 @@
+package dev.mq.bench;
+
+import dev.mq.client.Message;
+import dev.mq.client.MqClient;
+import dev.mq.client.RetryPolicy;
+import dev.mq.core.QueueService;
+import dev.mq.model.QueueAttributes;
+import dev.mq.model.Requests;
+import dev.mq.model.Responses.ReceivedMessage;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * The systems one lifecycle workload (send, receive, ack) runs against. Each speaks in batches of 1 to
+ * 10 so the same runner drives all of them.
+ */
+final class Targets {
+    private Targets() {}
+
+    /** One queue of one system; handles are whatever the system acks with. */
+    interface Target {
+        String name();
+
+        void send(List<String> bodies);
+
+        /** Up to {@code max} messages, waiting briefly for the first; answers their handles. */
+        List<String> receive(int max);
+
+        void ack(List<String> handles);
+    }
+
+    /** Our queue over HTTP: the local server and the Java client (no automatic deduplication). */
+    static Target http(URI endpoint, String queue) {
+        MqClient mq = MqClient.builder().endpoint(endpoint).autoDeduplication(false)
+                .retryPolicy(RetryPolicy.defaults()).build();
+        mq.createQueue(queue);
+        return new Target() {
+            public String name() {
+                return "mq over HTTP (local server)";
+            }
+
+            public void send(List<String> bodies) {
+                if (bodies.size() == 1) {
+                    mq.send(queue, bodies.get(0));
+                } else {
+                    mq.sendBatch(queue, bodies.stream().map(Message::of).toList());
+                }
+            }
+
+            public List<String> receive(int max) {
+                return mq.receive(queue, max, 1).stream().map(ReceivedMessage::receiptHandle).toList();
+            }
+
+            public void ack(List<String> handles) {
+                if (handles.size() == 1) {
+                    mq.ack(queue, handles.get(0));
+                } else {
+                    mq.ackBatch(queue, handles);
+                }
+            }
+        };
+    }
+
+    /** Our queue in-process: {@code QueueService} over DynamoDB Local, no HTTP (library mode). */
+    static Target library(QueueService service, String queue) {
+        service.createQueue(queue, QueueAttributes.defaults());
+        return new Target() {
+            public String name() {
+                return "mq library mode (in-process)";
+            }
+
+            public void send(List<String> bodies) {
+                List<Requests.SendEntry> entries = bodies.stream().map(b -> new Requests.SendEntry(
+                        new Requests.MessageRequest(b, Map.of(), null, null, null, null), null)).toList();
+                service.send(queue, new Requests.SendBatch(bodies.size() > 1, entries));
+            }
+
+            public List<String> receive(int max) {
+                return service.receive(queue, new Requests.ReceiveRequest(max, 1, null)).stream()
+                        .map(ReceivedMessage::receiptHandle).toList();
+            }
+
+            public void ack(List<String> handles) {
+                if (handles.size() == 1) {
+                    service.ack(queue, handles.get(0));
+                } else {
+                    service.ackAll(queue, handles);
+                }
+            }
+        };
+    }
+
+    /** ElasticMQ embedded, through the AWS SDK's SQS client. */
+    static Target elasticMq(URI endpoint, String queue) {
+        SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        String url = sqs.createQueue(r -> r.queueName(queue)).queueUrl();
+        return new Target() {
+            public String name() {
+                return "ElasticMQ (embedded, SQS API)";
+            }
+
+            public void send(List<String> bodies) {
+                if (bodies.size() == 1) {
+                    sqs.sendMessage(r -> r.queueUrl(url).messageBody(bodies.get(0)));
+                } else {
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                    for (int i = 0; i < bodies.size(); i++) {
+                        entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(bodies.get(i)).build());
+                    }
+                    sqs.sendMessageBatch(r -> r.queueUrl(url).entries(entries));
+                }
+            }
+
+            public List<String> receive(int max) {
+                return sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(max).waitTimeSeconds(1))
+                        .messages().stream().map(m -> m.receiptHandle()).toList();
+            }
+
+            public void ack(List<String> handles) {
+                if (handles.size() == 1) {
+                    sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(handles.get(0)));
+                } else {
+                    List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+                    for (int i = 0; i < handles.size(); i++) {
+                        entries.add(DeleteMessageBatchRequestEntry.builder().id("d" + i).receiptHandle(handles.get(i)).build());
+                    }
+                    sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries));
+                }
+            }
+        };
+    }
+
+    /**
+     * The ceiling for any queue kept in DynamoDB: per message a put, a query, a conditional update that
+     * takes it, and a delete; no queue logic (no visibility times, receive counts, shards or receipts).
+     */
+    static Target rawDynamoDb(DynamoDbClient dynamo, String table) {
+        String pk = "raw#" + UUID.randomUUID();
+        return new Target() {
+            public String name() {
+                return "raw DynamoDB Local (put, query, update, delete)";
+            }
+
+            public void send(List<String> bodies) {
+                for (String body : bodies) {
+                    dynamo.putItem(r -> r.tableName(table).item(Map.of("pk", s(pk), "sk", s(UUID.randomUUID().toString()),
+                            "body", s(body))));
+                }
+            }
+
+            public List<String> receive(int max) {
+                List<Map<String, AttributeValue>> items = dynamo.query(r -> r.tableName(table)
+                        .keyConditionExpression("pk = :pk").filterExpression("attribute_not_exists(lease)")
+                        .expressionAttributeValues(Map.of(":pk", s(pk))).limit(max)).items();
+                List<String> taken = new ArrayList<>();
+                for (Map<String, AttributeValue> item : items) {
+                    String sk = item.get("sk").s();
+                    try {
+                        dynamo.updateItem(r -> r.tableName(table).key(key(pk, sk))
+                                .updateExpression("SET lease = :l").conditionExpression("attribute_not_exists(lease)")
+                                .expressionAttributeValues(Map.of(":l", s(UUID.randomUUID().toString()))));
+                        taken.add(sk);
+                    } catch (ConditionalCheckFailedException takenByAnother) {
+                        // another consumer leased it first
+                    }
+                }
+                if (taken.isEmpty()) {
+                    pause();
+                }
+                return taken;
+            }
+
+            public void ack(List<String> handles) {
+                for (String sk : handles) {
+                    dynamo.deleteItem(r -> r.tableName(table).key(key(pk, sk)));
+                }
+            }
+        };
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        key.put("pk", s(pk));
+        key.put("sk", s(sk));
+        return key;
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.mq.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.model.Json;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The harness in its smallest mode: it must run every part and write well-formed results. No figure is
+ * judged here; performance goals are read from real runs of the benchmark command.
+ */
+class BenchmarksTest {
+    @Test
+    void tinyRun_writesWellFormedJsonMarkdownAndChart(@TempDir Path out) throws Exception {
+        int code = new CommandLine(new Benchmarks()).execute("--tiny", "--out", out.toString());
+
+        assertThat(code).isZero();
+        JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("latest.json")));
+        assertThat(results.at("/run/command").asText()).isEqualTo("java -jar benchmarks/target/benchmarks.jar --tiny");
+        assertThat(results.get("goals")).hasSize(4).allSatisfy(g -> {
+            assertThat(g.get("goal").asText()).isNotBlank();
+            assertThat(g.get("measured").asText()).isNotBlank();
+            assertThat(g.get("met").isBoolean()).isTrue();
+        });
+        // 4 systems x 2 thread counts x (single, batch of 10)
+        assertThat(results.get("lifecycle")).hasSize(16).allSatisfy(o ->
+                assertThat(o.get("perSecond").asDouble()).isPositive());
+        assertThat(results.get("latency")).hasSize(2).allSatisfy(p -> assertThat(p.get("samples").asInt()).isPositive());
+        assertThat(results.get("capacity")).hasSize(6);
+        assertThat(results.at("/capacity/0/writeUnits").asDouble()).isPositive();
+        assertThat(results.at("/cost/perMillionMessages/total/onePerRequest").asDouble()).isPositive();
+        assertThat(results.at("/cost/idleConsumerPerMonth/receiveCallsPerMonth").asLong()).isEqualTo(129_600);
+        assertThat(results.get("coldStart")).hasSize(1);
+        assertThat(results.at("/coldStart/0/unprimedTotalMs").asLong()).isPositive();
+
+        String markdown = Files.readString(out.resolve("latest.md"));
+        assertThat(markdown).contains("# Benchmark results", "## Goals", "![throughput](throughput.png)",
+                "## Latency (ms)", "## DynamoDB capacity units per message", "## Cost on AWS", "## Cold start");
+
+        BufferedImage chart = ImageIO.read(out.resolve("throughput.png").toFile());
+        assertThat(chart.getWidth()).isEqualTo(1000);
+        assertThat(chart.getHeight()).isEqualTo(520);
+    }
+}
