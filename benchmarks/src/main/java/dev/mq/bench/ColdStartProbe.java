@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.mq.handlers.Priming;
+import dev.mq.local.LocalLambdaContext;
 import dev.mq.model.Json;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -31,7 +32,8 @@ public final class ColdStartProbe {
             Priming.primeAll();
         }
         long primeDone = System.currentTimeMillis();
-        handler.handleRequest(event(handlerClass), null);
+        handler.handleRequest(event(handlerClass), new LocalLambdaContext("cold-start",
+                handlerClass.substring(handlerClass.lastIndexOf('.') + 1), 300_000));
         long answered = System.currentTimeMillis();
 
         Map<String, Object> times = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * integration timeout, the budget a handler has behind the gateway in AWS. Its logger writes to
  * java.util.logging.
  */
-final class LocalLambdaContext implements Context {
+public final class LocalLambdaContext implements Context {
     static final long TIMEOUT_MILLIS = 29_000;
     private static final Logger LOG = Logger.getLogger("dev.mq.local.function");
     private static final LambdaLogger LAMBDA_LOGGER = new LambdaLogger() {
@@ -32,9 +32,14 @@ final class LocalLambdaContext implements Context {
     private final long deadlineMillis;
 
     LocalLambdaContext(String requestId, String functionName) {
+        this(requestId, functionName, TIMEOUT_MILLIS);
+    }
+
+    /** A context whose invocation may take {@code timeoutMillis} from now. */
+    public LocalLambdaContext(String requestId, String functionName, long timeoutMillis) {
         this.requestId = requestId;
         this.functionName = functionName;
-        this.deadlineMillis = System.currentTimeMillis() + TIMEOUT_MILLIS;
+        this.deadlineMillis = System.currentTimeMillis() + timeoutMillis;
     }
 
     @Override
