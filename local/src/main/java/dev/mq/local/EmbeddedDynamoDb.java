@@ -87,6 +87,17 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         return client;
     }
 
+    /** Another client of this DynamoDB Local, whose calls pass through {@code interceptor}. */
+    public DynamoDbClient clientWith(software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(interceptor))
+                .build();
+    }
+
     /** Where DynamoDB Local listens, for clients of other configurations (interceptors, other processes). */
     public URI endpoint() {
         return client.serviceClientConfiguration().endpointOverride().orElseThrow();

@@ -16,7 +16,9 @@ import dev.mq.handlers.Routes;
 import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.TableSetup;
+import dev.mq.store.FaultInjector;
 import dev.mq.store.Tables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -71,12 +73,17 @@ public final class LocalServer implements AutoCloseable {
      * @param bind    the address to listen on; null means 127.0.0.1
      * @param token   the bearer token requests must carry; null means none (then only loopback binds)
      */
-    public record Options(int port, Path dataDir, String bind, String token) {
+    public record Options(int port, Path dataDir, String bind, String token, FaultInjector faults) {
+        public Options(int port, Path dataDir, String bind, String token) {
+            this(port, dataDir, bind, token, null);
+        }
+
         @Override
         public String toString() {
             // the record's own toString would print the token into whatever log shows the options
             return "Options[port=" + port + ", dataDir=" + dataDir + ", bind=" + bind
-                    + ", token=" + (token == null ? "none" : "(set)") + "]";
+                    + ", token=" + (token == null ? "none" : "(set)")
+                    + (faults == null ? "" : ", faults injected") + "]";
         }
     }
 
@@ -127,10 +134,12 @@ public final class LocalServer implements AutoCloseable {
             Tables tables = Tables.fromEnvironment();
             TableSetup.createIfMissing(dynamoDb.client(), tables);
             byte[] receiptKey = dataDir == null ? ReceiptKeys.random() : ReceiptKeys.loadOrCreate(dataDir);
-            QueueService service = new QueueService(new DynamoDbQueueStore(dynamoDb.client(), tables),
+            // faults, when asked for (soak and reliability runs), hit the queue and topic calls only
+            DynamoDbClient data = options.faults() == null ? dynamoDb.client() : dynamoDb.clientWith(options.faults());
+            QueueService service = new QueueService(new DynamoDbQueueStore(data, tables),
                     Clock.systemUTC(), receiptKey, QueueService.Settings.defaults());
             // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too.
-            TopicService topics = new TopicService(new DynamoDbTopicStore(dynamoDb.client(), tables), service,
+            TopicService topics = new TopicService(new DynamoDbTopicStore(data, tables), service,
                     Clock.systemUTC(), new EndpointPolicy(true, false));
 
             httpThreads = httpThreads();

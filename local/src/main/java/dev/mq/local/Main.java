@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import dev.mq.store.FaultInjector;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,6 +37,13 @@ public final class Main implements Callable<Integer> {
             description = "require Authorization: Bearer TOKEN on every request (default: $MQ_TOKEN; prefer it,"
                     + " as a command line is visible to other users of this machine)")
     String token;
+
+    @Option(names = "--inject-faults", paramLabel = "RATE", hidden = true,
+            description = "make this share (0..1) of DynamoDB calls fail, for reliability and soak runs")
+    double faultRate;
+
+    @Option(names = "--fault-seed", defaultValue = "1", hidden = true, description = "seed of the injected faults")
+    long faultSeed;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -90,7 +98,8 @@ public final class Main implements Callable<Integer> {
     LocalServer.Options options() {
         Path dataDir = storage.inMemory ? null : storage.data.toAbsolutePath().normalize();
         String presentedToken = token == null || token.isBlank() ? null : token;
-        return new LocalServer.Options(port, dataDir, bind, presentedToken);
+        return new LocalServer.Options(port, dataDir, bind, presentedToken,
+                faultRate > 0 ? FaultInjector.all(faultRate, faultSeed) : null);
     }
 
     /** The version Maven writes into the jar's manifest. */

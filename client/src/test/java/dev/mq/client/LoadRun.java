@@ -1,0 +1,115 @@
+package dev.mq.client;
+
+import dev.mq.model.Responses.ReceivedMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A load of producers and consumers recording a {@link History}: producers send numbered messages (on a
+ * FIFO queue each producer is one group); consumers receive, sometimes "crash" (drop a message without
+ * acking it, as a killed worker would), and ack the rest. Runs until every message answered OK is acked.
+ */
+final class LoadRun {
+    record Settings(int producers, int consumers, int messagesPerProducer, double crashRate, int visibilitySeconds,
+                    Duration drainLimit) {}
+
+    private LoadRun() {}
+
+    /**
+     * @param everySecond called once a second with the messages acked so far (throughput over time)
+     */
+    static History run(MqClient client, String queue, Settings settings, Consumer<Long> everySecond) throws Exception {
+        History history = new History();
+        boolean fifo = queue.endsWith(".fifo");
+        ExecutorService pool = Executors.newFixedThreadPool(settings.producers() + settings.consumers());
+        AtomicBoolean producing = new AtomicBoolean(true);
+        AtomicLong received = new AtomicLong();
+        try {
+            List<Future<?>> producers = new ArrayList<>();
+            for (int p = 0; p < settings.producers(); p++) {
+                int producer = p;
+                producers.add(pool.submit(() -> {
+                    for (int i = 0; i < settings.messagesPerProducer(); i++) {
+                        String body = History.body(producer, i);
+                        history.attempt(body);
+                        Message m = Message.of(body);
+                        try {
+                            client.send(queue, fifo ? m.withGroupId("p" + producer) : m);
+                            history.sent(body);
+                        } catch (MqException e) {
+                            history.sendFailed(body); // outcome unknown: it may still be delivered
+                            if (fifo) {
+                                return null; // later sends could pass it; stop this group
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            List<Future<?>> consumers = new ArrayList<>();
+            for (int c = 0; c < settings.consumers(); c++) {
+                long seed = c;
+                consumers.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    while (producing.get() || !history.drained()) {
+                        long start = System.nanoTime();
+                        List<ReceivedMessage> messages;
+                        try {
+                            messages = client.receive(queue, 10, 1, settings.visibilitySeconds());
+                        } catch (MqException e) {
+                            continue; // still failing after the client's retries: poll again
+                        }
+                        for (ReceivedMessage m : messages) {
+                            history.delivered(m.body(), start);
+                            received.incrementAndGet();
+                            if (random.nextDouble() < settings.crashRate()) {
+                                // the worker dies: this message and the rest of its batch come back after
+                                // their leases, in order
+                                history.crashedOn(m.body());
+                                break;
+                            }
+                            try {
+                                client.ack(queue, m.receiptHandle());
+                                history.acked(m.body(), fifo ? m.groupId() : null);
+                            } catch (MqException e) {
+                                history.ackFailed(m.body()); // lease lost, or unknown: it may come back
+                                if (fifo) {
+                                    break; // going on would ack later messages of its group before it
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            while (!producers.stream().allMatch(Future::isDone)) {
+                everySecond.accept(history.acked());
+                Thread.sleep(1_000);
+            }
+            for (Future<?> producer : producers) {
+                producer.get(); // a producer that failed fails the run
+            }
+            producing.set(false);
+            long deadline = System.nanoTime() + settings.drainLimit().toNanos();
+            while (!history.drained() && System.nanoTime() < deadline) {
+                everySecond.accept(history.acked());
+                Thread.sleep(1_000);
+            }
+            everySecond.accept(history.acked());
+        } finally {
+            producing.set(false);
+            pool.shutdownNow();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        return history;
+    }
+}
