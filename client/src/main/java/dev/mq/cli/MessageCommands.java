@@ -69,8 +69,8 @@ final class MessageCommands {
             if (!fromLines && bodies.isEmpty()) {
                 throw new IllegalArgumentException("give message bodies, --file FILE, or '-' for standard input");
             }
-            if (fromLines && options.dedupId != null) {
-                throw new IllegalArgumentException("--dedup-id names one message; it cannot apply to many lines");
+            if (options.dedupId != null && (fromLines || bodies.size() > 1)) {
+                throw new IllegalArgumentException("--dedup-id names one message; it cannot apply to several");
             }
             List<SendResult> results = new ArrayList<>();
             if (!fromLines) {
@@ -105,6 +105,7 @@ final class MessageCommands {
             long total = file == null ? -1 : countLines(file);
             boolean bar = progress != null ? progress : System.console() != null && !root().json;
             int inFlight = queue.endsWith(".fifo") ? 1 : Math.max(1, parallel);
+            client(); // built here, once, not raced for by the sending threads
             ExecutorService pool = Executors.newFixedThreadPool(inFlight);
             Semaphore window = new Semaphore(inFlight);
             AtomicLong sent = new AtomicLong();

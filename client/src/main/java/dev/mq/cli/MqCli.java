@@ -43,7 +43,7 @@ public final class MqCli {
     String auth;
 
     @Option(names = "--region", scope = ScopeType.INHERIT,
-            defaultValue = "${env:AWS_REGION}", description = "AWS region for SigV4 (env AWS_REGION; default: the URL's)")
+            defaultValue = "${env:AWS_REGION}", description = "AWS region for SigV4 when the URL names none (env AWS_REGION)")
     String region;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the API's JSON answers")
@@ -97,7 +97,7 @@ public final class MqCli {
     }
 
     /** The client for this command line's endpoint and credentials. */
-    MqClient client() {
+    synchronized MqClient client() {
         if (client == null) {
             URI uri = URI.create(endpoint);
             MqClient.Builder builder = MqClient.builder().endpoint(uri).token(token)
@@ -120,14 +120,14 @@ public final class MqCli {
         return client;
     }
 
+    /** The region in an execute-api URL signs for it; otherwise --region or AWS_REGION. */
     private String regionFor(URI uri) {
+        String fromUrl = MqClient.regionOf(uri);
+        if (fromUrl != null) {
+            return fromUrl;
+        }
         if (region != null && !region.isBlank()) {
             return region;
-        }
-        String host = uri.getHost() == null ? "" : uri.getHost();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.execute-api\\.([a-z0-9-]+)\\.").matcher(host);
-        if (m.find()) {
-            return m.group(1);
         }
         throw new IllegalArgumentException("--auth sigv4 needs --region or AWS_REGION");
     }

@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
  * <p>Guarantees:
  * <ul>
  *   <li>Requests that are safe to repeat are retried by the {@link RetryPolicy} on {@code 429},
- *       {@code 503}, {@code 504}, timeouts and broken connections; others only when the server says it
- *       did nothing ({@code 429}, {@code 503}) or the connection never opened.</li>
+ *       {@code 503}, {@code 504}, timeouts and broken connections; others only when the connection never
+ *       opened (a {@code 503} can follow a write whose answer was lost).</li>
  *   <li>A send or publish without a {@code deduplicationId} gets a random one (unless
  *       {@link Builder#autoDeduplication(boolean)} turns this off), so a retried send is stored once. On a
  *       queue with {@code contentBasedDeduplication} turn it off: a random id replaces the body hash.
@@ -143,7 +143,7 @@ public final class MqClient implements AutoCloseable {
     }
 
     /** The region of an {@code execute-api} host name, or null. */
-    static String regionOf(URI endpoint) {
+    public static String regionOf(URI endpoint) {
         var matcher = EXECUTE_API.matcher(endpoint.getHost() == null ? "" : endpoint.getHost());
         return matcher.find() ? matcher.group(1) : null;
     }
@@ -519,8 +519,9 @@ public final class MqClient implements AutoCloseable {
                 }
                 failure = error(response);
                 retryAfter = response.headers().firstValue("Retry-After").map(MqClient::seconds).orElse(null);
-                boolean serverDidNothing = status == 429 || status == 503;
-                if (!(serverDidNothing || (status == 504 && safeToRepeat))) {
+                // 429 and 503 usually mean nothing was done, but a store call whose answer was lost also
+                // ends as 503: only a request that is safe to repeat is retried on an error answer
+                if (!safeToRepeat || !(status == 429 || status == 503 || status == 504)) {
                     throw failure;
                 }
             } catch (ConnectException notOpened) {

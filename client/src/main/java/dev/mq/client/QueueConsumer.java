@@ -95,7 +95,8 @@ public final class QueueConsumer implements AutoCloseable {
         this.queue = queue;
         this.handler = handler;
         this.settings = settings;
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mq-heartbeat-" + queue));
+        // one heartbeat thread per worker: a slow lease extension must not hold up the others
+        this.heartbeats = Executors.newScheduledThreadPool(settings.threads(), r -> daemon(r, "mq-heartbeat-" + queue));
     }
 
     /** Starts the workers at once. */

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When the client tries a request again: after {@code 429 Throttled} and {@code 503 Unavailable} (the
- * server did nothing), and, for requests that are safe to repeat, after a timeout or a broken
- * connection. The pause grows exponentially from {@code baseDelay} to {@code maxDelay} with full jitter
+ * When the client tries a request again: after a connection that never opened, and, for requests that
+ * are safe to repeat, after {@code 429 Throttled}, {@code 503 Unavailable}, {@code 504}, a timeout or a
+ * broken connection. The pause grows exponentially from {@code baseDelay} to {@code maxDelay} with full jitter
  * (a random pause up to the bound), so clients that failed together do not retry together; a
  * {@code Retry-After} answer is a floor.
  *

@@ -476,7 +476,8 @@ public final class QueueService {
                     next++;
                 }
                 leaseSideBySide(config, chunk, timeoutSeconds, taken);
-                if (answerFull) {
+                // judged as if every lease would succeed: with some lost to other consumers it may fit now
+                if (answerFull && !taken.fits(candidates.get(next))) {
                     return;
                 }
             }

@@ -9,7 +9,6 @@ import dev.mq.store.Tables;
 import java.time.Clock;
 import java.util.Base64;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -43,17 +42,15 @@ public final class FunctionRuntime {
                 Clock.systemUTC(), new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))));
 
         /**
-         * Lambda puts the region and the function's credentials in the environment: naming them saves
-         * the SDK's search through profile files and metadata endpoints on every cold start.
+         * Lambda puts the region in the environment: naming it saves the SDK's region search at every cold
+         * start. Credentials stay with the default chain (with SnapStart, Lambda serves them from its
+         * container endpoint, not environment variables).
          */
         private static DynamoDbClient client() {
             DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
             String region = System.getenv("AWS_REGION");
             if (region != null && !region.isBlank()) {
                 builder.region(Region.of(region));
-            }
-            if (System.getenv("AWS_ACCESS_KEY_ID") != null) {
-                builder.credentialsProvider(EnvironmentVariableCredentialsProvider.create());
             }
             return builder.build();
         }

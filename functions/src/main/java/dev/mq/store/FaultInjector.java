@@ -3,6 +3,7 @@ package dev.mq.store;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -59,6 +60,8 @@ public final class FaultInjector implements ExecutionInterceptor {
         injected.incrementAndGet();
         throw switch (fault) {
             case THROTTLED -> ProvisionedThroughputExceededException.builder().statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException")
+                            .serviceName("DynamoDb").build())
                     .message("injected: throughput exceeded").build();
             case SERVER_ERROR -> DynamoDbException.builder().statusCode(500).message("injected: internal server error")
                     .build();
