@@ -421,18 +421,19 @@ public final class QueueService {
             return messages.size() >= max;
         }
 
-        boolean fits(StoredMessage m) {
-            return fits(m, true, 0);
+        /** Whether a message of {@code size} (its {@link AnswerSize}) still fits the answer. */
+        boolean fits(long size) {
+            return fits(size, true, 0);
         }
 
         /** With {@code pendingBytes} of messages being leased beside it ({@code nonePending}: none). */
-        boolean fits(StoredMessage m, boolean nonePending, long pendingBytes) {
-            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + AnswerSize.of(m) <= ANSWER_BUDGET;
+        boolean fits(long size, boolean nonePending, long pendingBytes) {
+            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + size <= ANSWER_BUDGET;
         }
 
-        void add(ReceivedMessage received, StoredMessage m) {
+        void add(ReceivedMessage received, long size) {
             messages.add(received);
-            bytes += AnswerSize.of(m);
+            bytes += size;
         }
     }
 
@@ -458,8 +459,9 @@ public final class QueueService {
             while (next < candidates.size() && !taken.full()) {
                 // as many candidates as there is room for, leased side by side
                 List<StoredMessage> chunk = new ArrayList<>();
+                List<Long> sizes = new ArrayList<>();
                 long chunkBytes = 0;
-                boolean answerFull = false;
+                long sizeThatDidNotFit = -1;
                 while (next < candidates.size() && taken.messages.size() + chunk.size() < taken.max) {
                     StoredMessage candidate = candidates.get(next);
                     if (deadLetterDue(config, candidate, deadLetters)) {
@@ -467,17 +469,19 @@ public final class QueueService {
                         next++;
                         continue;
                     }
-                    if (!taken.fits(candidate, chunk.isEmpty(), chunkBytes)) {
-                        answerFull = true;
+                    long size = AnswerSize.of(candidate);
+                    if (!taken.fits(size, chunk.isEmpty(), chunkBytes)) {
+                        sizeThatDidNotFit = size;
                         break;
                     }
                     chunk.add(candidate);
-                    chunkBytes += AnswerSize.of(candidate);
+                    sizes.add(size);
+                    chunkBytes += size;
                     next++;
                 }
-                leaseSideBySide(config, chunk, timeoutSeconds, taken);
+                leaseSideBySide(config, chunk, sizes, timeoutSeconds, taken);
                 // judged as if every lease would succeed: with some lost to other consumers it may fit now
-                if (answerFull && !taken.fits(candidates.get(next))) {
+                if (sizeThatDidNotFit >= 0 && !taken.fits(sizeThatDidNotFit)) {
                     return;
                 }
             }
@@ -499,7 +503,8 @@ public final class QueueService {
         do {
             QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, false, now);
             for (StoredMessage message : page.items()) {
-                if (taken.full() || !taken.fits(message)) {
+                long size = AnswerSize.of(message);
+                if (taken.full() || !taken.fits(size)) {
                     return;
                 }
                 if (message.expiredAt(now) || blocked.contains(message.groupId())) {
@@ -519,7 +524,7 @@ public final class QueueService {
                 }
                 Optional<ReceivedMessage> leased = tryLease(config, message, timeoutSeconds);
                 if (leased.isPresent()) {
-                    taken.add(leased.get(), message);
+                    taken.add(leased.get(), size);
                 } else {
                     blocked.add(message.groupId());
                 }
@@ -530,10 +535,12 @@ public final class QueueService {
     }
 
     /**
-     * Leases {@code chunk} side by side and adds what was leased to {@code taken}; a store failure is
-     * thrown after every lease that succeeded beside it is in {@code taken}.
+     * Leases {@code chunk} side by side and adds what was leased to {@code taken} with its answer size
+     * from {@code sizes}; a store failure is thrown after every lease that succeeded beside it is in
+     * {@code taken}.
      */
-    private void leaseSideBySide(QueueConfig config, List<StoredMessage> chunk, int timeoutSeconds, Batch taken) {
+    private void leaseSideBySide(QueueConfig config, List<StoredMessage> chunk, List<Long> sizes, int timeoutSeconds,
+                                 Batch taken) {
         List<java.util.function.Supplier<Optional<ReceivedMessage>>> leases = chunk.stream()
                 .<java.util.function.Supplier<Optional<ReceivedMessage>>>map(m -> () -> tryLease(config, m, timeoutSeconds))
                 .toList();
@@ -544,7 +551,7 @@ public final class QueueService {
             if (outcome.error() != null) {
                 failure = failure == null ? outcome.error() : failure;
             } else if (outcome.value().isPresent()) {
-                taken.add(outcome.value().get(), chunk.get(i));
+                taken.add(outcome.value().get(), sizes.get(i));
             }
         }
         if (failure != null) {
@@ -695,9 +702,13 @@ public final class QueueService {
         merged.sort(Comparator.comparing(StoredMessage::messageId));
         int fit = 0;
         long bytes = 0;
-        while (fit < Math.min(limit, merged.size())
-                && (fit == 0 || bytes + AnswerSize.of(merged.get(fit)) <= Batch.ANSWER_BUDGET)) {
-            bytes += AnswerSize.of(merged.get(fit++));
+        while (fit < Math.min(limit, merged.size())) {
+            long size = AnswerSize.of(merged.get(fit));
+            if (fit > 0 && bytes + size > Batch.ANSWER_BUDGET) {
+                break;
+            }
+            bytes += size;
+            fit++;
         }
         boolean more = merged.size() > fit;
         List<StoredMessage> pageItems = merged.subList(0, fit);
