@@ -144,6 +144,9 @@ public final class Benchmarks implements Callable<Integer> {
             cost.put("perMillionMessages", Cost.perMillionMessages(capacity.get(0), capacity.get(3), warm));
             cost.put("perMillionFannedOut", Cost.perMillionFannedOut(capacity.get(5)));
             cost.put("idleConsumerPerMonth", Cost.idleConsumerPerMonth(idleReads));
+            IdleDeployment.Measured idle = IdleDeployment.measure(dynamo.endpoint(), dynamo.client(), size.warmRounds());
+            cost.put("idleDeploymentPerMonth", Cost.idleDeploymentPerMonth(idle));
+            progress("idle deployment, per minute: " + idle);
 
             Map<String, Object> runInfo = new LinkedHashMap<>();
             runInfo.put("command", "java -jar benchmarks/target/benchmarks.jar" + (tiny ? " --tiny" : quick ? " --quick" : ""));

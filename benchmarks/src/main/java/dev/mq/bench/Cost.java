@@ -1,5 +1,6 @@
 package dev.mq.bench;
 
+import dev.mq.store.TableAccess;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +22,13 @@ final class Cost {
         static final double API_GATEWAY_REST_REQUEST = 3.50 / 1e6;
         static final double SQS_REQUEST = 0.40 / 1e6;
         static final double SNS_PUBLISH = 0.50 / 1e6;
+        static final double CLOUDWATCH_ALARM_MONTH = 0.10;
+        /** A custom metric, for the first 10,000 of an account; EMF lines create one per name and dimensions. */
+        static final double CLOUDWATCH_METRIC_MONTH = 0.30;
+        /** Beyond the 3 dashboards an account has for free. */
+        static final double CLOUDWATCH_DASHBOARD_MONTH = 3.00;
+        static final double CLOUDWATCH_LOGS_INGESTED_GB = 0.50;
+        static final double SECRETS_MANAGER_SECRET_MONTH = 0.40;
 
         private Prices() {}
     }
@@ -96,6 +104,51 @@ final class Cost {
         cost.put("total", round(api + lambdaRequests + lambdaDuration + dynamo));
         cost.put("sqsForTheSameWork", round(POLLS_PER_MONTH * Prices.SQS_REQUEST));
         return cost;
+    }
+
+    /** Scheduled invocations a month: the stack's rule runs the metrics and delivery functions every minute. */
+    static final double MINUTES_PER_MONTH = 30.0 * 24 * 60;
+    /** Memory of the metrics and delivery functions as MqStack sets it, in GB. */
+    static final double SCHEDULED_GB = 0.5;
+    /**
+     * Alarms MqStack creates (Monitoring): errors and throttles of each function, iterator age of the two
+     * stream consumers, dead letters, oldest message, API 5xx.
+     */
+    static final int ALARMS = 2 * TableAccess.Function.values().length + 2 + 3;
+    /** Metrics the metrics function writes (MetricsHandler): per deployment, and per queue. */
+    static final int DEPLOYMENT_METRICS = 3;
+    static final int QUEUE_METRICS = 4;
+
+    /**
+     * Dollars a month for a deployment that does nothing: no message, no consumer polling. Lambda, API
+     * Gateway and DynamoDB on demand bill nothing at rest; what remains is the schedule's work, the
+     * CloudWatch alarms, metrics and dashboard, and the receipt key's secret. Storage of retained
+     * messages (DynamoDB $0.25 per GB-month, point-in-time recovery $0.20) comes on top.
+     */
+    static Map<String, Object> idleDeploymentPerMonth(IdleDeployment.Measured measured) {
+        Map<String, Object> cost = new LinkedHashMap<>();
+        Map<String, Double> deployment = idleParts(measured.deployment(), 2, DEPLOYMENT_METRICS);
+        deployment.put("alarms", round(ALARMS * Prices.CLOUDWATCH_ALARM_MONTH));
+        deployment.put("dashboard (free for an account's first 3)", Prices.CLOUDWATCH_DASHBOARD_MONTH);
+        deployment.put("receiptKeySecret", Prices.SECRETS_MANAGER_SECRET_MONTH);
+        deployment.put("total", round(deployment.values().stream().mapToDouble(Double::doubleValue).sum()));
+        Map<String, Double> perQueue = idleParts(measured.perQueue(), 0, QUEUE_METRICS);
+        perQueue.put("total", round(perQueue.values().stream().mapToDouble(Double::doubleValue).sum()));
+        cost.put("perDeployment", deployment);
+        cost.put("perQueue", perQueue);
+        cost.put("measuredPerMinute", measured);
+        cost.put("sqsPerIdleQueue", 0.0);
+        return cost;
+    }
+
+    private static Map<String, Double> idleParts(IdleDeployment.Minute minute, int invocations, int metrics) {
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put("scheduledLambda", round(MINUTES_PER_MONTH * (invocations * Prices.LAMBDA_REQUEST
+                + (minute.metricsMs() + minute.sweepMs()) / 1000 * SCHEDULED_GB * Prices.LAMBDA_GB_SECOND_ARM)));
+        parts.put("dynamoDbReads", round(MINUTES_PER_MONTH * minute.readUnits() * Prices.DYNAMO_READ_UNIT));
+        parts.put("customMetrics", round(metrics * Prices.CLOUDWATCH_METRIC_MONTH));
+        parts.put("metricLogs", round(MINUTES_PER_MONTH * minute.logBytes() / 1e9 * Prices.CLOUDWATCH_LOGS_INGESTED_GB));
+        return parts;
     }
 
     private static Map<String, Double> pair(double single, double batched) {

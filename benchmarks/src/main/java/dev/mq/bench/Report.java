@@ -97,6 +97,8 @@ final class Report {
         ((Map<String, Object>) cost.get("perMillionFannedOut")).forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append("\nOne consumer long-polling an empty queue around the clock, per month:\n\n");
         ((Map<String, Object>) cost.get("idleConsumerPerMonth")).forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        md.append("\nA deployment with nothing to do, per month (queues empty, no consumer polling):\n\n");
+        ((Map<String, Object>) cost.get("idleDeploymentPerMonth")).forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append("\nWarm handler durations used for Lambda duration (median ms, in-process against DynamoDB Local): ")
                 .append(cost.get("warmHandlerMs")).append('\n');
 

@@ -37,6 +37,10 @@ class BenchmarksTest {
         assertThat(results.at("/capacity/0/writeUnits").asDouble()).isPositive();
         assertThat(results.at("/cost/perMillionMessages/total/onePerRequest").asDouble()).isPositive();
         assertThat(results.at("/cost/idleConsumerPerMonth/receiveCallsPerMonth").asLong()).isEqualTo(129_600);
+        // an idle deployment: a fixed part, and a part per queue that includes its custom metrics
+        assertThat(results.at("/cost/idleDeploymentPerMonth/perDeployment/alarms").asDouble()).isEqualTo(1.9);
+        assertThat(results.at("/cost/idleDeploymentPerMonth/perQueue/customMetrics").asDouble()).isEqualTo(1.2);
+        assertThat(results.at("/cost/idleDeploymentPerMonth/measuredPerMinute/perQueue/readUnits").asDouble()).isPositive();
         assertThat(results.get("coldStart")).hasSize(1);
         assertThat(results.at("/coldStart/0/unprimedTotalMs").asLong()).isPositive();
 
