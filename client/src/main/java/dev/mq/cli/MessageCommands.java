@@ -1,130 +1,162 @@
 package dev.mq.cli;
 
 import dev.mq.client.Message;
+import dev.mq.client.MqClient;
+import dev.mq.client.MqException;
 import dev.mq.model.Responses.AckResult;
 import dev.mq.model.Responses.BrowseResponse;
+import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.model.Responses.SendResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The message commands: send, receive, ack, tail, peek, redrive. */
+/** The message commands: send, receive, ack, nack, visibility, tail, peek, redrive. */
 final class MessageCommands {
     private MessageCommands() {}
 
-    /** Options a sent or published message takes. */
+    /** Options every sent or published message takes. */
     static final class MessageOptions {
         @Option(names = "--attr", paramLabel = "NAME=VALUE", description = "a message attribute (repeatable)")
         Map<String, String> attributes = Map.of();
-        @Option(names = "--group", paramLabel = "ID", description = "message group (FIFO queues)")
-        String group;
         @Option(names = "--dedup-id", paramLabel = "ID", description = "deduplication id (one message only)")
         String dedupId;
-        @Option(names = "--delay", paramLabel = "S", description = "deliver after this many seconds")
-        Integer delay;
 
         Message message(String body) {
-            Message m = Message.of(body).withAttributes(attributes).withGroupId(group).withDeduplicationId(dedupId);
-            return delay == null ? m : m.withDelaySeconds(delay);
+            return Message.of(body).withAttributes(attributes).withDeduplicationId(dedupId);
         }
     }
 
-    @Command(name = "send", description = {"Send messages: each BODY argument is one; with --file or '-' each "
-            + "non-empty line of the file or of standard input is one, sent in batches of 10."})
-    static final class Send extends MqCli.Base {
-        @Parameters(index = "0", paramLabel = "QUEUE")
-        String queue;
-        @Parameters(index = "1..*", paramLabel = "BODY", description = "message bodies; '-' reads standard input")
+    /** Options only a queue takes: a topic delivers at once and has no message groups (the server refuses both). */
+    static final class QueueMessageOptions {
+        @Option(names = "--group", paramLabel = "ID", description = "message group (FIFO queues)")
+        String group;
+        @Option(names = "--delay", paramLabel = "S", description = "deliver after this many seconds")
+        Integer delay;
+
+        Message apply(Message m) {
+            Message grouped = m.withGroupId(group);
+            return delay == null ? grouped : grouped.withDelaySeconds(delay);
+        }
+    }
+
+    /**
+     * Sending to a queue or publishing to a topic: bodies as arguments, or each non-empty line of a file or of
+     * standard input, in batches of 10. Standard input is read for '-', and also when no bodies are given and
+     * it is not a terminal ({@code seq 1 100 | mq send q}).
+     */
+    abstract static class Sending extends MqCli.Base {
+        @Parameters(index = "1..*", paramLabel = "BODY", description = "message bodies; '-' (or none, when "
+                + "standard input is not a terminal) reads one message per line of standard input")
         List<String> bodies = List.of();
         @Option(names = "--file", paramLabel = "FILE", description = "one message per line")
         Path file;
-        @Option(names = "--progress", description = "show a progress bar (default: on a terminal)")
+        @Option(names = "--progress", negatable = true,
+                description = "a progress bar on standard error while sending lines (default: when it is a terminal)")
         Boolean progress;
         @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
                 description = "batches in flight at once (standard queues; FIFO queues send in order, one at a time)")
         int parallel;
-        @picocli.CommandLine.Mixin
+        @Mixin
         MessageOptions options = new MessageOptions();
+
+        /** The queue or topic, as the summary names it. */
+        abstract String target();
+
+        abstract Message message(String body);
+
+        abstract List<SendResult> sendBatch(List<Message> batch);
+
+        /** A FIFO queue keeps the lines' order: one batch in flight. */
+        boolean ordered() {
+            return false;
+        }
 
         @Override
         public Integer call() throws IOException {
-            boolean fromLines = file != null || bodies.equals(List.of("-"));
-            if (!fromLines && bodies.isEmpty()) {
-                throw new IllegalArgumentException("give message bodies, --file FILE, or '-' for standard input");
+            if (file != null && !bodies.isEmpty()) {
+                throw new IllegalArgumentException("give message bodies or --file, not both");
             }
+            if (bodies.contains("-") && bodies.size() > 1) {
+                throw new IllegalArgumentException("'-' reads the messages from standard input; give it alone");
+            }
+            boolean fromStdin = bodies.equals(List.of("-")) || (bodies.isEmpty() && file == null
+                    && !root().terminal.input());
+            if (!fromStdin && file == null && bodies.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "give message bodies, --file FILE, or '-' (or a pipe) for one message per line of standard input");
+            }
+            boolean fromLines = fromStdin || file != null;
             if (options.dedupId != null && (fromLines || bodies.size() > 1)) {
                 throw new IllegalArgumentException("--dedup-id names one message; it cannot apply to several");
             }
-            List<SendResult> results = new ArrayList<>();
-            if (!fromLines) {
-                List<Message> messages = bodies.stream().map(options::message).toList();
-                for (int i = 0; i < messages.size(); i += 10) {
-                    results.addAll(client().sendBatch(queue, messages.subList(i, Math.min(i + 10, messages.size()))));
-                }
-                root().print(Map.of("results", results), () -> results.forEach(r ->
-                        root().out.println(r.error() == null ? r.messageId() : "error: " + r.error().code()
-                                + ": " + r.error().message())));
-            } else {
-                sendLines(results);
-                long errors = results.stream().filter(r -> r.error() != null).count();
-                long duplicates = results.stream().filter(r -> Boolean.TRUE.equals(r.duplicate())).count();
-                root().print(Map.of("sent", results.size() - errors, "duplicates", duplicates, "errors", errors),
-                        () -> {
-                            root().out.println("sent " + (results.size() - errors) + " messages to " + queue
-                                    + (duplicates > 0 ? " (" + duplicates + " duplicates)" : "")
-                                    + (errors > 0 ? ", " + errors + " refused" : ""));
-                            results.stream().filter(r -> r.error() != null).limit(10).forEach(r -> root().err.println(
-                                    "refused: " + r.error().code() + ": " + r.error().message()));
-                        });
-            }
+            List<SendResult> results = fromLines ? sendLines() : sendArguments();
             return results.stream().anyMatch(r -> r.error() != null) ? MqCli.API_ERROR : 0;
         }
 
+        /** Bodies given as arguments: one line per message, its id or why it was refused. */
+        private List<SendResult> sendArguments() {
+            List<SendResult> results = new ArrayList<>();
+            List<Message> messages = bodies.stream().map(this::message).toList();
+            for (int i = 0; i < messages.size(); i += 10) {
+                results.addAll(sendBatch(messages.subList(i, Math.min(i + 10, messages.size()))));
+            }
+            root().print(Map.of("results", results), () -> results.forEach(r -> root().out.println(
+                    r.error() != null ? "error: " + r.error().code() + ": " + r.error().message()
+                            : r.messageId() + (Boolean.TRUE.equals(r.duplicate()) ? " (duplicate)" : ""))));
+            return results;
+        }
+
         /**
-         * Sends the lines in batches of 10, several batches at a time on a standard queue; one at a time on a
-         * FIFO queue, whose order is the order of the lines.
+         * Sends the lines in batches of 10, several batches at a time unless {@link #ordered()}; then prints a
+         * summary line.
          */
-        private void sendLines(List<SendResult> results) throws IOException {
+        private List<SendResult> sendLines() throws IOException {
             long total = file == null ? -1 : countLines(file);
-            boolean bar = progress != null ? progress : System.console() != null && !root().json;
-            int inFlight = queue.endsWith(".fifo") ? 1 : Math.max(1, parallel);
+            boolean bar = progress != null ? progress : root().terminal.errors() && !root().json;
+            Progress counter = new Progress(bar ? root().err : null, total);
+            int inFlight = ordered() ? 1 : Math.max(1, parallel);
             client(); // built here, once, not raced for by the sending threads
             ExecutorService pool = Executors.newFixedThreadPool(inFlight);
             Semaphore window = new Semaphore(inFlight);
-            AtomicLong sent = new AtomicLong();
             List<Future<List<SendResult>>> batches = new ArrayList<>();
+            List<SendResult> results = new ArrayList<>();
+            long started = System.nanoTime();
             try (BufferedReader reader = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                     : new BufferedReader(new InputStreamReader(root().in, StandardCharsets.UTF_8))) {
                 List<Message> batch = new ArrayList<>(10);
                 String line;
                 while ((line = reader.readLine()) != null) {
                     if (!line.isBlank()) {
-                        batch.add(options.message(line));
+                        batch.add(message(line));
                     }
                     if (batch.size() == 10) {
-                        batches.add(submit(pool, window, List.copyOf(batch), sent, bar, total));
+                        batches.add(submit(pool, window, List.copyOf(batch), counter));
                         batch.clear();
                     }
                 }
                 if (!batch.isEmpty()) {
-                    batches.add(submit(pool, window, List.copyOf(batch), sent, bar, total));
+                    batches.add(submit(pool, window, List.copyOf(batch), counter));
                 }
                 for (Future<List<SendResult>> done : batches) {
                     results.addAll(done.get());
@@ -136,22 +168,38 @@ final class MessageCommands {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             } finally {
                 pool.shutdownNow();
+                counter.finish();
             }
-            if (bar) {
-                root().err.println();
-            }
+            printSummary(results, System.nanoTime() - started);
+            return results;
+        }
+
+        private void printSummary(List<SendResult> results, long nanos) {
+            long failed = results.stream().filter(r -> r.error() != null).count();
+            long sent = results.size() - failed;
+            long duplicates = results.stream().filter(r -> Boolean.TRUE.equals(r.duplicate())).count();
+            double seconds = Math.max(nanos, 1_000_000) / 1e9;
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("sent", sent);
+            summary.put("duplicates", duplicates);
+            summary.put("errors", failed);
+            summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            root().print(summary, () -> {
+                root().out.println(String.format("sent %d messages to %s%s, %d failed, in %.1f s (%d msg/s)",
+                        sent, target(), duplicates > 0 ? " (" + duplicates + " duplicates)" : "", failed,
+                        seconds, Math.round(sent / seconds)));
+                results.stream().filter(r -> r.error() != null).limit(10).forEach(r -> root().err.println(
+                        "refused: " + r.error().code() + ": " + r.error().message()));
+            });
         }
 
         private Future<List<SendResult>> submit(ExecutorService pool, Semaphore window, List<Message> batch,
-                                                AtomicLong sent, boolean bar, long total) throws InterruptedException {
+                                                Progress counter) throws InterruptedException {
             window.acquire();
             return pool.submit(() -> {
                 try {
-                    List<SendResult> answer = client().sendBatch(queue, batch);
-                    long done = sent.addAndGet(answer.size());
-                    if (bar) {
-                        progressBar(done, total);
-                    }
+                    List<SendResult> answer = sendBatch(batch);
+                    counter.completed(answer);
                     return answer;
                 } finally {
                     window.release();
@@ -166,22 +214,89 @@ final class MessageCommands {
                 throw e.getCause();
             }
         }
+    }
 
-        private synchronized void progressBar(long done, long total) {
-            if (total <= 0) {
-                root().err.print("\rsent " + done);
-            } else {
-                int width = 30;
-                int filled = (int) (width * done / total);
-                root().err.print(String.format("\r[%s%s] %d/%d %3d%%", "#".repeat(filled), " ".repeat(width - filled),
-                        done, total, 100 * done / total));
+    /**
+     * Counts the messages of completed batches and draws them as a bar on standard error. Counting and drawing
+     * happen under one lock, so batches finishing on several threads never draw a smaller count after a larger.
+     */
+    static final class Progress {
+        private static final int WIDTH = 30;
+        private final PrintWriter bar;
+        private final long total;
+        private long sent;
+        private long failed;
+
+        /** @param bar where to draw, or null for no bar; @param total messages to send, or -1 if unknown */
+        Progress(PrintWriter bar, long total) {
+            this.bar = bar;
+            this.total = total;
+        }
+
+        synchronized void completed(List<SendResult> batch) {
+            for (SendResult r : batch) {
+                if (r.error() == null) {
+                    sent++;
+                } else {
+                    failed++;
+                }
             }
-            root().err.flush();
+            if (bar != null) {
+                bar.print("\r" + line());
+                bar.flush();
+            }
+        }
+
+        synchronized String line() {
+            long done = sent + failed;
+            String failures = failed > 0 ? " (" + failed + " failed)" : "";
+            if (total <= 0) {
+                return "sent " + done + failures;
+            }
+            int filled = (int) (WIDTH * done / total);
+            return String.format("[%s%s] %d/%d %3d%%%s", "#".repeat(filled), " ".repeat(WIDTH - filled),
+                    done, total, 100 * done / total, failures);
+        }
+
+        synchronized void finish() {
+            if (bar != null && sent + failed > 0) {
+                bar.println();
+                bar.flush();
+            }
+        }
+    }
+
+    @Command(name = "send", description = {"Send messages to a queue: each BODY argument is one; with --file, "
+            + "'-', or a pipe into standard input each non-empty line is one, sent in batches of 10."})
+    static final class Send extends Sending {
+        @Parameters(index = "0", paramLabel = "QUEUE")
+        String queue;
+        @Mixin
+        QueueMessageOptions queueOptions = new QueueMessageOptions();
+
+        @Override
+        String target() {
+            return "queue " + queue;
+        }
+
+        @Override
+        Message message(String body) {
+            return queueOptions.apply(options.message(body));
+        }
+
+        @Override
+        List<SendResult> sendBatch(List<Message> batch) {
+            return client().sendBatch(queue, batch);
+        }
+
+        @Override
+        boolean ordered() {
+            return queue.endsWith(".fifo");
         }
     }
 
     @Command(name = "receive", description = "Receive messages; each stays leased for its visibility timeout "
-            + "until acked (mq ack) or, with --ack, is acked once printed.")
+            + "until acked (mq ack), released (mq nack) or, with --ack, acked once printed.")
     static final class Receive extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String queue;
@@ -191,7 +306,7 @@ final class MessageCommands {
         int wait;
         @Option(names = "--visibility-timeout", paramLabel = "S", description = "lease (default: the queue's)")
         Integer visibility;
-        @Option(names = "--ack", description = "ack each message after printing it")
+        @Option(names = "--ack", description = "ack the messages once they were printed")
         boolean ack;
 
         @Override
@@ -200,16 +315,50 @@ final class MessageCommands {
             root().print(Map.of("messages", messages), () -> {
                 if (messages.isEmpty()) {
                     root().out.println("no messages");
-                } else {
-                    root().table(List.of("MESSAGE-ID", "RECEIVES", "BODY", "RECEIPT-HANDLE"), messages.stream()
-                            .map(m -> List.of(m.messageId(), Integer.toString(m.receiveCount()),
-                                    MqCli.shorten(m.body(), 60), m.receiptHandle())).toList());
+                    return;
                 }
+                boolean groups = messages.stream().anyMatch(m -> m.groupId() != null);
+                List<String> headers = new ArrayList<>(List.of("MESSAGE-ID", "RECEIVES"));
+                if (groups) {
+                    headers.add("GROUP");
+                }
+                headers.addAll(List.of("ATTRIBUTES", "BODY", "RECEIPT-HANDLE"));
+                root().table(headers, messages.stream().map(m -> {
+                    List<String> row = new ArrayList<>(List.of(m.messageId(), Integer.toString(m.receiveCount())));
+                    if (groups) {
+                        row.add(Objects.requireNonNullElse(m.groupId(), "-"));
+                    }
+                    row.addAll(List.of(MqCli.attributes(m.attributes()), MqCli.shorten(m.body(), 60),
+                            m.receiptHandle()));
+                    return row;
+                }).toList());
             });
-            if (ack) {
-                messages.forEach(m -> client().ack(queue, m.receiptHandle()));
+            if (!ack || messages.isEmpty()) {
+                return 0;
             }
-            return 0;
+            if (!root().outputWritten()) {
+                release(client(), queue, messages);
+                return root().outputFailed("no message was acked; they are back in the queue");
+            }
+            List<String> handles = messages.stream().map(ReceivedMessage::receiptHandle).toList();
+            List<AckResult> results = client().ackBatch(queue, handles);
+            results.stream().filter(r -> r.error() != null).forEach(r -> root().err.println(
+                    "not acked: " + r.error().code() + ": " + r.error().message()));
+            return results.stream().anyMatch(r -> r.error() != null) ? MqCli.API_ERROR : 0;
+        }
+    }
+
+    /**
+     * Gives received messages back at once (visibility 0) when they could not be handed on. Best effort: one
+     * that cannot be released comes back anyway when its lease ends.
+     */
+    static void release(MqClient client, String queue, List<ReceivedMessage> messages) {
+        for (ReceivedMessage m : messages) {
+            try {
+                client.changeVisibility(queue, m.receiptHandle(), 0);
+            } catch (MqException e) {
+                // its lease ends by itself
+            }
         }
     }
 
@@ -236,8 +385,56 @@ final class MessageCommands {
         }
     }
 
+    @Command(name = "nack", description = "Give received messages back to the queue at once (visibility 0), "
+            + "to be received again, by their receipt handles.")
+    static final class Nack extends MqCli.Base {
+        @Parameters(index = "0", paramLabel = "QUEUE")
+        String queue;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "RECEIPT-HANDLE")
+        List<String> handles;
+
+        @Override
+        public Integer call() {
+            Map<String, String> refused = new LinkedHashMap<>();
+            for (String handle : handles) {
+                try {
+                    client().changeVisibility(queue, handle, 0);
+                } catch (MqException.ConnectionFailed unreachable) {
+                    throw unreachable;
+                } catch (MqException e) {
+                    refused.put(handle, e.code().code() + ": " + e.getMessage());
+                }
+            }
+            int released = handles.size() - refused.size();
+            root().print(Map.of("released", released, "refused", refused), () -> {
+                root().out.println("released " + released + " of " + handles.size());
+                refused.values().forEach(why -> root().err.println("not released: " + why));
+            });
+            return refused.isEmpty() ? 0 : MqCli.API_ERROR;
+        }
+    }
+
+    @Command(name = "visibility", description = "Change a received message's lease: it stays invisible for "
+            + "SECONDS from now (0 gives it back at once).")
+    static final class Visibility extends MqCli.Base {
+        @Parameters(index = "0", paramLabel = "QUEUE")
+        String queue;
+        @Parameters(index = "1", paramLabel = "RECEIPT-HANDLE")
+        String handle;
+        @Parameters(index = "2", paramLabel = "SECONDS", description = "0..43200")
+        int seconds;
+
+        @Override
+        public Integer call() {
+            client().changeVisibility(queue, handle, seconds);
+            root().print(Map.of("visibilityTimeoutSeconds", seconds), () -> root().out.println(seconds == 0
+                    ? "released the message" : "the message stays invisible for " + seconds + " s"));
+            return 0;
+        }
+    }
+
     @Command(name = "tail", description = "Consume continuously: print each message's body (a JSON line with "
-            + "--json) and ack it. Ctrl-C stops.")
+            + "--json) and ack it once printed. Ctrl-C stops; so does a closed output, leaving the rest queued.")
     static final class Tail extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String queue;
@@ -247,6 +444,9 @@ final class MessageCommands {
         int wait;
         @Option(names = "--idle-exit", paramLabel = "S", description = "stop after this many seconds with no message")
         Integer idleExit;
+        @Option(names = {"-l", "--long"},
+                description = "print each message's id, group and attributes before its body")
+        boolean longFormat;
 
         @Override
         public Integer call() {
@@ -262,14 +462,23 @@ final class MessageCommands {
                     continue;
                 }
                 idleSince = System.nanoTime();
-                for (ReceivedMessage m : messages) {
-                    root().print(m, () -> root().out.println(m.body()));
-                    root().out.flush();
+                for (int i = 0; i < messages.size(); i++) {
+                    ReceivedMessage m = messages.get(i);
+                    root().print(m, () -> root().out.println(longFormat ? describe(m) : m.body()));
+                    if (!root().outputWritten()) {
+                        release(client(), queue, messages.subList(i, messages.size()));
+                        return root().outputFailed("acked the " + seen + " messages written; the rest stay queued");
+                    }
                     client().ack(queue, m.receiptHandle());
                     seen++;
                 }
             }
             return 0;
+        }
+
+        private static String describe(ReceivedMessage m) {
+            return m.messageId() + (m.groupId() == null ? "" : "  group=" + m.groupId())
+                    + "  " + MqCli.attributes(m.attributes()) + "  " + m.body();
         }
     }
 
@@ -277,22 +486,49 @@ final class MessageCommands {
     static final class Peek extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String queue;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "1..100 (default ${DEFAULT-VALUE})")
-        int limit;
+        @Option(names = "--limit", paramLabel = "N",
+                description = "messages per page, 1..100 (default 20, with --all 100)")
+        Integer limit;
+        @Option(names = "--next", paramLabel = "TOKEN", description = "the page after the one that printed TOKEN")
+        String next;
+        @Option(names = "--all", description = "every message, page after page")
+        boolean all;
 
         @Override
         public Integer call() {
-            BrowseResponse page = client().browse(queue, limit, null);
-            root().print(page, () -> {
-                if (page.messages().isEmpty()) {
+            int pageSize = limit != null ? limit : all ? 100 : 20;
+            BrowseResponse page = client().browse(queue, pageSize, next);
+            if (all) {
+                List<BrowsedMessage> every = new ArrayList<>(page.messages());
+                while (page.next() != null) {
+                    page = client().browse(queue, pageSize, page.next());
+                    every.addAll(page.messages());
+                }
+                page = new BrowseResponse(every, null);
+            }
+            BrowseResponse shown = page;
+            root().print(shown, () -> {
+                if (shown.messages().isEmpty()) {
                     root().out.println("no messages");
                     return;
                 }
-                root().table(List.of("MESSAGE-ID", "STATE", "RECEIVES", "SENT", "BODY"), page.messages().stream()
-                        .map(m -> List.of(m.messageId(), m.state(), Integer.toString(m.receiveCount()), m.sentAt(),
-                                MqCli.shorten(m.body(), 60))).toList());
-                if (page.next() != null) {
-                    root().out.println("(more: use --json and the API's next token, or a larger --limit)");
+                boolean groups = shown.messages().stream().anyMatch(m -> m.groupId() != null);
+                List<String> headers = new ArrayList<>(List.of("MESSAGE-ID", "STATE", "RECEIVES", "SENT"));
+                if (groups) {
+                    headers.add("GROUP");
+                }
+                headers.addAll(List.of("ATTRIBUTES", "BODY"));
+                root().table(headers, shown.messages().stream().map(m -> {
+                    List<String> row = new ArrayList<>(List.of(m.messageId(), m.state(),
+                            Integer.toString(m.receiveCount()), m.sentAt()));
+                    if (groups) {
+                        row.add(Objects.requireNonNullElse(m.groupId(), "-"));
+                    }
+                    row.addAll(List.of(MqCli.attributes(m.attributes()), MqCli.shorten(m.body(), 60)));
+                    return row;
+                }).toList());
+                if (shown.next() != null) {
+                    root().out.println("more: mq peek " + queue + " --next " + shown.next());
                 }
             });
             return 0;

@@ -4,11 +4,15 @@ import dev.mq.client.MqClient;
 import dev.mq.client.MqException;
 import dev.mq.client.RequestAuth;
 import dev.mq.model.Json;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,16 +22,22 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code mq} command line: {@code java -jar client/target/mq.jar <command> ...}. Tables for people by
  * default, {@code --json} for scripts. Exit codes: 0 done, 1 the API refused (its error code is printed),
- * 2 bad usage, 3 the endpoint could not be reached.
+ * 2 bad usage, 3 the endpoint could not be reached, 4 standard output failed (a closed pipe: what was not
+ * written was not acked).
  */
+// scope INHERIT gives every subcommand -h/--help (and -V): help never stops at a missing parameter
 @Command(name = "mq", mixinStandardHelpOptions = true, versionProvider = MqCli.Version.class,
+        scope = ScopeType.INHERIT,
         description = "Talk to an mq queue: the local server or a deployed stack.",
         subcommands = {QueueCommands.class, MessageCommands.Send.class, MessageCommands.Receive.class,
-                MessageCommands.Ack.class, MessageCommands.Tail.class, MessageCommands.Peek.class,
-                MessageCommands.Redrive.class, TopicCommands.class, SubscriptionCommands.class})
+                MessageCommands.Ack.class, MessageCommands.Nack.class, MessageCommands.Visibility.class,
+                MessageCommands.Tail.class, MessageCommands.Peek.class, MessageCommands.Redrive.class,
+                TopicCommands.class, SubscriptionCommands.class, CommandLine.HelpCommand.class})
 public final class MqCli {
     static final int API_ERROR = 1;
     static final int UNREACHABLE = 3;
+    /** Standard output failed (e.g. a closed pipe): nothing after the last line written was acked. */
+    static final int OUTPUT_FAILED = 4;
 
     @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "URL",
             defaultValue = "${env:MQ_ENDPOINT:-http://127.0.0.1:8080}",
@@ -56,23 +66,30 @@ public final class MqCli {
     final PrintWriter out;
     final PrintWriter err;
     final InputStream in;
+    final Terminal terminal;
     private MqClient client;
 
-    MqCli(PrintWriter out, PrintWriter err, InputStream in) {
+    MqCli(PrintWriter out, PrintWriter err, InputStream in, Terminal terminal) {
         this.out = out;
         this.err = err;
         this.in = in;
+        this.terminal = terminal;
     }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(run(out, err, System.in, args));
+        System.exit(run(out, err, System.in, Terminal.detect(), args));
+    }
+
+    /** Runs one command line on streams that are no terminal; answers its exit code. */
+    static int run(PrintWriter out, PrintWriter err, InputStream in, String... args) {
+        return run(out, err, in, Terminal.NONE, args);
     }
 
     /** Runs one command line; answers its exit code. */
-    static int run(PrintWriter out, PrintWriter err, InputStream in, String... args) {
-        MqCli cli = new MqCli(out, err, in);
+    static int run(PrintWriter out, PrintWriter err, InputStream in, Terminal terminal, String... args) {
+        MqCli cli = new MqCli(out, err, in, terminal);
         CommandLine line = new CommandLine(cli).setOut(out).setErr(err)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     if (e instanceof MqException.ConnectionFailed failed) {
@@ -141,6 +158,21 @@ public final class MqCli {
         }
     }
 
+    /**
+     * Whether everything printed so far reached standard output. A {@link PrintWriter} never throws: a closed
+     * pipe (EPIPE) or a full disk only shows here, so a command checks this before it acks what it printed.
+     */
+    boolean outputWritten() {
+        return !out.checkError(); // flushes first
+    }
+
+    /** Ends a command whose output failed: says what was kept and answers {@link #OUTPUT_FAILED}. */
+    int outputFailed(String kept) {
+        err.println("mq: standard output was closed or failed; " + kept);
+        err.flush();
+        return OUTPUT_FAILED;
+    }
+
     /** A table with a header row; columns as wide as their widest cell. */
     void table(List<String> headers, List<List<String>> rows) {
         int[] widths = new int[headers.size()];
@@ -175,6 +207,47 @@ public final class MqCli {
     static String shorten(String body, int max) {
         String flat = body.replace('\n', ' ').replace('\r', ' ');
         return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
+    }
+
+    /** Attributes as {@code name=value,...}, or "-" when there are none. */
+    static String attributes(Map<String, String> attributes) {
+        if (attributes == null || attributes.isEmpty()) {
+            return "-";
+        }
+        StringBuilder line = new StringBuilder();
+        new TreeMap<>(attributes).forEach((k, v) -> line.append(line.isEmpty() ? "" : ",")
+                .append(k).append('=').append(v));
+        return line.toString();
+    }
+
+    /**
+     * Which standard streams are an interactive terminal: standard input decides whether {@code mq send}
+     * without bodies reads it, standard error whether a progress bar is drawn.
+     */
+    record Terminal(boolean input, boolean errors) {
+        static final Terminal NONE = new Terminal(false, false);
+
+        /**
+         * Linux names each stream's file in /proc; elsewhere Java 17 only tells (through System.console())
+         * that standard input and output both are terminals, taken then to mean standard error is one too.
+         */
+        static Terminal detect() {
+            boolean console = System.console() != null;
+            return new Terminal(isTerminal(0, console), isTerminal(2, console));
+        }
+
+        private static boolean isTerminal(int fd, boolean console) {
+            Path link = Path.of("/proc/self/fd/" + fd);
+            if (Files.isSymbolicLink(link)) {
+                try {
+                    String file = Files.readSymbolicLink(link).toString();
+                    return file.startsWith("/dev/pts/") || file.startsWith("/dev/tty") || file.equals("/dev/console");
+                } catch (IOException | SecurityException e) {
+                    return console;
+                }
+            }
+            return console;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,5 +1,6 @@
 package dev.mq.cli;
 
+import dev.mq.client.Message;
 import dev.mq.client.MqClient.Created;
 import dev.mq.model.Responses.SendResult;
 import dev.mq.model.Responses.TopicDescription;
@@ -7,7 +8,6 @@ import dev.mq.model.Responses.TopicSummary;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code mq topic create|list|delete|publish}. */
@@ -54,21 +54,26 @@ final class TopicCommands {
         }
     }
 
-    @Command(name = "publish", description = "Publish a message to every matching subscription.")
-    static final class Publish extends MqCli.Base {
+    @Command(name = "publish", description = {"Publish messages to every matching subscription: each BODY "
+            + "argument is one; with --file, '-', or a pipe into standard input each non-empty line is one, "
+            + "published in batches of 10. A topic delivers at once and has no message groups."})
+    static final class Publish extends MessageCommands.Sending {
         @Parameters(index = "0", paramLabel = "TOPIC")
         String topic;
-        @Parameters(index = "1", paramLabel = "BODY")
-        String body;
-        @Mixin
-        MessageCommands.MessageOptions options = new MessageCommands.MessageOptions();
 
         @Override
-        public Integer call() {
-            SendResult result = client().publish(topic, options.message(body));
-            root().print(result, () -> root().out.println(result.messageId()
-                    + (Boolean.TRUE.equals(result.duplicate()) ? " (duplicate)" : "")));
-            return 0;
+        String target() {
+            return "topic " + topic;
+        }
+
+        @Override
+        Message message(String body) {
+            return options.message(body);
+        }
+
+        @Override
+        List<SendResult> sendBatch(List<Message> batch) {
+            return client().publishBatch(topic, batch);
         }
     }
 }

@@ -3,15 +3,20 @@ package dev.mq.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.client.Message;
 import dev.mq.client.MqClient;
 import dev.mq.client.TestServer;
 import dev.mq.model.Json;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -33,15 +38,62 @@ class MqCliTest {
     }
 
     private Run mqWithInput(String stdin, String... args) {
+        return mqOn(MqCli.Terminal.NONE, stdin, args);
+    }
+
+    /** A run whose standard input and error are, or are not, an interactive terminal. */
+    private Run mqOn(MqCli.Terminal terminal, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
+        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal, withEndpoint(args));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A run whose standard output takes {@code lines} lines and then fails, as a closed pipe does. */
+    private Run mqWithOutputClosedAfter(int lines, StringWriter written, String... args) {
+        StringWriter err = new StringWriter();
+        int code = MqCli.run(new PrintWriter(new ClosingAfter(lines, written)), new PrintWriter(err),
+                new ByteArrayInputStream(new byte[0]), withEndpoint(args));
+        return new Run(code, written.toString(), err.toString());
+    }
+
+    private static String[] withEndpoint(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--endpoint";
         all[1] = TestServer.url().toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), all);
-        return new Run(code, out.toString(), err.toString());
+        return all;
+    }
+
+    /** Takes a number of lines, then throws on every write (what a pipe does once its reader is gone). */
+    private static final class ClosingAfter extends Writer {
+        private final StringWriter written;
+        private int linesLeft;
+
+        ClosingAfter(int lines, StringWriter written) {
+            this.linesLeft = lines;
+            this.written = written;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) throws IOException {
+            for (int i = offset; i < offset + length; i++) {
+                if (linesLeft == 0) {
+                    throw new IOException("Broken pipe");
+                }
+                written.write(chars[i]);
+                if (chars[i] == '\n') {
+                    linesLeft--;
+                }
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 
     @Test
@@ -118,11 +170,15 @@ class MqCliTest {
         Files.writeString(file, IntStream.rangeClosed(1, 10_000).mapToObj(i -> "line " + i)
                 .collect(Collectors.joining("\n", "", "\n")));
 
-        Run sent = mq("send", q, "--file", file.toString(), "--progress", "--no-auto-dedup");
+        Run sent = mq("send", q, "--file", file.toString(), "--progress", "--no-auto-dedup", "--parallel", "8");
 
         assertThat(sent.code()).isZero();
-        assertThat(sent.out()).isEqualTo("sent 10000 messages to " + q + System.lineSeparator());
+        assertThat(sent.out()).matches("sent 10000 messages to queue " + q
+                + ", 0 failed, in \\d+\\.\\d s \\(\\d+ msg/s\\)" + System.lineSeparator());
         assertThat(sent.err()).contains("10000/10000 100%");
+        List<Long> drawn = Pattern.compile("\\] (\\d+)/10000").matcher(sent.err()).results()
+                .map(m -> Long.parseLong(m.group(1))).toList();
+        assertThat(drawn).as("the bar never goes backwards").isSorted().endsWith(10_000L);
         assertThat(mq.getQueue(q).stats().visible()).isEqualTo(10_000);
         java.util.Set<String> bodies = new java.util.HashSet<>();
         String next = null;
@@ -189,7 +245,8 @@ class MqCliTest {
     @Test
     void usageErrors_areExitCode2_andAnUnreachableEndpoint3() {
         assertThat(mq("queue").code()).isEqualTo(2);
-        assertThat(mq("send", "q").code()).isEqualTo(2);
+        assertThat(mqOn(new MqCli.Terminal(true, false), "", "send", "q").code())
+                .as("no bodies, and standard input is a terminal").isEqualTo(2);
         assertThat(mq("sub", "create", "t", "s").code()).as("needs --queue or --endpoint-url").isEqualTo(2);
 
         StringWriter err = new StringWriter();
@@ -197,6 +254,188 @@ class MqCliTest {
                 new ByteArrayInputStream(new byte[0]), "--endpoint", "http://127.0.0.1:1", "queue", "list");
         assertThat(code).isEqualTo(3);
         assertThat(err.toString()).startsWith("mq: cannot connect to http://127.0.0.1:1");
+    }
+
+    @Test
+    void tail_whoseOutputCloses_acksOnlyTheMessagesWritten_andExitsNonZero() {
+        String q = make("pipe");
+        List<String> bodies = IntStream.rangeClosed(1, 30).mapToObj(i -> "m" + i).toList();
+        bodies.forEach(b -> mq.send(q, b));
+
+        StringWriter written = new StringWriter();
+        Run tail = mqWithOutputClosedAfter(3, written, "tail", q, "--wait", "1", "--idle-exit", "1");
+
+        assertThat(tail.code()).isEqualTo(MqCli.OUTPUT_FAILED);
+        assertThat(tail.err()).contains("standard output was closed");
+        List<String> printed = tail.out().lines().toList();
+        assertThat(printed).hasSize(3);
+        var left = mq.browse(q, 100, null).messages();
+        assertThat(left).as("every message not written is still queued, none acked")
+                .extracting(m -> m.body()).hasSize(27).doesNotContainAnyElementsOf(printed);
+        assertThat(left).as("the received but unwritten ones are given back at once")
+                .allMatch(m -> m.state().equals("visible"));
+    }
+
+    @Test
+    void receiveAck_whoseOutputFails_acksNothing() {
+        String q = make("pipe");
+        mq.send(q, "a");
+        mq.send(q, "b");
+
+        Run received = mqWithOutputClosedAfter(0, new StringWriter(), "receive", q, "--max", "10", "--wait", "1",
+                "--ack");
+
+        assertThat(received.code()).isEqualTo(MqCli.OUTPUT_FAILED);
+        assertThat(mq.browse(q, 10, null).messages()).hasSize(2).allMatch(m -> m.state().equals("visible"));
+    }
+
+    @Test
+    void help_atEveryLevel_exitsZero_evenWithoutRequiredParameters() {
+        for (String[] args : new String[][] {{"--help"}, {"send", "--help"}, {"send", "-h"},
+                {"queue", "--help"}, {"queue", "create", "--help"}, {"queue", "update", "-h"},
+                {"sub", "create", "--help"}, {"topic", "publish", "--help"}, {"peek", "-h"}, {"help", "send"}}) {
+            Run help = mq(args);
+            assertThat(help.code()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).as(String.join(" ", args)).startsWith("Usage: mq");
+        }
+    }
+
+    @Test
+    void send_withoutBodies_readsStandardInput_whenItIsNoTerminal() {
+        String q = make("stdin");
+        Run sent = mqWithInput("1\n2\n3\n", "send", q);
+        assertThat(sent.code()).isZero();
+        assertThat(sent.out()).startsWith("sent 3 messages to queue " + q + ", 0 failed");
+        assertThat(mq.browse(q, 10, null).messages()).extracting(m -> m.body()).containsExactly("1", "2", "3");
+
+        Run onTerminal = mqOn(new MqCli.Terminal(true, true), "4\n", "send", q);
+        assertThat(onTerminal.code()).isEqualTo(2);
+        assertThat(onTerminal.err()).contains("give message bodies");
+    }
+
+    @Test
+    void topicPublish_readsStandardInput_andOffersNoGroupOrDelay() {
+        String topic = TestServer.unique("shop");
+        String copies = make("copies");
+        mq.createTopic(topic);
+        mq("sub", "create", topic, "all", "--queue", copies);
+
+        assertThat(mqWithInput("hi\n", "topic", "publish", topic, "-").code()).isZero();
+        assertThat(mqWithInput("there\nyou\n", "topic", "publish", topic).out())
+                .startsWith("sent 2 messages to topic " + topic);
+        assertThat(mq("tail", copies, "--max", "3", "--wait", "5").out().lines().toList())
+                .as("copies reach the subscription shortly after").containsExactlyInAnyOrder("hi", "there", "you");
+
+        assertThat(mq("topic", "publish", topic, "x", "--group", "g").code()).isEqualTo(2);
+        assertThat(mq("topic", "publish", topic, "x", "--delay", "5").code()).isEqualTo(2);
+        assertThat(mq("topic", "publish", "--help").out()).doesNotContain("--group").doesNotContain("--delay");
+    }
+
+    @Test
+    void peek_pagesWithNext_andAll() {
+        String q = make("pages");
+        List<String> bodies = IntStream.rangeClosed(1, 25).mapToObj(i -> "b" + i).toList();
+        mq.sendBatch(q, bodies.subList(0, 10).stream().map(Message::of).toList());
+        mq.sendBatch(q, bodies.subList(10, 20).stream().map(Message::of).toList());
+        mq.sendBatch(q, bodies.subList(20, 25).stream().map(Message::of).toList());
+
+        Run first = mq("peek", q, "--limit", "10");
+        List<String> lines = first.out().lines().toList();
+        assertThat(lines).hasSize(12);
+        assertThat(lines.get(11)).startsWith("more: mq peek " + q + " --next ");
+        String token = lines.get(11).substring(lines.get(11).lastIndexOf(' ') + 1);
+
+        Run second = mq("--json", "peek", q, "--limit", "10", "--next", token);
+        assertThat(second.json().get("messages")).extracting(m -> m.get("body").asText())
+                .containsExactlyElementsOf(bodies.subList(10, 20));
+
+        Run all = mq("--json", "peek", q, "--all", "--limit", "7");
+        assertThat(all.json().get("messages")).extracting(m -> m.get("body").asText())
+                .containsExactlyElementsOf(bodies);
+        assertThat(all.json().get("next").isNull()).isTrue();
+        assertThat(mq("peek", q, "--all").out().lines().toList()).hasSize(26);
+    }
+
+    @Test
+    void queueUpdate_changesSettings_andRemovesTheDeadLetterQueue() {
+        String q = make("settings");
+        String dlq = make("settings-dlq");
+
+        Run updated = mq("queue", "update", q, "--visibility-timeout", "90", "--dead-letter-queue", dlq,
+                "--max-receives", "2", "--content-based-dedup");
+        assertThat(updated.code()).isZero();
+        assertThat(updated.out()).contains("updated queue " + q);
+        var attributes = mq.getQueue(q).attributes();
+        assertThat(attributes.visibilityTimeoutSeconds()).isEqualTo(90);
+        assertThat(attributes.deadLetterQueue()).isEqualTo(dlq);
+        assertThat(attributes.contentBasedDeduplication()).isTrue();
+
+        assertThat(mq("queue", "update", q, "--no-dead-letter-queue", "--no-content-based-dedup").code()).isZero();
+        attributes = mq.getQueue(q).attributes();
+        assertThat(attributes.deadLetterQueue()).isNull();
+        assertThat(attributes.contentBasedDeduplication()).isFalse();
+        assertThat(attributes.visibilityTimeoutSeconds()).isEqualTo(90);
+
+        assertThat(mq("queue", "update", q).code()).as("nothing to change").isEqualTo(2);
+        assertThat(mq("queue", "update", q, "--visibility-timeout", "-1").code()).isEqualTo(1);
+    }
+
+    @Test
+    void nackAndVisibility_giveMessagesBack() {
+        String q = make("nack");
+        mq.send(q, "a");
+        mq.send(q, "b");
+        var leased = mq.receive(q, 10, 1, 600);
+        assertThat(leased).hasSize(2);
+
+        Run nack = mq("nack", q, leased.get(0).receiptHandle());
+        assertThat(nack.code()).isZero();
+        assertThat(nack.out()).contains("released 1 of 1");
+        Run visibility = mq("visibility", q, leased.get(1).receiptHandle(), "0");
+        assertThat(visibility.code()).isZero();
+        assertThat(mq.browse(q, 10, null).messages()).allMatch(m -> m.state().equals("visible"));
+
+        var again = mq.receive(q, 1, 1, 600);
+        assertThat(mq("visibility", q, again.get(0).receiptHandle(), "900").code()).isZero();
+        assertThat(mq.browse(q, 10, null).messages()).extracting(m -> m.state()).contains("inFlight");
+
+        Run forged = mq("nack", q, "forged");
+        assertThat(forged.code()).isEqualTo(1);
+        assertThat(forged.err()).contains("InvalidReceiptHandle");
+    }
+
+    @Test
+    void progressBar_isDrawnByDefault_whenStandardErrorIsATerminal() {
+        String q = make("bar");
+        String lines = IntStream.rangeClosed(1, 25).mapToObj(i -> "l" + i).collect(Collectors.joining("\n"));
+        Run onTerminal = mqOn(new MqCli.Terminal(false, true), lines, "send", q);
+        assertThat(onTerminal.err()).contains("\rsent 25");
+        assertThat(onTerminal.out()).matches("sent 25 messages to queue " + q + ", 0 failed, in .*msg/s\\)\\s*");
+
+        Run piped = mqOn(MqCli.Terminal.NONE, lines, "send", q);
+        assertThat(piped.err()).isEmpty();
+        assertThat(mqOn(new MqCli.Terminal(false, true), lines, "send", q, "--no-progress").err()).isEmpty();
+    }
+
+    @Test
+    void humanOutput_showsAttributesAndGroups_andQueueListShowsCounts() {
+        String q = make("human");
+        mq.send(q, Message.of("hello").withAttribute("type", "order").withAttribute("region", "eu"));
+        assertThat(mq("peek", q).out()).contains("ATTRIBUTES").contains("region=eu,type=order");
+        List<String> list = mq("queue", "list", "--prefix", q).out().lines().toList();
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0)).matches("NAME\\s+FIFO\\s+VISIBLE\\s+IN-FLIGHT\\s+DELAYED\\s+CREATED");
+        assertThat(list.get(1)).matches(Pattern.quote(q) + "\\s+no\\s+1\\s+0\\s+0\\s+\\S+");
+        assertThat(mq("receive", q, "--wait", "1", "--visibility-timeout", "0").out())
+                .contains("region=eu,type=order");
+        assertThat(mq("tail", q, "--max", "1", "--wait", "1", "--long").out())
+                .matches("\\S+  region=eu,type=order  hello\\s*");
+
+        String fifo = TestServer.unique("human") + ".fifo";
+        mq.createQueue(fifo);
+        mq.send(fifo, Message.of("in order").withGroupId("customer-7"));
+        assertThat(mq("peek", fifo).out()).contains("GROUP").contains("customer-7");
+        assertThat(mq("receive", fifo, "--wait", "1").out()).contains("GROUP").contains("customer-7");
     }
 
     private String make(String hint) {
