@@ -188,7 +188,7 @@ class QueueConsumerTest {
         for (int i = 0; i < 5 && back.size() < 2; i++) {
             back.addAll(mq.receive(queue, 10, 1));
         }
-        assertThat(back).extracting(ReceivedMessage::body).containsExactlyInAnyOrder("m1", "m2");
+        assertThat(back).extracting(ReceivedMessage::body).hasSize(2).doesNotContain(handled.get(0));
     }
 
     @Test
