@@ -279,7 +279,6 @@ public final class QueueConsumer implements AutoCloseable {
                                 + pause.toSeconds() + " s");
                         LOG.log(Level.FINE, "receive failure", e);
                         sleep(pause); // still "polling": close() cuts the pause short
-
                         continue;
                     } finally {
                         stoppedPolling();
