@@ -59,9 +59,11 @@ public final class MqCli {
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the API's JSON answers")
     boolean json;
 
-    @Option(names = "--no-auto-dedup", scope = ScopeType.INHERIT,
-            description = "send without generated deduplication ids (lower write cost; a retried send may duplicate)")
-    boolean noAutoDedup;
+    @Option(names = "--auto-dedup", negatable = true, scope = ScopeType.INHERIT,
+            description = "give each send without --dedup-id a random deduplication id, so it is retried after a lost "
+                    + "answer and stored once; each send is then a transaction (twice the write units) and a "
+                    + "queue's content-based deduplication no longer applies (default: off)")
+    boolean autoDedup;
 
     final PrintWriter out;
     final PrintWriter err;
@@ -118,7 +120,7 @@ public final class MqCli {
         if (client == null) {
             URI uri = URI.create(endpoint);
             MqClient.Builder builder = MqClient.builder().endpoint(uri).token(token)
-                    .autoDeduplication(!noAutoDedup);
+                    .autoDeduplication(autoDedup);
             if (auth != null) {
                 builder.auth(switch (auth) {
                     case "none" -> RequestAuth.none();

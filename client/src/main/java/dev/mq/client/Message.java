@@ -8,7 +8,10 @@ import java.util.Map;
  * A message to send or publish. Build it with {@link #of(String)} and the {@code with...} methods:
  * {@code Message.of("order 42").withAttribute("type", "order").withGroupId("customer-7")}.
  *
- * @param deduplicationId when null, the client fills in a random one unless automatic deduplication is off
+ * @param deduplicationId makes the send safe to retry: a repeat within the queue's window is stored once.
+ *                        When null the send is a plain (cheaper) write that the client does not repeat
+ *                        after an unknown outcome, unless {@link MqClient.Builder#autoDeduplication(boolean)}
+ *                        fills in a random id
  */
 public record Message(String body, Map<String, String> attributes, Integer delaySeconds, Instant deliverAt,
                       String deduplicationId, String groupId) {

@@ -45,10 +45,13 @@ import java.util.regex.Pattern;
  *   <li>Requests that are safe to repeat are retried by the {@link RetryPolicy} on {@code 429},
  *       {@code 503}, {@code 504}, timeouts and broken connections; others only when the connection never
  *       opened (a {@code 503} can follow a write whose answer was lost).</li>
- *   <li>A send or publish without a {@code deduplicationId} gets a random one (unless
- *       {@link Builder#autoDeduplication(boolean)} turns this off), so a retried send is stored once. On a
- *       queue with {@code contentBasedDeduplication} turn it off: a random id replaces the body hash.
- *       A deduplicated send costs a transaction (about twice the write units).</li>
+ *   <li>A send or publish goes as given: without a {@code deduplicationId} it is a plain write (the
+ *       cheapest, 1 write unit per KB) and a queue with {@code contentBasedDeduplication} deduplicates it
+ *       by its body. Such a send is not safe to repeat, so after a lost answer or a {@code 5xx} the client
+ *       does not retry it and throws {@link MqException.OutcomeUnknown}: it may or may not be stored.
+ *       A send with a {@code deduplicationId} is retried like any safe request and stored once; it costs
+ *       a transaction (4 write units for a 1 KB message instead of 1).
+ *       {@link Builder#autoDeduplication(boolean)} gives every send a random id.</li>
  * </ul>
  * Thread-safe; share one client.
  */
@@ -92,7 +95,7 @@ public final class MqClient implements AutoCloseable {
         private String token;
         private RequestAuth auth;
         private RetryPolicy retry = RetryPolicy.defaults();
-        private boolean autoDeduplication = true;
+        private boolean autoDeduplication = false;
         private Duration timeout = DEFAULT_TIMEOUT;
 
         /** The base URL: the local server, or an API Gateway stage URL ({@code https://…/prod}). */
@@ -125,7 +128,13 @@ public final class MqClient implements AutoCloseable {
             return this;
         }
 
-        /** Default on: sends without a deduplication id get a random one, so retries never duplicate. */
+        /**
+         * Default off. On: every send and publish without a deduplication id gets a random one, so the
+         * client may retry it after an unknown outcome and it is still stored once. The price: each such
+         * send is a transaction (a 1 KB message costs 4 write units to send instead of 1, 6 instead of 3
+         * from send to ack), and on a queue with {@code contentBasedDeduplication} the random id replaces
+         * the body hash, so identical bodies are no longer deduplicated.
+         */
         public Builder autoDeduplication(boolean on) {
             this.autoDeduplication = on;
             return this;
@@ -364,9 +373,18 @@ public final class MqClient implements AutoCloseable {
         call("DELETE", subscriptionPath(topic, name), null, true);
     }
 
-    /** {@code GET /health}: true when the back end answers. */
+    /**
+     * {@code GET /health}: true when the back end answers; false when the server cannot be reached or
+     * answers that it (or its store) is unavailable, after the usual retries. An answer that points at a
+     * mistake rather than an outage (a wrong token {@code 401}, {@code 403}, a URL that is no mq API
+     * {@code 404}) is thrown, as false would hide it.
+     */
     public boolean health() {
-        return "ok".equals(call("GET", "/health", null, true).json().path("status").asText());
+        try {
+            return "ok".equals(call("GET", "/health", null, true).json().path("status").asText());
+        } catch (MqException.Unavailable | MqException.Timeout | MqException.InternalError | MqException.Throttled down) {
+            return false;
+        }
     }
 
     @Override
@@ -521,6 +539,9 @@ public final class MqClient implements AutoCloseable {
                 retryAfter = response.headers().firstValue("Retry-After").map(MqClient::seconds).orElse(null);
                 // 429 and 503 usually mean nothing was done, but a store call whose answer was lost also
                 // ends as 503: only a request that is safe to repeat is retried on an error answer
+                if (!safeToRepeat && status >= 500) {
+                    throw outcomeUnknown(method, path, failure);
+                }
                 if (!safeToRepeat || !(status == 429 || status == 503 || status == 504)) {
                     throw failure;
                 }
@@ -530,7 +551,7 @@ public final class MqClient implements AutoCloseable {
             } catch (IOException broken) {
                 failure = new MqException.ConnectionFailed(method + " " + path + " failed: " + broken, broken);
                 if (!safeToRepeat) {
-                    throw failure; // the server may have acted: repeating could act twice
+                    throw outcomeUnknown(method, path, failure); // the server may have acted: repeating could act twice
                 }
             }
             if (attempt >= retry.maxAttempts()) {
@@ -538,6 +559,12 @@ public final class MqClient implements AutoCloseable {
             }
             sleep(retry.pauseAfter(attempt, retryAfter));
         }
+    }
+
+    private static MqException.OutcomeUnknown outcomeUnknown(String method, String path, MqException failure) {
+        return new MqException.OutcomeUnknown("outcome unknown: " + failure.getMessage() + ". " + method + " " + path
+                + " may or may not have been done and was not repeated, as a repeat could do it twice"
+                + " (a send with a deduplicationId is safe to retry)", failure);
     }
 
     private HttpResponse<String> send(String method, URI uri, String body, Duration requestTimeout) throws IOException {

@@ -171,6 +171,21 @@ public class MqException extends RuntimeException {
         }
     }
 
+    /**
+     * A request that is not safe to repeat failed in a way that leaves its outcome unknown: the answer
+     * was lost or was a {@code 5xx}, so the server may or may not have done it, and the client did not
+     * repeat it because a repeat could do it twice. For a send without a {@code deduplicationId} this
+     * means the message may or may not be stored. To make sends safe to retry, give each a
+     * {@code deduplicationId} (a business key such as an order id), or send to a queue with
+     * {@code contentBasedDeduplication}. {@link #code()} and {@link #status()} are those of the failure,
+     * which is also the cause.
+     */
+    public static final class OutcomeUnknown extends MqException {
+        OutcomeUnknown(String message, MqException failure) {
+            super(failure.code(), failure.status(), message, failure.requestId(), failure);
+        }
+    }
+
     /** The request ran out of time; a send's outcome is unknown (retry it with its deduplication id). */
     public static final class Timeout extends MqException {
         Timeout(int status, String message, String requestId) {

@@ -8,7 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * are safe to repeat, after {@code 429 Throttled}, {@code 503 Unavailable}, {@code 504}, a timeout or a
  * broken connection. The pause grows exponentially from {@code baseDelay} to {@code maxDelay} with full jitter
  * (a random pause up to the bound), so clients that failed together do not retry together; a
- * {@code Retry-After} answer is a floor.
+ * {@code Retry-After} answer is a floor. A request that is not safe to repeat (a send without a
+ * {@code deduplicationId}, a redrive) is not retried once the server may have acted on it: the client
+ * throws {@link MqException.OutcomeUnknown} instead.
  *
  * @param maxAttempts attempts in all, the first included; 1 turns retries off
  */

@@ -29,7 +29,8 @@ class HistoryTest {
     static void start() throws Exception {
         faults = FaultInjector.all(0.05, 42);
         server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null, faults));
-        client = MqClient.builder().endpoint(server.baseUrl()).retryPolicy(PATIENT).build();
+        client = MqClient.builder().endpoint(server.baseUrl()).retryPolicy(PATIENT)
+                .autoDeduplication(true).build(); // every send carries an id, so the client retries it safely
     }
 
     @AfterAll

@@ -33,7 +33,8 @@ class KillRestartTest {
         Process server = start(data, port);
         try {
             MqClient client = MqClient.builder().endpoint("http://127.0.0.1:" + port)
-                    .retryPolicy(new RetryPolicy(40, Duration.ofMillis(100), Duration.ofSeconds(1))).build();
+                    .retryPolicy(new RetryPolicy(40, Duration.ofMillis(100), Duration.ofSeconds(1)))
+                    .autoDeduplication(true).build(); // every send carries an id, so the client retries it safely
             client.createQueue("orders");
             CompletableFuture<History> load = CompletableFuture.supplyAsync(() -> {
                 try {

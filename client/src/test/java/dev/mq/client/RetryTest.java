@@ -91,13 +91,40 @@ class RetryTest {
     }
 
     @Test
-    void withoutDeduplication_aTimedOutSend_isNotRepeated() {
+    void withoutDeduplication_aTimedOutSend_isNotRepeated_andSaysItsOutcomeIsUnknown() {
         script.add(Step.FORWARD_THEN_TIMEOUT);
 
-        assertThatThrownBy(() -> throughStub(false).send(queue, "order 1")).isInstanceOf(MqException.Timeout.class);
+        assertThatThrownBy(() -> throughStub(false).send(queue, "order 1"))
+                .isInstanceOf(MqException.OutcomeUnknown.class)
+                .hasMessageContaining("outcome unknown").hasMessageContaining("deduplicationId")
+                .hasCauseInstanceOf(MqException.Timeout.class);
 
         assertThat(requests.get()).as("an unknown outcome is not retried without a deduplication id").isEqualTo(1);
         assertThat(direct.browse(queue, 10, null).messages()).hasSize(1);
+    }
+
+    @Test
+    void byDefault_aSendWhoseAnswerWasLost_isNotRepeated_andSaysItsOutcomeIsUnknown() {
+        script.add(Step.FORWARD_THEN_UNAVAILABLE);
+        MqClient byDefault = MqClient.builder().endpoint("http://127.0.0.1:" + stub.getAddress().getPort())
+                .retryPolicy(FAST).build();
+
+        assertThatThrownBy(() -> byDefault.sendBatch(queue, java.util.List.of(Message.of("a"), Message.of("b"))))
+                .isInstanceOf(MqException.OutcomeUnknown.class)
+                .satisfies(e -> assertThat(((MqException) e).code()).isEqualTo(dev.mq.model.ErrorCode.UNAVAILABLE));
+
+        assertThat(requests.get()).isEqualTo(1);
+        assertThat(direct.browse(queue, 10, null).messages()).as("stored once, not twice").hasSize(2);
+    }
+
+    @Test
+    void byDefault_aThrottledSend_isARefusal_notAnUnknownOutcome() {
+        script.add(Step.THROTTLED);
+        MqClient byDefault = MqClient.builder().endpoint("http://127.0.0.1:" + stub.getAddress().getPort())
+                .retryPolicy(FAST).build();
+
+        assertThatThrownBy(() -> byDefault.send(queue, "a")).isInstanceOf(MqException.Throttled.class);
+        assertThat(direct.browse(queue, 10, null).messages()).isEmpty();
     }
 
     @Test

@@ -25,7 +25,8 @@ class SoakTest {
         FaultInjector faults = faultRate > 0 ? FaultInjector.all(faultRate, 7) : null;
         try (LocalServer server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null, faults))) {
             MqClient client = MqClient.builder().endpoint(server.baseUrl())
-                    .retryPolicy(new RetryPolicy(12, Duration.ofMillis(50), Duration.ofSeconds(1))).build();
+                    .retryPolicy(new RetryPolicy(12, Duration.ofMillis(50), Duration.ofSeconds(1)))
+                    .autoDeduplication(true).build(); // every send carries an id, so the client retries it safely
             client.createQueue("soak");
             long start = System.nanoTime();
             AtomicLong last = new AtomicLong();

@@ -70,10 +70,13 @@ public final class Notifications {
             List<String> ids = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (ids.size() < expected.get(service.getKey()) && System.nanoTime() < deadline) {
-                for (ReceivedMessage m : mq.receive(service.getValue(), 10, 2)) {
+                List<ReceivedMessage> batch = mq.receive(service.getValue(), 10, 2);
+                for (ReceivedMessage m : batch) {
                     out.printf("  %-5s -> %s%n", service.getKey(), m.body());
                     ids.add(m.attributes().get("eventId"));
-                    mq.ack(service.getValue(), m.receiptHandle());
+                }
+                if (!batch.isEmpty()) {
+                    mq.ackBatch(service.getValue(), batch.stream().map(ReceivedMessage::receiptHandle).toList());
                 }
             }
             delivered.put(service.getKey(), ids);

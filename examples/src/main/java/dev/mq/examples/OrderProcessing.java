@@ -1,5 +1,6 @@
 package dev.mq.examples;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mq.client.Message;
 import dev.mq.client.MqClient;
 import dev.mq.client.QueueConsumer;
@@ -16,12 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a backoff), and one order is malformed: it fails every time, so after three tries the queue moves it
  * to the dead-letter queue instead of blocking the others. After the fix the order is redriven and paid.
  *
- * <p>Payment is idempotent by order id: delivery is at least once, so a worker never charges twice.
+ * <p>Each order is sent with its order id as {@code deduplicationId}, so the shop may retry a send whose
+ * answer was lost and the order is still queued once. Payment is idempotent by order id too: delivery is
+ * at least once, so a worker never charges twice.
  */
 public final class OrderProcessing {
+    /** An order as the shop puts it on the queue, in JSON. The amount is text: a broken one is the poison. */
+    public record Order(String orderId, String amount) {}
+
     /** What happened: orders charged, charges refused as already done, failures, dead letters redriven. */
     public record Result(int orders, int charged, int duplicatesIgnored, int gatewayFailures, int deadLettered,
                          int redriven) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MqClient mq;
     private final String orders;
@@ -40,7 +48,7 @@ public final class OrderProcessing {
         this.out = out;
     }
 
-    public Result run(int orderCount) throws InterruptedException {
+    public Result run(int orderCount) throws Exception {
         mq.createQueue(deadLetters);
         mq.createQueue(orders, Map.of("visibilityTimeoutSeconds", 10,
                 "deadLetterQueue", deadLetters, "maxReceiveCount", 3));
@@ -52,11 +60,11 @@ public final class OrderProcessing {
         }
     }
 
-    private Result process(int orderCount) throws InterruptedException {
+    private Result process(int orderCount) throws Exception {
         // the shop: one message per order; order 13 has a broken amount
         for (int i = 1; i <= orderCount; i++) {
-            String amount = i == 13 ? "twelve" : Integer.toString(10 * i);
-            mq.send(orders, Message.of("{\"orderId\": \"order-" + i + "\", \"amount\": \"" + amount + "\"}")
+            Order order = new Order("order-" + i, i == 13 ? "twelve" : Integer.toString(10 * i));
+            mq.send(orders, Message.of(JSON.writeValueAsString(order)).withDeduplicationId(order.orderId())
                     .withAttribute("type", "order"));
         }
         out.printf("placed %d orders on %s%n", orderCount, orders);
@@ -69,7 +77,7 @@ public final class OrderProcessing {
         try (QueueConsumer payments = QueueConsumer.start(mq, orders, settings, message -> {
             try {
                 pay(message.body());
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 failures.incrementAndGet();
                 throw e;
             }
@@ -89,11 +97,11 @@ public final class OrderProcessing {
     }
 
     /** The payment worker's job. Throws for a gateway error or an amount it cannot read. */
-    private void pay(String order) {
-        String id = field(order, "orderId");
-        String amount = field(order, "amount");
-        if (!amount.matches("\\d+") && !(fixed && amount.equals("twelve"))) {
-            throw new IllegalArgumentException("order " + id + ": amount '" + amount + "' is not a number");
+    private void pay(String body) throws Exception {
+        Order order = JSON.readValue(body, Order.class);
+        String id = order.orderId();
+        if (!order.amount().matches("\\d+") && !(fixed && order.amount().equals("twelve"))) {
+            throw new IllegalArgumentException("order " + id + ": amount '" + order.amount() + "' is not a number");
         }
         // the gateway refuses every fifth order once: a transient failure the retry gets past
         if (id.endsWith("5") && gatewayFailedOnce.putIfAbsent(id, true) == null) {
@@ -106,13 +114,6 @@ public final class OrderProcessing {
 
     private int deadLetterCount() {
         return mq.browse(deadLetters, 10, null).messages().size();
-    }
-
-    /** A string field of our small JSON orders (the example keeps to the client library). */
-    private static String field(String json, String name) {
-        String marker = "\"" + name + "\": \"";
-        int start = json.indexOf(marker) + marker.length();
-        return json.substring(start, json.indexOf('"', start));
     }
 
     static void waitFor(java.util.function.BooleanSupplier done, Duration limit) throws InterruptedException {

@@ -2,11 +2,15 @@ package dev.mq.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mq.client.Message;
 import dev.mq.client.MqClient;
+import dev.mq.client.RetryPolicy;
 import dev.mq.local.LocalServer;
+import dev.mq.store.FaultInjector;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +64,38 @@ class ExamplesTest {
         assertThat(result.counted()).isEqualTo(result.sent());
         assertThat(result.sent().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000);
         assertThat(result.linesPerSecond()).isPositive();
+    }
+
+    @Test
+    void logs_linesTheServerRefusedForAPassingReason_areSentAgain_andCountedOnce() throws Exception {
+        // 5% of the store's calls are throttled: a batch send then answers Throttled for its entries
+        FaultInjector throttled = new FaultInjector(0.05, List.of(FaultInjector.Fault.THROTTLED), 12);
+        try (LocalServer busy = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null, throttled))) {
+            // patient, as a batch ack of ten makes ten store calls, any of which may be throttled
+            MqClient client = MqClient.builder().endpoint(busy.baseUrl())
+                    .retryPolicy(new RetryPolicy(20, Duration.ofMillis(10), Duration.ofMillis(200))).build();
+
+            LogProcessing.Result result = new LogProcessing(client, "t4-", out).run(1_000);
+
+            assertThat(result.sent().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000);
+            assertThat(result.counted()).isEqualTo(result.sent());
+            assertThat(throttled.injected()).as("the store really throttled").isPositive();
+        }
+    }
+
+    @Test
+    void logs_aLineTheQueueRefuses_isReported_andNotCountedAsShipped() throws Exception {
+        LogProcessing logs = new LogProcessing(mq, "t5-", out);
+        mq.createQueue("t5-logs");
+        try {
+            Message fine = Message.of("INFO checkout took 3 ms");
+            List<Message> shipped = logs.ship(List.of(fine, Message.of("x".repeat(300_000))));
+
+            assertThat(shipped).containsExactly(fine);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("line not shipped: PayloadTooLarge");
+        } finally {
+            mq.deleteQueue("t5-logs");
+        }
     }
 
     @Test
