@@ -336,10 +336,11 @@ public final class QueueService {
         if (dedupId == null && attributes.contentBasedDeduplication()) {
             dedupId = sha256Hex(request.body());
         }
-        MessageKey key = new MessageKey(config.incarnation(), shardFor(config, request.groupId()), ids.next(now));
+        String messageId = ids.next(now);
+        MessageKey key = new MessageKey(config.incarnation(), shardFor(config, request.groupId()), messageId);
         // Retention counts from when the message becomes deliverable, so a scheduled message is never
         // due and expired at once.
-        return new StoredMessage(key, request.body(), request.attributes(), now, visibleAt, null, 0, null,
+        return new StoredMessage(key, messageId, request.body(), request.attributes(), now, visibleAt, null, 0, null,
                 request.groupId(), dedupId, visibleAt.plusSeconds(attributes.messageRetentionSeconds()), null);
     }
 
@@ -592,8 +593,8 @@ public final class QueueService {
     }
 
     /**
-     * The message as a new arrival in {@code target}: a fresh id places it after what is already there,
-     * so a FIFO group's order in the target is the order of arrival.
+     * The message as a new arrival in {@code target}: a fresh position places it after what is already
+     * there, so a FIFO group's order in the target is the order of arrival. It keeps its messageId.
      */
     private StoredMessage copyInto(QueueConfig target, StoredMessage message, Instant now, int receives,
                                    String source) {
@@ -699,7 +700,7 @@ public final class QueueService {
         for (int shard = 0; shard < config.shards(); shard++) {
             merged.addAll(unexpired(config, shard, after, limit + 1, now));
         }
-        merged.sort(Comparator.comparing(StoredMessage::messageId));
+        merged.sort(Comparator.comparing(m -> m.key().position()));
         int fit = 0;
         long bytes = 0;
         while (fit < Math.min(limit, merged.size())) {
@@ -712,7 +713,7 @@ public final class QueueService {
         }
         boolean more = merged.size() > fit;
         List<StoredMessage> pageItems = merged.subList(0, fit);
-        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).messageId()) : null;
+        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).key().position()) : null;
         return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
                 m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
                 m.firstReceivedAt() == null ? null : m.firstReceivedAt().toString(), m.groupId(),
@@ -790,15 +791,16 @@ public final class QueueService {
 
     /**
      * Puts a copy of a topic message into a standard queue, once: {@code copyKey} names the copy (message
-     * and subscription), and a second call with it within {@code window} writes nothing.
+     * and subscription), and a second call with it within {@code window} writes nothing. The copy is
+     * known by {@code messageId}, the published message's id, in every queue it reaches.
      */
-    public void deliverCopy(String queue, String body, Map<String, String> attributes, String copyKey,
-                            Duration window) {
+    public void deliverCopy(String queue, String messageId, String body, Map<String, String> attributes,
+                            String copyKey, Duration window) {
         QueueConfig config = requireQueue(queue);
         Instant now = now();
         MessageKey key = new MessageKey(config.incarnation(), shardFor(config, null), ids.next(now));
-        StoredMessage copy = new StoredMessage(key, body, Map.copyOf(attributes), now, now, null, 0, null, null, null,
-                now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
+        StoredMessage copy = new StoredMessage(key, messageId, body, Map.copyOf(attributes), now, now, null, 0, null,
+                null, null, now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
         store.putDeduplicated(copy, copyKey, now.plus(window), now);
         signal.wake(config.incarnation());
     }
