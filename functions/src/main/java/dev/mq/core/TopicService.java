@@ -43,7 +43,7 @@ public final class TopicService {
     private static final Duration COPY_WINDOW = Duration.ofDays(2);
 
     /** The internal queue endpoint deliveries wait in: a standard queue of this system, created on first need. */
-    public static final String DELIVERY_QUEUE = "_mq-endpoint-deliveries";
+    public static final String DELIVERY_QUEUE = Names.INTERNAL_PREFIX + "endpoint-deliveries";
     /**
      * An attribute only delivery jobs carry, so a stream filter on the messages table can wake the
      * delivery function for new jobs and for nothing else (see {@code StreamFilters}).
