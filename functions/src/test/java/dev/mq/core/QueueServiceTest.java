@@ -51,6 +51,27 @@ class QueueServiceTest {
         }
 
         @Test
+        void delete_ofADeadLetterQueue_isRefusedNamingItsSources_untilNoneNamesIt() {
+            f.queue("dlq");
+            f.queue("orders", withDeadLetters("dlq", 3));
+            f.queue("payments", withDeadLetters("dlq", 3));
+            f.queue("other");
+            f.send("dlq", "kept");
+
+            assertThatThrownBy(() -> service.deleteQueue("dlq")).isInstanceOfSatisfying(QueueException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.QUEUE_IN_USE);
+                assertThat(e.getMessage()).contains("orders, payments").doesNotContain("other");
+            });
+            assertThat(service.browse("dlq", 10, null).items()).extracting(BrowsedMessage::body).containsExactly("kept");
+
+            service.updateQueue("orders", a -> attributes());
+            service.deleteQueue("payments");
+            service.deleteQueue("dlq");
+            assertThatThrownBy(() -> service.getQueue("dlq"))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+        }
+
+        @Test
         void deleteAndCreateAgain_givesAnEmptyQueue_andOldHandlesAreInvalid() {
             f.queue("orders");
             f.send("orders", "old");
