@@ -50,6 +50,7 @@ public class MqException extends RuntimeException {
             case METHOD_NOT_ALLOWED -> new MethodNotAllowed(status, message, requestId);
             case QUEUE_ALREADY_EXISTS -> new QueueAlreadyExists(status, message, requestId);
             case LEASE_LOST -> new LeaseLost(status, message, requestId);
+            case QUEUE_IN_USE -> new QueueInUse(status, message, requestId);
             case PAYLOAD_TOO_LARGE -> new PayloadTooLarge(status, message, requestId);
             case THROTTLED -> new Throttled(status, message, requestId);
             case INTERNAL_ERROR -> new InternalError(status, message, requestId);
@@ -135,6 +136,13 @@ public class MqException extends RuntimeException {
     public static final class LeaseLost extends MqException {
         LeaseLost(int status, String message, String requestId) {
             super(ErrorCode.LEASE_LOST, status, message, requestId, null);
+        }
+    }
+
+    /** A delete of a queue that other queues name as their dead-letter queue; the message names them. */
+    public static final class QueueInUse extends MqException {
+        QueueInUse(int status, String message, String requestId) {
+            super(ErrorCode.QUEUE_IN_USE, status, message, requestId, null);
         }
     }
 

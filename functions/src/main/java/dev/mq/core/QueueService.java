@@ -147,8 +147,23 @@ public final class QueueService {
                 page.next() == null ? null : Tokens.encode(page.next()));
     }
 
+    /**
+     * Deletes the queue and its messages. A queue that other queues name as their dead-letter queue is
+     * refused with {@code QueueInUse}, naming them: deleting it would leave their poison messages with
+     * nowhere to go. The check reads the queue catalog, not messages; a change that names this queue
+     * at the very moment of the delete can still slip past it, and then that queue's messages stay in
+     * it until its {@code deadLetterQueue} is changed.
+     */
     public void deleteQueue(String name) {
         Names.requireQueueName(name);
+        List<String> sources = deadLetterSources(name);
+        if (!sources.isEmpty() && store.getQueue(name).isPresent()) {
+            int shown = Math.min(sources.size(), 10);
+            String named = String.join(", ", sources.subList(0, shown))
+                    + (sources.size() > shown ? " and " + (sources.size() - shown) + " more" : "");
+            throw new QueueException(ErrorCode.QUEUE_IN_USE, "queue " + name + " is the deadLetterQueue of "
+                    + named + "; change their deadLetterQueue (PATCH) or delete them first");
+        }
         QueueConfig removed = store.deleteQueue(name).orElseThrow(() -> QueueException.queueNotFound(name));
         configCache.remove(name);
         // The catalog entry is gone, so nothing can reach these messages; removing them now keeps the
@@ -159,6 +174,23 @@ public final class QueueService {
         } catch (QueueException e) {
             LOG.warning(() -> "queue " + name + " deleted; its messages are left to expire (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The queues that name {@code name} as their dead-letter queue, sorted. One listing of the catalog:
+     * its read cost grows with the number of queues, never with messages (a catalog entry is ~200
+     * bytes, so a thousand queues are ~200 KB, about 25 read units).
+     */
+    private List<String> deadLetterSources(String name) {
+        List<String> sources = new ArrayList<>();
+        String after = null;
+        do {
+            Page<QueueConfig> page = store.listQueues("", 1_000, after);
+            page.items().stream().filter(q -> name.equals(q.attributes().deadLetterQueue()))
+                    .forEach(q -> sources.add(q.name()));
+            after = page.next();
+        } while (after != null);
+        return sources;
     }
 
     public void purge(String name) {
@@ -336,10 +368,11 @@ public final class QueueService {
         if (dedupId == null && attributes.contentBasedDeduplication()) {
             dedupId = sha256Hex(request.body());
         }
-        MessageKey key = new MessageKey(config.incarnation(), shardFor(config, request.groupId()), ids.next(now));
+        String messageId = ids.next(now);
+        MessageKey key = new MessageKey(config.incarnation(), shardFor(config, request.groupId()), messageId);
         // Retention counts from when the message becomes deliverable, so a scheduled message is never
         // due and expired at once.
-        return new StoredMessage(key, request.body(), request.attributes(), now, visibleAt, null, 0, null,
+        return new StoredMessage(key, messageId, request.body(), request.attributes(), now, visibleAt, null, 0, null,
                 request.groupId(), dedupId, visibleAt.plusSeconds(attributes.messageRetentionSeconds()), null);
     }
 
@@ -592,8 +625,8 @@ public final class QueueService {
     }
 
     /**
-     * The message as a new arrival in {@code target}: a fresh id places it after what is already there,
-     * so a FIFO group's order in the target is the order of arrival.
+     * The message as a new arrival in {@code target}: a fresh position places it after what is already
+     * there, so a FIFO group's order in the target is the order of arrival. It keeps its messageId.
      */
     private StoredMessage copyInto(QueueConfig target, StoredMessage message, Instant now, int receives,
                                    String source) {
@@ -699,7 +732,7 @@ public final class QueueService {
         for (int shard = 0; shard < config.shards(); shard++) {
             merged.addAll(unexpired(config, shard, after, limit + 1, now));
         }
-        merged.sort(Comparator.comparing(StoredMessage::messageId));
+        merged.sort(Comparator.comparing(m -> m.key().position()));
         int fit = 0;
         long bytes = 0;
         while (fit < Math.min(limit, merged.size())) {
@@ -712,7 +745,7 @@ public final class QueueService {
         }
         boolean more = merged.size() > fit;
         List<StoredMessage> pageItems = merged.subList(0, fit);
-        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).messageId()) : null;
+        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).key().position()) : null;
         return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
                 m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
                 m.firstReceivedAt() == null ? null : m.firstReceivedAt().toString(), m.groupId(),
@@ -790,15 +823,16 @@ public final class QueueService {
 
     /**
      * Puts a copy of a topic message into a standard queue, once: {@code copyKey} names the copy (message
-     * and subscription), and a second call with it within {@code window} writes nothing.
+     * and subscription), and a second call with it within {@code window} writes nothing. The copy is
+     * known by {@code messageId}, the published message's id, in every queue it reaches.
      */
-    public void deliverCopy(String queue, String body, Map<String, String> attributes, String copyKey,
-                            Duration window) {
+    public void deliverCopy(String queue, String messageId, String body, Map<String, String> attributes,
+                            String copyKey, Duration window) {
         QueueConfig config = requireQueue(queue);
         Instant now = now();
         MessageKey key = new MessageKey(config.incarnation(), shardFor(config, null), ids.next(now));
-        StoredMessage copy = new StoredMessage(key, body, Map.copyOf(attributes), now, now, null, 0, null, null, null,
-                now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
+        StoredMessage copy = new StoredMessage(key, messageId, body, Map.copyOf(attributes), now, now, null, 0, null,
+                null, null, now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
         store.putDeduplicated(copy, copyKey, now.plus(window), now);
         signal.wake(config.incarnation());
     }

@@ -34,11 +34,11 @@ public interface QueueStore {
 
     // ---- messages
 
-    /** Stores a new message (its id is unique, so no condition is needed). */
+    /** Stores a new message (its position is new, so no condition is needed). */
     void put(StoredMessage message);
 
     /**
-     * Stores new messages in batches; answers the ids of those still unwritten after the store's
+     * Stores new messages in batches; answers the messageIds of those still unwritten after the store's
      * retries (throttling), which were not stored at all.
      */
     Set<String> putAll(List<StoredMessage> messages);
@@ -51,7 +51,7 @@ public interface QueueStore {
     Optional<String> putDeduplicated(StoredMessage message, String dedupId, Instant dedupExpiresAt, Instant now);
 
     /**
-     * Messages of one shard in message-id (send) order, after {@code afterId}, reading at most
+     * Messages of one shard in position (arrival) order, after the position {@code afterId}, reading at most
      * {@code limit} items. With {@code visibleOnly} the page holds only unexpired visible messages,
      * though {@code lastEvaluatedId} still counts the items read past.
      */
@@ -75,7 +75,9 @@ public interface QueueStore {
 
     /**
      * Moves a message to another queue in one transaction: the source is removed only if it is still
-     * in the state read (visible, same lease) and the copy is written in the same step.
+     * in the state read (visible, same lease) and the copy is written in the same step, at a position
+     * nothing holds yet. The copy keeps the messageId: a message exists in one place at a time, so its id
+     * stays unique however often it is moved and redriven.
      */
     boolean move(StoredMessage read, StoredMessage copy, Instant now);
 

@@ -34,7 +34,7 @@ public final class ReceiptHandles {
 
     public String issue(String queue, MessageKey message, String leaseToken) {
         String payload = String.join("|", VERSION, queue, message.incarnation(),
-                Integer.toString(message.shard()), message.messageId(), leaseToken);
+                Integer.toString(message.shard()), message.position(), leaseToken);
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(bytes) + "." + ENCODER.encodeToString(mac(bytes));
     }

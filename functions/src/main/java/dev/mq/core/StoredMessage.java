@@ -7,10 +7,13 @@ import java.util.Map;
  * A message as stored, with its lease state. {@code leaseToken} is null until the first receive and
  * changes on every receive, so it names the one receipt that may ack or extend the message.
  *
+ * @param messageId what the message is known by, for as long as it exists: moves to a dead-letter queue
+ *     and redrives keep it, while its {@code key} places it in the queue it is in now
  * @param sourceQueue the queue a dead-lettered message came from, where a redrive returns it; else null
  */
 public record StoredMessage(
         MessageKey key,
+        String messageId,
         String body,
         Map<String, String> attributes,
         Instant sentAt,
@@ -22,10 +25,6 @@ public record StoredMessage(
         String deduplicationId,
         Instant expiresAt,
         String sourceQueue) {
-
-    public String messageId() {
-        return key.messageId();
-    }
 
     public boolean visibleAt(Instant now) {
         return !visibleAt.isAfter(now);
@@ -43,10 +42,13 @@ public record StoredMessage(
         return receiveCount == 0 ? MessageState.DELAYED : MessageState.IN_FLIGHT;
     }
 
-    /** The same message placed in another queue incarnation, not leased, visible from {@code now}. */
+    /**
+     * The same message, with the same messageId, placed at {@code target} (another queue, or a new
+     * position in this one), not leased, visible from {@code now}.
+     */
     public StoredMessage movedTo(MessageKey target, Instant now, Instant expires, int receives, String source) {
-        return new StoredMessage(target, body, attributes, sentAt, now, null, receives, firstReceivedAt, groupId,
-                deduplicationId, expires, source);
+        return new StoredMessage(target, messageId, body, attributes, sentAt, now, null, receives, firstReceivedAt,
+                groupId, deduplicationId, expires, source);
     }
 
     public enum MessageState {

@@ -43,7 +43,7 @@ public final class TopicService {
     private static final Duration COPY_WINDOW = Duration.ofDays(2);
 
     /** The internal queue endpoint deliveries wait in: a standard queue of this system, created on first need. */
-    public static final String DELIVERY_QUEUE = "_mq-endpoint-deliveries";
+    public static final String DELIVERY_QUEUE = Names.INTERNAL_PREFIX + "endpoint-deliveries";
     /**
      * An attribute only delivery jobs carry, so a stream filter on the messages table can wake the
      * delivery function for new jobs and for nothing else (see {@code StreamFilters}).
@@ -216,7 +216,8 @@ public final class TopicService {
         Map<String, String> attributes = new HashMap<>(message.attributes());
         attributes.put("topic", message.topic());
         try {
-            queues.deliverCopy(subscription.queue(), message.body(), attributes, copyKey, COPY_WINDOW);
+            queues.deliverCopy(subscription.queue(), message.messageId(), message.body(), attributes, copyKey,
+                    COPY_WINDOW);
         } catch (QueueException e) {
             if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
                 throw e;
@@ -228,16 +229,17 @@ public final class TopicService {
 
     /** Once per copy key, as a queue copy is; the queue is created by the first delivery that needs it. */
     private void enqueueDelivery(DeliveryJob job, String copyKey) {
+        String messageId = job.payload().messageId();
         Map<String, String> attributes = Map.of("topic", job.topic(), "subscription", job.subscription(),
-                "messageId", job.payload().messageId(), DELIVERY_JOB_ATTRIBUTE, "1");
+                "messageId", messageId, DELIVERY_JOB_ATTRIBUTE, "1");
         try {
-            queues.deliverCopy(DELIVERY_QUEUE, job.toJson(), attributes, copyKey, COPY_WINDOW);
+            queues.deliverCopy(DELIVERY_QUEUE, messageId, job.toJson(), attributes, copyKey, COPY_WINDOW);
         } catch (QueueException e) {
             if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
                 throw e;
             }
             createDeliveryQueue();
-            queues.deliverCopy(DELIVERY_QUEUE, job.toJson(), attributes, copyKey, COPY_WINDOW);
+            queues.deliverCopy(DELIVERY_QUEUE, messageId, job.toJson(), attributes, copyKey, COPY_WINDOW);
         }
     }
 
@@ -298,7 +300,7 @@ public final class TopicService {
         Map<String, String> attributes = Map.of("topic", subscription.topic(), "subscription", subscription.name(),
                 "messageId", messageId);
         try {
-            queues.deliverCopy(subscription.deadLetterQueue(),
+            queues.deliverCopy(subscription.deadLetterQueue(), messageId,
                     new String(job.payloadBytes(), StandardCharsets.UTF_8), attributes,
                     "dead#" + messageId + "#" + subscription.name(), COPY_WINDOW);
             return true;

@@ -7,6 +7,7 @@ import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.model.Fields;
 import dev.mq.model.Json;
+import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses.BrowseResponse;
@@ -21,6 +22,7 @@ import dev.mq.model.Responses.TopicDescription;
 import dev.mq.model.Responses.TopicList;
 import dev.mq.model.Responses.TopicSummary;
 import dev.mq.model.TopicRequests;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,7 +52,10 @@ public final class AdminHandler extends ApiHandler {
             case LIST_QUEUES -> {
                 Page<QueueSummary> page = service.listQueues(query.get("prefix"),
                         Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
-                yield json(200, new QueueList(page.items(), page.next()));
+                // mq's internal queues are not the user's to see (see Routes): a page may come out shorter
+                List<QueueSummary> userQueues =
+                        page.items().stream().filter(q -> !Names.isInternal(q.name())).toList();
+                yield json(200, new QueueList(userQueues, page.next()));
             }
             case PUT_QUEUE -> {
                 QueueAttributes attributes =

@@ -1,6 +1,7 @@
 package dev.mq.handlers;
 
 import dev.mq.model.ErrorCode;
+import dev.mq.model.Names;
 import dev.mq.model.QueueException;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class Routes {
             throw notFound(path);
         }
         return switch (parts.get(1)) {
-            case "queues" -> queueRoute(m, path, parts);
+            case "queues" -> userQueue(queueRoute(m, path, parts));
             case "topics" -> topicRoute(m, path, parts);
             default -> throw notFound(path);
         };
@@ -90,6 +91,19 @@ public final class Routes {
             return only(m, "DELETE", new Match(Operation.ACK_ONE, queue, parts.get(4)));
         }
         throw notFound(path);
+    }
+
+    /**
+     * The one place that keeps requests off mq's internal queues (the endpoint delivery queue): the
+     * delivery machinery calls the services directly, never through a route, so every request that
+     * names such a queue in its path is refused here; names in request bodies are refused as they are
+     * parsed ({@link Names#requireUserQueueName}), and listings leave them out.
+     */
+    private static Match userQueue(Match match) {
+        if (match.name() != null) {
+            Names.refuseInternal(match.name());
+        }
+        return match;
     }
 
     private static Match topicRoute(String m, String path, List<String> parts) {

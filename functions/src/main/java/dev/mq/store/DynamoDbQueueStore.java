@@ -40,8 +40,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *
  * <p>Messages table, key {@code pk} (S) + {@code sk} (S):
  * <ul>
- *   <li>message: {@code pk = <incarnation>#<shard>}, {@code sk = <messageId>} (time-ordered), with
- *       body, attributes, visibleAt (ms), lease token, receive count, group, dedup id, expiresAt (TTL, s);</li>
+ *   <li>message: {@code pk = <incarnation>#<shard>}, {@code sk = <position>} (time-ordered, given on
+ *       arrival in the queue), with body, attributes, visibleAt (ms), lease token, receive count, group,
+ *       dedup id, expiresAt (TTL, s), and {@code mid}, its messageId, only where that differs from the
+ *       position (a message that was moved), so a sent message's item carries no extra bytes;</li>
  *   <li>deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
  *       id and expiresAt at the end of the window.</li>
  * </ul>
@@ -182,7 +184,10 @@ public final class DynamoDbQueueStore implements QueueStore {
         List<WriteRequest> writes = messages.stream()
                 .map(m -> WriteRequest.builder().putRequest(PutRequest.builder().item(fromMessage(m)).build()).build())
                 .toList();
-        return batchWrite(writes).stream().map(w -> w.putRequest().item().get("sk").s()).collect(Collectors.toSet());
+        Set<String> unwritten = batchWrite(writes).stream().map(w -> w.putRequest().item().get("sk").s())
+                .collect(Collectors.toSet());
+        return messages.stream().filter(m -> unwritten.contains(m.key().position())).map(StoredMessage::messageId)
+                .collect(Collectors.toSet());
     }
 
     @Override
@@ -380,7 +385,7 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     private static Map<String, AttributeValue> messageKey(MessageKey key) {
-        return Map.of("pk", s(partition(key.incarnation(), key.shard())), "sk", s(key.messageId()));
+        return Map.of("pk", s(partition(key.incarnation(), key.shard())), "sk", s(key.position()));
     }
 
     private static Map<String, AttributeValue> dedupKey(String incarnation, String dedupId) {
@@ -390,6 +395,9 @@ public final class DynamoDbQueueStore implements QueueStore {
     private static Map<String, AttributeValue> fromMessage(StoredMessage m) {
         Map<String, AttributeValue> item = new HashMap<>(messageKey(m.key()));
         item.put("v", n(LAYOUT_VERSION));
+        if (!m.messageId().equals(m.key().position())) {
+            item.put("mid", s(m.messageId()));
+        }
         item.put("body", s(m.body()));
         if (!m.attributes().isEmpty()) {
             Map<String, AttributeValue> attrs = new HashMap<>();
@@ -423,7 +431,9 @@ public final class DynamoDbQueueStore implements QueueStore {
         if (item.containsKey("attrs")) {
             item.get("attrs").m().forEach((k, v) -> attributes.put(k, v.s()));
         }
-        return new StoredMessage(new MessageKey(incarnation, shard, item.get("sk").s()), item.get("body").s(),
+        String position = item.get("sk").s();
+        return new StoredMessage(new MessageKey(incarnation, shard, position),
+                item.containsKey("mid") ? item.get("mid").s() : position, item.get("body").s(),
                 Map.copyOf(attributes), millis(item, "sentAt"), millis(item, "visibleAt"), str(item, "lease"),
                 integer(item, "rc"), item.containsKey("firstRecv") ? millis(item, "firstRecv") : null,
                 str(item, "grp"), str(item, "dedup"),

@@ -51,6 +51,27 @@ class QueueServiceTest {
         }
 
         @Test
+        void delete_ofADeadLetterQueue_isRefusedNamingItsSources_untilNoneNamesIt() {
+            f.queue("dlq");
+            f.queue("orders", withDeadLetters("dlq", 3));
+            f.queue("payments", withDeadLetters("dlq", 3));
+            f.queue("other");
+            f.send("dlq", "kept");
+
+            assertThatThrownBy(() -> service.deleteQueue("dlq")).isInstanceOfSatisfying(QueueException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.QUEUE_IN_USE);
+                assertThat(e.getMessage()).contains("orders, payments").doesNotContain("other");
+            });
+            assertThat(service.browse("dlq", 10, null).items()).extracting(BrowsedMessage::body).containsExactly("kept");
+
+            service.updateQueue("orders", a -> attributes());
+            service.deleteQueue("payments");
+            service.deleteQueue("dlq");
+            assertThatThrownBy(() -> service.getQueue("dlq"))
+                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+        }
+
+        @Test
         void deleteAndCreateAgain_givesAnEmptyQueue_andOldHandlesAreInvalid() {
             f.queue("orders");
             f.send("orders", "old");
@@ -405,6 +426,58 @@ class QueueServiceTest {
             assertThat(f.receive("q.fifo", 1)).extracting(ReceivedMessage::body).containsExactly("m1");
             assertThat(service.browse("dlq.fifo", 10, null).items()).extracting(BrowsedMessage::body)
                     .containsExactly("m0");
+        }
+
+        @Test
+        void message_keepsItsId_throughMoves_redrives_andAMoveAgain() {
+            f.queue("dlq");
+            f.queue("other");
+            f.queue("q", withDeadLetters("dlq", 1));
+            String id = f.send("q", new MessageRequest("poison", Map.of(), null, null, "order-7", null));
+            deadLetterOnce("q");
+            assertThat(service.browse("dlq", 10, null).items()).extracting(BrowsedMessage::messageId)
+                    .containsExactly(id);
+
+            assertThat(service.redrive("dlq", null, 10)).isEqualTo(1);
+            assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::messageId)
+                    .containsExactly(id);
+            // the deduplication record still names it, and it is the message in the queue again
+            SendResult again = service.send("q", new SendBatch(false, List.of(new SendEntry(
+                    new MessageRequest("poison", Map.of(), null, null, "order-7", null), null)))).get(0);
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.messageId()).isEqualTo(id);
+
+            deadLetterOnce("q");
+            assertThat(service.redrive("dlq", "other", 10)).isEqualTo(1);
+            ReceivedMessage received = f.receive("other", 1, 5).get(0);
+            assertThat(received.messageId()).isEqualTo(id);
+            service.ack("other", received.receiptHandle());
+            assertThat(service.browse("other", 10, null).items()).isEmpty();
+            assertThat(service.browse("dlq", 10, null).items()).isEmpty();
+            assertThat(service.browse("q", 10, null).items()).isEmpty();
+        }
+
+        @Test
+        void redrivenMessage_isBrowsedWhereItArrived_andEveryMessageIsOnOnePage() {
+            f.queue("dlq");
+            f.queue("q", withDeadLetters("dlq", 1));
+            String first = f.send("q", "first");
+            deadLetterOnce("q");
+            String second = f.send("q", "second");
+            service.redrive("dlq", null, 10);
+
+            Page<BrowsedMessage> page1 = service.browse("q", 1, null);
+            Page<BrowsedMessage> page2 = service.browse("q", 1, page1.next());
+            assertThat(page1.items()).extracting(BrowsedMessage::messageId).containsExactly(second);
+            assertThat(page2.items()).extracting(BrowsedMessage::messageId).containsExactly(first);
+            assertThat(page2.next()).isNull();
+        }
+
+        /** Receives the queue's one message, lets its lease end, and receives again: that moves it. */
+        private void deadLetterOnce(String queue) {
+            assertThat(f.receive(queue, 1, 5)).hasSize(1);
+            f.clock.advance(Duration.ofSeconds(6));
+            assertThat(f.receive(queue, 1)).isEmpty();
         }
 
         @Test

@@ -107,6 +107,25 @@ class TopicServiceTest {
     }
 
     @Test
+    void everyCopy_carriesThePublishedMessageId_alsoWhenTheFanOutIsRetried() {
+        topics.createTopic("t");
+        f.queue("a");
+        f.queue("b");
+        subscribe("t", "a", "{\"queue\": \"a\"}");
+        subscribe("t", "b", "{\"queue\": \"b\"}");
+        f.clock.advance(Duration.ofMillis(1));
+        String id = publish("t", "m", Map.of()).get(0).messageId();
+
+        topics.fanOut(published.messages);
+        topics.fanOut(published.messages);
+
+        for (String q : List.of("a", "b")) {
+            assertThat(f.service.browse(q, 10, null).items()).extracting(BrowsedMessage::messageId)
+                    .containsExactly(id);
+        }
+    }
+
+    @Test
     void subscription_receivesOnlyMessagesPublishedAfterItWasCreated() {
         topics.createTopic("t");
         f.queue("late");

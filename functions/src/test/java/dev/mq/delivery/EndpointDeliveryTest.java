@@ -117,6 +117,7 @@ class EndpointDeliveryTest {
         assertThat(pendingJobs()).isEmpty();
         List<BrowsedMessage> dead = queues.browse("hook-dlq", 10, null).items();
         assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).messageId()).isEqualTo(messageId);
         assertThat(dead.get(0).body()).isEqualTo(receiver.calls.get(0).body());
         assertThat(dead.get(0).attributes()).isEqualTo(
                 Map.of("topic", "orders", "subscription", "hook", "messageId", messageId));

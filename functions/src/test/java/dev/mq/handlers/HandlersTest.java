@@ -11,12 +11,14 @@ import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
+import dev.mq.model.Requests;
 import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,5 +118,43 @@ class HandlersTest {
         assertThat(body.at("/queues/0/name").asText()).isEqualTo("orders-eu");
         assertThat(body.get("queues")).hasSize(1);
         assertThat(body.get("next").isNull()).isTrue();
+    }
+    @Test
+    void internalQueue_isNotListed_andEveryRequestNamingItIsRefused_whileTheServiceStillServesIt() throws Exception {
+        String internal = TopicService.DELIVERY_QUEUE;
+        service.createQueue(internal, QueueAttributes.defaults());
+        service.send(internal, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
+                new Requests.MessageRequest("a delivery job", Map.of(), null, null, null, null), null))));
+        String path = "/v1/queues/" + internal;
+        AdminHandler admin = new AdminHandler(service, topics);
+
+        JsonNode listed = json(admin.handleRequest(request("GET", "/v1/queues", null), null));
+        assertThat(listed.get("queues").findValuesAsText("name")).containsExactly("orders");
+
+        Map<ApiHandler, List<APIGatewayProxyRequestEvent>> refused = Map.of(
+                new PublishHandler(service, topics), List.of(request("POST", path + "/messages", "{\"body\": \"x\"}")),
+                new ReceiveHandler(service), List.of(request("POST", path + "/receive", "{}")),
+                new AckHandler(service), List.of(request("POST", path + "/ack", "{\"receiptHandles\": [\"h\"]}"),
+                        request("POST", path + "/visibility", "{\"receiptHandle\": \"h\", \"visibilityTimeoutSeconds\": 0}")),
+                admin, List.of(request("GET", path, null), request("PUT", path, "{}"),
+                        request("PATCH", path, "{\"delaySeconds\": 5}"), request("DELETE", path, null),
+                        request("POST", path + "/purge", null), request("GET", path + "/messages", null),
+                        request("POST", path + "/redrive", "{}"),
+                        request("PUT", "/v1/queues/other", "{\"deadLetterQueue\": \"" + internal
+                                + "\", \"maxReceiveCount\": 1}"),
+                        request("POST", "/v1/queues/orders/redrive", "{\"destination\": \"" + internal + "\"}")));
+        refused.forEach((handler, requests) -> requests.forEach(r -> {
+            APIGatewayProxyResponseEvent response = handler.handleRequest(r, null);
+            assertThat(response.getStatusCode()).as(r.getHttpMethod() + " " + r.getPath()).isEqualTo(400);
+            assertThat(response.getBody()).contains("InvalidRequest", "is reserved");
+        }));
+
+        assertThat(service.queueConfig(internal).attributes()).isEqualTo(QueueAttributes.defaults());
+        assertThat(service.receive(internal, new Requests.ReceiveRequest(10, 0, null)))
+                .extracting(m -> m.body()).containsExactly("a delivery job");
+    }
+
+    private static APIGatewayProxyRequestEvent request(String method, String path, String body) throws Exception {
+        return fixture().withHttpMethod(method).withPath(path).withBody(body).withQueryStringParameters(null);
     }
 }

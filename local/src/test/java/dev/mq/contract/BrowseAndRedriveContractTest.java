@@ -182,6 +182,20 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
     }
 
     @Test
+    void deadLetteredAndRedrivenMessage_keepsItsMessageId() {
+        String dlq = createQueue("dlq");
+        String queue = createQueue("src", "deadLetterQueue", dlq, "maxReceiveCount", 1, "visibilityTimeoutSeconds", 1);
+        String id = sendBody(queue, "same message");
+        deadLetter(queue, dlq, 1);
+        assertThat(browseAll(dlq).get(0).path("messageId").asText()).isEqualTo(id);
+
+        mq.post(queuePath(dlq) + "/redrive", obj()).expectStatus(200);
+
+        assertThat(browseAll(queue).get(0).path("messageId").asText()).isEqualTo(id);
+        assertThat(receiveOne(queue, 30).path("messageId").asText()).isEqualTo(id);
+    }
+
+    @Test
     void redrive_withDestination_movesTheMessagesThere() {
         String dlq = createQueue("dlq");
         String queue = createQueue("src", "deadLetterQueue", dlq, "maxReceiveCount", 1, "visibilityTimeoutSeconds", 1);

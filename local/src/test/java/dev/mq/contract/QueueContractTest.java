@@ -428,6 +428,20 @@ class QueueContractTest extends ContractTestSupport {
     }
 
     @Test
+    void delete_ofAQueueThatIsAnotherQueuesDeadLetterQueue_is409QueueInUse_namingIt() {
+        String dlq = createQueue("in-use");
+        String source = createQueue("in-use-src", "deadLetterQueue", dlq, "maxReceiveCount", 2);
+        sendBody(dlq, "kept");
+
+        JsonNode error = mq.delete(queuePath(dlq)).expectError(409, "QueueInUse");
+
+        assertThat(error.path("message").asText()).contains(source);
+        assertThat(browseBodies(dlq)).containsExactly("kept");
+        mq.patch(queuePath(source), obj("deadLetterQueue", null)).expectStatus(200);
+        mq.delete(queuePath(dlq)).expectStatus(204);
+    }
+
+    @Test
     void delete_unknownQueue_is404QueueNotFound() {
         mq.delete(queuePath(uniqueName("nobody"))).expectError(404, "QueueNotFound");
     }

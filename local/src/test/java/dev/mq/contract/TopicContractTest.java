@@ -392,6 +392,21 @@ class TopicContractTest extends ContractTestSupport {
         assertThat(bodies(got.get(queue))).containsExactlyInAnyOrderElementsOf(valid);
     }
 
+    @Test
+    void publish_eachSubscribedQueuesCopy_carriesThePublishedMessageId() {
+        String topic = createTopic("ids");
+        String first = createQueue("ids");
+        String second = createQueue("ids");
+        subscribe(topic, "first", obj("queue", first));
+        subscribe(topic, "second", obj("queue", second));
+
+        String id = publish(topic, obj("body", "one message")).path("messageId").asText();
+
+        Map<String, List<JsonNode>> got = deliveries(Map.of(first, 1, second, 1));
+        assertThat(texts(got.get(first), "messageId")).containsExactly(id);
+        assertThat(texts(got.get(second), "messageId")).containsExactly(id);
+    }
+
     static Stream<String> invalidPublishes() {
         return Stream.of("{", "not json at all", "[]", "{}", "{\"body\": null}", "{\"body\": \"\"}", "{\"body\": 5}",
                 "{\"body\": \"x\", \"colour\": \"red\"}", "{\"body\": \"x\", \"attributes\": \"k=v\"}",

@@ -20,6 +20,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "MethodNotAllowed"),
     QUEUE_ALREADY_EXISTS(409, "QueueAlreadyExists"),
     LEASE_LOST(409, "LeaseLost"),
+    /** A delete of a queue that others still rely on (they name it as their dead-letter queue). */
+    QUEUE_IN_USE(409, "QueueInUse"),
     PAYLOAD_TOO_LARGE(413, "PayloadTooLarge"),
     THROTTLED(429, "Throttled"),
     INTERNAL_ERROR(500, "InternalError"),

@@ -7,7 +7,35 @@ public final class Names {
     private static final Pattern STANDARD = Pattern.compile("[A-Za-z0-9_-]{1,80}");
     private static final Pattern FIFO = Pattern.compile("[A-Za-z0-9_-]{1,75}\\.fifo");
 
+    /**
+     * Queues whose names start with this belong to mq itself (the endpoint delivery queue): the API
+     * neither lists them nor lets a request name them, so no user can send into, drain, purge or delete
+     * what the delivery machinery relies on.
+     */
+    public static final String INTERNAL_PREFIX = "_mq-";
+
     private Names() {}
+
+    public static boolean isInternal(String queueName) {
+        return queueName != null && queueName.startsWith(INTERNAL_PREFIX);
+    }
+
+    /**
+     * A queue name a request gives: {@code InvalidRequest} when it names one of mq's internal queues
+     * (whether or not it exists); otherwise the name, as it was.
+     */
+    public static String refuseInternal(String name) {
+        if (isInternal(name)) {
+            throw QueueException.invalid("queue name '" + printable(name) + "' is reserved: names starting with "
+                    + INTERNAL_PREFIX + " belong to mq's internal queues");
+        }
+        return name;
+    }
+
+    /** A valid queue name that is not one of mq's internal ones (see {@link #refuseInternal}). */
+    public static String requireUserQueueName(String name) {
+        return refuseInternal(requireQueueName(name));
+    }
 
     public static boolean isFifo(String queueName) {
         return queueName.endsWith(".fifo");

@@ -44,7 +44,7 @@ public record QueueAttributes(
             dlq = null;
             maxReceives = null;
         } else if (Fields.present(body, "deadLetterQueue")) {
-            dlq = Names.requireQueueName(Fields.optString(body, "deadLetterQueue"));
+            dlq = Names.requireUserQueueName(Fields.optString(body, "deadLetterQueue"));
         }
         Integer newMax = Fields.optInt(body, "maxReceiveCount", 1, 1000);
         if (newMax != null) {

@@ -156,7 +156,7 @@ public final class Requests {
         Fields.onlyKnown(node, Set.of("destination", "maxMessages"));
         String destination = Fields.optString(node, "destination");
         if (destination != null) {
-            Names.requireQueueName(destination);
+            Names.requireUserQueueName(destination);
         }
         Integer max = Fields.optInt(node, "maxMessages", 1, 10_000);
         return new RedriveRequest(destination, max == null ? 1_000 : max);

@@ -29,7 +29,7 @@ public final class TopicRequests {
             throw QueueException.invalid("give either queue or endpoint (with secret)");
         }
         if (queue != null) {
-            Names.requireQueueName(queue);
+            Names.requireUserQueueName(queue);
             if (Names.isFifo(queue)) {
                 throw QueueException.invalid("FIFO queues cannot subscribe to topics yet");
             }
@@ -43,7 +43,7 @@ public final class TopicRequests {
         Filter parsed = filter == null ? null : Filter.parse(filter);
         String dlq = Fields.optString(node, "deadLetterQueue");
         if (dlq != null) {
-            Names.requireQueueName(dlq);
+            Names.requireUserQueueName(dlq);
         }
         return new SubscriptionRequest(queue, endpoint, secret, filter, parsed, dlq);
     }
