@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -45,7 +46,8 @@ public interface RequestAuth {
             if (body != null) {
                 unsigned.putHeader("Content-Type", "application/json");
             }
-            SignedRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
+            AwsCredentials identity = resolve(credentials);
+            SignedRequest signed = signer.sign(r -> r.identity(identity)
                     .request(unsigned.build())
                     .payload(body == null ? null : ContentStreamProvider.fromString(body, StandardCharsets.UTF_8))
                     .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
@@ -56,5 +58,19 @@ public interface RequestAuth {
                 }
             }
         };
+    }
+
+    /**
+     * The credentials to sign with. None found is refused before anything is sent, as {@code Unauthorized}
+     * with a short reason (the SDK's own message lists every provider of its chain on one line).
+     */
+    private static AwsCredentials resolve(AwsCredentialsProvider credentials) {
+        try {
+            return credentials.resolveCredentials();
+        } catch (RuntimeException none) {
+            throw new MqException.Unauthorized(0, "no AWS credentials to sign with (SigV4): set AWS_PROFILE, or "
+                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them", null, none)
+                    .notFromApi();
+        }
     }
 }
