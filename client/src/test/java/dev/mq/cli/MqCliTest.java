@@ -321,6 +321,22 @@ class MqCliTest {
         }
     }
 
+    // ------------------------------------------------------------ start-up
+
+    @Test
+    void aCommandOnAPlainHttpEndpoint_loadsNeitherTheAwsSdkNorTheJdksTrustStore() throws Exception {
+        // a JVM of its own: this one has loaded both for other tests
+        Process mq = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), MqCli.class.getName(),
+                "--endpoint", TestServer.url().toString(), "queue", "list", "--prefix", "none-")
+                .redirectErrorStream(true).start();
+        String loaded = new String(mq.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(mq.waitFor()).isZero();
+        assertThat(loaded).contains("dev.mq.client.MqClient ")
+                .doesNotContain("software.amazon.awssdk").doesNotContain("sun.security.ssl.TrustStoreManager");
+    }
+
     /** A run against another endpoint than the test server. */
     private static Run mqAt(String endpoint, String... args) {
         StringWriter out = new StringWriter();
