@@ -7,8 +7,12 @@ import dev.mq.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +25,10 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code mq} command line: {@code java -jar client/target/mq.jar <command> ...}. Tables for people by
- * default, {@code --json} for scripts. Exit codes: 0 done, 1 the API refused (its error code is printed),
- * 2 bad usage, 3 the endpoint could not be reached, 4 standard output failed (a closed pipe: what was not
- * written was not acked).
+ * default, {@code --json} for scripts. Exit codes: 0 done, 1 the API refused (its error code is printed)
+ * or the command failed, 2 bad usage (an unusable endpoint URL, file or credentials), 3 no mq API could be
+ * reached at the endpoint (no connection, or another server answered), 4 standard output failed (a closed
+ * pipe: what was not written was not acked).
  */
 // scope INHERIT gives every subcommand -h/--help (and -V): help never stops at a missing parameter
 @Command(name = "mq", mixinStandardHelpOptions = true, versionProvider = MqCli.Version.class,
@@ -35,6 +40,7 @@ import picocli.CommandLine.ScopeType;
                 TopicCommands.class, SubscriptionCommands.class, CommandLine.HelpCommand.class})
 public final class MqCli {
     static final int API_ERROR = 1;
+    static final int USAGE = 2;
     static final int UNREACHABLE = 3;
     /** Standard output failed (e.g. a closed pipe): nothing after the last line written was acked. */
     static final int OUTPUT_FAILED = 4;
@@ -70,6 +76,8 @@ public final class MqCli {
     final InputStream in;
     final Terminal terminal;
     private MqClient client;
+    /** The region requests are signed for with SigV4, or null when they are not. */
+    private String sigV4Region;
 
     MqCli(PrintWriter out, PrintWriter err, InputStream in, Terminal terminal) {
         this.out = out;
@@ -93,32 +101,74 @@ public final class MqCli {
     static int run(PrintWriter out, PrintWriter err, InputStream in, Terminal terminal, String... args) {
         MqCli cli = new MqCli(out, err, in, terminal);
         CommandLine line = new CommandLine(cli).setOut(out).setErr(err)
-                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    if (e instanceof MqException.ConnectionFailed failed) {
-                        err.println("mq: " + failed.getMessage());
-                        return UNREACHABLE;
-                    }
-                    if (e instanceof MqException api) {
-                        err.println("mq: " + api.code().code() + ": " + api.getMessage()
-                                + (api.requestId() == null ? "" : " (request " + api.requestId() + ")"));
-                        return API_ERROR;
-                    }
-                    if (e instanceof IllegalArgumentException bad) {
-                        err.println("mq: " + bad.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> cli.failed(e));
         int code = line.execute(args);
         out.flush();
         err.flush();
         return code;
     }
 
+    /**
+     * The one line a failed command prints, and its exit code: no stack trace for anything a user can
+     * cause (an endpoint, a file, a token); those of bugs are left to picocli.
+     */
+    private int failed(Exception e) throws Exception {
+        Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+        if (cause instanceof MqException failure) {
+            err.println("mq: " + (failure.answeredByApi() ? failure.code().code() + ": " : "") + failure.getMessage()
+                    + (failure.requestId() == null ? "" : " (request " + failure.requestId() + ")")
+                    + credentialsHint(failure));
+            if (failure.answeredByApi()) {
+                return API_ERROR;
+            }
+            return failure.status() == 0 && !(failure instanceof MqException.ConnectionFailed) ? USAGE : UNREACHABLE;
+        }
+        if (cause instanceof NoSuchFileException missing) {
+            err.println("mq: no such file: " + missing.getFile());
+            return USAGE;
+        }
+        if (cause instanceof AccessDeniedException denied) {
+            err.println("mq: cannot read " + denied.getFile() + ": permission denied");
+            return USAGE;
+        }
+        if (cause instanceof FileSystemException file) {
+            err.println("mq: " + file.getFile() + ": " + file.getReason());
+            return USAGE;
+        }
+        if (cause instanceof IOException io) {
+            err.println("mq: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()));
+            return API_ERROR;
+        }
+        if (cause instanceof IllegalArgumentException bad) {
+            err.println("mq: " + bad.getMessage());
+            return USAGE;
+        }
+        throw e;
+    }
+
+    /** A refusal of credentials says where this command line takes them from. */
+    private String credentialsHint(MqException failure) {
+        boolean refused = failure instanceof MqException.Unauthorized || failure instanceof MqException.Forbidden;
+        if (!refused || client == null) {
+            return "";
+        }
+        if (sigV4Region != null) {
+            return failure.status() == 0 ? "" : "; requests are signed with SigV4 for " + sigV4Region
+                    + ": check the AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                    + " and that they may call execute-api:Invoke on this API";
+        }
+        if (failure instanceof MqException.Forbidden) {
+            return "";
+        }
+        return token == null || token.isBlank()
+                ? "; give the server's token with --token or MQ_TOKEN"
+                : "; the token given (--token or MQ_TOKEN) is not this server's";
+    }
+
     /** The client for this command line's endpoint and credentials. */
     synchronized MqClient client() {
         if (client == null) {
-            URI uri = URI.create(endpoint);
+            URI uri = MqClient.parseEndpoint(endpoint);
             MqClient.Builder builder = MqClient.builder().endpoint(uri).token(token)
                     .autoDeduplication(autoDedup);
             if (auth != null) {
@@ -135,6 +185,7 @@ public final class MqCli {
                 });
             }
             client = builder.build();
+            sigV4Region = auth == null ? MqClient.regionOf(uri) : auth.equals("sigv4") ? regionFor(uri) : null;
         }
         return client;
     }

@@ -24,17 +24,27 @@ import dev.mq.model.Responses.TopicSummary;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The Java client of the mq HTTP API: every operation of API.md, typed answers, and one exception type
@@ -61,6 +71,7 @@ public final class MqClient implements AutoCloseable {
 
     private static final Pattern EXECUTE_API = Pattern.compile("\\.execute-api\\.([a-z0-9-]+)\\.amazonaws\\.com$");
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final String base;
     private final RequestAuth auth;
@@ -70,13 +81,28 @@ public final class MqClient implements AutoCloseable {
     private final HttpClient http;
 
     private MqClient(Builder b) {
-        this.base = b.endpoint.toString().replaceAll("/+$", "");
-        this.auth = b.auth != null ? b.auth : defaultAuth(b.endpoint, b.token);
+        URI endpoint = checkEndpoint(b.endpoint);
+        this.base = endpoint.toString().replaceAll("/+$", "");
+        this.auth = b.auth != null ? b.auth : defaultAuth(endpoint, b.token);
         this.retry = b.retry;
         this.autoDeduplication = b.autoDeduplication;
         this.timeout = b.timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = httpClient(endpoint);
+    }
+
+    private static HttpClient httpClient(URI endpoint) {
+        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT);
+        if (endpoint.getScheme().equalsIgnoreCase("http")) {
+            // Plain HTTP never needs TLS (redirects are not followed): a context that is never initialised
+            // spares loading and parsing the JDK's trust store, a third of a short command's start-up.
+            try {
+                http.sslContext(SSLContext.getInstance("TLS")).sslParameters(new SSLParameters());
+            } catch (NoSuchAlgorithmException e) {
+                // no TLS in this JDK: the default context is the HTTP client's problem, not ours
+            }
+        }
+        return http.build();
     }
 
     public static Builder builder() {
@@ -86,7 +112,7 @@ public final class MqClient implements AutoCloseable {
     /** A client of {@code MQ_ENDPOINT} (default: the local server), with {@code MQ_TOKEN} when set. */
     public static MqClient fromEnvironment() {
         String endpoint = System.getenv("MQ_ENDPOINT");
-        return builder().endpoint(endpoint == null || endpoint.isBlank() ? LOCAL_SERVER : URI.create(endpoint))
+        return builder().endpoint(endpoint == null || endpoint.isBlank() ? LOCAL_SERVER : parseEndpoint(endpoint))
                 .token(System.getenv("MQ_TOKEN")).build();
     }
 
@@ -104,8 +130,9 @@ public final class MqClient implements AutoCloseable {
             return this;
         }
 
+        /** As {@link #endpoint(URI)}; a text that is no http(s) URL is refused with an example of one. */
         public Builder endpoint(String endpoint) {
-            return endpoint(URI.create(endpoint));
+            return endpoint(parseEndpoint(endpoint));
         }
 
         /** A bearer token for the local server; ignored when {@link #auth} is set. */
@@ -149,6 +176,41 @@ public final class MqClient implements AutoCloseable {
         public MqClient build() {
             return new MqClient(this);
         }
+    }
+
+    /**
+     * An endpoint as text, checked: an {@code http} or {@code https} URL with a host. Anything else is an
+     * {@link IllegalArgumentException} whose message shows what a valid endpoint looks like.
+     */
+    public static URI parseEndpoint(String endpoint) {
+        URI uri;
+        try {
+            uri = new URI(endpoint.strip());
+        } catch (URISyntaxException e) {
+            throw badEndpoint(endpoint, e.getReason() + " at character " + (e.getIndex() + 1));
+        }
+        return checkEndpoint(uri);
+    }
+
+    private static URI checkEndpoint(URI endpoint) {
+        String scheme = endpoint.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            throw badEndpoint(endpoint.toString(), "it needs http:// or https://");
+        }
+        if (endpoint.getHost() == null) {
+            throw badEndpoint(endpoint.toString(), "it names no host");
+        }
+        if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+            throw badEndpoint(endpoint.toString(), "a base URL has no ?query or #fragment");
+        }
+        return endpoint;
+    }
+
+    private static IllegalArgumentException badEndpoint(String endpoint, String why) {
+        // "localhost:8080" parses as scheme "localhost": the likeliest fix is the same text with http://
+        String example = endpoint.contains("://") || endpoint.isBlank() ? LOCAL_SERVER.toString() : "http://" + endpoint.strip();
+        return new IllegalArgumentException("endpoint '" + endpoint + "' is not a valid URL (" + why + "): give one like "
+                + example + ", or https://ID.execute-api.REGION.amazonaws.com/STAGE for a deployment");
     }
 
     /** The region of an {@code execute-api} host name, or null. */
@@ -499,14 +561,14 @@ public final class MqClient implements AutoCloseable {
         return q.toString();
     }
 
-    /** A 2xx answer. */
-    private record Answer(int status, String body) {
+    /** A 2xx answer, and what to say when it turns out not to be the API's. */
+    private record Answer(int status, String body, Supplier<MqException> notTheApi) {
         <T> T as(Class<T> type) {
             try {
                 return Json.MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .readValue(body);
             } catch (JsonProcessingException e) {
-                throw new MqException.InternalError(status, "unreadable answer: " + e.getOriginalMessage(), null);
+                throw notTheApi.get();
             }
         }
 
@@ -533,9 +595,9 @@ public final class MqClient implements AutoCloseable {
                 HttpResponse<String> response = send(method, uri, text, requestTimeout);
                 int status = response.statusCode();
                 if (status / 100 == 2) {
-                    return new Answer(status, response.body());
+                    return new Answer(status, response.body(), () -> notTheApi(method, path, response));
                 }
-                failure = error(response);
+                failure = error(method, path, response);
                 retryAfter = response.headers().firstValue("Retry-After").map(MqClient::seconds).orElse(null);
                 // 429 and 503 usually mean nothing was done, but a store call whose answer was lost also
                 // ends as 503: only a request that is safe to repeat is retried on an error answer
@@ -546,10 +608,9 @@ public final class MqClient implements AutoCloseable {
                     throw failure;
                 }
             } catch (ConnectException notOpened) {
-                failure = new MqException.ConnectionFailed("cannot connect to " + base + " ("
-                        + (notOpened.getMessage() == null ? "connection refused" : notOpened.getMessage()) + ")", notOpened);
+                failure = noAnswer(method, path, notOpened);
             } catch (IOException broken) {
-                failure = new MqException.ConnectionFailed(method + " " + path + " failed: " + broken, broken);
+                failure = noAnswer(method, path, broken);
                 if (!safeToRepeat) {
                     throw outcomeUnknown(method, path, failure); // the server may have acted: repeating could act twice
                 }
@@ -585,29 +646,93 @@ public final class MqClient implements AutoCloseable {
         }
     }
 
-    private static MqException error(HttpResponse<String> response) {
+    /** What a request that got no answer ran into, in words: the JDK's exceptions often carry none. */
+    private MqException.ConnectionFailed noAnswer(String method, String path, IOException e) {
+        String why;
+        if (causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)) {
+            why = "cannot connect to " + base + ": the host " + URI.create(base).getHost() + " does not resolve";
+        } else if (e instanceof HttpConnectTimeoutException) {
+            why = "cannot connect to " + base + ": no connection within " + CONNECT_TIMEOUT.toSeconds() + " s"
+                    + (base.startsWith("https:") ? " (is it a plain-HTTP server? then use http://)" : "");
+        } else if (e instanceof ConnectException) {
+            why = "cannot connect to " + base + ": " + (e.getMessage() == null ? "connection refused" : e.getMessage());
+        } else if (e instanceof SSLException) {
+            why = "cannot connect to " + base + ": TLS failed (" + e.getMessage() + ")";
+        } else if (e instanceof HttpTimeoutException) {
+            why = method + " " + base + path + ": no answer in time";
+        } else {
+            why = method + " " + base + path + ": the connection broke ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
+        }
+        return new MqException.ConnectionFailed(why, e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private MqException error(String method, String path, HttpResponse<String> response) {
         String requestId = response.headers().firstValue("X-Request-Id").orElse(null);
         int status = response.statusCode();
+        JsonNode answer;
         try {
-            JsonNode error = Json.MAPPER.readTree(response.body()).path("error");
-            ErrorCode code = ErrorCode.fromCode(error.path("code").asText());
-            return MqException.of(code, status, error.path("message").asText(), requestId);
-        } catch (JsonProcessingException | IllegalArgumentException notOurs) {
-            // not the API's error shape (a proxy in between, or a newer code): classify by status
-            ErrorCode code = switch (status) {
-                case 401 -> ErrorCode.UNAUTHORIZED;
-                case 403 -> ErrorCode.FORBIDDEN;
-                case 404 -> ErrorCode.NOT_FOUND;
-                case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-                case 429 -> ErrorCode.THROTTLED;
-                case 503, 502 -> ErrorCode.UNAVAILABLE;
-                case 504 -> ErrorCode.TIMEOUT;
-                default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
-            };
-            String text = response.body() == null ? "" : response.body();
-            return MqException.of(code, status, "HTTP " + status + ": "
-                    + text.substring(0, Math.min(200, text.length())), requestId);
+            answer = Json.MAPPER.readTree(response.body() == null ? "" : response.body());
+        } catch (JsonProcessingException notJson) {
+            return notTheApi(method, path, response);
         }
+        JsonNode error = answer == null ? null : answer.path("error");
+        if (error != null && error.path("code").isTextual()) {
+            try {
+                return MqException.of(ErrorCode.fromCode(error.path("code").asText()), status,
+                        error.path("message").asText(), requestId);
+            } catch (IllegalArgumentException newerCode) {
+                return MqException.of(codeOf(status), status, error.path("code").asText() + ": "
+                        + error.path("message").asText(), requestId);
+            }
+        }
+        // API Gateway answers for itself (no route, IAM refused, throttled) as {"message": "..."}
+        if (answer != null && answer.path("message").isTextual()) {
+            return MqException.of(codeOf(status), status, "API Gateway: " + answer.path("message").asText(),
+                    response.headers().firstValue("x-amzn-RequestId").orElse(requestId));
+        }
+        return notTheApi(method, path, response);
+    }
+
+    /**
+     * An answer from another server than the mq API: a web page, or a proxy's or gateway's error. Its
+     * code follows the status, so a gateway's 503 is still {@code Unavailable} (and retried).
+     */
+    private MqException notTheApi(String method, String path, HttpResponse<String> response) {
+        int status = response.statusCode();
+        String type = response.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip())
+                .orElse("no content type");
+        String answered = " answered " + status + " with " + type;
+        String message = status >= 500
+                ? method + " " + base + path + answered + ", not the mq API's JSON: a proxy or gateway in front of"
+                        + " it failed, or it is no mq API"
+                : base + " is not an mq API: " + method + " " + path + answered + ", not the API's JSON (check the endpoint)";
+        return MqException.notFromApi(status / 100 == 2 ? ErrorCode.NOT_FOUND : codeOf(status), status, message,
+                response.headers().firstValue("X-Request-Id").orElse(null));
+    }
+
+    /** The code an error status suggests when the answer does not name one. */
+    private static ErrorCode codeOf(int status) {
+        return switch (status) {
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 429 -> ErrorCode.THROTTLED;
+            case 503, 502 -> ErrorCode.UNAVAILABLE;
+            case 504 -> ErrorCode.TIMEOUT;
+            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+        };
     }
 
     private static Duration seconds(String retryAfter) {

@@ -11,6 +11,7 @@ public class MqException extends RuntimeException {
     private final ErrorCode code;
     private final int status;
     private final String requestId;
+    private boolean answeredByApi = true;
 
     MqException(ErrorCode code, int status, String message, String requestId, Throwable cause) {
         super(message, cause);
@@ -32,6 +33,27 @@ public class MqException extends RuntimeException {
     /** The {@code X-Request-Id} of the answer, or null. */
     public String requestId() {
         return requestId;
+    }
+
+    /**
+     * True when the mq API answered with this error (its functions, or in AWS its API Gateway, whose own
+     * refusals get the code of their status). False when no answer came, or another server answered (a
+     * web page, a proxy's error page): the code then only follows the HTTP status, and the message says
+     * what answered.
+     */
+    public boolean answeredByApi() {
+        return answeredByApi;
+    }
+
+    /** Marks a failure that is not the API's answer: none came, or another server answered. */
+    final MqException notFromApi() {
+        answeredByApi = false;
+        return this;
+    }
+
+    /** The exception for an answer that is not the API's: the subclass of the code its status suggests. */
+    static MqException notFromApi(ErrorCode code, int status, String message, String requestId) {
+        return of(code, status, message, requestId).notFromApi();
     }
 
     /** The exception for an error answer: the subclass of its code. */
@@ -85,7 +107,11 @@ public class MqException extends RuntimeException {
 
     public static final class Unauthorized extends MqException {
         Unauthorized(int status, String message, String requestId) {
-            super(ErrorCode.UNAUTHORIZED, status, message, requestId, null);
+            this(status, message, requestId, null);
+        }
+
+        Unauthorized(int status, String message, String requestId, Throwable cause) {
+            super(ErrorCode.UNAUTHORIZED, status, message, requestId, cause);
         }
     }
 
@@ -176,6 +202,7 @@ public class MqException extends RuntimeException {
     public static final class ConnectionFailed extends Unavailable {
         ConnectionFailed(String message, Throwable cause) {
             super(0, message, null, cause);
+            notFromApi();
         }
     }
 

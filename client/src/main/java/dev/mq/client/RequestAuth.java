@@ -2,17 +2,7 @@ package dev.mq.client;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * How requests prove who sends them: nothing, the local server's bearer token, or an AWS SigV4
@@ -32,29 +22,14 @@ public interface RequestAuth {
 
     /** SigV4 with the AWS SDK's default credentials chain (environment, profile, SSO, instance role). */
     static RequestAuth sigV4(String region) {
-        return sigV4(DefaultCredentialsProvider.builder().build(), region);
+        return SigV4Auth.withDefaultCredentials(region);
     }
 
-    /** SigV4 with the SDK's own signer; credentials are resolved per request, so they may rotate. */
+    /**
+     * SigV4 with the SDK's own signer; credentials are resolved per request, so they may rotate. When
+     * none can be resolved, the request is not sent and {@link MqException.Unauthorized} is thrown.
+     */
     static RequestAuth sigV4(AwsCredentialsProvider credentials, String region) {
-        AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-        // java.net.http sets these itself, and refuses them from callers; it sends the same Host
-        Set<String> setByHttpClient = Set.of("host", "content-length", "content-type");
-        return (request, method, uri, body) -> {
-            SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
-            if (body != null) {
-                unsigned.putHeader("Content-Type", "application/json");
-            }
-            SignedRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
-                    .request(unsigned.build())
-                    .payload(body == null ? null : ContentStreamProvider.fromString(body, StandardCharsets.UTF_8))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-            for (Map.Entry<String, List<String>> header : signed.request().headers().entrySet()) {
-                if (!setByHttpClient.contains(header.getKey().toLowerCase())) {
-                    header.getValue().forEach(value -> request.header(header.getKey(), value));
-                }
-            }
-        };
+        return new SigV4Auth(credentials, region);
     }
 }

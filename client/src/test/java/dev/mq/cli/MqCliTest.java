@@ -3,6 +3,9 @@ package dev.mq.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import dev.mq.local.LocalServer;
+import com.sun.net.httpserver.HttpServer;
 import dev.mq.client.Message;
 import dev.mq.client.MqClient;
 import dev.mq.client.TestServer;
@@ -436,6 +439,153 @@ class MqCliTest {
         mq.send(fifo, Message.of("in order").withGroupId("customer-7"));
         assertThat(mq("peek", fifo).out()).contains("GROUP").contains("customer-7");
         assertThat(mq("receive", fifo, "--wait", "1").out()).contains("GROUP").contains("customer-7");
+    }
+
+    // ------------------------------------------------------------ failures: one line, the right exit code
+
+    @Test
+    void aMissingFile_isOneLine_exit2(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.txt");
+
+        Run sent = mq("send", make("file"), "--file", missing.toString());
+
+        assertThat(sent.code()).isEqualTo(2);
+        assertThat(sent.err()).isEqualTo("mq: no such file: " + missing + System.lineSeparator());
+    }
+
+    @Test
+    void anUnresolvableHost_saysItDoesNotResolve_exit3() {
+        Run run = mqAt("http://no-such-host.invalid:8080", "queue", "list");
+
+        assertThat(run.code()).isEqualTo(3);
+        assertThat(run.err()).isEqualTo("mq: cannot connect to http://no-such-host.invalid:8080: the host "
+                + "no-such-host.invalid does not resolve" + System.lineSeparator());
+    }
+
+    @Test
+    void anEndpointWithoutScheme_orMalformed_isExit2_withAValidExample() {
+        Run noScheme = mqAt("localhost:8080", "queue", "list");
+        Run malformed = mqAt("http://local host:8080", "queue", "list");
+        Run noHost = mqAt("http:///v1", "queue", "list");
+
+        assertThat(noScheme.code()).isEqualTo(2);
+        assertThat(noScheme.err()).startsWith("mq: endpoint 'localhost:8080' is not a valid URL")
+                .contains("give one like http://localhost:8080").hasLineCount(1);
+        assertThat(malformed.code()).isEqualTo(2);
+        assertThat(malformed.err()).startsWith("mq: endpoint 'http://local host:8080' is not a valid URL")
+                .contains("http://127.0.0.1:8080").hasLineCount(1);
+        assertThat(noHost.code()).isEqualTo(2);
+        assertThat(noHost.err()).contains("names no host").hasLineCount(1);
+    }
+
+    @Test
+    void aServerThatIsNoMqApi_isNamedWithItsStatusAndContentType_exit3() throws Exception {
+        HttpServer web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/", exchange -> {
+            // a web server: a page for its home, "not found" pages elsewhere
+            boolean home = exchange.getRequestURI().getPath().startsWith("/home/");
+            byte[] page = "<!DOCTYPE html>\n<html><body><h1>Welcome</h1></body></html>\n".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(home ? 200 : 404, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        web.start();
+        try {
+            String url = "http://127.0.0.1:" + web.getAddress().getPort();
+
+            Run notFound = mqAt(url, "queue", "list");
+            Run ok = mqAt(url + "/home", "queue", "get", "q");
+
+            assertThat(notFound.code()).isEqualTo(3);
+            assertThat(notFound.err()).isEqualTo("mq: " + url + " is not an mq API: GET /v1/queues?limit=1000"
+                    + " answered 404 with text/html, not the API's JSON (check the endpoint)" + System.lineSeparator());
+            assertThat(ok.code()).isEqualTo(3);
+            assertThat(ok.err()).isEqualTo("mq: " + url + "/home is not an mq API: GET /v1/queues/q"
+                    + " answered 200 with text/html, not the API's JSON (check the endpoint)" + System.lineSeparator());
+        } finally {
+            web.stop(0);
+        }
+    }
+
+    @Test
+    void unauthorized_pointsAtTheTokenOptions() throws Exception {
+        try (LocalServer guarded = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", "the-token"))) {
+            String url = guarded.baseUrl().toString();
+
+            Run none = mqAt(url, "queue", "list");
+            Run wrong = mqAt(url, "--token", "not-the-token", "queue", "list");
+            Run right = mqAt(url, "--token", "the-token", "queue", "list");
+
+            assertThat(none.code()).isEqualTo(1);
+            assertThat(none.err()).startsWith("mq: Unauthorized: ")
+                    .endsWith("; give the server's token with --token or MQ_TOKEN" + System.lineSeparator())
+                    .hasLineCount(1);
+            assertThat(wrong.err()).endsWith("; the token given (--token or MQ_TOKEN) is not this server's"
+                    + System.lineSeparator());
+            assertThat(right.code()).isZero();
+        }
+    }
+
+    @Test
+    void aRefusedSigV4Signature_pointsAtTheAwsCredentials() throws Exception {
+        // API Gateway refuses a request IAM does not allow with 403 and a body of its own
+        HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gateway.createContext("/", exchange -> {
+            byte[] body = "{\"message\":\"The security token included in the request is invalid.\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("x-amzn-ErrorType", "UnrecognizedClientException");
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        gateway.start();
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        try {
+            String url = "http://127.0.0.1:" + gateway.getAddress().getPort() + "/prod";
+
+            Run refused = mqAt(url, "--auth", "sigv4", "--region", "eu-west-1", "queue", "list");
+
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err()).isEqualTo("mq: Forbidden: API Gateway: The security token "
+                    + "included in the request is invalid.; requests are signed with SigV4 for eu-west-1: check the "
+                    + "AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and that they "
+                    + "may call execute-api:Invoke on this API" + System.lineSeparator());
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+            gateway.stop(0);
+        }
+    }
+
+    // ------------------------------------------------------------ start-up
+
+    @Test
+    void aCommandOnAPlainHttpEndpoint_loadsNeitherTheAwsSdkNorTheJdksTrustStore() throws Exception {
+        // a JVM of its own: this one has loaded both for other tests
+        Process mq = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), MqCli.class.getName(),
+                "--endpoint", TestServer.url().toString(), "queue", "list", "--prefix", "none-")
+                .redirectErrorStream(true).start();
+        String loaded = new String(mq.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(mq.waitFor()).isZero();
+        assertThat(loaded).contains("dev.mq.client.MqClient ")
+                .doesNotContain("software.amazon.awssdk").doesNotContain("sun.security.ssl.TrustStoreManager");
+    }
+
+    /** A run against another endpoint than the test server. */
+    private static Run mqAt(String endpoint, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--endpoint";
+        all[1] = endpoint;
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(new byte[0]), all);
+        return new Run(code, out.toString(), err.toString());
     }
 
     private String make(String hint) {

@@ -3,6 +3,7 @@ package dev.mq.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.mq.client.MqClient.Subscription;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.Responses.AckResult;
@@ -11,11 +12,14 @@ import dev.mq.model.Responses.QueueDescription;
 import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.model.Responses.SendResult;
 import dev.mq.model.Responses.SubscriptionDescription;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /** Every operation of the API through the client, against the local server over HTTP. */
 class MqClientTest {
@@ -183,6 +187,56 @@ class MqClientTest {
         Thread.sleep(1_200);
         mq.receive(name, 1, 1);
         assertThatThrownBy(() -> mq.ack(name, stale)).isInstanceOf(MqException.LeaseLost.class);
+    }
+
+    @Test
+    void anEndpointThatIsNoHttpUrl_isRefused_withAnExample() {
+        assertThatThrownBy(() -> MqClient.builder().endpoint("localhost:8080"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'localhost:8080'").hasMessageContaining("http://localhost:8080");
+        assertThatThrownBy(() -> MqClient.builder().endpoint(java.net.URI.create("ftp://example.com")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http:// or https://");
+    }
+
+    @Test
+    void aProxysErrorPage_keepsTheCodeOfItsStatus_andSaysItIsNotTheApis() throws Exception {
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", exchange -> {
+            byte[] page = "<html><body>502 Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(502, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        proxy.start();
+        try {
+            MqClient behindProxy = MqClient.builder().endpoint("http://127.0.0.1:" + proxy.getAddress().getPort())
+                    .retryPolicy(RetryPolicy.none()).build();
+
+            assertThatThrownBy(() -> behindProxy.getQueue("q")).isInstanceOfSatisfying(MqException.Unavailable.class,
+                    e -> {
+                        assertThat(e.answeredByApi()).isFalse();
+                        assertThat(e.status()).isEqualTo(502);
+                        assertThat(e.getMessage()).contains("answered 502 with text/html, not the mq API's JSON");
+                    });
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
+    void sigV4_withoutCredentials_isUnauthorized_beforeAnythingIsSent() {
+        AwsCredentialsProvider none = () -> {
+            throw new IllegalStateException("Unable to load credentials from any of the providers in the chain");
+        };
+        MqClient unsigned = MqClient.builder().endpoint(TestServer.url())
+                .auth(RequestAuth.sigV4(none, "eu-west-1")).build();
+
+        assertThatThrownBy(() -> unsigned.getQueue("q")).isInstanceOfSatisfying(MqException.Unauthorized.class, e -> {
+            assertThat(e.status()).isZero();
+            assertThat(e.answeredByApi()).isFalse();
+            assertThat(e.getMessage()).startsWith("no AWS credentials to sign with (SigV4)");
+        });
     }
 
     private String queue() {

@@ -3,6 +3,8 @@ package dev.mq.handlers;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -137,9 +139,24 @@ public final class Routes {
         throw notFound(path);
     }
 
+    /**
+     * The path's segments, percent-decoded: API Gateway's REST proxy (and the local server) pass the path
+     * as sent, so a name is validated, and echoed in errors, as the caller wrote it ({@code bad name}, not
+     * {@code bad%20name}). Split before decoding, so an encoded {@code /} stays inside its segment.
+     */
     private static List<String> segments(String path) {
         String p = path == null ? "" : path;
-        return Arrays.stream(p.split("/")).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(p.split("/")).filter(s -> !s.isEmpty()).map(Routes::decode).toList();
+    }
+
+    private static String decode(String segment) {
+        try {
+            // URLDecoder is for forms, where + is a space; in a path it is itself
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw QueueException.invalid("malformed percent-encoding in the path segment '"
+                    + dev.mq.model.Names.printable(segment) + "'");
+        }
     }
 
     private static Match only(String method, String allowed, Match match) {

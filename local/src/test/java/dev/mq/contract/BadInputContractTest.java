@@ -217,6 +217,15 @@ class BadInputContractTest extends ContractTestSupport {
     }
 
     @Test
+    void anInvalidName_isEchoedAsWritten_notPercentEncoded() {
+        JsonNode queue = mq.get("/v1/queues/bad%20name").expectError(400, "InvalidRequest");
+        JsonNode topic = mq.put("/v1/topics/caf%C3%A9", null).expectError(400, "InvalidRequest");
+
+        assertThat(queue.path("message").asText()).contains("'bad name'").doesNotContain("%20");
+        assertThat(topic.path("message").asText()).contains("'caf\u00e9'").doesNotContain("%C3");
+    }
+
+    @Test
     void putQueue_withAnInvalidName_is400_evenWithAValidBody() {
         mq.put(queuePath("bad.name!"), obj("visibilityTimeoutSeconds", 5)).expectError(400, "InvalidRequest");
     }
