@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code java -jar mq-local.jar}: runs {@link LocalServer} until Ctrl-C. Prints one line with the URL when
  * ready; Ctrl-C stops it cleanly through a shutdown hook (the JVM then exits with the usual status of
- * an interrupted program). Exits 1 when the server cannot start, 2 on unusable options.
+ * an interrupted program). Exits 1 when the server cannot start (among others, when its data directory is
+ * not writable or another server uses it), 2 on unusable options.
  */
 @Command(name = "mq-local", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs the mq HTTP API on this machine over an embedded DynamoDB Local.")
@@ -72,6 +73,9 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("mq-local: " + e.getMessage());
             return BAD_OPTIONS;
+        } catch (UnusableDataDirectoryException e) {
+            err.println("mq-local: " + e.getMessage());
+            return CANNOT_START;
         } catch (Exception e) {
             err.println("mq-local: cannot start: " + e);
             return CANNOT_START;
