@@ -72,10 +72,22 @@ public final class LocalServer implements AutoCloseable {
      * @param dataDir where DynamoDB Local keeps its files and the receipt key; null keeps everything in memory
      * @param bind    the address to listen on; null means 127.0.0.1
      * @param token   the bearer token requests must carry; null means none (then only loopback binds)
+     * @param faults  failures to inject into DynamoDB calls (soak and reliability runs); null means none
+     * @param logRequests whether to log one line per request (see {@link RequestLog})
      */
-    public record Options(int port, Path dataDir, String bind, String token, FaultInjector faults) {
+    public record Options(int port, Path dataDir, String bind, String token, FaultInjector faults,
+                          boolean logRequests) {
         public Options(int port, Path dataDir, String bind, String token) {
             this(port, dataDir, bind, token, null);
+        }
+
+        public Options(int port, Path dataDir, String bind, String token, FaultInjector faults) {
+            this(port, dataDir, bind, token, faults, false);
+        }
+
+        /** These options, with a line logged per request. */
+        public Options withRequestLog() {
+            return new Options(port, dataDir, bind, token, faults, true);
         }
 
         @Override
@@ -83,7 +95,7 @@ public final class LocalServer implements AutoCloseable {
             // the record's own toString would print the token into whatever log shows the options
             return "Options[port=" + port + ", dataDir=" + dataDir + ", bind=" + bind
                     + ", token=" + (token == null ? "none" : "(set)")
-                    + (faults == null ? "" : ", faults injected") + "]";
+                    + (faults == null ? "" : ", faults injected") + (logRequests ? ", requests logged" : "") + "]";
         }
     }
 
@@ -156,7 +168,7 @@ public final class LocalServer implements AutoCloseable {
 
             httpThreads = httpThreads();
             http = HttpServer.create(new InetSocketAddress(address, options.port()), MAX_HTTP_THREADS);
-            http.createContext("/", new GatewayHandler(functions(service, topics), token));
+            http.createContext("/", new GatewayHandler(functions(service, topics), token, options.logRequests()));
             http.setExecutor(httpThreads);
             http.start();
             fanout = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(), tables.catalog(),

@@ -77,7 +77,8 @@ final class LocalProcess implements AutoCloseable {
 
     /** Sends SIGTERM, as Ctrl-C or {@code kill} would, and waits for the process to end. */
     int stop() throws InterruptedException {
-        process.destroy();
+        // Process.destroy() would also close the pipes, losing what the process prints while it stops
+        process.toHandle().destroy();
         return awaitExit();
     }
 
