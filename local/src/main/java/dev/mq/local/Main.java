@@ -57,7 +57,8 @@ public final class Main implements Callable<Integer> {
 
     static final class Storage {
         @Option(names = "--data", paramLabel = "DIR",
-                description = "directory for the database and receipt key, kept across restarts (default: ./data)")
+                description = "directory for the database and receipt key, kept across restarts; one server at a time"
+                        + " (default: ./data)")
         Path data = Path.of("data");
 
         @Option(names = "--in-memory", description = "keep everything in memory; it is gone when the server stops")
