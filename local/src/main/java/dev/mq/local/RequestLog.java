@@ -2,6 +2,10 @@ package dev.mq.local;
 
 import dev.mq.handlers.Routes;
 import dev.mq.model.QueueException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.logging.Logger;
 
 /**
@@ -10,12 +14,11 @@ import java.util.logging.Logger;
  * status, time taken, request id (the {@code X-Request-Id} the client got).
  *
  * <p>Never bodies, headers or query strings: they carry messages, the bearer token and page tokens. A
- * receipt handle in a path is cut to its first {@value #HANDLE_PREFIX} characters, enough to tell handles
- * apart, not enough to ack with the line.
+ * receipt handle in a path, which would let anyone who reads the line ack that message, is replaced by a
+ * digest of it, e.g. {@code [handle:3f9a1c2e]}: lines about one handle still show as such.
  */
 final class RequestLog {
     static final String LOGGER = "dev.mq.local.requests";
-    static final int HANDLE_PREFIX = 8;
     /** Longest path logged: the longest route (a subscription's) is under 200 characters. */
     private static final int MAX_PATH = 300;
     private static final Logger LOG = Logger.getLogger(LOGGER);
@@ -35,15 +38,24 @@ final class RequestLog {
             // matched as the DELETE that acks, whatever the method: a handle sent with a wrong one is cut too
             Routes.Match match = Routes.match("DELETE", path);
             String handle = match.child();
-            if (match.operation() == Routes.Operation.ACK_ONE && handle.length() > HANDLE_PREFIX) {
+            if (match.operation() == Routes.Operation.ACK_ONE) {
                 int at = path.lastIndexOf(handle);
-                path = path.substring(0, at) + handle.substring(0, HANDLE_PREFIX) + "..."
-                        + path.substring(at + handle.length());
+                path = path.substring(0, at) + "[handle:" + digest(handle) + "]" + path.substring(at + handle.length());
             }
         } catch (QueueException unknownRoute) {
             // logged as it came, within the length limit: it names nothing the server knows
         }
         return printable(path, MAX_PATH);
+    }
+
+    /** 32 bits of SHA-256: tells a log's handles apart, and tells nothing of the handle. */
+    static String digest(String handle) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(handle.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** One line, whatever a client sent: control characters (a newline would forge a line) become '?'. */

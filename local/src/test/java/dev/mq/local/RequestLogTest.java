@@ -3,11 +3,11 @@ package dev.mq.local;
 import static dev.mq.local.HttpTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code --log-requests}: one line per request, without bodies, credentials or usable receipt handles. */
+/** {@code --log-requests}: one line per request, without bodies, credentials or receipt handles. */
 class RequestLogTest {
     private static final String TOKEN = "request-log-test-token";
     private static final Logger REQUESTS = Logger.getLogger(RequestLog.LOGGER);
@@ -88,26 +88,33 @@ class RequestLogTest {
     }
 
     @Test
-    void receiptHandleInAPath_isCutToItsFirstCharacters() throws InterruptedException {
+    void receiptHandleInAPath_isReplacedByItsDigest() throws InterruptedException {
         HttpTestClient http = new HttpTestClient(logged.baseUrl(), TOKEN);
         http.put("/v1/queues/log-handles", "{}");
-        http.post("/v1/queues/log-handles/messages", "{\"body\": \"ack me\"}");
-        String handle = json(http.post("/v1/queues/log-handles/receive", "{\"maxMessages\": 1}"))
-                .path("messages").get(0).path("receiptHandle").asText();
+        http.post("/v1/queues/log-handles/messages", "{\"messages\": [{\"body\": \"one\"}, {\"body\": \"two\"}]}");
+        String first = receiveHandle(http, "log-handles");
+        String second = receiveHandle(http, "log-handles");
 
-        HttpResponse<String> acked = http.delete("/v1/queues/log-handles/messages/" + handle);
+        HttpResponse<String> ackedFirst = http.delete("/v1/queues/log-handles/messages/" + first);
+        HttpResponse<String> ackedSecond = http.delete("/v1/queues/log-handles/messages/" + second);
 
-        assertThat(acked.statusCode()).isEqualTo(204);
-        assertThat(linesWith(requestId(acked))).singleElement().asString()
-                .startsWith("INFO DELETE /v1/queues/log-handles/messages/" + handle.substring(0, RequestLog.HANDLE_PREFIX)
-                        + "... 204 ");
-        assertThat(allLines()).noneMatch(line -> line.contains(handle));
+        assertThat(ackedFirst.statusCode()).isEqualTo(204);
+        assertThat(linesWith(requestId(ackedFirst))).singleElement().asString()
+                .startsWith("INFO DELETE /v1/queues/log-handles/messages/[handle:" + RequestLog.digest(first) + "] 204 ");
+        assertThat(linesWith(requestId(ackedSecond))).singleElement().asString()
+                .startsWith("INFO DELETE /v1/queues/log-handles/messages/[handle:" + RequestLog.digest(second) + "] 204 ");
+        assertThat(RequestLog.digest(first)).isNotEqualTo(RequestLog.digest(second));
+        // no part of a handle that a line would help to complete
+        assertThat(allLines()).noneMatch(line -> line.contains(first.substring(first.length() - 8))
+                || line.contains(second.substring(second.length() - 8)));
     }
 
     @Test
-    void receiptHandleSentWithAnotherMethod_isCutToo() {
+    void receiptHandleSentWithAnotherMethod_isReplacedToo() {
         String handle = "AAAABBBBCCCCDDDDEEEEFFFF";
-        assertThat(RequestLog.loggablePath("/v1/queues/q/messages/" + handle)).isEqualTo("/v1/queues/q/messages/AAAABBBB...");
+
+        assertThat(RequestLog.loggablePath("/v1/queues/q/messages/" + handle))
+                .isEqualTo("/v1/queues/q/messages/[handle:" + RequestLog.digest(handle) + "]");
     }
 
     @Test
@@ -135,6 +142,12 @@ class RequestLogTest {
 
         assertThat(byDefault.options().logRequests()).isFalse();
         assertThat(asked.options().logRequests()).isTrue();
+    }
+
+    private static String receiveHandle(HttpTestClient http, String queue) {
+        JsonNode messages = json(http.post("/v1/queues/" + queue + "/receive", "{\"maxMessages\": 1}")).path("messages");
+        assertThat(messages).hasSize(1);
+        return messages.get(0).path("receiptHandle").asText();
     }
 
     private static String requestId(HttpResponse<String> response) {
