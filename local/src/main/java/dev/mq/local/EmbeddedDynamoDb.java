@@ -36,6 +36,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 public final class EmbeddedDynamoDb implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDynamoDb.class.getName());
     private static final String LOOPBACK = "127.0.0.1";
+    /** The one database file DynamoDB Local keeps in its directory under {@code -sharedDb}. */
+    static final String DATABASE_FILE = "shared-local-instance.db";
 
     private final DynamoDBProxyServer server;
     private final DynamoDbClient client;

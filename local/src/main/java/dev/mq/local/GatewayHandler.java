@@ -26,15 +26,21 @@ final class GatewayHandler implements HttpHandler {
 
     private final Map<Routes.Family, ApiHandler> functions;
     private final BearerToken token;
+    private final boolean logRequests;
 
-    /** {@code token} null means requests need no credentials. */
-    GatewayHandler(Map<Routes.Family, ApiHandler> functions, BearerToken token) {
+    /**
+     * {@code token} null means requests need no credentials; {@code logRequests} writes a line for each
+     * request to the {@link RequestLog}.
+     */
+    GatewayHandler(Map<Routes.Family, ApiHandler> functions, BearerToken token, boolean logRequests) {
         this.functions = new EnumMap<>(functions);
         this.token = token;
+        this.logRequests = logRequests;
     }
 
     @Override
     public void handle(HttpExchange exchange) {
+        long started = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
         try {
             ProxyEvents.write(exchange, respond(exchange, requestId), requestId);
@@ -46,6 +52,10 @@ final class GatewayHandler implements HttpHandler {
             answerInternalError(exchange, requestId);
         } finally {
             exchange.close();
+            if (logRequests) {
+                RequestLog.record(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                        exchange.getResponseCode(), started, requestId);
+            }
         }
     }
 

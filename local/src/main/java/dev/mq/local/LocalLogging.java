@@ -2,18 +2,27 @@ package dev.mq.local;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Logging of the local server. The libraries under it (the AWS SDK, and the Jetty inside DynamoDB Local,
- * which log through SLF4J into java.util.logging) speak only when something is wrong, and the command
- * line logs one line per record. A logging configuration the user passes
- * ({@code -Djava.util.logging.config.file=...}) wins over both.
+ * which log through SLF4J into java.util.logging; DynamoDB Local's AWS SDK 1, through Commons Logging
+ * into it too) speak only when something is wrong, and the command line logs one line per record. A
+ * logging configuration the user passes ({@code -Djava.util.logging.config.file=...}) wins over both.
  */
 final class LocalLogging {
     private static final String FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
-    private static final List<String> CHATTY = List.of("software.amazon.awssdk", "org.eclipse.jetty");
+    /**
+     * Jetty announces every start at INFO; only its warnings matter here. DynamoDB Local's copy of the AWS
+     * SDK 1 looks for JAXB's Base64 codec, gone from the JDK since 11, and warns on every start that it uses
+     * its own, which works and only "may be less performant": that class's warnings say nothing else.
+     */
+    private static final Map<String, Level> CHATTY = Map.of(
+            "software.amazon.awssdk", Level.WARNING,
+            "org.eclipse.jetty", Level.WARNING,
+            "com.amazonaws.util.Base64", Level.SEVERE);
     // java.util.logging holds loggers weakly; one that is collected forgets the level set here
     private static final List<Logger> quieted = new ArrayList<>();
 
@@ -26,16 +35,16 @@ final class LocalLogging {
         }
     }
 
-    /** Jetty announces every start at INFO; only its warnings matter here. */
+    /** Keeps the libraries to what a user needs to know (see {@link #CHATTY}). */
     static synchronized void quietLibraries() {
         if (userConfigured() || !quieted.isEmpty()) {
             return;
         }
-        for (String name : CHATTY) {
+        CHATTY.forEach((name, level) -> {
             Logger logger = Logger.getLogger(name);
-            logger.setLevel(Level.WARNING);
+            logger.setLevel(level);
             quieted.add(logger);
-        }
+        });
     }
 
     private static boolean userConfigured() {

@@ -72,10 +72,22 @@ public final class LocalServer implements AutoCloseable {
      * @param dataDir where DynamoDB Local keeps its files and the receipt key; null keeps everything in memory
      * @param bind    the address to listen on; null means 127.0.0.1
      * @param token   the bearer token requests must carry; null means none (then only loopback binds)
+     * @param faults  failures to inject into DynamoDB calls (soak and reliability runs); null means none
+     * @param logRequests whether to log one line per request (see {@link RequestLog})
      */
-    public record Options(int port, Path dataDir, String bind, String token, FaultInjector faults) {
+    public record Options(int port, Path dataDir, String bind, String token, FaultInjector faults,
+                          boolean logRequests) {
         public Options(int port, Path dataDir, String bind, String token) {
             this(port, dataDir, bind, token, null);
+        }
+
+        public Options(int port, Path dataDir, String bind, String token, FaultInjector faults) {
+            this(port, dataDir, bind, token, faults, false);
+        }
+
+        /** These options, with a line logged per request. */
+        public Options withRequestLog() {
+            return new Options(port, dataDir, bind, token, faults, true);
         }
 
         @Override
@@ -83,7 +95,7 @@ public final class LocalServer implements AutoCloseable {
             // the record's own toString would print the token into whatever log shows the options
             return "Options[port=" + port + ", dataDir=" + dataDir + ", bind=" + bind
                     + ", token=" + (token == null ? "none" : "(set)")
-                    + (faults == null ? "" : ", faults injected") + "]";
+                    + (faults == null ? "" : ", faults injected") + (logRequests ? ", requests logged" : "") + "]";
         }
     }
 
@@ -98,18 +110,20 @@ public final class LocalServer implements AutoCloseable {
     private final StreamPoller fanout;
     private final DeliveryWorker.Background deliveries;
     private final EmbeddedDynamoDb dynamoDb;
+    private final DataDirectory dataDirectory;
     private final URI baseUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalServer(HttpServer http, ExecutorService httpThreads, ExpirySweeper sweeper, StreamPoller fanout,
                         DeliveryWorker.Background deliveries,
-                        EmbeddedDynamoDb dynamoDb, URI baseUrl) {
+                        EmbeddedDynamoDb dynamoDb, DataDirectory dataDirectory, URI baseUrl) {
         this.http = http;
         this.httpThreads = httpThreads;
         this.sweeper = sweeper;
         this.fanout = fanout;
         this.deliveries = deliveries;
         this.dynamoDb = dynamoDb;
+        this.dataDirectory = dataDirectory;
         this.baseUrl = baseUrl;
     }
 
@@ -119,6 +133,8 @@ public final class LocalServer implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the options are unusable, e.g. a non-loopback address without
      *                                  a token; nothing has been started then
+     * @throws UnusableDataDirectoryException when the data directory is not one this user can write, or
+     *                                  another server uses it; nothing has been started then
      */
     public static LocalServer start(Options options) throws Exception {
         InetAddress address = checkedBindAddress(options);
@@ -126,7 +142,15 @@ public final class LocalServer implements AutoCloseable {
         Path dataDir = options.dataDir() == null ? null : options.dataDir().toAbsolutePath().normalize();
         LocalLogging.quietLibraries();
 
-        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir);
+        // checked before DynamoDB Local starts: it would retry an unusable directory forever
+        DataDirectory dataDirectory = dataDir == null ? null : DataDirectory.claim(dataDir);
+        EmbeddedDynamoDb dynamoDb;
+        try {
+            dynamoDb = EmbeddedDynamoDb.start(dataDir);
+        } catch (Exception | Error e) {
+            release(dataDirectory);
+            throw e;
+        }
         ExecutorService httpThreads = null;
         HttpServer http = null;
         StreamPoller fanout = null;
@@ -144,7 +168,7 @@ public final class LocalServer implements AutoCloseable {
 
             httpThreads = httpThreads();
             http = HttpServer.create(new InetSocketAddress(address, options.port()), MAX_HTTP_THREADS);
-            http.createContext("/", new GatewayHandler(functions(service, topics), token));
+            http.createContext("/", new GatewayHandler(functions(service, topics), token, options.logRequests()));
             http.setExecutor(httpThreads);
             http.start();
             fanout = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(), tables.catalog(),
@@ -155,7 +179,7 @@ public final class LocalServer implements AutoCloseable {
             // posts endpoint deliveries; started last, as nothing after it can fail
             DeliveryWorker.Background deliveries = new DeliveryWorker(topics, service, new EndpointDeliverer(),
                     DeliveryWorker.Settings.defaults()).startInBackground();
-            return new LocalServer(http, httpThreads, sweeper, fanout, deliveries, dynamoDb, baseUrl);
+            return new LocalServer(http, httpThreads, sweeper, fanout, deliveries, dynamoDb, dataDirectory, baseUrl);
         } catch (Exception | Error e) {
             if (http != null) {
                 http.stop(0);
@@ -167,6 +191,7 @@ public final class LocalServer implements AutoCloseable {
                 httpThreads.shutdownNow();
             }
             dynamoDb.close();
+            release(dataDirectory);
             throw e;
         }
     }
@@ -184,7 +209,8 @@ public final class LocalServer implements AutoCloseable {
     /**
      * Stops accepting requests (those under way get a second to finish), stops the sweeper and the
      * stream poller (a fan-out under way finishes or is handed over again on the next start), then stops
-     * DynamoDB Local so its files are closed consistently. Calling it again does nothing.
+     * DynamoDB Local so its files are closed consistently, and last lets go of the data directory.
+     * Calling it again does nothing.
      */
     @Override
     public void close() {
@@ -198,6 +224,13 @@ public final class LocalServer implements AutoCloseable {
         deliveries.close();
         awaitQuietly(httpThreads);
         dynamoDb.close();
+        release(dataDirectory);
+    }
+
+    private static void release(DataDirectory dataDirectory) {
+        if (dataDirectory != null) {
+            dataDirectory.close();
+        }
     }
 
     private static Map<Routes.Family, ApiHandler> functions(QueueService service, TopicService topics) {

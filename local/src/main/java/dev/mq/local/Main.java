@@ -13,14 +13,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar mq-local.jar}: runs {@link LocalServer} until Ctrl-C. Prints one line with the URL when
- * ready; Ctrl-C stops it cleanly through a shutdown hook (the JVM then exits with the usual status of
- * an interrupted program). Exits 1 when the server cannot start, 2 on unusable options.
+ * ready; Ctrl-C stops it cleanly through a shutdown hook, which prints {@value #STOPPED} once it has (the
+ * JVM then exits with the usual status of an interrupted program). Exits 1 when the server cannot start
+ * (among others, when its data directory is not writable or another server uses it), 2 on unusable options.
  */
 @Command(name = "mq-local", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs the mq HTTP API on this machine over an embedded DynamoDB Local.")
 public final class Main implements Callable<Integer> {
     static final int CANNOT_START = 1;
     static final int BAD_OPTIONS = 2;
+    static final String STOPPED = "mq local server stopped";
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
             description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE})")
@@ -38,6 +40,11 @@ public final class Main implements Callable<Integer> {
                     + " as a command line is visible to other users of this machine)")
     String token;
 
+    @Option(names = "--log-requests",
+            description = "log one line per request to standard error: method, path, status, time taken, request id"
+                    + " (never bodies or headers)")
+    boolean logRequests;
+
     @Option(names = "--inject-faults", paramLabel = "RATE", hidden = true,
             description = "make this share (0..1) of DynamoDB calls fail, for reliability and soak runs")
     double faultRate;
@@ -50,7 +57,8 @@ public final class Main implements Callable<Integer> {
 
     static final class Storage {
         @Option(names = "--data", paramLabel = "DIR",
-                description = "directory for the database and receipt key, kept across restarts (default: ./data)")
+                description = "directory for the database and receipt key, kept across restarts; one server at a time"
+                        + " (default: ./data)")
         Path data = Path.of("data");
 
         @Option(names = "--in-memory", description = "keep everything in memory; it is gone when the server stops")
@@ -72,21 +80,28 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("mq-local: " + e.getMessage());
             return BAD_OPTIONS;
+        } catch (UnusableDataDirectoryException e) {
+            err.println("mq-local: " + e.getMessage());
+            return CANNOT_START;
         } catch (Exception e) {
             err.println("mq-local: cannot start: " + e);
             return CANNOT_START;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        PrintWriter out = spec.commandLine().getOut();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            // printed, not logged: the logging system shuts down in a hook of its own, maybe before this one
+            out.println(STOPPED);
+            out.flush();
             stopped.countDown();
         }, "mq-local-shutdown"));
 
         // the URL names where to send requests; say so when the server also listens elsewhere
         String bound = options.bind().equals(server.baseUrl().getHost()) ? "" : "bound to " + options.bind() + "; ";
-        spec.commandLine().getOut().println("mq local server listening on " + server.baseUrl() + " (" + bound
+        out.println("mq local server listening on " + server.baseUrl() + " (" + bound
                 + "data: " + (options.dataDir() == null ? "in memory" : options.dataDir()) + ")");
-        spec.commandLine().getOut().flush();
+        out.flush();
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -99,7 +114,7 @@ public final class Main implements Callable<Integer> {
         Path dataDir = storage.inMemory ? null : storage.data.toAbsolutePath().normalize();
         String presentedToken = token == null || token.isBlank() ? null : token;
         return new LocalServer.Options(port, dataDir, bind, presentedToken,
-                faultRate > 0 ? FaultInjector.all(faultRate, faultSeed) : null);
+                faultRate > 0 ? FaultInjector.all(faultRate, faultSeed) : null, logRequests);
     }
 
     /** The version Maven writes into the jar's manifest. */
