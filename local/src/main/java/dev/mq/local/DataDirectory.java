@@ -121,8 +121,16 @@ final class DataDirectory implements AutoCloseable {
 
     private static DataDirectory lock(Path path) throws UnusableDataDirectoryException {
         Path lockPath = path.resolve(LOCK_FILE);
+        Path real;
+        try {
+            // one directory may be spelt many ways (a symlink, ..): a second claim must be seen as one, as
+            // a second channel on the lock file would drop this process's lock when it is closed
+            real = path.toRealPath();
+        } catch (IOException e) {
+            throw new UnusableDataDirectoryException(path, reason(e));
+        }
         synchronized (claimedInThisProcess) {
-            if (claimedInThisProcess.contains(path)) {
+            if (claimedInThisProcess.contains(real)) {
                 throw inUse(path, OptionalLong.of(ProcessHandle.current().pid()));
             }
             FileChannel channel;
@@ -151,8 +159,8 @@ final class DataDirectory implements AutoCloseable {
                 closeQuietly(channel);
                 throw inUse(path, owner);
             }
-            claimedInThisProcess.add(path);
-            return new DataDirectory(path, channel, lock);
+            claimedInThisProcess.add(real);
+            return new DataDirectory(real, channel, lock);
         }
     }
 

@@ -39,8 +39,8 @@ final class RequestLog {
             Routes.Match match = Routes.match("DELETE", path);
             String handle = match.child();
             if (match.operation() == Routes.Operation.ACK_ONE) {
-                int at = path.lastIndexOf(handle);
-                path = path.substring(0, at) + "[handle:" + digest(handle) + "]" + path.substring(at + handle.length());
+                // the last segment, as sent: it may be percent-encoded, so it need not spell the handle
+                path = path.substring(0, path.lastIndexOf('/') + 1) + "[handle:" + digest(handle) + "]";
             }
         } catch (QueueException unknownRoute) {
             // logged as it came, within the length limit: it names nothing the server knows

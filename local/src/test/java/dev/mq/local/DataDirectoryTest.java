@@ -43,6 +43,24 @@ class DataDirectoryTest {
     }
 
     @Test
+    void secondServer_onTheSameDirectoryByAnotherName_isRefused_andTheFirstKeepsItsLock() throws Exception {
+        Path dataDir = temp.resolve("data");
+        Files.createDirectories(dataDir);
+        Path alias = Files.createSymbolicLink(temp.resolve("alias"), dataDir);
+        try (LocalServer first = start(dataDir)) {
+            assertThatThrownBy(() -> start(alias)).isInstanceOf(UnusableDataDirectoryException.class)
+                    .hasMessageContaining("is using it");
+
+            // the refusal closed no descriptor of the lock file (which would drop this process's OS lock):
+            // another process is still refused
+            try (LocalProcess other = LocalProcess.run("--data", dataDir.toString(), "--port", "0")) {
+                assertThat(other.awaitExit()).isEqualTo(Main.CANNOT_START);
+            }
+            assertThat(new HttpTestClient(first.baseUrl()).get("/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void command_onADirectoryInUse_exitsOne_withOneLine() throws Exception {
         Path dataDir = temp.resolve("data");
         try (LocalServer ignored = start(dataDir)) {

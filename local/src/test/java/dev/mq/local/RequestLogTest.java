@@ -118,6 +118,12 @@ class RequestLogTest {
     }
 
     @Test
+    void percentEncodedReceiptHandle_isReplacedWhole() {
+        assertThat(RequestLog.loggablePath("/v1/queues/q/messages/AAAA%2EBBBB"))
+                .isEqualTo("/v1/queues/q/messages/[handle:" + RequestLog.digest("AAAA.BBBB") + "]");
+    }
+
+    @Test
     void controlCharactersInAPath_cannotForgeALine() {
         assertThat(RequestLog.loggablePath("/v1/queues/a\nINFO GET /health 200")).doesNotContain("\n");
     }
