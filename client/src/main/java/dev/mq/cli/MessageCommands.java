@@ -482,7 +482,7 @@ final class MessageCommands {
         }
     }
 
-    @Command(name = "peek", description = "Look at a queue's messages in send order without taking them.")
+    @Command(name = "peek", description = "Look at a queue's messages in the order they arrived in the queue (a redriven message arrives again), without taking them.")
     static final class Peek extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String queue;
