@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import dev.mq.local.LocalServer;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.client.Message;
+import dev.mq.client.HangingUpServer;
 import dev.mq.client.MqClient;
 import dev.mq.client.TestServer;
 import dev.mq.model.Json;
@@ -557,6 +558,17 @@ class MqCliTest {
             System.clearProperty("aws.accessKeyId");
             System.clearProperty("aws.secretAccessKey");
             gateway.stop(0);
+        }
+    }
+
+    @Test
+    void aConnectionThatBreaksMidSend_isAnUnknownOutcome_exit3() throws Exception {
+        try (HangingUpServer hangsUp = new HangingUpServer()) {
+            Run sent = mqAt(hangsUp.url().toString(), "send", "q", "x");
+
+            assertThat(sent.code()).as(sent.err()).isEqualTo(3);
+            assertThat(sent.err()).startsWith("mq: outcome unknown: POST ").contains("may or may not")
+                    .hasLineCount(1);
         }
     }
 
