@@ -1,5 +1,6 @@
 package dev.mq.cli;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.mq.client.Message;
 import dev.mq.client.MqClient;
 import dev.mq.client.MqException;
@@ -17,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +29,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -110,8 +116,10 @@ final class MessageCommands {
             if (options.dedupId != null && (fromLines || bodies.size() > 1)) {
                 throw new IllegalArgumentException("--dedup-id names one message; it cannot apply to several");
             }
-            List<SendResult> results = fromLines ? sendLines() : sendArguments();
-            return results.stream().anyMatch(r -> r.error() != null) ? MqCli.API_ERROR : 0;
+            if (fromLines) {
+                return sendLines();
+            }
+            return sendArguments().stream().anyMatch(r -> r.error() != null) ? MqCli.API_ERROR : 0;
         }
 
         /** Bodies given as arguments: one line per message, its id or why it was refused. */
@@ -129,9 +137,12 @@ final class MessageCommands {
 
         /**
          * Sends the lines in batches of 10, several batches at a time unless {@link #ordered()}; then prints a
-         * summary line.
+         * summary line, and on standard error the input lines (numbered from 1, blank ones counted) that were not
+         * sent or whose outcome is unknown, so a rerun can resume exactly. A batch that fails as a whole (an
+         * unknown outcome, a refusal, a lost connection) stops the reading: batches in flight finish, no new one
+         * starts. Per-message refusals (a body too large) do not stop it.
          */
-        private List<SendResult> sendLines() throws IOException {
+        private int sendLines() throws IOException {
             long total = file == null ? -1 : countLines(file);
             boolean bar = progress != null ? progress : root().terminal.errors() && !root().json;
             Progress counter = new Progress(bar ? root().err : null, total);
@@ -139,72 +150,164 @@ final class MessageCommands {
             client(); // built here, once, not raced for by the sending threads
             ExecutorService pool = Executors.newFixedThreadPool(inFlight);
             Semaphore window = new Semaphore(inFlight);
-            List<Future<List<SendResult>>> batches = new ArrayList<>();
-            List<SendResult> results = new ArrayList<>();
+            AtomicReference<MqException> firstFailure = new AtomicReference<>();
+            List<Future<List<LineResult>>> batches = new ArrayList<>();
+            long notSentFrom = 0;
             long started = System.nanoTime();
             try (BufferedReader reader = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                     : new BufferedReader(new InputStreamReader(root().in, StandardCharsets.UTF_8))) {
-                List<Message> batch = new ArrayList<>(10);
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        batch.add(message(line));
+                List<Line> batch = new ArrayList<>(10);
+                long number = 0;
+                String text;
+                while (notSentFrom == 0 && (text = reader.readLine()) != null) {
+                    number++;
+                    if (!text.isBlank()) {
+                        batch.add(new Line(number, message(text)));
                     }
                     if (batch.size() == 10) {
-                        batches.add(submit(pool, window, List.copyOf(batch), counter));
+                        notSentFrom = submit(pool, window, firstFailure, List.copyOf(batch), counter, batches);
                         batch.clear();
                     }
                 }
-                if (!batch.isEmpty()) {
-                    batches.add(submit(pool, window, List.copyOf(batch), counter));
+                if (notSentFrom == 0 && !batch.isEmpty()) {
+                    notSentFrom = submit(pool, window, firstFailure, List.copyOf(batch), counter, batches);
                 }
-                for (Future<List<SendResult>> done : batches) {
-                    results.addAll(done.get());
-                }
+                pool.shutdown(); // what is in flight finishes: its messages may be stored, so its answers count
+                pool.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
+                pool.shutdownNow();
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted");
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             } finally {
-                pool.shutdownNow();
+                pool.shutdown();
                 counter.finish();
             }
-            printSummary(results, System.nanoTime() - started);
-            return results;
+            List<LineResult> results = new ArrayList<>();
+            for (Future<List<LineResult>> done : batches) {
+                results.addAll(finished(done));
+            }
+            printSummary(results, notSentFrom, System.nanoTime() - started);
+            MqException stopped = firstFailure.get();
+            if (stopped != null) {
+                return MqCli.exitCode(stopped);
+            }
+            return results.stream().allMatch(r -> r.outcome() == Outcome.SENT) ? 0 : MqCli.API_ERROR;
         }
 
-        private void printSummary(List<SendResult> results, long nanos) {
-            long failed = results.stream().filter(r -> r.error() != null).count();
-            long sent = results.size() - failed;
-            long duplicates = results.stream().filter(r -> Boolean.TRUE.equals(r.duplicate())).count();
-            double seconds = Math.max(nanos, 1_000_000) / 1e9;
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("sent", sent);
-            summary.put("duplicates", duplicates);
-            summary.put("errors", failed);
-            summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
-            root().print(summary, () -> {
-                root().out.println(String.format("sent %d messages to %s%s, %d failed, in %.1f s (%d msg/s)",
-                        sent, target(), duplicates > 0 ? " (" + duplicates + " duplicates)" : "", failed,
-                        seconds, Math.round(sent / seconds)));
-                results.stream().filter(r -> r.error() != null).limit(10).forEach(r -> root().err.println(
-                        "refused: " + r.error().code() + ": " + r.error().message()));
-            });
-        }
-
-        private Future<List<SendResult>> submit(ExecutorService pool, Semaphore window, List<Message> batch,
-                                                Progress counter) throws InterruptedException {
+        /**
+         * Starts sending a batch once one of the window's places is free, unless a batch failed meanwhile.
+         * Answers 0, or the number of the batch's first line when it was not started: the line to resume from.
+         */
+        private long submit(ExecutorService pool, Semaphore window, AtomicReference<MqException> firstFailure,
+                            List<Line> batch, Progress counter, List<Future<List<LineResult>>> batches)
+                throws InterruptedException {
             window.acquire();
-            return pool.submit(() -> {
+            if (firstFailure.get() != null) {
+                window.release();
+                return batch.get(0).number();
+            }
+            batches.add(pool.submit(() -> {
                 try {
-                    List<SendResult> answer = sendBatch(batch);
+                    List<LineResult> answer = sendLineBatch(batch, firstFailure);
                     counter.completed(answer);
                     return answer;
                 } finally {
                     window.release();
                 }
-            });
+            }));
+            return 0;
+        }
+
+        /** One batch's result per line; a failure of the whole batch is recorded as the first, if it is. */
+        private List<LineResult> sendLineBatch(List<Line> batch, AtomicReference<MqException> firstFailure) {
+            List<SendResult> answers;
+            try {
+                answers = sendBatch(batch.stream().map(Line::message).toList());
+            } catch (MqException failure) {
+                firstFailure.compareAndSet(null, failure); // before the window opens: no batch starts after it
+                Outcome outcome = failure instanceof MqException.OutcomeUnknown ? Outcome.UNKNOWN : Outcome.REFUSED;
+                String why = root().describe(failure);
+                return batch.stream().map(l -> new LineResult(l.number(), outcome, false, why)).toList();
+            }
+            List<LineResult> results = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                SendResult r = answers.get(i);
+                results.add(r.error() == null
+                        ? new LineResult(batch.get(i).number(), Outcome.SENT, Boolean.TRUE.equals(r.duplicate()), null)
+                        : new LineResult(batch.get(i).number(), Outcome.REFUSED, false,
+                                r.error().code() + ": " + r.error().message()));
+            }
+            return results;
+        }
+
+        private static List<LineResult> finished(Future<List<LineResult>> batch) {
+            try {
+                return batch.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+
+        /**
+         * The summary line; then, on standard error, each group of lines not sent or of unknown outcome with the
+         * reason, and the line to resume from when the reading stopped early. With --json the same as one object.
+         */
+        private void printSummary(List<LineResult> results, long notSentFrom, long nanos) {
+            long sent = results.stream().filter(r -> r.outcome() == Outcome.SENT).count();
+            long failed = results.stream().filter(r -> r.outcome() == Outcome.REFUSED).count();
+            long unknown = results.stream().filter(r -> r.outcome() == Outcome.UNKNOWN).count();
+            long duplicates = results.stream().filter(LineResult::duplicate).count();
+            double seconds = Math.max(nanos, 1_000_000) / 1e9;
+            List<Failure> failures = failures(results);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("sent", sent);
+            summary.put("duplicates", duplicates);
+            summary.put("errors", failed);
+            summary.put("unknown", unknown);
+            summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            summary.put("failures", failures);
+            summary.put("resumeFrom", notSentFrom == 0 ? null : notSentFrom);
+            root().print(summary, () -> root().out.println(String.format(
+                    "sent %d messages to %s%s, %d failed%s, in %.1f s (%d msg/s)", sent, target(),
+                    duplicates > 0 ? " (" + duplicates + " duplicates)" : "", failed,
+                    unknown > 0 ? ", " + unknown + " outcome unknown" : "", seconds, Math.round(sent / seconds))));
+            for (Failure f : failures) {
+                root().err.println("mq: " + f.describe());
+            }
+            if (notSentFrom > 0) {
+                root().err.println("mq: stopped at the first failure: lines from " + notSentFrom
+                        + " on were not sent (resume with tail -n +" + notSentFrom + ")");
+            }
+        }
+
+        private static List<Failure> failures(List<LineResult> results) {
+            record Reason(Outcome outcome, String why) {}
+            Map<Reason, List<Long>> lines = new LinkedHashMap<>();
+            results.stream().filter(r -> r.outcome() != Outcome.SENT)
+                    .sorted(Comparator.comparingLong(LineResult::line))
+                    .forEach(r -> lines.computeIfAbsent(new Reason(r.outcome(), r.why()), k -> new ArrayList<>())
+                            .add(r.line()));
+            List<Failure> failures = new ArrayList<>();
+            lines.forEach((reason, numbers) -> failures.add(new Failure(reason.outcome(), ranges(numbers), reason.why())));
+            failures.sort(Comparator.comparingLong(f -> f.lines().get(0)[0]));
+            return failures;
+        }
+
+        /** Ascending line numbers as ranges of consecutive ones: 1, 2, 3, 7 is [1, 3], [7, 7]. */
+        static List<long[]> ranges(List<Long> ascending) {
+            List<long[]> ranges = new ArrayList<>();
+            for (long n : ascending) {
+                long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+                if (last != null && last[1] + 1 == n) {
+                    last[1] = n;
+                } else {
+                    ranges.add(new long[] {n, n});
+                }
+            }
+            return ranges;
         }
 
         private static long countLines(Path path) throws IOException {
@@ -213,6 +316,33 @@ final class MessageCommands {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+        }
+    }
+
+    /** What became of a line's message. */
+    enum Outcome {
+        SENT, REFUSED, UNKNOWN;
+
+        @JsonValue
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A message and the number of the input line it came from (from 1, blank lines counted). */
+    record Line(long number, Message message) {}
+
+    /** What became of one input line's message; {@code why} names the refusal or the unknown outcome's cause. */
+    record LineResult(long line, Outcome outcome, boolean duplicate, String why) {}
+
+    /** Input lines with the same fate and reason, as ranges of line numbers ({@code [[41, 50], [61, 61]]}). */
+    record Failure(Outcome outcome, List<long[]> lines, String error) {
+        String describe() {
+            String numbers = lines.stream().map(r -> r[0] == r[1] ? Long.toString(r[0]) : r[0] + "-" + r[1])
+                    .collect(Collectors.joining(", "));
+            return (lines.size() == 1 && lines.get(0)[0] == lines.get(0)[1] ? "line " : "lines ") + numbers
+                    + (outcome == Outcome.UNKNOWN ? ": outcome unknown, may or may not be stored: " : ": not sent: ")
+                    + error;
         }
     }
 
@@ -233,9 +363,9 @@ final class MessageCommands {
             this.total = total;
         }
 
-        synchronized void completed(List<SendResult> batch) {
-            for (SendResult r : batch) {
-                if (r.error() == null) {
+        synchronized void completed(List<LineResult> batch) {
+            for (LineResult r : batch) {
+                if (r.outcome() == Outcome.SENT) {
                     sent++;
                 } else {
                     failed++;

@@ -115,13 +115,8 @@ public final class MqCli {
     private int failed(Exception e) throws Exception {
         Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
         if (cause instanceof MqException failure) {
-            err.println("mq: " + (failure.answeredByApi() ? failure.code().code() + ": " : "") + failure.getMessage()
-                    + (failure.requestId() == null ? "" : " (request " + failure.requestId() + ")")
-                    + credentialsHint(failure));
-            if (failure.answeredByApi()) {
-                return API_ERROR;
-            }
-            return failure.status() == 0 && !(failure instanceof MqException.ConnectionFailed) ? USAGE : UNREACHABLE;
+            err.println("mq: " + describe(failure));
+            return exitCode(failure);
         }
         if (cause instanceof NoSuchFileException missing) {
             err.println("mq: no such file: " + missing.getFile());
@@ -144,6 +139,27 @@ public final class MqCli {
             return USAGE;
         }
         throw e;
+    }
+
+    /** A failed request in one line: the API's code (when it answered), the message, request id and a hint. */
+    String describe(MqException failure) {
+        return (failure.answeredByApi() ? failure.code().code() + ": " : "") + failure.getMessage()
+                + (failure.requestId() == null ? "" : " (request " + failure.requestId() + ")")
+                + credentialsHint(failure);
+    }
+
+    /**
+     * The exit code of a failed request: {@link #API_ERROR} for the API's answer, {@link #UNREACHABLE} when
+     * the endpoint could not be reached, the connection broke (also mid-send, leaving the outcome unknown) or
+     * another server answered, {@link #USAGE} for what failed before anything was sent (no credentials).
+     */
+    static int exitCode(MqException failure) {
+        if (failure.answeredByApi()) {
+            return API_ERROR;
+        }
+        boolean noConnection = failure instanceof MqException.ConnectionFailed
+                || failure.getCause() instanceof MqException.ConnectionFailed;
+        return failure.status() == 0 && !noConnection ? USAGE : UNREACHABLE;
     }
 
     /** A refusal of credentials says where this command line takes them from. */

@@ -212,12 +212,16 @@ public class MqException extends RuntimeException {
      * repeat it because a repeat could do it twice. For a send without a {@code deduplicationId} this
      * means the message may or may not be stored. To make sends safe to retry, give each a
      * {@code deduplicationId} (a business key such as an order id), or send to a queue with
-     * {@code contentBasedDeduplication}. {@link #code()} and {@link #status()} are those of the failure,
-     * which is also the cause.
+     * {@code contentBasedDeduplication}. {@link #code()}, {@link #status()} and {@link #answeredByApi()}
+     * are those of the failure, which is also the cause: a connection that broke mid-send was answered by
+     * no one.
      */
     public static final class OutcomeUnknown extends MqException {
         OutcomeUnknown(String message, MqException failure) {
             super(failure.code(), failure.status(), message, failure.requestId(), failure);
+            if (!failure.answeredByApi()) {
+                notFromApi();
+            }
         }
     }
 

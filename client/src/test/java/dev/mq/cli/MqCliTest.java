@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import dev.mq.local.LocalServer;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.client.Message;
+import dev.mq.client.HangingUpServer;
 import dev.mq.client.MqClient;
 import dev.mq.client.TestServer;
 import dev.mq.model.Json;
@@ -19,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -560,6 +564,122 @@ class MqCliTest {
         }
     }
 
+    @Test
+    void send_whenBatchesFail_stopsReading_andReportsEachLineNotSent_soARerunResumesExactly() throws Exception {
+        String q = make("faults");
+        List<String> input = numberedLines(1000);
+        Run sent;
+        try (FailingSendProxy proxy = new FailingSendProxy()) {
+            sent = mqAtWithInput(proxy.url(), String.join("\n", input) + "\n", "send", q, "--parallel", "4");
+        }
+
+        assertThat(sent.code()).isEqualTo(1);
+        Matcher summary = Pattern.compile("sent (\\d+) messages to queue " + q + ", 10 failed, 10 outcome unknown,"
+                + " in \\d+\\.\\d s \\(\\d+ msg/s\\)" + System.lineSeparator()).matcher(sent.out());
+        assertThat(summary.matches()).as(sent.out()).isTrue();
+        Set<Long> refused = linesOf(sent.err(), ": not sent: Throttled: injected 429");
+        Set<Long> unknown = linesOf(sent.err(), ": outcome unknown, may or may not be stored: Unavailable: ");
+        Matcher stopped = Pattern.compile("mq: stopped at the first failure: lines from (\\d+) on were not sent "
+                + "\\(resume with tail -n \\+(\\d+)\\)").matcher(sent.err());
+        assertThat(stopped.find()).as(sent.err()).isTrue();
+        long resumeFrom = Long.parseLong(stopped.group(1));
+        assertThat(stopped.group(2)).isEqualTo(stopped.group(1));
+        assertThat(resumeFrom).as("reading stopped well before the end").isLessThan(500);
+        assertThat(refused).hasSize(10);
+        assertThat(unknown).hasSize(10).doesNotContainAnyElementsOf(refused);
+
+        // stored: every line read before the stop but the refused ones; the unknown ones reached the store
+        List<String> read = bodies(input.subList(0, (int) resumeFrom - 1), n -> !refused.contains(n));
+        assertThat(storedBodies(q)).containsExactlyInAnyOrderElementsOf(read);
+        assertThat(Long.parseLong(summary.group(1))).isEqualTo(read.size() - unknown.size());
+
+        // a rerun of the refused lines and of the rest (tail -n +N) completes the queue, nothing twice
+        String rerun = input.stream().filter(l -> !l.isBlank() && refused.contains(lineOf(l))).map(l -> l + "\n")
+                .collect(Collectors.joining()) + String.join("\n", input.subList((int) resumeFrom - 1, input.size()));
+        assertThat(mqWithInput(rerun, "send", q).code()).isZero();
+        assertThat(storedBodies(q)).containsExactlyInAnyOrderElementsOf(bodies(input, n -> true));
+    }
+
+    @Test
+    void send_whenBatchesFail_jsonCarriesTheSameCountsAndLines() throws Exception {
+        String q = make("faults-json");
+        List<String> input = numberedLines(1000);
+        Run sent;
+        try (FailingSendProxy proxy = new FailingSendProxy()) {
+            sent = mqAtWithInput(proxy.url(), String.join("\n", input) + "\n", "--json", "send", q, "--parallel", "4");
+        }
+
+        assertThat(sent.code()).isEqualTo(1);
+        JsonNode summary = sent.json();
+        assertThat(summary.get("errors").asLong()).isEqualTo(10);
+        assertThat(summary.get("unknown").asLong()).isEqualTo(10);
+        long resumeFrom = summary.get("resumeFrom").asLong();
+        assertThat(resumeFrom).isBetween(2L, 500L);
+        JsonNode failures = summary.get("failures");
+        assertThat(failures).hasSize(2);
+        java.util.Map<String, Set<Long>> lines = new java.util.HashMap<>();
+        for (JsonNode f : failures) {
+            Set<Long> numbers = new java.util.HashSet<>();
+            f.get("lines").forEach(r -> LongStream.rangeClosed(r.get(0).asLong(), r.get(1).asLong()).forEach(numbers::add));
+            lines.put(f.get("outcome").asText(), numbers);
+        }
+        assertThat(lines.keySet()).containsExactlyInAnyOrder("refused", "unknown");
+        assertThat(lines.get("refused")).hasSize(10);
+        List<String> read = bodies(input.subList(0, (int) resumeFrom - 1), n -> !lines.get("refused").contains(n));
+        assertThat(storedBodies(q)).containsExactlyInAnyOrderElementsOf(read);
+        assertThat(summary.get("sent").asLong()).isEqualTo(read.size() - 10);
+    }
+
+    @Test
+    void aConnectionThatBreaksMidSend_isAnUnknownOutcome_exit3() throws Exception {
+        try (HangingUpServer hangsUp = new HangingUpServer()) {
+            Run sent = mqAt(hangsUp.url().toString(), "send", "q", "x");
+
+            assertThat(sent.code()).as(sent.err()).isEqualTo(3);
+            assertThat(sent.err()).startsWith("mq: outcome unknown: POST ").contains("may or may not")
+                    .hasLineCount(1);
+        }
+    }
+
+    /** Input lines: line n is "m&lt;n&gt;", but lines 1 and 13 are blank (line numbers are not message numbers). */
+    private static List<String> numberedLines(int count) {
+        return IntStream.rangeClosed(1, count).mapToObj(n -> n == 1 || n == 13 ? "" : "m" + n).toList();
+    }
+
+    private static long lineOf(String body) {
+        return Long.parseLong(body.substring(1));
+    }
+
+    private static List<String> bodies(List<String> lines, java.util.function.LongPredicate keep) {
+        return lines.stream().filter(l -> !l.isBlank() && keep.test(lineOf(l))).toList();
+    }
+
+    /** The line numbers a failure line of standard error names ("mq: lines 3-12, 20: ..."). */
+    private static Set<Long> linesOf(String err, String reason) {
+        String line = err.lines().filter(l -> l.contains(reason)).findFirst().orElseThrow(
+                () -> new AssertionError("no line with '" + reason + "' in:\n" + err));
+        Matcher m = Pattern.compile("^mq: lines? ([0-9, -]+)" + Pattern.quote(reason)).matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        Set<Long> numbers = new java.util.TreeSet<>();
+        for (String range : m.group(1).split(", ")) {
+            String[] ends = range.split("-");
+            LongStream.rangeClosed(Long.parseLong(ends[0]), Long.parseLong(ends[ends.length - 1])).forEach(numbers::add);
+        }
+        return numbers;
+    }
+
+    /** Every body in the queue, one per stored message. */
+    private List<String> storedBodies(String q) {
+        List<String> bodies = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            var page = mq.browse(q, 100, next);
+            page.messages().forEach(m -> bodies.add(m.body()));
+            next = page.next();
+        } while (next != null);
+        return bodies;
+    }
+
     // ------------------------------------------------------------ start-up
 
     @Test
@@ -578,13 +698,18 @@ class MqCliTest {
 
     /** A run against another endpoint than the test server. */
     private static Run mqAt(String endpoint, String... args) {
+        return mqAtWithInput(endpoint, "", args);
+    }
+
+    /** A run against another endpoint than the test server, with this standard input. */
+    private static Run mqAtWithInput(String endpoint, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         String[] all = new String[args.length + 2];
         all[0] = "--endpoint";
         all[1] = endpoint;
         System.arraycopy(args, 0, all, 2, args.length);
-        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(new byte[0]), all);
+        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), all);
         return new Run(code, out.toString(), err.toString());
     }
 

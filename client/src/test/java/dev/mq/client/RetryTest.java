@@ -165,6 +165,28 @@ class RetryTest {
                 .hasMessageContaining("cannot connect");
     }
 
+    @Test
+    void aConnectionThatBreaksMidSend_isAnUnknownOutcome_thatNoApiAnswered() throws Exception {
+        try (HangingUpServer hangsUp = new HangingUpServer()) {
+            MqClient client = MqClient.builder().endpoint(hangsUp.url()).retryPolicy(FAST).build();
+
+            assertThatThrownBy(() -> client.send(queue, "x"))
+                    .isInstanceOf(MqException.OutcomeUnknown.class)
+                    .hasCauseInstanceOf(MqException.ConnectionFailed.class)
+                    .satisfies(e -> assertThat(((MqException) e).answeredByApi())
+                            .as("no answer came, so the API did not answer").isFalse());
+        }
+    }
+
+    @Test
+    void anUnknownOutcome_afterTheApisAnswer_isAnsweredByTheApi() {
+        script.add(Step.FORWARD_THEN_UNAVAILABLE);
+
+        assertThatThrownBy(() -> throughStub(false).send(queue, "x"))
+                .isInstanceOf(MqException.OutcomeUnknown.class)
+                .satisfies(e -> assertThat(((MqException) e).answeredByApi()).isTrue());
+    }
+
     // ---------------------------------------------------------------- the stub
 
     private void answer(HttpExchange exchange) throws IOException {
