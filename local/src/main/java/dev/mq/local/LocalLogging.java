@@ -18,9 +18,12 @@ final class LocalLogging {
      * Jetty announces every start at INFO; only its warnings matter here. DynamoDB Local's copy of the AWS
      * SDK 1 looks for JAXB's Base64 codec, gone from the JDK since 11, and warns on every start that it uses
      * its own, which works and only "may be less performant": that class's warnings say nothing else.
+     * Apache HttpClient, under the DynamoDB clients, logs every request and answer byte for byte at FINE
+     * (its wire log): stored message bodies and subscription secrets would reach the log.
      */
     private static final Map<String, Level> CHATTY = Map.of(
             "software.amazon.awssdk", Level.WARNING,
+            "org.apache.hc", Level.WARNING,
             "org.eclipse.jetty", Level.WARNING,
             "com.amazonaws.util.Base64", Level.SEVERE);
     // java.util.logging holds loggers weakly; one that is collected forgets the level set here
