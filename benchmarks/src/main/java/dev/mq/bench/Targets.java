@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -104,11 +104,14 @@ final class Targets {
         };
     }
 
-    /** ElasticMQ embedded, through the AWS SDK's SQS client. */
+    /**
+     * ElasticMQ embedded, through the AWS SDK's SQS client with the same pooled HTTP client (Apache 5) as
+     * the DynamoDB clients, so neither side is slowed by reconnecting.
+     */
     static Target elasticMq(URI endpoint, String queue) {
         SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClientBuilder(Apache5HttpClient.builder()).build();
         String url = sqs.createQueue(r -> r.queueName(queue)).queueUrl();
         return new Target() {
             public String name() {
