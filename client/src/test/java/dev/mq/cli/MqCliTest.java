@@ -3,19 +3,19 @@ package dev.mq.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetSocketAddress;
-import dev.mq.local.LocalServer;
 import com.sun.net.httpserver.HttpServer;
-import dev.mq.client.Message;
 import dev.mq.client.HangingUpServer;
+import dev.mq.client.Message;
 import dev.mq.client.MqClient;
 import dev.mq.client.TestServer;
+import dev.mq.local.LocalServer;
 import dev.mq.model.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,25 +50,21 @@ class MqCliTest {
 
     /** A run whose standard input and error are, or are not, an interactive terminal. */
     private Run mqOn(MqCli.Terminal terminal, String stdin, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal, withEndpoint(args));
-        return new Run(code, out.toString(), err.toString());
+        return runAt(TestServer.url().toString(), terminal, stdin, args);
     }
 
     /** A run whose standard output takes {@code lines} lines and then fails, as a closed pipe does. */
     private Run mqWithOutputClosedAfter(int lines, StringWriter written, String... args) {
         StringWriter err = new StringWriter();
         int code = MqCli.run(new PrintWriter(new ClosingAfter(lines, written)), new PrintWriter(err),
-                new ByteArrayInputStream(new byte[0]), withEndpoint(args));
+                new ByteArrayInputStream(new byte[0]), withEndpoint(TestServer.url().toString(), args));
         return new Run(code, written.toString(), err.toString());
     }
 
-    private static String[] withEndpoint(String... args) {
+    private static String[] withEndpoint(String endpoint, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--endpoint";
-        all[1] = TestServer.url().toString();
+        all[1] = endpoint;
         System.arraycopy(args, 0, all, 2, args.length);
         return all;
     }
@@ -703,13 +699,14 @@ class MqCliTest {
 
     /** A run against another endpoint than the test server, with this standard input. */
     private static Run mqAtWithInput(String endpoint, String stdin, String... args) {
+        return runAt(endpoint, MqCli.Terminal.NONE, stdin, args);
+    }
+
+    private static Run runAt(String endpoint, MqCli.Terminal terminal, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "--endpoint";
-        all[1] = endpoint;
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), all);
+        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal, withEndpoint(endpoint, args));
         return new Run(code, out.toString(), err.toString());
     }
 

@@ -4,16 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.mq.model.Responses.SendResult;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -33,27 +26,24 @@ class RetryTest {
 
     final Deque<Step> script = new ArrayDeque<>();
     final AtomicInteger requests = new AtomicInteger();
-    final HttpClient forwarder = HttpClient.newHttpClient();
     final MqClient direct = TestServer.client();
-    HttpServer stub;
+    TestProxy stub;
     String queue;
 
     @BeforeEach
     void start() throws IOException {
         queue = TestServer.unique("retry");
         direct.createQueue(queue);
-        stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        stub.createContext("/", this::answer);
-        stub.start();
+        stub = new TestProxy("retry-stub", this::answer);
     }
 
     @AfterEach
     void stop() {
-        stub.stop(0);
+        stub.close();
     }
 
     private MqClient throughStub(boolean autoDeduplication) {
-        return MqClient.builder().endpoint("http://127.0.0.1:" + stub.getAddress().getPort())
+        return MqClient.builder().endpoint(stub.url())
                 .retryPolicy(FAST).autoDeduplication(autoDeduplication).build();
     }
 
@@ -106,7 +96,7 @@ class RetryTest {
     @Test
     void byDefault_aSendWhoseAnswerWasLost_isNotRepeated_andSaysItsOutcomeIsUnknown() {
         script.add(Step.FORWARD_THEN_UNAVAILABLE);
-        MqClient byDefault = MqClient.builder().endpoint("http://127.0.0.1:" + stub.getAddress().getPort())
+        MqClient byDefault = MqClient.builder().endpoint(stub.url())
                 .retryPolicy(FAST).build();
 
         assertThatThrownBy(() -> byDefault.sendBatch(queue, java.util.List.of(Message.of("a"), Message.of("b"))))
@@ -120,7 +110,7 @@ class RetryTest {
     @Test
     void byDefault_aThrottledSend_isARefusal_notAnUnknownOutcome() {
         script.add(Step.THROTTLED);
-        MqClient byDefault = MqClient.builder().endpoint("http://127.0.0.1:" + stub.getAddress().getPort())
+        MqClient byDefault = MqClient.builder().endpoint(stub.url())
                 .retryPolicy(FAST).build();
 
         assertThatThrownBy(() -> byDefault.send(queue, "a")).isInstanceOf(MqException.Throttled.class);
@@ -197,52 +187,22 @@ class RetryTest {
             step = script.isEmpty() ? Step.FORWARD : script.poll();
         }
         switch (step) {
-            case UNAVAILABLE -> error(exchange, 503, "Unavailable");
+            case UNAVAILABLE -> TestProxy.error(exchange, 503, "Unavailable");
             case THROTTLED -> {
                 exchange.getResponseHeaders().add("Retry-After", "0");
-                error(exchange, 429, "Throttled");
+                TestProxy.error(exchange, 429, "Throttled");
             }
             case FORWARD_THEN_UNAVAILABLE -> {
-                forward(exchange, body);
-                error(exchange, 503, "Unavailable");
+                stub.forward(exchange, body);
+                TestProxy.error(exchange, 503, "Unavailable");
             }
             case FORWARD_THEN_TIMEOUT -> {
-                forward(exchange, body);
-                error(exchange, 504, "Timeout");
+                stub.forward(exchange, body);
+                TestProxy.error(exchange, 504, "Timeout");
             }
             case FORWARD -> {
-                HttpResponse<byte[]> real = forward(exchange, body);
-                real.headers().firstValue("X-Request-Id")
-                        .ifPresent(id -> exchange.getResponseHeaders().add("X-Request-Id", id));
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(real.statusCode(), real.body().length == 0 ? -1 : real.body().length);
-                exchange.getResponseBody().write(real.body());
-                exchange.close();
+                TestProxy.relay(exchange, stub.forward(exchange, body));
             }
         }
-    }
-
-    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException {
-        URI target = URI.create(TestServer.url().toString().replaceAll("/$", "") + exchange.getRequestURI());
-        HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (body.length > 0) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            return forwarder.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
-    private static void error(HttpExchange exchange, int status, String code) throws IOException {
-        byte[] bytes = ("{\"error\":{\"code\":\"" + code + "\",\"message\":\"stub\"}}").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 }
