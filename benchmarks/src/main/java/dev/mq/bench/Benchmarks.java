@@ -29,11 +29,7 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -180,29 +176,21 @@ public final class Benchmarks implements Callable<Integer> {
     }
 
     /**
-     * Read units one empty 20-second long poll costs, from a shorter one scaled up. DynamoDB Local answers
-     * a query that finds nothing with 0 units, where DynamoDB charges at least half a unit for an eventually
-     * consistent one, so each query counts at least that.
+     * Read units one empty 20-second long poll costs, from a shorter one scaled up, each query counting at
+     * least the half unit DynamoDB bills ({@link BilledReads}).
      */
     private static double idleReadUnitsPer20s(DynamoDbClient client, Tables tables, int seconds) {
-        AtomicInteger queries = new AtomicInteger();
+        BilledReads reads = new BilledReads();
         CapacityMeter meter = new CapacityMeter();
         DynamoDbClient counted = EmbeddedDynamoDbClients.metered(
-                client.serviceClientConfiguration().endpointOverride().orElseThrow(), meter, new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        if (context.request() instanceof QueryRequest) {
-                            queries.incrementAndGet();
-                        }
-                    }
-                });
+                client.serviceClientConfiguration().endpointOverride().orElseThrow(), meter, reads);
         QueueService service = service(counted, tables);
         service.createQueue("bench-idle", QueueAttributes.defaults());
         service.receive("bench-idle", new Requests.ReceiveRequest(1, 0, null)); // caches the settings
         meter.reset();
-        queries.set(0);
+        reads.reset();
         service.receive("bench-idle", new Requests.ReceiveRequest(1, seconds, null));
-        return Math.max(meter.readUnits(), queries.get() * 0.5) * 20.0 / seconds;
+        return reads.units(meter) * 20.0 / seconds;
     }
 
     private static List<Map<String, Object>> goals(List<Lifecycle.Outcome> lifecycle, Capacity.Units standard,
@@ -242,7 +230,7 @@ public final class Benchmarks implements Callable<Integer> {
                 && o.batch() == like.batch()).mapToDouble(Lifecycle.Outcome::perSecond).findFirst().orElse(0);
     }
 
-    private static QueueService service(DynamoDbClient client, Tables tables) {
+    static QueueService service(DynamoDbClient client, Tables tables) {
         return new QueueService(new DynamoDbQueueStore(client, tables), Clock.systemUTC(),
                 "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
     }

@@ -9,7 +9,6 @@ import dev.mq.delivery.EndpointDeliverer;
 import dev.mq.handlers.MetricsHandler;
 import dev.mq.model.QueueAttributes;
 import dev.mq.store.CapacityMeter;
-import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.TableSetup;
 import dev.mq.store.Tables;
@@ -18,16 +17,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
  * What an idle deployment does every minute, measured: the scheduled metrics function (one snapshot of
@@ -39,8 +30,7 @@ final class IdleDeployment {
     private IdleDeployment() {}
 
     /**
-     * One scheduled minute. Reads count at least half a unit per read request, which DynamoDB charges for
-     * an eventually consistent read that finds nothing (DynamoDB Local answers 0).
+     * One scheduled minute, its reads billed as DynamoDB bills them ({@link BilledReads}).
      *
      * @param readUnits read units of the metrics snapshot and the delivery sweep
      * @param metricsMs warm duration of the metrics function, median
@@ -69,21 +59,11 @@ final class IdleDeployment {
             throws InterruptedException {
         Tables tables = Tables.withPrefix(prefix);
         TableSetup.createIfMissing(plain, tables);
-        AtomicInteger readRequests = new AtomicInteger();
+        BilledReads reads = new BilledReads();
         CapacityMeter meter = new CapacityMeter();
         // the sweep's and the metrics function's durations stand for the functions': their HTTP client
-        DynamoDbClient metered = Benchmarks.EmbeddedDynamoDbClients.likeTheFunctions(endpoint, meter, new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                SdkRequest request = context.request();
-                if (request instanceof QueryRequest || request instanceof GetItemRequest
-                        || request instanceof ScanRequest) {
-                    readRequests.incrementAndGet();
-                }
-            }
-        });
-        QueueService service = new QueueService(new DynamoDbQueueStore(metered, tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        DynamoDbClient metered = Benchmarks.EmbeddedDynamoDbClients.likeTheFunctions(endpoint, meter, reads);
+        QueueService service = Benchmarks.service(metered, tables);
         TopicService topics = new TopicService(new DynamoDbTopicStore(metered, tables), service, Clock.systemUTC(),
                 new EndpointPolicy(false, false));
         for (int i = 0; i < queues; i++) {
@@ -97,12 +77,12 @@ final class IdleDeployment {
 
         List<Double> metricsMs = new ArrayList<>();
         List<Double> sweepMs = new ArrayList<>();
-        double reads = 0;
+        double readUnits = 0;
         long bytes = 0;
         for (int i = 0; i < rounds + 3; i++) { // the first 3 rounds warm the JIT and the settings caches
             boolean counted = i >= 3;
             meter.reset();
-            readRequests.set(0);
+            reads.reset();
             logBytes.set(0);
             long start = System.nanoTime();
             metrics.handleRequest(null, null);
@@ -112,11 +92,11 @@ final class IdleDeployment {
             if (counted) {
                 metricsMs.add((between - start) / 1e6);
                 sweepMs.add((end - between) / 1e6);
-                reads += Math.max(meter.readUnits(), readRequests.get() * 0.5);
+                readUnits += reads.units(meter);
                 bytes += logBytes.get();
             }
         }
-        return new Minute(reads / rounds, hundredths(median(metricsMs)), hundredths(median(sweepMs)), bytes / rounds);
+        return new Minute(readUnits / rounds, hundredths(median(metricsMs)), hundredths(median(sweepMs)), bytes / rounds);
     }
 
     private static double hundredths(double ms) {
