@@ -62,12 +62,14 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
     private final DynamoDBProxyServer server;
+    private final boolean persisted;
     private final DynamoDbClient client;
     private final DynamoDbStreamsClient streams;
 
-    private EmbeddedDynamoDb(DynamoDBProxyServer server, DynamoDbClient client, DynamoDbStreamsClient streams) {
+    private EmbeddedDynamoDb(DynamoDBProxyServer server, boolean persisted, URI endpoint, DynamoDbStreamsClient streams) {
         this.server = server;
-        this.client = client;
+        this.persisted = persisted;
+        this.client = client(endpoint, persisted);
         this.streams = streams;
     }
 
@@ -96,7 +98,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                 .credentialsProvider(CREDENTIALS)
                 .httpClientBuilder(pooledHttp())
                 .build();
-        return new EmbeddedDynamoDb(server, client(endpoint), streams);
+        return new EmbeddedDynamoDb(server, dataDir != null, endpoint, streams);
     }
 
     public DynamoDbClient client() {
@@ -105,7 +107,23 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
     /** Another client of this DynamoDB Local, whose calls pass through {@code interceptor}. */
     public DynamoDbClient clientWith(ExecutionInterceptor interceptor) {
-        return client(endpoint(), interceptor);
+        return client(endpoint(), persisted, interceptor);
+    }
+
+    /**
+     * A client whose transactions, when the database is {@code persisted}, are on disk before they are
+     * answered ({@link CommitBarrier}); in memory there is nothing a crash could keep.
+     */
+    private static DynamoDbClient client(URI endpoint, boolean persisted, ExecutionInterceptor... interceptors) {
+        if (!persisted) {
+            return client(endpoint, interceptors);
+        }
+        CommitBarrier barrier = new CommitBarrier();
+        List<ExecutionInterceptor> all = new ArrayList<>(List.of(interceptors));
+        all.add(barrier);
+        DynamoDbClient client = client(endpoint, all.toArray(ExecutionInterceptor[]::new));
+        barrier.attach(client);
+        return client;
     }
 
     /** A pooled client of the DynamoDB Local at {@code endpoint}, whose calls pass through {@code interceptors}. */
