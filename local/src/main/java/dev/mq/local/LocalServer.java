@@ -146,7 +146,9 @@ public final class LocalServer implements AutoCloseable {
         DataDirectory dataDirectory = dataDir == null ? null : DataDirectory.claim(dataDir);
         EmbeddedDynamoDb dynamoDb;
         try {
-            dynamoDb = EmbeddedDynamoDb.start(dataDir);
+            // in process is the fast way; fault injection needs an SDK client, so DynamoDB Local over HTTP
+            dynamoDb = EmbeddedDynamoDb.start(dataDir, options.faults() == null
+                    ? EmbeddedDynamoDb.Access.IN_PROCESS : EmbeddedDynamoDb.Access.OVER_HTTP);
         } catch (Exception | Error e) {
             release(dataDirectory);
             throw e;
