@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The full lifecycle: {@code threads} producers send {@code messages} 1 KB bodies (one per request, or
  * batches of 10) while {@code threads} consumers receive and ack them the same way. Throughput is
- * messages acked per second, from the first send to the last ack.
+ * messages acked per second, from the first send to the last ack; CPU is the whole process's CPU time
+ * over the same span per message, so with every system in this JVM it counts client and server alike
+ * (on a machine of few cores, it decides throughput once several threads run).
  */
 final class Lifecycle {
     /** A 1,024-byte body. */
@@ -21,12 +23,17 @@ final class Lifecycle {
 
     private Lifecycle() {}
 
-    record Outcome(String target, int threads, int batch, int messages, double seconds, double perSecond) {}
+    record Outcome(String target, int threads, int batch, int messages, double seconds, double perSecond,
+                   double cpuMsPerMessage) {}
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     static Outcome run(Targets.Target target, int threads, int batch, int messages) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2 * threads);
         AtomicLong acked = new AtomicLong();
         AtomicLong finished = new AtomicLong();
+        long cpuAtStart = OS.getProcessCpuTime();
         long start = System.nanoTime();
         long deadline = start + LIMIT.toNanos();
         try {
@@ -81,7 +88,8 @@ final class Lifecycle {
         } finally {
             pool.shutdownNow();
         }
+        double cpuMs = (OS.getProcessCpuTime() - cpuAtStart) / 1e6;
         double seconds = (finished.get() - start) / 1e9;
-        return new Outcome(target.name(), threads, batch, messages, seconds, messages / seconds);
+        return new Outcome(target.name(), threads, batch, messages, seconds, messages / seconds, cpuMs / messages);
     }
 }

@@ -64,16 +64,11 @@ final class Report {
 
         md.append("\n## Lifecycle throughput (messages/s)\n\n![throughput](throughput.png)\n\n");
         List<String> configs = lifecycle.stream().map(Report::config).distinct().toList();
-        md.append("| system | ").append(String.join(" | ", configs)).append(" |\n|---");
-        md.append("|---".repeat(configs.size())).append("|\n");
-        for (String target : lifecycle.stream().map(Lifecycle.Outcome::target).distinct().toList()) {
-            md.append("| ").append(target);
-            for (String c : configs) {
-                md.append(" | ").append(lifecycle.stream().filter(o -> o.target().equals(target) && config(o).equals(c))
-                        .map(o -> String.format("%.0f", o.perSecond())).findFirst().orElse("-"));
-            }
-            md.append(" |\n");
-        }
+        table(md, lifecycle, configs, "system", Lifecycle.Outcome::perSecond, "%.0f");
+        ratio(md, lifecycle, configs, "mq over HTTP ÷ ElasticMQ", "mq over HTTP", "ElasticMQ");
+        ratio(md, lifecycle, configs, "mq library mode ÷ raw DynamoDB Local", "mq library", "raw");
+        md.append("\n## CPU per message (ms, client and server, whole process)\n\n");
+        table(md, lifecycle, configs, "system", Lifecycle.Outcome::cpuMsPerMessage, "%.2f");
 
         md.append("\n## Latency (ms)\n\n| path | samples | p50 | p95 | p99 | max |\n|---|---|---|---|---|---|\n");
         for (Latency.Percentiles p : (List<Latency.Percentiles>) r.get("latency")) {
@@ -110,6 +105,38 @@ final class Report {
         }
         md.append("\nNotes: ").append(r.get("notes")).append('\n');
         return md.toString();
+    }
+
+    private static void table(StringBuilder md, List<Lifecycle.Outcome> lifecycle, List<String> configs, String first,
+                              java.util.function.ToDoubleFunction<Lifecycle.Outcome> figure, String format) {
+        md.append("| ").append(first).append(" | ").append(String.join(" | ", configs)).append(" |\n|---");
+        md.append("|---:".repeat(configs.size())).append("|\n");
+        for (String target : lifecycle.stream().map(Lifecycle.Outcome::target).distinct().toList()) {
+            md.append("| ").append(target);
+            for (String c : configs) {
+                md.append(" | ").append(find(lifecycle, target, c).map(o -> String.format(format, figure.applyAsDouble(o)))
+                        .orElse("-"));
+            }
+            md.append(" |\n");
+        }
+    }
+
+    /** A row of {@code ours ÷ theirs} throughput, as a percentage, under the throughput table. */
+    private static void ratio(StringBuilder md, List<Lifecycle.Outcome> lifecycle, List<String> configs, String label,
+                              String ours, String theirs) {
+        md.append("| *").append(label).append("*");
+        for (String c : configs) {
+            java.util.Optional<Lifecycle.Outcome> a = find(lifecycle, ours, c);
+            java.util.Optional<Lifecycle.Outcome> b = find(lifecycle, theirs, c);
+            md.append(" | ").append(a.isPresent() && b.isPresent()
+                    ? String.format("*%.0f%%*", 100 * a.get().perSecond() / b.get().perSecond()) : "-");
+        }
+        md.append(" |\n");
+    }
+
+    private static java.util.Optional<Lifecycle.Outcome> find(List<Lifecycle.Outcome> lifecycle, String targetPrefix,
+                                                               String config) {
+        return lifecycle.stream().filter(o -> o.target().startsWith(targetPrefix) && config(o).equals(config)).findFirst();
     }
 
     static Map<String, Object> goal(String goal, String measured, boolean met) {

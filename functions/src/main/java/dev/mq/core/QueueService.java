@@ -297,7 +297,7 @@ public final class QueueService {
             }
         }
         writeBatch(batched, batchedAt, results, request.batch());
-        signal.wake(config.incarnation());
+        signal.wake(config.incarnation(), results.length);
         return List.of(results);
     }
 
@@ -619,7 +619,7 @@ public final class QueueService {
     private boolean moveToDeadLetters(QueueConfig config, StoredMessage message, QueueConfig dlq, Instant now) {
         boolean moved = store.move(message, copyInto(dlq, message, now, message.receiveCount(), config.name()), now);
         if (moved) {
-            signal.wake(dlq.incarnation());
+            signal.wake(dlq.incarnation(), 1);
         }
         return moved;
     }
@@ -700,7 +700,7 @@ public final class QueueService {
             throw leaseLost();
         }
         if (seconds == 0) {
-            signal.wake(config.incarnation());
+            signal.wake(config.incarnation(), 1);
         }
     }
 
@@ -807,7 +807,7 @@ public final class QueueService {
                     QueueConfig to = target.get();
                     if (store.move(m, copyInto(to, m, now, 0, null), now)) {
                         moved++;
-                        signal.wake(to.incarnation());
+                        signal.wake(to.incarnation(), 1);
                     }
                 }
                 after = page.lastEvaluatedId();
@@ -834,7 +834,7 @@ public final class QueueService {
         StoredMessage copy = new StoredMessage(key, messageId, body, Map.copyOf(attributes), now, now, null, 0, null,
                 null, null, now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
         store.putDeduplicated(copy, copyKey, now.plus(window), now);
-        signal.wake(config.incarnation());
+        signal.wake(config.incarnation(), 1);
     }
 
     /** Removes expired items; the local server calls this because DynamoDB Local never runs TTL. */
