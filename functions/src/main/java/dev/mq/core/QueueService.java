@@ -64,6 +64,8 @@ public final class QueueService {
     private final MessageSignal signal = new MessageSignal();
     /** A batch's leases and acks run side by side; at most this many store calls at once besides callers. */
     private final SideBySide sideBySide = new SideBySide(32);
+    /** Standard-queue receives in this process skip what another is leasing. */
+    private final LeaseClaims claims = new LeaseClaims();
 
     /**
      * @param shardsPerQueue partitions a new queue spreads over; each takes ~1,000 writes/s on AWS
@@ -415,7 +417,9 @@ public final class QueueService {
         Batch taken = new Batch(max);
         int start = MessageIds.randomIndex(config.shards());
         try {
-            for (int i = 0; i < config.shards() && !taken.full(); i++) {
+            // The next shard is read only while nothing was found: a receive that found messages answers
+            // with them rather than pay another query to fill its batch, as SQS answers from a sample.
+            for (int i = 0; i < config.shards() && taken.messages.isEmpty(); i++) {
                 int shard = (start + i) % config.shards();
                 if (config.fifo()) {
                     receiveFifoShard(config, shard, now, timeoutSeconds, deadLetters, taken);
@@ -502,8 +506,13 @@ public final class QueueService {
                         next++;
                         continue;
                     }
+                    if (!claims.claim(candidate.key())) {
+                        next++; // another receive in this process is leasing it
+                        continue;
+                    }
                     long size = AnswerSize.of(candidate);
                     if (!taken.fits(size, chunk.isEmpty(), chunkBytes)) {
+                        claims.release(candidate.key());
                         sizeThatDidNotFit = size;
                         break;
                     }
@@ -575,7 +584,13 @@ public final class QueueService {
     private void leaseSideBySide(QueueConfig config, List<StoredMessage> chunk, List<Long> sizes, int timeoutSeconds,
                                  Batch taken) {
         List<java.util.function.Supplier<Optional<ReceivedMessage>>> leases = chunk.stream()
-                .<java.util.function.Supplier<Optional<ReceivedMessage>>>map(m -> () -> tryLease(config, m, timeoutSeconds))
+                .<java.util.function.Supplier<Optional<ReceivedMessage>>>map(m -> () -> {
+                    try {
+                        return tryLease(config, m, timeoutSeconds);
+                    } finally {
+                        claims.release(m.key());
+                    }
+                })
                 .toList();
         List<SideBySide.Outcome<Optional<ReceivedMessage>>> outcomes = sideBySide.run(leases);
         RuntimeException failure = null;
