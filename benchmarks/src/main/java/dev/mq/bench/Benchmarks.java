@@ -284,8 +284,8 @@ public final class Benchmarks implements Callable<Integer> {
         }
 
         /**
-         * With the deployed functions' HTTP client (URL connection, which starts fastest), for the figures
-         * that stand for a function's duration and so its cost.
+         * With the deployed functions' HTTP client (URL connection, which {@link LambdaHttpClients} finds
+         * the cheapest to start), for the figures that stand for a function's duration and so its cost.
          */
         static DynamoDbClient likeTheFunctions(URI endpoint, ExecutionInterceptor... interceptors) {
             return DynamoDbClient.builder().endpointOverride(endpoint)

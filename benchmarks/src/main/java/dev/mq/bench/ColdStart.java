@@ -36,8 +36,8 @@ final class ColdStart {
         service.createQueue(QUEUE, QueueAttributes.defaults());
         List<Times> all = new ArrayList<>();
         for (String handler : handlers) {
-            JsonNode unprimed = probe(handler, false, dynamoEndpoint, tables);
-            JsonNode primed = probe(handler, true, dynamoEndpoint, tables);
+            JsonNode unprimed = probe(dynamoEndpoint, tables, ColdStartProbe.class, "dev.mq.handlers." + handler, "unprimed");
+            JsonNode primed = probe(dynamoEndpoint, tables, ColdStartProbe.class, "dev.mq.handlers." + handler, "primed");
             all.add(new Times(handler, unprimed.get("totalMs").asLong(), unprimed.get("initMs").asLong(),
                     unprimed.get("firstRequestMs").asLong(), primed.get("firstRequestMs").asLong(),
                     primed.get("primingMs").asLong()));
@@ -45,11 +45,16 @@ final class ColdStart {
         return all;
     }
 
-    private static JsonNode probe(String handler, boolean primed, URI dynamoEndpoint, Tables tables) throws Exception {
+    /**
+     * Runs {@code probe}'s main in a fresh JVM, configured as a function against DynamoDB Local, and returns
+     * the JSON it prints on its {@code COLDSTART} line.
+     */
+    static JsonNode probe(URI dynamoEndpoint, Tables tables, Class<?> probe, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), ColdStartProbe.class.getName(),
-                "dev.mq.handlers." + handler, primed ? "primed" : "unprimed");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), probe.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", "local");
@@ -75,7 +80,7 @@ final class ColdStart {
         }
         if (!process.waitFor(60, TimeUnit.SECONDS) || result == null) {
             process.destroyForcibly();
-            throw new IllegalStateException("cold-start probe of " + handler + " failed:\n" + output);
+            throw new IllegalStateException("cold-start probe " + String.join(" ", args) + " failed:\n" + output);
         }
         return Json.MAPPER.readTree(result);
     }

@@ -49,7 +49,7 @@ public final class ColdStartProbe {
     }
 
     /** A request each handler really answers. */
-    private static Object event(String handlerClass) {
+    static Object event(String handlerClass) {
         String simple = handlerClass.substring(handlerClass.lastIndexOf('.') + 1);
         return switch (simple) {
             case "PublishHandler" -> api("POST", "/v1/queues/" + ColdStart.QUEUE + "/messages", "{\"body\":\"hello\"}");
@@ -66,7 +66,7 @@ public final class ColdStartProbe {
         };
     }
 
-    private static APIGatewayProxyRequestEvent api(String method, String path, String body) {
+    static APIGatewayProxyRequestEvent api(String method, String path, String body) {
         return new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path).withBody(body)
                 .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("cold-start"));
     }
