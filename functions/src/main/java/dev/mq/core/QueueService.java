@@ -417,9 +417,9 @@ public final class QueueService {
         Batch taken = new Batch(max);
         int start = MessageIds.randomIndex(config.shards());
         try {
-            // The next shard is read only while nothing was found: a receive that found messages answers
-            // with them rather than pay another query to fill its batch, as SQS answers from a sample.
-            for (int i = 0; i < config.shards() && taken.messages.isEmpty(); i++) {
+            // The next shard is read only while the batch is not full: one query answers a receive whose
+            // first shard has enough, and a consumer asking for 10 is not handed 1 while 9 wait elsewhere.
+            for (int i = 0; i < config.shards() && !taken.full(); i++) {
                 int shard = (start + i) % config.shards();
                 if (config.fifo()) {
                     receiveFifoShard(config, shard, now, timeoutSeconds, deadLetters, taken);
