@@ -64,8 +64,10 @@ public final class QueueService {
     private final MessageSignal signal = new MessageSignal();
     /** A batch's leases and acks run side by side; at most this many store calls at once besides callers. */
     private final SideBySide sideBySide = new SideBySide(32);
-    /** Standard-queue receives in this process skip what another is leasing. */
+    /** Standard-queue receives in this process skip what another is leasing or just leased. */
     private final LeaseClaims claims = new LeaseClaims();
+    /** Longer than a receive takes from reading a page to trying its leases. */
+    private static final Duration CLAIM_AFTER_LEASE = Duration.ofSeconds(1);
 
     /**
      * @param shardsPerQueue partitions a new queue spreads over; each takes ~1,000 writes/s on AWS
@@ -506,13 +508,13 @@ public final class QueueService {
                         next++;
                         continue;
                     }
-                    if (!claims.claim(candidate.key())) {
+                    if (!claims.claim(candidate.key(), now)) {
                         next++; // another receive in this process is leasing it
                         continue;
                     }
                     long size = AnswerSize.of(candidate);
                     if (!taken.fits(size, chunk.isEmpty(), chunkBytes)) {
-                        claims.release(candidate.key());
+                        claims.release(candidate.key(), null, now);
                         sizeThatDidNotFit = size;
                         break;
                     }
@@ -585,10 +587,14 @@ public final class QueueService {
                                  Batch taken) {
         List<java.util.function.Supplier<Optional<ReceivedMessage>>> leases = chunk.stream()
                 .<java.util.function.Supplier<Optional<ReceivedMessage>>>map(m -> () -> {
+                    Optional<ReceivedMessage> leased = Optional.empty();
                     try {
-                        return tryLease(config, m, timeoutSeconds);
+                        leased = tryLease(config, m, timeoutSeconds);
+                        return leased;
                     } finally {
-                        claims.release(m.key());
+                        Instant now = now();
+                        claims.release(m.key(), leased.isPresent() ? now.plusSeconds(timeoutSeconds) : null,
+                                now.plus(CLAIM_AFTER_LEASE));
                     }
                 })
                 .toList();
@@ -669,6 +675,7 @@ public final class QueueService {
     public void ack(String queue, String receiptHandle) {
         QueueConfig config = requireQueue(queue);
         ReceiptHandles.Receipt receipt = openReceipt(config, receiptHandle);
+        claims.forget(receipt.key());
         if (store.delete(receipt.key(), receipt.leaseToken()) == QueueStore.LeaseOutcome.LEASE_LOST) {
             throw leaseLost();
         }
@@ -711,6 +718,7 @@ public final class QueueService {
         ReceiptHandles.Receipt receipt = openReceipt(config, receiptHandle);
         QueueStore.LeaseOutcome outcome =
                 store.changeVisibility(receipt.key(), receipt.leaseToken(), now().plusSeconds(seconds));
+        claims.forget(receipt.key()); // given back: for any receive at its new visibility time
         if (outcome == QueueStore.LeaseOutcome.LEASE_LOST) {
             throw leaseLost();
         }
