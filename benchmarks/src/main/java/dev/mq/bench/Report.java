@@ -30,12 +30,20 @@ final class Report {
     }
 
     private static void chart(List<Lifecycle.Outcome> lifecycle, Path png) throws IOException {
+        List<String> configs = lifecycle.stream().map(Report::config).distinct().toList();
+        // the title says how our HTTP figure compares with ElasticMQ's, group by group
+        List<String> ratios = configs.stream().map(c -> {
+            java.util.Optional<Lifecycle.Outcome> ours = find(lifecycle, "mq over HTTP", c);
+            java.util.Optional<Lifecycle.Outcome> theirs = find(lifecycle, "ElasticMQ", c);
+            return ours.isPresent() && theirs.isPresent()
+                    ? String.format("%.0f%%", 100 * ours.get().perSecond() / theirs.get().perSecond()) : "-";
+        }).toList();
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
-                .title("Lifecycle throughput (send -> receive -> ack, 1 KB bodies)")
+                .title("Lifecycle throughput (send -> receive -> ack, 1 KB bodies); mq over HTTP / ElasticMQ: "
+                        + String.join(", ", ratios))
                 .xAxisTitle("producer and consumer threads each, request size").yAxisTitle("messages per second").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        List<String> configs = lifecycle.stream().map(Report::config).distinct().toList();
         for (String target : lifecycle.stream().map(Lifecycle.Outcome::target).distinct().toList()) {
             List<Double> values = new ArrayList<>();
             for (String c : configs) {
