@@ -101,8 +101,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             // true: no telemetry, which would fail offline
             AmazonDynamoDBLocal local = DynamoDBEmbedded.create(
                     persisted ? dataDir.resolve(DATABASE_FILE).toFile() : null, true);
-            return new EmbeddedDynamoDb(local::shutdown, null, persisted, durable(local.dynamoDbClient(), persisted),
-                    local.dynamoDbStreamsClient());
+            return new EmbeddedDynamoDb(local::shutdown, null, persisted,
+                    durable(InProcessFailures.translated(local.dynamoDbClient()), persisted), local.dynamoDbStreamsClient());
         }
         int probedPort = freePort();
         List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(probedPort)));

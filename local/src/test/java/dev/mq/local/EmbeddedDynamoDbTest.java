@@ -53,6 +53,22 @@ class EmbeddedDynamoDbTest {
     }
 
     @Test
+    void inProcessCall_thatDynamoDbLocalFailsInternally_throwsAnSdkException() throws Exception {
+        try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.IN_PROCESS)) {
+            TableSetup.createIfMissing(dynamo.client(), TABLES);
+            // an interrupted call is one DynamoDB Local fails with its own internal exception
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(() -> get(dynamo.client(), "any"))
+                        .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
+                        .hasMessageContaining("DynamoDB Local failed");
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Test
     void inProcess_hasNoEndpoint_andSaysSo() throws Exception {
         try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.IN_PROCESS)) {
             assertThatThrownBy(dynamo::endpoint).isInstanceOf(IllegalStateException.class)
