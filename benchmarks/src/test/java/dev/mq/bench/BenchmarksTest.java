@@ -24,14 +24,16 @@ class BenchmarksTest {
         assertThat(code).isZero();
         JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("latest.json")));
         assertThat(results.at("/run/command").asText()).isEqualTo("java -jar benchmarks/target/benchmarks.jar --tiny");
-        assertThat(results.get("goals")).hasSize(4).allSatisfy(g -> {
+        assertThat(results.get("goals")).hasSize(6).allSatisfy(g -> {
             assertThat(g.get("goal").asText()).isNotBlank();
             assertThat(g.get("measured").asText()).isNotBlank();
             assertThat(g.get("met").isBoolean()).isTrue();
         });
         // 4 systems x 2 thread counts x (single, batch of 10)
-        assertThat(results.get("lifecycle")).hasSize(16).allSatisfy(o ->
-                assertThat(o.get("perSecond").asDouble()).isPositive());
+        assertThat(results.get("lifecycle")).hasSize(16).allSatisfy(o -> {
+            assertThat(o.get("perSecond").asDouble()).isPositive();
+            assertThat(o.get("cpuMsPerMessage").asDouble()).isPositive();
+        });
         assertThat(results.get("latency")).hasSize(2).allSatisfy(p -> assertThat(p.get("samples").asInt()).isPositive());
         assertThat(results.get("capacity")).hasSize(6);
         assertThat(results.at("/capacity/0/writeUnits").asDouble()).isPositive();
@@ -46,7 +48,8 @@ class BenchmarksTest {
 
         String markdown = Files.readString(out.resolve("latest.md"));
         assertThat(markdown).contains("# Benchmark results", "## Goals", "![throughput](throughput.png)",
-                "## Latency (ms)", "## DynamoDB capacity units per message", "## Cost on AWS", "## Cold start");
+                "*mq over HTTP ÷ ElasticMQ*", "*mq library mode ÷ raw DynamoDB Local*",
+                "## CPU per message (ms, client and server, whole process)", "## Latency (ms)", "## DynamoDB capacity units per message", "## Cost on AWS", "## Cold start");
 
         BufferedImage chart = ImageIO.read(out.resolve("throughput.png").toFile());
         assertThat(chart.getWidth()).isEqualTo(1000);
