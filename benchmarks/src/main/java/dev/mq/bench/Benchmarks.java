@@ -243,16 +243,12 @@ public final class Benchmarks implements Callable<Integer> {
         double worst = Double.MAX_VALUE;
         StringBuilder measured = new StringBuilder();
         for (Lifecycle.Outcome peer : lifecycle.stream().filter(o -> o.target().startsWith(theirs)).filter(which).toList()) {
-            double ratio = rate(lifecycle, ours, peer) / peer.perSecond();
+            double ratio = Report.find(lifecycle, ours, Report.config(peer)).map(Lifecycle.Outcome::perSecond)
+                    .orElse(0.0) / peer.perSecond();
             worst = Math.min(worst, ratio);
             measured.append(String.format(Locale.ROOT, "%s %.0f%%; ", Report.config(peer), 100 * ratio));
         }
         return Report.goal(goal, measured.toString().strip(), worst >= least);
-    }
-
-    private static double rate(List<Lifecycle.Outcome> all, String prefix, Lifecycle.Outcome like) {
-        return all.stream().filter(o -> o.target().startsWith(prefix) && o.threads() == like.threads()
-                && o.batch() == like.batch()).mapToDouble(Lifecycle.Outcome::perSecond).findFirst().orElse(0);
     }
 
     static QueueService service(DynamoDbClient client, Tables tables) {

@@ -142,7 +142,8 @@ final class Report {
         md.append(" |\n");
     }
 
-    private static java.util.Optional<Lifecycle.Outcome> find(List<Lifecycle.Outcome> lifecycle, String targetPrefix,
+    /** The outcome of the system whose name starts with {@code targetPrefix} in workload {@code config}. */
+    static java.util.Optional<Lifecycle.Outcome> find(List<Lifecycle.Outcome> lifecycle, String targetPrefix,
                                                                String config) {
         return lifecycle.stream().filter(o -> o.target().startsWith(targetPrefix) && config(o).equals(config)).findFirst();
     }
