@@ -13,16 +13,35 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
-/** Writes one run's results as {@code latest.json}, {@code latest.md} and {@code throughput.png}. */
+/** Writes one run's results as {@code latest.json}, {@code latest.md}, {@code throughput.png} and {@code backlog.png}. */
 final class Report {
     private Report() {}
 
+    @SuppressWarnings("unchecked")
     static void write(Path dir, Map<String, Object> results, List<Lifecycle.Outcome> lifecycle) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("latest.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
         Files.writeString(dir.resolve("latest.md"), markdown(results, lifecycle));
         chart(lifecycle, dir.resolve("throughput.png"));
+        backlogChart((List<Backlog.Point>) results.get("backlog"), dir.resolve("backlog.png"));
+    }
+
+    /** Read units per message received against the number of messages hidden beside it, one line per kind. */
+    private static void backlogChart(List<Backlog.Point> points, Path png) throws IOException {
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(800).height(420)
+                .title("A receive beside messages in flight or delayed (one 1 KB message received each time)")
+                .xAxisTitle("messages in flight or delayed in the same queue")
+                .yAxisTitle("read units per message received").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setYAxisMin(0.0);
+        for (String hidden : points.stream().map(Backlog.Point::hidden).distinct().toList()) {
+            List<Backlog.Point> line = points.stream().filter(p -> p.hidden().equals(hidden)).toList();
+            chart.addSeries(hidden, line.stream().map(p -> (double) p.count()).toList(),
+                    line.stream().map(Backlog.Point::readUnitsPerMessage).toList());
+        }
+        BitmapEncoder.saveBitmap(chart, png.toString().replaceAll("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
     }
 
     static String config(Lifecycle.Outcome o) {
@@ -88,6 +107,12 @@ final class Report {
         for (Capacity.Units u : (List<Capacity.Units>) r.get("capacity")) {
             md.append(String.format("| %s | %.2f | %.2f | %s |%n", u.path(), u.writeUnits(), u.readUnits(),
                     Capacity.describe(u).toString().replaceAll("[{}]", "")));
+        }
+
+        md.append("\n## A receive beside messages it cannot take\n\n![backlog](backlog.png)\n\n");
+        md.append("| hidden beside the queue's one ready message | read units per message received | p50 receive (ms) |\n|---|---:|---:|\n");
+        for (Backlog.Point p : (List<Backlog.Point>) r.get("backlog")) {
+            md.append(String.format("| %,d %s | %.2f | %.1f |%n", p.count(), p.hidden(), p.readUnitsPerMessage(), p.p50Ms()));
         }
 
         Map<String, Object> cost = (Map<String, Object>) r.get("cost");

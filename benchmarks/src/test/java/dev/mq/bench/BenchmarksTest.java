@@ -24,7 +24,7 @@ class BenchmarksTest {
         assertThat(code).isZero();
         JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("latest.json")));
         assertThat(results.at("/run/command").asText()).isEqualTo("java -jar benchmarks/target/benchmarks.jar --tiny");
-        assertThat(results.get("goals")).hasSize(6).allSatisfy(g -> {
+        assertThat(results.get("goals")).hasSize(7).allSatisfy(g -> {
             assertThat(g.get("goal").asText()).isNotBlank();
             assertThat(g.get("measured").asText()).isNotBlank();
             assertThat(g.get("met").isBoolean()).isTrue();
@@ -43,16 +43,23 @@ class BenchmarksTest {
         assertThat(results.at("/cost/idleDeploymentPerMonth/perDeployment/alarms").asDouble()).isEqualTo(1.9);
         assertThat(results.at("/cost/idleDeploymentPerMonth/perQueue/customMetrics").asDouble()).isEqualTo(1.2);
         assertThat(results.at("/cost/idleDeploymentPerMonth/measuredPerMinute/perQueue/readUnits").asDouble()).isPositive();
+        // in flight and delayed, each beside 0 and 20 hidden messages
+        assertThat(results.get("backlog")).hasSize(4).allSatisfy(p -> {
+            assertThat(p.get("readUnitsPerMessage").asDouble()).isPositive();
+            assertThat(p.get("p50Ms").asDouble()).isPositive();
+        });
         assertThat(results.get("coldStart")).hasSize(1);
         assertThat(results.at("/coldStart/0/unprimedTotalMs").asLong()).isPositive();
 
         String markdown = Files.readString(out.resolve("latest.md"));
         assertThat(markdown).contains("# Benchmark results", "## Goals", "![throughput](throughput.png)",
                 "*mq over HTTP ÷ ElasticMQ*", "*mq library mode ÷ raw DynamoDB Local*",
-                "## CPU per message (ms, client and server, whole process)", "## Latency (ms)", "## DynamoDB capacity units per message", "## Cost on AWS", "## Cold start");
+                "## CPU per message (ms, client and server, whole process)", "## Latency (ms)", "## DynamoDB capacity units per message", "## Cost on AWS", "## Cold start",
+                "![backlog](backlog.png)", "| 20 in flight |", "| 20 delayed |");
 
         BufferedImage chart = ImageIO.read(out.resolve("throughput.png").toFile());
         assertThat(chart.getWidth()).isEqualTo(1000);
         assertThat(chart.getHeight()).isEqualTo(520);
+        assertThat(ImageIO.read(out.resolve("backlog.png").toFile()).getWidth()).isEqualTo(800);
     }
 }

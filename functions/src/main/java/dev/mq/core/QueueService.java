@@ -1,5 +1,6 @@
 package dev.mq.core;
 
+import dev.mq.core.StoredMessage.MessageState;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
@@ -68,6 +69,13 @@ public final class QueueService {
     private final LeaseClaims claims = new LeaseClaims();
     /** Longer than a receive takes from reading a page to trying its leases. */
     private static final Duration CLAIM_AFTER_LEASE = Duration.ofSeconds(1);
+    /**
+     * A waiting message hidden for longer than this was written hidden, before parking existed, and is
+     * parked by the receive that finds it. One hidden for less was sent after the receive began (or by
+     * a clock a little ahead); parking it would put a visible copy beside it, which a third receive
+     * could lease while the park is undecided.
+     */
+    private static final Duration LEFTOVER_MARGIN = Duration.ofSeconds(5);
 
     /**
      * @param shardsPerQueue partitions a new queue spreads over; each takes ~1,000 writes/s on AWS
@@ -226,32 +234,36 @@ public final class QueueService {
 
     private QueueStats stats(QueueConfig config) {
         Instant now = now();
-        long visible = 0;
-        long inFlight = 0;
-        long delayed = 0;
-        Instant oldest = null;
+        long[] counts = new long[MessageState.values().length];
+        Instant[] oldest = {null};
+        java.util.function.Consumer<StoredMessage> count = m -> {
+            if (m.expiredAt(now)) {
+                return;
+            }
+            counts[m.stateAt(now).ordinal()]++;
+            if (oldest[0] == null || m.sentAt().isBefore(oldest[0])) {
+                oldest[0] = m.sentAt();
+            }
+        };
         for (int shard = 0; shard < config.shards(); shard++) {
-            String after = null;
-            do {
-                QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, 1_000, false, now);
-                for (StoredMessage m : page.items()) {
-                    if (m.expiredAt(now)) {
-                        continue;
-                    }
-                    switch (m.stateAt(now)) {
-                        case VISIBLE -> visible++;
-                        case IN_FLIGHT -> inFlight++;
-                        case DELAYED -> delayed++;
-                    }
-                    if (oldest == null || m.sentAt().isBefore(oldest)) {
-                        oldest = m.sentAt();
-                    }
-                }
-                after = page.lastEvaluatedId();
-            } while (after != null);
+            int s = shard;
+            forEveryItem(after -> store.scan(config.incarnation(), s, after, 1_000, false, now), count);
+            forEveryItem(after -> store.scanParked(config.incarnation(), s, after, 1_000, null), count);
         }
-        long age = oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds());
-        return new QueueStats(visible, inFlight, delayed, age);
+        long age = oldest[0] == null ? 0 : Math.max(0, Duration.between(oldest[0], now).toSeconds());
+        return new QueueStats(counts[MessageState.VISIBLE.ordinal()], counts[MessageState.IN_FLIGHT.ordinal()],
+                counts[MessageState.DELAYED.ordinal()], age);
+    }
+
+    /** Hands every item of the pages {@code read} answers, from the start of a partition, to {@code action}. */
+    private static void forEveryItem(java.util.function.Function<String, QueueStore.ScanPage> read,
+                                     java.util.function.Consumer<StoredMessage> action) {
+        String after = null;
+        do {
+            QueueStore.ScanPage page = read.apply(after);
+            page.items().forEach(action);
+            after = page.lastEvaluatedId();
+        } while (after != null);
     }
 
     // ---------------------------------------------------------------- sending
@@ -373,7 +385,11 @@ public final class QueueService {
             dedupId = sha256Hex(request.body());
         }
         String messageId = ids.next(now);
-        MessageKey key = new MessageKey(config.incarnation(), shardFor(config, request.groupId()), messageId);
+        int shard = shardFor(config, request.groupId());
+        // a delayed standard message is parked until due, so no receive reads it before
+        MessageKey key = !config.fifo() && visibleAt.isAfter(now)
+                ? MessageKey.parked(config.incarnation(), shard, visibleAt, messageId)
+                : new MessageKey(config.incarnation(), shard, messageId);
         // Retention counts from when the message becomes deliverable, so a scheduled message is never
         // due and expired at once.
         return new StoredMessage(key, messageId, request.body(), request.attributes(), now, visibleAt, null, 0, null,
@@ -451,13 +467,19 @@ public final class QueueService {
         final List<ReceivedMessage> messages = new ArrayList<>();
         final int max;
         long bytes;
+        boolean closed;
 
         Batch(int max) {
             this.max = max;
         }
 
+        /** No more room: by count, or closed when the next message would not fit the answer. */
         boolean full() {
-            return messages.size() >= max;
+            return closed || messages.size() >= max;
+        }
+
+        void close() {
+            closed = true;
         }
 
         /** Whether a message of {@code size} (its {@link AnswerSize}) still fits the answer. */
@@ -477,19 +499,28 @@ public final class QueueService {
     }
 
     /*
-     * Messages are keyed by their time-ordered id, not by visibility time. A lease is then an in-place
-     * update (one write unit for a 1 KB message; keying by visibility would make it a delete plus a put),
-     * which holds a message's whole life at put + lease + delete = 3 write units. The price is that a
-     * receive reads past in-flight and delayed messages at the head of a shard; a filter does not make
-     * those reads free. Pages start small and double, so a queue that keeps up reads about one item per
-     * message received.
+     * A standard queue's receive reads what came due among the parked messages (expired leases, delayed
+     * messages now due: they have waited longest), then the waiting ones from the head. Both reads stop
+     * where nothing can be leased: parked ones at the present, waiting ones hold nothing hidden (see
+     * DynamoDbQueueStore). So a receive's reads grow with what it returns, not with what is in flight or
+     * delayed. Pages start small and double, so a queue that keeps up reads about one item per message.
      */
     private void receiveShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
                               Optional<QueueConfig> deadLetters, Batch taken) {
+        leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
+                (after, limit) -> store.scanParked(config.incarnation(), shard, after, limit, now));
+        if (!taken.full()) {
+            leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
+                    (after, limit) -> store.scan(config.incarnation(), shard, after, limit, false, now));
+        }
+    }
+
+    private void leaseFromPages(QueueConfig config, Instant now, int timeoutSeconds, Optional<QueueConfig> deadLetters,
+                                Batch taken, java.util.function.BiFunction<String, Integer, QueueStore.ScanPage> read) {
         String after = null;
         int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
         do {
-            QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, true, now);
+            QueueStore.ScanPage page = read.apply(after, limit);
             // Standard queues promise no strict order: trying a page's messages in random order keeps
             // consumers polling at the same moment from all racing for the same head message.
             List<StoredMessage> candidates = new ArrayList<>(page.items());
@@ -503,6 +534,17 @@ public final class QueueService {
                 long sizeThatDidNotFit = -1;
                 while (next < candidates.size() && taken.messages.size() + chunk.size() < taken.max) {
                     StoredMessage candidate = candidates.get(next);
+                    if (candidate.expiredAt(now)) {
+                        next++; // past retention: its TTL removes it
+                        continue;
+                    }
+                    if (!candidate.visibleAt(now)) {
+                        if (candidate.visibleAt().isAfter(now.plus(LEFTOVER_MARGIN))) {
+                            store.park(candidate); // hidden among the waiting: written before parking existed
+                        }
+                        next++; // else sent after this receive began: the next one takes it
+                        continue;
+                    }
                     if (deadLetterDue(config, candidate, deadLetters)) {
                         moveToDeadLetters(config, candidate, deadLetters.get(), now);
                         next++;
@@ -526,6 +568,7 @@ public final class QueueService {
                 leaseSideBySide(config, chunk, sizes, timeoutSeconds, taken);
                 // judged as if every lease would succeed: with some lost to other consumers it may fit now
                 if (sizeThatDidNotFit >= 0 && !taken.fits(sizeThatDidNotFit)) {
+                    taken.close();
                     return;
                 }
             }
@@ -620,12 +663,17 @@ public final class QueueService {
     private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, int timeoutSeconds) {
         String token = UUID.randomUUID().toString();
         Instant now = now();
-        if (!store.lease(message, token, now.plusSeconds(timeoutSeconds), now)) {
+        Instant until = now.plusSeconds(timeoutSeconds);
+        // FIFO group order rests on arrival positions, and a lease of 0 s hides nothing: both stay in place
+        Optional<MessageKey> leased = config.fifo() || timeoutSeconds == 0
+                ? Optional.of(message.key()).filter(key -> store.lease(message, token, until, now))
+                : store.leaseByParking(message, token, until, now);
+        if (leased.isEmpty()) {
             return Optional.empty();
         }
         Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
         return Optional.of(new ReceivedMessage(message.messageId(), message.body(), message.attributes(),
-                receipts.issue(config.name(), message.key(), token), message.receiveCount() + 1,
+                receipts.issue(config.name(), leased.get(), token), message.receiveCount() + 1,
                 message.sentAt().toString(), firstReceived.toString(), message.groupId(),
                 message.deduplicationId()));
     }
@@ -754,8 +802,16 @@ public final class QueueService {
         List<StoredMessage> merged = new ArrayList<>();
         for (int shard = 0; shard < config.shards(); shard++) {
             merged.addAll(unexpired(config, shard, after, limit + 1, now));
+            // Parked messages are in due order, not arrival order: every one is read to merge them. A
+            // browse's reads grow with what is in flight or delayed; a receive's do not.
+            int s = shard;
+            forEveryItem(from -> store.scanParked(config.incarnation(), s, from, MAX_SCAN_PAGE * 10, null), m -> {
+                if (!m.expiredAt(now) && (after == null || m.key().id().compareTo(after) > 0)) {
+                    merged.add(m);
+                }
+            });
         }
-        merged.sort(Comparator.comparing(m -> m.key().position()));
+        merged.sort(Comparator.comparing(m -> m.key().id()));
         int fit = 0;
         long bytes = 0;
         while (fit < Math.min(limit, merged.size())) {
@@ -768,7 +824,7 @@ public final class QueueService {
         }
         boolean more = merged.size() > fit;
         List<StoredMessage> pageItems = merged.subList(0, fit);
-        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).key().position()) : null;
+        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).key().id()) : null;
         return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
                 m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
                 m.firstReceivedAt() == null ? null : m.firstReceivedAt().toString(), m.groupId(),
@@ -812,10 +868,16 @@ public final class QueueService {
         Instant now = now();
         int moved = 0;
         Map<String, Optional<QueueConfig>> origins = new HashMap<>();
-        for (int shard = 0; shard < source.shards() && moved < maxMessages; shard++) {
+        List<java.util.function.Function<String, QueueStore.ScanPage>> visiblePages = new ArrayList<>();
+        for (int shard = 0; shard < source.shards(); shard++) {
+            int s = shard;
+            visiblePages.add(after -> store.scanParked(source.incarnation(), s, after, MAX_SCAN_PAGE, now));
+            visiblePages.add(after -> store.scan(source.incarnation(), s, after, MAX_SCAN_PAGE, true, now));
+        }
+        for (java.util.function.Function<String, QueueStore.ScanPage> read : visiblePages) {
             String after = null;
             do {
-                QueueStore.ScanPage page = store.scan(source.incarnation(), shard, after, MAX_SCAN_PAGE, true, now);
+                QueueStore.ScanPage page = read.apply(after);
                 for (StoredMessage m : page.items()) {
                     if (moved >= maxMessages) {
                         break;

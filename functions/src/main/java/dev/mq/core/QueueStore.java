@@ -51,24 +51,54 @@ public interface QueueStore {
     Optional<String> putDeduplicated(StoredMessage message, String dedupId, Instant dedupExpiresAt, Instant now);
 
     /**
-     * Messages of one shard in position (arrival) order, after the position {@code afterId}, reading at most
-     * {@code limit} items. With {@code visibleOnly} the page holds only unexpired visible messages,
-     * though {@code lastEvaluatedId} still counts the items read past.
+     * Waiting messages of one shard (those that were visible when written: see {@link MessageKey}) in
+     * arrival order, after the position {@code afterId}, reading at most {@code limit} items. With
+     * {@code visibleOnly} the page holds only unexpired visible messages, though {@code lastEvaluatedId}
+     * still counts the items read past.
      */
     ScanPage scan(String incarnation, int shard, String afterId, int limit, boolean visibleOnly, Instant now);
+
+    /**
+     * Parked messages of one shard (delayed, or leased, in a standard queue) in due order, after the
+     * position {@code afterPosition}, reading at most {@code limit} items. With {@code dueBy}, only those
+     * due by then, and of those only the unexpired ones still hidden by nothing (a lease extended past its
+     * due time is read past); without, every parked message.
+     */
+    ScanPage scanParked(String incarnation, int shard, String afterPosition, int limit, Instant dueBy);
 
     record ScanPage(List<StoredMessage> items, String lastEvaluatedId) {}
 
     /**
-     * Takes a lease on a message read by {@link #scan}: succeeds only if the message is still visible
-     * and its lease is still the one read, so two receivers never both win.
+     * Takes a lease in place on a message read by {@link #scan}: succeeds only if the message is still
+     * visible and its lease is still the one read, so two receivers never both win. FIFO queues lease
+     * this way, keeping every message at its arrival position, which group order rests on.
      */
     boolean lease(StoredMessage read, String newToken, Instant visibleUntil, Instant now);
 
-    /** Deletes the message if {@code leaseToken} is its current lease. */
+    /**
+     * Takes a lease by parking the message until {@code visibleUntil}: under the same condition as
+     * {@link #lease}, so two receivers never both win; answers the message's new key, or empty when
+     * another receive or an ack came first. A crash halfway can leave the message in both places, so
+     * it is delivered again; it never leaves it in neither.
+     */
+    Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil, Instant now);
+
+    /**
+     * Parks a waiting message found hidden (written before parking existed) at its visibility time, lease
+     * and all; its receipt handle still reaches it. False when it changed since it was read.
+     */
+    boolean park(StoredMessage read);
+
+    /**
+     * Deletes the message if {@code leaseToken} is its current lease, wherever a change of visibility
+     * parked it since the handle was issued.
+     */
     LeaseOutcome delete(MessageKey key, String leaseToken);
 
-    /** Sets when the message becomes visible again, if {@code leaseToken} is its current lease. */
+    /**
+     * Sets when the message becomes visible again, if {@code leaseToken} is its current lease. A parked
+     * message made visible sooner than it is due moves to the earlier position; its handle follows.
+     */
     LeaseOutcome changeVisibility(MessageKey key, String leaseToken, Instant visibleAt);
 
     enum LeaseOutcome { DONE, GONE, LEASE_LOST }

@@ -51,6 +51,18 @@ public record StoredMessage(
                 groupId, deduplicationId, expires, source);
     }
 
+    /** The same message at {@code at}, leased with {@code token} until {@code until}: one more receive. */
+    public StoredMessage leased(MessageKey at, String token, Instant until, Instant now) {
+        return new StoredMessage(at, messageId, body, attributes, sentAt, until, token, receiveCount + 1,
+                firstReceivedAt != null ? firstReceivedAt : now, groupId, deduplicationId, expiresAt, sourceQueue);
+    }
+
+    /** The same message, lease and all, at {@code at}, visible from {@code visibleAt}. */
+    public StoredMessage placed(MessageKey at, Instant visibleAt) {
+        return new StoredMessage(at, messageId, body, attributes, sentAt, visibleAt, leaseToken, receiveCount,
+                firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
+    }
+
     public enum MessageState {
         VISIBLE("visible"), IN_FLIGHT("inFlight"), DELAYED("delayed");
 

@@ -38,24 +38,48 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 /**
  * The one class that knows the DynamoDB item layout.
  *
- * <p>Messages table, key {@code pk} (S) + {@code sk} (S):
+ * <p>Messages table, key {@code pk} (S) + {@code sk} (S), three partitions per queue shard:
  * <ul>
- *   <li>message: {@code pk = <incarnation>#<shard>}, {@code sk = <position>} (time-ordered, given on
- *       arrival in the queue), with body, attributes, visibleAt (ms), lease token, receive count, group,
- *       dedup id, expiresAt (TTL, s), and {@code mid}, its messageId, only where that differs from the
- *       position (a message that was moved), so a sent message's item carries no extra bytes;</li>
- *   <li>deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
- *       id and expiresAt at the end of the window.</li>
+ *   <li>waiting: {@code pk = <incarnation>#<shard>}, {@code sk = <id>} (time-ordered, given on arrival in
+ *       the queue): messages that were visible when written. A standard queue's are never changed in
+ *       place, so every one a receive reads can be leased;</li>
+ *   <li>parked: {@code pk = <incarnation>#<shard>#p}, {@code sk = <due millis, 13 digits>#<id>}: a standard
+ *       queue's delayed and leased messages, in the order they come due;</li>
+ *   <li>lease notes: {@code pk = <incarnation>#<shard>#n}, {@code sk = <the position a lease left>}, the
+ *       token of that lease and, when its holder moved the message, where to ({@code fwd}): so a handle
+ *       whose lease a later receive took over is told {@code LeaseLost}, and one whose message its own
+ *       visibility change moved still reaches it.</li>
  * </ul>
+ * A message item holds body, attributes, visibleAt (ms), lease token, receive count, group, dedup id,
+ * expiresAt (TTL, s), and {@code mid}, its messageId, only where that differs from its id (a message
+ * that was moved to another queue), so a sent message's item carries no extra bytes.
+ *
+ * <p>Why parked messages have a partition of their own: a receive reads a shard from its head, and
+ * DynamoDB charges for every item read, also those a filter then drops. With leased and delayed messages
+ * in arrival order among the others, a receive read past every one of them (2,000 delayed messages made
+ * a one-message receive cost ~250 read units). Now a receive reads the parked partition only up to the
+ * present ({@code sk < now}) and the waiting partition from its head, and everything it reads there can
+ * be leased: its reads grow with what it returns, not with what is in flight or delayed. The price is
+ * that a standard lease moves the message (a put and a delete: 2 write units for 1 KB, instead of 1 for
+ * an update in place), so a message's life costs send 1 + lease 2 + ack 1 = 4 write units. A FIFO queue
+ * keeps leases in place in the waiting partition: its group order rests on arrival positions, so its
+ * receives still read past the in-flight head of each group.
+ *
+ * <p>Deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
+ * id and expiresAt at the end of the window.
  * Catalog table: {@code pk = "queue"}, {@code sk = <name>}, so a listing is one sorted query.
- * Every item carries {@code v}, the layout version.
+ * Every item carries {@code v}, the layout version: 2 since parking. Items of layout 1 are read as they
+ * are; a standard queue's message found hidden in the waiting partition (in flight or delayed when
+ * layout 1 wrote it) is parked by the first receive that reads it, with a note so its handle follows.
  */
 public final class DynamoDbQueueStore implements QueueStore {
     static final String EXPIRES_AT = "expiresAt";
-    static final String LAYOUT_VERSION = "1";
+    static final String LAYOUT_VERSION = "2";
     private static final String QUEUE_PK = "queue";
     private static final int BATCH_WRITE_MAX = 25;
     private static final int BATCH_WRITE_RETRIES = 6;
+    /** A handle follows at most this many moves its holder made (each a visibility change made sooner). */
+    private static final int MAX_NOTE_HOPS = 8;
 
     // ---- the conditions, one per invariant
 
@@ -199,22 +223,54 @@ public final class DynamoDbQueueStore implements QueueStore {
 
     @Override
     public ScanPage scan(String incarnation, int shard, String afterId, int limit, boolean visibleOnly, Instant now) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pk", s(waiting(incarnation, shard)));
+        String condition = "pk = :pk";
+        if (afterId != null) {
+            condition += " AND sk > :after";
+            values.put(":after", s(afterId));
+        }
+        String filter = null;
+        if (visibleOnly) {
+            filter = "visibleAt <= :now AND expiresAt > :nowSec";
+            values.put(":now", n(now.toEpochMilli()));
+            values.put(":nowSec", n(now.getEpochSecond()));
+        }
+        return query(incarnation, shard, condition, filter, values, limit);
+    }
+
+    @Override
+    public ScanPage scanParked(String incarnation, int shard, String afterPosition, int limit, Instant dueBy) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pk", s(parked(incarnation, shard)));
+        String condition = "pk = :pk";
+        String filter = null;
+        if (dueBy != null) {
+            // every position due by then sorts below the next millisecond's
+            condition += " AND sk < :due";
+            values.put(":due", s(MessageKey.dueKey(dueBy.plusMillis(1))));
+            filter = "visibleAt <= :now AND expiresAt > :nowSec";
+            values.put(":now", n(dueBy.toEpochMilli()));
+            values.put(":nowSec", n(dueBy.getEpochSecond()));
+        }
+        return query(incarnation, shard, condition, filter, values, limit, afterPosition);
+    }
+
+    private ScanPage query(String incarnation, int shard, String condition, String filter,
+                           Map<String, AttributeValue> values, int limit) {
+        return query(incarnation, shard, condition, filter, values, limit, null);
+    }
+
+    private ScanPage query(String incarnation, int shard, String condition, String filter,
+                           Map<String, AttributeValue> values, int limit, String afterParked) {
         return call(() -> {
-            Map<String, AttributeValue> values = new HashMap<>();
-            values.put(":pk", s(partition(incarnation, shard)));
-            String condition = "pk = :pk";
-            if (afterId != null) {
-                condition += " AND sk > :after";
-                values.put(":after", s(afterId));
-            }
             QueryRequest.Builder query = QueryRequest.builder().tableName(tables.messages())
-                    .keyConditionExpression(condition).limit(limit);
-            if (visibleOnly) {
-                query.filterExpression("visibleAt <= :now AND expiresAt > :nowSec");
-                values.put(":now", n(now.toEpochMilli()));
-                values.put(":nowSec", n(now.getEpochSecond()));
+                    .keyConditionExpression(condition).filterExpression(filter)
+                    .expressionAttributeValues(values).limit(limit);
+            if (afterParked != null) {
+                query.exclusiveStartKey(Map.of("pk", values.get(":pk"), "sk", s(afterParked)));
             }
-            QueryResponse response = client.query(query.expressionAttributeValues(values).build());
+            QueryResponse response = client.query(query.build());
             List<StoredMessage> items = response.items().stream().map(i -> toMessage(i, incarnation, shard)).toList();
             String last = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey().get("sk").s() : null;
@@ -246,8 +302,102 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     @Override
-    public LeaseOutcome delete(MessageKey key, String leaseToken) {
+    public Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil,
+                                               Instant now) {
+        MessageKey to = MessageKey.parked(read.key().incarnation(), read.key().shard(), visibleUntil, read.key().id());
+        StoredMessage leased = read.leased(to, newToken, visibleUntil, now);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", n(now.toEpochMilli()));
+        values.put(":nowSec", n(now.getEpochSecond()));
+        String asRead = LEASE_FROM_READ + leaseAsRead(read, values);
+        Runnable noteTakeover = read.leaseToken() == null ? () -> { }
+                : () -> note(read.key(), read.leaseToken(), null, read.expiresAt());
+        return relocate(read.key(), asRead, values, leased, noteTakeover) ? Optional.of(to) : Optional.empty();
+    }
+
+    @Override
+    public boolean park(StoredMessage read) {
+        MessageKey to = MessageKey.parked(read.key().incarnation(), read.key().shard(), read.visibleAt(), read.key().id());
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":visibleAt", n(read.visibleAt().toEpochMilli()));
+        String unchanged = "visibleAt = :visibleAt AND " + leaseAsRead(read, values);
+        Runnable noteForward = read.leaseToken() == null ? () -> { }
+                : () -> note(read.key(), read.leaseToken(), to, read.expiresAt());
+        return relocate(read.key(), unchanged, values, read.placed(to, read.visibleAt()), noteForward);
+    }
+
+    /**
+     * Moves a message without a transaction (which would double the write units): the new item first,
+     * then the old one deleted under {@code condition}, the step that decides who won; a loser deletes the
+     * item it put. So a crash between the steps leaves the message in two places (delivered again),
+     * never in none. The new position holds the message's id and a time no one else chose at once; a
+     * concurrent move to the very same position finds it taken and loses. The new item is hidden until
+     * its lease ends, so no receive takes it while the move is undecided, unless the mover stalls for
+     * longer than that lease between its steps: then the loser's copy can be delivered beside the
+     * winner's (the one way a lease can be doubled, and the reason visibility timeouts should be long
+     * beside a receive). {@code beforeDecision} runs between the steps: the lease note, which must be in
+     * place before the old item is gone, or a stale handle's ack would find neither and answer as if
+     * acked.
+     */
+    private boolean relocate(MessageKey from, String condition, Map<String, AttributeValue> values,
+                             StoredMessage moved, Runnable beforeDecision) {
         return call(() -> {
+            try {
+                client.putItem(r -> r.tableName(tables.messages()).item(fromMessage(moved)).conditionExpression(NEW_ITEM));
+            } catch (ConditionalCheckFailedException taken) {
+                return false;
+            }
+            beforeDecision.run();
+            try {
+                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(from))
+                        .conditionExpression(condition).expressionAttributeValues(values));
+                return true;
+            } catch (ConditionalCheckFailedException changed) {
+                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(moved.key())));
+                return false; // a note it left stays: it only answers for a handle whose message is gone
+            }
+        });
+    }
+
+    /**
+     * Records that the lease {@code token} left {@code position}: taken over by another receive, or moved
+     * by its holder to {@code forward}.
+     */
+    private void note(MessageKey position, String token, MessageKey forward, Instant messageExpiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>(noteKey(position));
+        item.put("v", n(LAYOUT_VERSION));
+        item.put("lease", s(token));
+        if (forward != null) {
+            item.put("fwd", s(forward.position()));
+        }
+        item.put(EXPIRES_AT, n(messageExpiresAt.getEpochSecond()));
+        call(() -> client.putItem(r -> r.tableName(tables.messages()).item(item)));
+    }
+
+    /** Where a handle's lease went when its position is empty: moved on by its holder, or taken over. */
+    private Optional<LeaseOutcome> followNote(MessageKey key, String token, java.util.function.Function<MessageKey, LeaseOutcome> retry,
+                                              int hops) {
+        Map<String, AttributeValue> note = call(() -> client.getItem(r -> r.tableName(tables.messages())
+                .key(noteKey(key)).consistentRead(true)).item());
+        if (note == null || note.isEmpty() || !token.equals(str(note, "lease"))) {
+            return Optional.empty();
+        }
+        if (!note.containsKey("fwd")) {
+            return Optional.of(LeaseOutcome.LEASE_LOST);
+        }
+        if (hops >= MAX_NOTE_HOPS) {
+            return Optional.empty();
+        }
+        return Optional.of(retry.apply(new MessageKey(key.incarnation(), key.shard(), note.get("fwd").s())));
+    }
+
+    @Override
+    public LeaseOutcome delete(MessageKey key, String leaseToken) {
+        return delete(key, leaseToken, 0);
+    }
+
+    private LeaseOutcome delete(MessageKey key, String leaseToken, int hops) {
+        LeaseOutcome outcome = call(() -> {
             try {
                 client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(key))
                         .conditionExpression(CURRENT_LEASE)
@@ -258,10 +408,33 @@ public final class DynamoDbQueueStore implements QueueStore {
                 return failedLease(e);
             }
         });
+        if (outcome != LeaseOutcome.GONE) {
+            return outcome;
+        }
+        return followNote(key, leaseToken, next -> delete(next, leaseToken, hops + 1), hops).orElse(LeaseOutcome.GONE);
     }
 
     @Override
     public LeaseOutcome changeVisibility(MessageKey key, String leaseToken, Instant visibleAt) {
+        return changeVisibility(key, leaseToken, visibleAt, 0);
+    }
+
+    private LeaseOutcome changeVisibility(MessageKey key, String leaseToken, Instant visibleAt, int hops) {
+        LeaseOutcome outcome = key.isParked() && visibleAt.isBefore(dueOf(key))
+                ? parkSooner(key, leaseToken, visibleAt)
+                : changeInPlace(key, leaseToken, visibleAt);
+        if (outcome != LeaseOutcome.GONE) {
+            return outcome;
+        }
+        return followNote(key, leaseToken, next -> changeVisibility(next, leaseToken, visibleAt, hops + 1), hops)
+                .orElse(LeaseOutcome.GONE);
+    }
+
+    /**
+     * A later visibility stays in place: the message keeps its position, and with it its handle, at the
+     * price that receives read past it once its first due time has passed (until it is acked or due).
+     */
+    private LeaseOutcome changeInPlace(MessageKey key, String leaseToken, Instant visibleAt) {
         return call(() -> {
             try {
                 client.updateItem(r -> r.tableName(tables.messages()).key(messageKey(key))
@@ -277,9 +450,30 @@ public final class DynamoDbQueueStore implements QueueStore {
         });
     }
 
+    /** A sooner visibility must move the message to where receives look at that time; a note forwards the handle. */
+    private LeaseOutcome parkSooner(MessageKey key, String leaseToken, Instant visibleAt) {
+        Map<String, AttributeValue> item = call(() -> client.getItem(r -> r.tableName(tables.messages())
+                .key(messageKey(key)).consistentRead(true)).item());
+        if (item == null || item.isEmpty()) {
+            return LeaseOutcome.GONE;
+        }
+        StoredMessage current = toMessage(item, key.incarnation(), key.shard());
+        if (!leaseToken.equals(current.leaseToken())) {
+            return LeaseOutcome.LEASE_LOST;
+        }
+        MessageKey to = MessageKey.parked(key.incarnation(), key.shard(), visibleAt, key.id());
+        boolean moved = relocate(key, CURRENT_LEASE, new HashMap<>(Map.of(":token", s(leaseToken))),
+                current.placed(to, visibleAt), () -> note(key, leaseToken, to, current.expiresAt()));
+        return moved ? LeaseOutcome.DONE : LeaseOutcome.LEASE_LOST; // taken over (or acked) since the read
+    }
+
     /** A failed lease condition: no item means the message is gone, another lease means it was taken over. */
     private static LeaseOutcome failedLease(ConditionalCheckFailedException e) {
         return e.hasItem() && !e.item().isEmpty() ? LeaseOutcome.LEASE_LOST : LeaseOutcome.GONE;
+    }
+
+    private static Instant dueOf(MessageKey parkedKey) {
+        return Instant.ofEpochMilli(Long.parseLong(parkedKey.position().substring(0, parkedKey.position().indexOf('#'))));
     }
 
     @Override
@@ -306,8 +500,11 @@ public final class DynamoDbQueueStore implements QueueStore {
     @Override
     public long deleteAll(String incarnation, int shards) {
         long removed = 0;
+        List<String> partitions = new ArrayList<>();
         for (int shard = 0; shard < shards; shard++) {
-            String pk = partition(incarnation, shard);
+            partitions.addAll(List.of(waiting(incarnation, shard), parked(incarnation, shard), notes(incarnation, shard)));
+        }
+        for (String pk : partitions) {
             Map<String, AttributeValue> start = null;
             do {
                 Map<String, AttributeValue> from = start;
@@ -380,12 +577,25 @@ public final class DynamoDbQueueStore implements QueueStore {
         return SAME_LEASE_AS_READ;
     }
 
-    private static String partition(String incarnation, int shard) {
+    private static String waiting(String incarnation, int shard) {
         return incarnation + "#" + shard;
     }
 
+    private static String parked(String incarnation, int shard) {
+        return incarnation + "#" + shard + "#p";
+    }
+
+    private static String notes(String incarnation, int shard) {
+        return incarnation + "#" + shard + "#n";
+    }
+
     private static Map<String, AttributeValue> messageKey(MessageKey key) {
-        return Map.of("pk", s(partition(key.incarnation(), key.shard())), "sk", s(key.position()));
+        String pk = key.isParked() ? parked(key.incarnation(), key.shard()) : waiting(key.incarnation(), key.shard());
+        return Map.of("pk", s(pk), "sk", s(key.position()));
+    }
+
+    private static Map<String, AttributeValue> noteKey(MessageKey leftBehind) {
+        return Map.of("pk", s(notes(leftBehind.incarnation(), leftBehind.shard())), "sk", s(leftBehind.position()));
     }
 
     private static Map<String, AttributeValue> dedupKey(String incarnation, String dedupId) {
@@ -395,7 +605,7 @@ public final class DynamoDbQueueStore implements QueueStore {
     private static Map<String, AttributeValue> fromMessage(StoredMessage m) {
         Map<String, AttributeValue> item = new HashMap<>(messageKey(m.key()));
         item.put("v", n(LAYOUT_VERSION));
-        if (!m.messageId().equals(m.key().position())) {
+        if (!m.messageId().equals(m.key().id())) {
             item.put("mid", s(m.messageId()));
         }
         item.put("body", s(m.body()));
@@ -431,9 +641,8 @@ public final class DynamoDbQueueStore implements QueueStore {
         if (item.containsKey("attrs")) {
             item.get("attrs").m().forEach((k, v) -> attributes.put(k, v.s()));
         }
-        String position = item.get("sk").s();
-        return new StoredMessage(new MessageKey(incarnation, shard, position),
-                item.containsKey("mid") ? item.get("mid").s() : position, item.get("body").s(),
+        MessageKey key = new MessageKey(incarnation, shard, item.get("sk").s());
+        return new StoredMessage(key, item.containsKey("mid") ? item.get("mid").s() : key.id(), item.get("body").s(),
                 Map.copyOf(attributes), millis(item, "sentAt"), millis(item, "visibleAt"), str(item, "lease"),
                 integer(item, "rc"), item.containsKey("firstRecv") ? millis(item, "firstRecv") : null,
                 str(item, "grp"), str(item, "dedup"),

@@ -33,14 +33,17 @@ public final class TableAccess {
                 access.put(Table.MESSAGES, Set.of(PUT, BATCH_WRITE));
                 access.put(Table.TOPIC_LOG, Set.of(PUT));
             }
-            // a receive leases in place, and moves a message past maxReceiveCount to the dead-letter queue
+            // a receive parks what it leases (FIFO: leases in place), and moves a message past
+            // maxReceiveCount to the dead-letter queue
             case RECEIVE -> {
                 access.put(Table.CATALOG, Set.of(GET));
                 access.put(Table.MESSAGES, Set.of(QUERY, UPDATE, PUT, DELETE));
             }
+            // a visibility made sooner parks the message sooner; a handle whose position is empty reads
+            // the lease note left there
             case ACK -> {
                 access.put(Table.CATALOG, Set.of(GET));
-                access.put(Table.MESSAGES, Set.of(UPDATE, DELETE));
+                access.put(Table.MESSAGES, Set.of(GET, UPDATE, PUT, DELETE));
             }
             case ADMIN -> {
                 access.put(Table.CATALOG, Set.of(GET, PUT, DELETE, QUERY));
@@ -52,9 +55,10 @@ public final class TableAccess {
                 access.put(Table.CATALOG, Set.of(GET, PUT, QUERY));
                 access.put(Table.MESSAGES, Set.of(PUT));
             }
+            // a retry sooner than the lease ends parks the job sooner; a later one changes it in place
             case DELIVERY -> {
                 access.put(Table.CATALOG, Set.of(GET));
-                access.put(Table.MESSAGES, Set.of(QUERY, UPDATE, PUT, DELETE));
+                access.put(Table.MESSAGES, Set.of(GET, QUERY, UPDATE, PUT, DELETE));
             }
             case METRICS -> {
                 access.put(Table.CATALOG, Set.of(GET, QUERY));

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** Rules that matter when the store fails midway, instances hold stale settings, or clients send odd input. */
 class QueueServiceFaultsTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
-    static final FailingCalls LEASES = new FailingCalls("UpdateItemRequest");
+    // a standard lease starts with the put of its parked copy
+    static final FailingCalls LEASES = new FailingCalls("PutItemRequest");
     static DynamoDbClient faulty;
 
     @BeforeAll

@@ -57,6 +57,16 @@ class StreamFiltersTest {
                 .map(i -> i.get("body").s()).toList();
         assertThat(woken).singleElement().satisfies(body -> assertThat(body).contains("\"subscription\":\"hook\""));
         assertThat(messages).noneMatch(i -> matches(pattern, record("MODIFY", i)));
+
+        // and: a lease parks the job, which writes it anew; that insert wakes nobody
+        assertThat(queues.receive(TopicService.DELIVERY_QUEUE, new Requests.ReceiveRequest(10, 0, 60))).hasSize(1);
+        List<Map<String, AttributeValue>> leasedJobs = db.client().scan(r -> r.tableName(tables.messages())).items()
+                .stream().filter(i -> i.containsKey("body") && i.get("body").s().contains("\"subscription\":\"hook\""))
+                .toList();
+        assertThat(leasedJobs).singleElement().satisfies(job -> {
+            assertThat(job.get("rc").n()).isEqualTo("1");
+            assertThat(matches(pattern, record("INSERT", job))).isFalse();
+        });
     }
 
     @Test

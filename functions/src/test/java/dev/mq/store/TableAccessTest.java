@@ -24,6 +24,7 @@ import dev.mq.testing.LocalDynamoDb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -101,10 +102,15 @@ class TableAccessTest {
     @Test
     void receive() {
         send("poison");
+        call(new AdminHandler(services(db.client()).queues, services(db.client()).topics), "PUT",
+                "/v1/queues/orders.fifo", "{}");
+        services(db.client()).queues.send("orders.fifo",
+                dev.mq.model.Requests.parseSend("{\"body\":\"f\",\"groupId\":\"g\"}"));
         Services s = recording();
         ReceiveHandler receive = new ReceiveHandler(s.queues);
         call(receive, "POST", "/v1/queues/orders/receive", "{\"visibilityTimeoutSeconds\":0}");
         call(receive, "POST", "/v1/queues/orders/receive", "{\"waitSeconds\":1}"); // dead-letters "poison"
+        call(receive, "POST", "/v1/queues/orders.fifo/receive", "{}"); // a FIFO lease is in place
         assertGranted(Function.RECEIVE);
     }
 
@@ -121,8 +127,11 @@ class TableAccessTest {
         AckHandler ack = new AckHandler(s.queues);
         call(ack, "POST", "/v1/queues/orders/ack", Json.write(Map.of("receiptHandles", List.of(handles.get(0)))));
         call(ack, "DELETE", "/v1/queues/orders/messages/" + handles.get(1), null);
-        call(ack, "POST", "/v1/queues/orders/visibility",
+        call(ack, "POST", "/v1/queues/orders/visibility", // longer: in place
+                Json.write(Map.of("receiptHandle", handles.get(2), "visibilityTimeoutSeconds", 600)));
+        call(ack, "POST", "/v1/queues/orders/visibility", // sooner: parked sooner
                 Json.write(Map.of("receiptHandle", handles.get(2), "visibilityTimeoutSeconds", 0)));
+        call(ack, "DELETE", "/v1/queues/orders/messages/" + handles.get(0), null); // gone: reads its lease note
         assertGranted(Function.ACK);
     }
 
@@ -167,11 +176,16 @@ class TableAccessTest {
         Services plain = services(db.client());
         String incarnation = plain.topicStore.getTopic("t").orElseThrow().incarnation();
         plain.topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-1", "hello", Map.of(), Instant.now())));
+        plain.topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-2", "again", Map.of(), Instant.now())));
         Services s = recording();
-        // one attempt in the budget: the failing endpoint sends the job to the subscription's dead-letter queue
-        new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(),
-                DeliveryWorker.Settings.defaults().withMaxAttempts(1)).drain(() -> true);
-        assertThat(plain.queues.getQueue("orders-dlq").stats().visible()).isEqualTo(1);
+        // the endpoint fails: a retry due in a second, sooner than the job's lease ends, parks the job sooner
+        DeliveryWorker.Settings soonRetry = new DeliveryWorker.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 0);
+        new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(), soonRetry).pollOnce(0);
+        // a retry due later than the lease ends changes the job in place
+        Thread.sleep(1_100);
+        DeliveryWorker.Settings lateRetry = new DeliveryWorker.Settings(Duration.ofMinutes(10), Duration.ofMinutes(10), 3, 0);
+        new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(), lateRetry).drain(() -> true);
+        assertThat(plain.queues.getQueue(TopicService.DELIVERY_QUEUE).stats().inFlight()).isEqualTo(2);
         assertGranted(Function.DELIVERY);
     }
 

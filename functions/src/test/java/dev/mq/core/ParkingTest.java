@@ -1,0 +1,149 @@
+package dev.mq.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mq.model.ErrorCode;
+import dev.mq.model.QueueException;
+import dev.mq.model.Requests.MessageRequest;
+import dev.mq.model.Responses.ReceivedMessage;
+import dev.mq.store.CapacityMeter;
+import dev.mq.testing.LocalDynamoDb;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A standard queue parks leased and delayed messages apart from the waiting ones: a receive reads what
+ * it can lease, however many messages are in flight or delayed, and a receipt handle still reaches its
+ * message wherever its own visibility change moved it.
+ */
+class ParkingTest {
+    static final LocalDynamoDb db = LocalDynamoDb.shared();
+    static final CapacityMeter METER = new CapacityMeter();
+    static DynamoDbClient metered;
+    ServiceFixture f;
+
+    @BeforeAll
+    static void start() {
+        metered = LocalDynamoDb.client(db.endpoint(),
+                ClientOverrideConfiguration.builder().addExecutionInterceptor(METER).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        metered.close();
+    }
+
+    @BeforeEach
+    void fixture() {
+        f = new ServiceFixture(metered, db.freshTables());
+        f.queue("q");
+    }
+
+    @Test
+    void receive_readsNoMoreWithHundredsInFlightAndDelayed_thanWithNone() {
+        double alone = unitsOfOneReceive();
+
+        for (int i = 0; i < 200; i++) {
+            f.send("q", "in flight " + i);
+        }
+        for (int taken = 0; taken < 200; ) {
+            taken += f.receive("q", 10, 600).size();
+        }
+        for (int i = 0; i < 200; i++) {
+            f.send("q", new MessageRequest("later " + i, Map.of(), 600, null, null, null));
+        }
+        double beside400Hidden = unitsOfOneReceive();
+
+        assertThat(beside400Hidden).isEqualTo(alone);
+        assertThat(beside400Hidden).isLessThanOrEqualTo(1.0);
+    }
+
+    /** The read units of one receive of one 1 KB message sent just before. */
+    private double unitsOfOneReceive() {
+        f.send("q", "x".repeat(900));
+        METER.reset();
+        List<ReceivedMessage> got = f.receive("q", 1, 600);
+        assertThat(got).singleElement().satisfies(m -> assertThat(m.body()).hasSize(900));
+        return METER.readUnits();
+    }
+
+    @Test
+    void delayedMessage_isReceivedWhenDue_andNotBefore() {
+        f.send("q", new MessageRequest("scheduled", Map.of(), 30, null, null, null));
+        assertThat(f.receive("q", 10)).isEmpty();
+
+        f.clock.advance(Duration.ofSeconds(30));
+        assertThat(f.receive("q", 10)).extracting(ReceivedMessage::body).containsExactly("scheduled");
+    }
+
+    @Test
+    void expiredLease_isReceivedAgain_andTheHandleItSupersededIsLeaseLost() {
+        f.send("q", "retried");
+        String first = f.receive("q", 1, 30).get(0).receiptHandle();
+        f.clock.advance(Duration.ofSeconds(31));
+
+        ReceivedMessage again = f.receive("q", 1, 30).get(0);
+
+        assertThat(again.receiveCount()).isEqualTo(2);
+        assertThatThrownBy(() -> f.service.ack("q", first))
+                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.LEASE_LOST);
+        f.service.ack("q", again.receiptHandle());
+        f.clock.advance(Duration.ofSeconds(31));
+        assertThat(f.receive("q", 1)).isEmpty();
+    }
+
+    @Test
+    void handle_stillAcks_afterItsOwnVisibilityChangesMovedTheMessage() {
+        f.send("q", "released");
+        String handle = f.receive("q", 1, 300).get(0).receiptHandle();
+
+        f.service.changeVisibility("q", handle, 60); // sooner than due: the message moves
+        f.service.changeVisibility("q", handle, 5); // and moves again
+        f.service.ack("q", handle);
+
+        f.clock.advance(Duration.ofSeconds(301));
+        assertThat(f.receive("q", 10)).isEmpty();
+        assertThat(f.service.getQueue("q").stats().inFlight()).isZero();
+    }
+
+    @Test
+    void messageWrittenHiddenAmongTheWaiting_isParked_andItsHandleStillReachesIt() {
+        // as the first layout stored a message in flight: in its arrival position, leased in place
+        QueueConfig q = f.service.queueConfig("q");
+        Instant now = f.clock.instant();
+        String id = "0000000000000a-00000001";
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(q.incarnation() + "#0"));
+        item.put("sk", AttributeValue.fromS(id));
+        item.put("v", AttributeValue.fromN("1"));
+        item.put("body", AttributeValue.fromS("from before"));
+        item.put("sentAt", AttributeValue.fromN(Long.toString(now.toEpochMilli())));
+        item.put("visibleAt", AttributeValue.fromN(Long.toString(now.plusSeconds(120).toEpochMilli())));
+        item.put("lease", AttributeValue.fromS("old-token"));
+        item.put("rc", AttributeValue.fromN("1"));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(now.plusSeconds(3_600).getEpochSecond())));
+        db.client().putItem(r -> r.tableName(f.tables.messages()).item(item));
+        String oldHandle = new ReceiptHandles(ServiceFixture.KEY).issue("q", new MessageKey(q.incarnation(), 0, id),
+                "old-token");
+
+        assertThat(f.receive("q", 10)).isEmpty(); // reads it, and parks it until its lease ends
+        METER.reset();
+        assertThat(f.receive("q", 10)).isEmpty();
+        assertThat(METER.readUnits()).as("the parked message is not read again").isZero();
+
+        f.service.ack("q", oldHandle);
+        f.clock.advance(Duration.ofSeconds(121));
+        assertThat(f.receive("q", 10)).isEmpty();
+    }
+}
