@@ -65,6 +65,8 @@ public final class QueueService {
     private final MessageSignal signal = new MessageSignal();
     /** A batch's leases and acks run side by side; at most this many store calls at once besides callers. */
     private final SideBySide sideBySide = new SideBySide(32);
+    /** When a shard's parked messages are next worth reading, as far as this process knows. */
+    private final ParkedSchedule parkedSchedule = new ParkedSchedule();
     /** Standard-queue receives in this process skip what another is leasing or just leased. */
     private final LeaseClaims claims = new LeaseClaims();
     /** Longer than a receive takes from reading a page to trying its leases. */
@@ -291,6 +293,9 @@ public final class QueueService {
                     throw storeFailure;
                 }
                 StoredMessage message = prepare(config, entries.get(i).message(), now);
+                if (message.key().isParked()) {
+                    parkedSchedule.parked(config.incarnation(), message.key().shard(), message.visibleAt());
+                }
                 if (config.fifo() || message.deduplicationId() != null) {
                     try {
                         results[i] = write(config, message, now);
@@ -507,20 +512,29 @@ public final class QueueService {
      */
     private void receiveShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
                               Optional<QueueConfig> deadLetters, Batch taken) {
-        leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
-                (after, limit) -> store.scanParked(config.incarnation(), shard, after, limit, now));
+        if (parkedSchedule.worthReading(config.incarnation(), shard, now)) {
+            QueueStore.ScanPage last = leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
+                    (after, limit) -> store.scanParked(config.incarnation(), shard, after, limit, now));
+            if (last != null && last.lastEvaluatedId() == null) {
+                parkedSchedule.read(config.incarnation(), shard, now, last.nextDue());
+            }
+        }
         if (!taken.full()) {
             leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
                     (after, limit) -> store.scan(config.incarnation(), shard, after, limit, false, now));
         }
     }
 
-    private void leaseFromPages(QueueConfig config, Instant now, int timeoutSeconds, Optional<QueueConfig> deadLetters,
-                                Batch taken, java.util.function.BiFunction<String, Integer, QueueStore.ScanPage> read) {
+    /** Leases from the pages {@code read} answers until the batch is full or they end; answers the last page. */
+    private QueueStore.ScanPage leaseFromPages(QueueConfig config, Instant now, int timeoutSeconds,
+                                               Optional<QueueConfig> deadLetters, Batch taken,
+                                               java.util.function.BiFunction<String, Integer, QueueStore.ScanPage> read) {
         String after = null;
         int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
+        QueueStore.ScanPage page;
+        boolean candidatesLeft;
         do {
-            QueueStore.ScanPage page = read.apply(after, limit);
+            page = read.apply(after, limit);
             // Standard queues promise no strict order: trying a page's messages in random order keeps
             // consumers polling at the same moment from all racing for the same head message.
             List<StoredMessage> candidates = new ArrayList<>(page.items());
@@ -540,7 +554,9 @@ public final class QueueService {
                     }
                     if (!candidate.visibleAt(now)) {
                         if (candidate.visibleAt().isAfter(now.plus(LEFTOVER_MARGIN))) {
-                            store.park(candidate); // hidden among the waiting: written before parking existed
+                            // hidden among the waiting: written before parking existed
+                            store.park(candidate);
+                            parkedSchedule.parked(config.incarnation(), candidate.key().shard(), candidate.visibleAt());
                         }
                         next++; // else sent after this receive began: the next one takes it
                         continue;
@@ -569,12 +585,14 @@ public final class QueueService {
                 // judged as if every lease would succeed: with some lost to other consumers it may fit now
                 if (sizeThatDidNotFit >= 0 && !taken.fits(sizeThatDidNotFit)) {
                     taken.close();
-                    return;
+                    return null;
                 }
             }
+            candidatesLeft = next < candidates.size();
             after = page.lastEvaluatedId();
             limit = Math.min(MAX_SCAN_PAGE, limit * 2);
         } while (after != null && !taken.full());
+        return candidatesLeft ? null : page;
     }
 
     /*
@@ -671,6 +689,9 @@ public final class QueueService {
         if (leased.isEmpty()) {
             return Optional.empty();
         }
+        if (leased.get().isParked()) {
+            parkedSchedule.parked(config.incarnation(), leased.get().shard(), until);
+        }
         Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
         return Optional.of(new ReceivedMessage(message.messageId(), message.body(), message.attributes(),
                 receipts.issue(config.name(), leased.get(), token), message.receiveCount() + 1,
@@ -764,8 +785,9 @@ public final class QueueService {
     public void changeVisibility(String queue, String receiptHandle, int seconds) {
         QueueConfig config = requireQueue(queue);
         ReceiptHandles.Receipt receipt = openReceipt(config, receiptHandle);
-        QueueStore.LeaseOutcome outcome =
-                store.changeVisibility(receipt.key(), receipt.leaseToken(), now().plusSeconds(seconds));
+        Instant visibleAt = now().plusSeconds(seconds);
+        QueueStore.LeaseOutcome outcome = store.changeVisibility(receipt.key(), receipt.leaseToken(), visibleAt);
+        parkedSchedule.parked(config.incarnation(), receipt.key().shard(), visibleAt);
         claims.forget(receipt.key()); // given back: for any receive at its new visibility time
         if (outcome == QueueStore.LeaseOutcome.LEASE_LOST) {
             throw leaseLost();

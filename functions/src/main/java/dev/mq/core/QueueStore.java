@@ -62,11 +62,21 @@ public interface QueueStore {
      * Parked messages of one shard (delayed, or leased, in a standard queue) in due order, after the
      * position {@code afterPosition}, reading at most {@code limit} items. With {@code dueBy}, only those
      * due by then, and of those only the unexpired ones still hidden by nothing (a lease extended past its
-     * due time is read past); without, every parked message.
+     * due time is read past); the page ends at the first one not yet due, and says when that one is due.
+     * Without {@code dueBy}, every parked message.
      */
     ScanPage scanParked(String incarnation, int shard, String afterPosition, int limit, Instant dueBy);
 
-    record ScanPage(List<StoredMessage> items, String lastEvaluatedId) {}
+    /**
+     * @param lastEvaluatedId where the next page starts; null at the end
+     * @param nextDue of a page of parked messages due by a time: when the first one after them is due,
+     *     or null when the read ended before one
+     */
+    record ScanPage(List<StoredMessage> items, String lastEvaluatedId, Instant nextDue) {
+        public ScanPage(List<StoredMessage> items, String lastEvaluatedId) {
+            this(items, lastEvaluatedId, null);
+        }
+    }
 
     /**
      * Takes a lease in place on a message read by {@link #scan}: succeeds only if the message is still

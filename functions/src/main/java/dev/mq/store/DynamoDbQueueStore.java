@@ -243,17 +243,22 @@ public final class DynamoDbQueueStore implements QueueStore {
     public ScanPage scanParked(String incarnation, int shard, String afterPosition, int limit, Instant dueBy) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":pk", s(parked(incarnation, shard)));
-        String condition = "pk = :pk";
-        String filter = null;
-        if (dueBy != null) {
-            // every position due by then sorts below the next millisecond's
-            condition += " AND sk < :due";
-            values.put(":due", s(MessageKey.dueKey(dueBy.plusMillis(1))));
-            filter = "visibleAt <= :now AND expiresAt > :nowSec";
-            values.put(":now", n(dueBy.toEpochMilli()));
-            values.put(":nowSec", n(dueBy.getEpochSecond()));
+        ScanPage page = query(incarnation, shard, "pk = :pk", null, values, limit, afterPosition);
+        if (dueBy == null) {
+            return page;
         }
-        return query(incarnation, shard, condition, filter, values, limit, afterPosition);
+        // No bound on the key: the read goes on to the first message not yet due, at most a page of them,
+        // so the caller learns when to look again.
+        List<StoredMessage> due = new ArrayList<>();
+        for (StoredMessage m : page.items()) {
+            if (dueOf(m.key()).isAfter(dueBy)) {
+                return new ScanPage(due, null, dueOf(m.key()));
+            }
+            if (m.visibleAt(dueBy) && !m.expiredAt(dueBy)) {
+                due.add(m);
+            }
+        }
+        return new ScanPage(due, page.lastEvaluatedId(), null);
     }
 
     private ScanPage query(String incarnation, int shard, String condition, String filter,
