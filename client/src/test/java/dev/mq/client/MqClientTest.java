@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
@@ -52,6 +54,29 @@ class MqClientTest {
                     assertThat(error.code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
                     assertThat(error.requestId()).isNotBlank();
                 });
+    }
+
+    /**
+     * The client reads its answers on the HTTP client's selector thread and hands nothing to a pool: with
+     * the JDK's default pool, every request woke a worker thread, which cost more CPU than the request.
+     */
+    @Test
+    void requests_startNoWorkerThreads() {
+        Set<String> before = httpClientWorkers();
+        MqClient client = TestServer.client();
+        String name = TestServer.unique("workers");
+        client.createQueue(name);
+        for (int i = 0; i < 20; i++) {
+            client.send(name, "m" + i);
+            client.receive(name, 1, 0).forEach(m -> client.ack(name, m.receiptHandle()));
+        }
+
+        assertThat(httpClientWorkers()).isSubsetOf(before);
+    }
+
+    private static Set<String> httpClientWorkers() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.matches("HttpClient-\\d+-Worker-\\d+")).collect(Collectors.toSet());
     }
 
     @Test
