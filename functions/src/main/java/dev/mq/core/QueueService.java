@@ -549,7 +549,8 @@ public final class QueueService {
                 while (next < candidates.size() && taken.messages.size() + chunk.size() < taken.max) {
                     StoredMessage candidate = candidates.get(next);
                     if (candidate.expiredAt(now)) {
-                        next++; // past retention: its TTL removes it
+                        store.removeExpired(candidate, now);
+                        next++;
                         continue;
                     }
                     if (!candidate.visibleAt(now)) {
@@ -612,7 +613,11 @@ public final class QueueService {
                 if (taken.full() || !taken.fits(size)) {
                     return;
                 }
-                if (message.expiredAt(now) || blocked.contains(message.groupId())) {
+                if (message.expiredAt(now)) {
+                    store.removeExpired(message, now);
+                    continue;
+                }
+                if (blocked.contains(message.groupId())) {
                     continue;
                 }
                 if (!message.visibleAt(now)) {

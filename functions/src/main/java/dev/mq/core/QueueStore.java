@@ -61,8 +61,8 @@ public interface QueueStore {
     /**
      * Parked messages of one shard (delayed, or leased, in a standard queue) in due order, after the
      * position {@code afterPosition}, reading at most {@code limit} items. With {@code dueBy}, only those
-     * due by then, and of those only the unexpired ones still hidden by nothing (a lease extended past its
-     * due time is read past); the page ends at the first one not yet due, and says when that one is due.
+     * due by then, and of those only the ones hidden by nothing (a lease extended past its due time is read
+     * past) or expired; the page ends at the first one not yet due, and says when that one is due.
      * Without {@code dueBy}, every parked message.
      */
     ScanPage scanParked(String incarnation, int shard, String afterPosition, int limit, Instant dueBy);
@@ -123,6 +123,12 @@ public interface QueueStore {
 
     /** Deletes every message of the incarnation; answers how many were removed. */
     long deleteAll(String incarnation, int shards);
+
+    /**
+     * Removes a message read past its retention. DynamoDB's TTL removes such items too, but up to days
+     * later, and until then every receive would read past it.
+     */
+    void removeExpired(StoredMessage read, Instant now);
 
     /** Removes items whose retention or deduplication window has passed (for stores without TTL). */
     long deleteExpired(Instant now);

@@ -254,8 +254,8 @@ public final class DynamoDbQueueStore implements QueueStore {
             if (dueOf(m.key()).isAfter(dueBy)) {
                 return new ScanPage(due, null, dueOf(m.key()));
             }
-            if (m.visibleAt(dueBy) && !m.expiredAt(dueBy)) {
-                due.add(m);
+            if (m.visibleAt(dueBy) || m.expiredAt(dueBy)) {
+                due.add(m); // an expired one too, for the receive to remove
             }
         }
         return new ScanPage(due, page.lastEvaluatedId(), null);
@@ -522,6 +522,20 @@ public final class DynamoDbQueueStore implements QueueStore {
             } while (start != null);
         }
         return removed;
+    }
+
+    @Override
+    public void removeExpired(StoredMessage read, Instant now) {
+        call(() -> {
+            try {
+                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(read.key()))
+                        .conditionExpression(EXPIRES_AT + " <= :nowSec")
+                        .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond()))));
+            } catch (ConditionalCheckFailedException alreadyGone) {
+                // removed by another receive, or by TTL
+            }
+            return null;
+        });
     }
 
     @Override

@@ -79,6 +79,22 @@ class ParkingTest {
     }
 
     @Test
+    void messagePastItsRetention_isRemovedByTheReceiveThatReadsIt_soNoLaterReceivePaysForIt() {
+        f.queue("short", ServiceFixture.attributes("messageRetentionSeconds", 60));
+        f.send("short", "stale");
+        f.send("short", new MessageRequest("stale and delayed", Map.of(), 10, null, null, null));
+        f.clock.advance(Duration.ofSeconds(71));
+
+        assertThat(f.receive("short", 10)).isEmpty();
+        f.clock.advance(Duration.ofSeconds(2)); // past the second after which parked messages are read again
+        METER.reset();
+        assertThat(f.receive("short", 10)).isEmpty();
+
+        assertThat(METER.readUnits()).isZero();
+        assertThat(f.service.getQueue("short").stats().visible()).isZero();
+    }
+
+    @Test
     void delayedMessage_isReceivedWhenDue_andNotBefore() {
         f.send("q", new MessageRequest("scheduled", Map.of(), 30, null, null, null));
         assertThat(f.receive("q", 10)).isEmpty();
