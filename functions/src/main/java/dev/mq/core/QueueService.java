@@ -829,14 +829,21 @@ public final class QueueService {
         List<StoredMessage> merged = new ArrayList<>();
         for (int shard = 0; shard < config.shards(); shard++) {
             merged.addAll(unexpired(config, shard, after, limit + 1, now));
-            // Parked messages are in due order, not arrival order: every one is read to merge them. A
-            // browse's reads grow with what is in flight or delayed; a receive's do not.
+            // Parked messages are in due order, not arrival order: every one is read to merge them (a
+            // browse's reads grow with what is in flight or delayed; a receive's do not), keeping the
+            // first limit + 1 in arrival order.
             int s = shard;
+            java.util.PriorityQueue<StoredMessage> firstParked = new java.util.PriorityQueue<>(
+                    Comparator.comparing((StoredMessage m) -> m.key().id()).reversed());
             forEveryItem(from -> store.scanParked(config.incarnation(), s, from, MAX_SCAN_PAGE * 10, null), m -> {
                 if (!m.expiredAt(now) && (after == null || m.key().id().compareTo(after) > 0)) {
-                    merged.add(m);
+                    firstParked.add(m);
+                    if (firstParked.size() > limit + 1) {
+                        firstParked.poll(); // the latest arrival of those kept
+                    }
                 }
             });
+            merged.addAll(firstParked);
         }
         merged.sort(Comparator.comparing(m -> m.key().id()));
         int fit = 0;

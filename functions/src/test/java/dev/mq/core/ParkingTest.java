@@ -95,6 +95,27 @@ class ParkingTest {
     }
 
     @Test
+    void browse_pagesThroughWaitingAndParkedMessages_inSendOrder() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(f.send("q", new MessageRequest("m" + i, Map.of(), i % 3 == 1 ? 600 : null, null, null, null)));
+            f.clock.advance(Duration.ofMillis(1));
+        }
+        f.receive("q", 2, 600); // two of the waiting ones are parked in flight
+
+        List<String> browsed = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            Page<dev.mq.model.Responses.BrowsedMessage> page = f.service.browse("q", 2, next);
+            assertThat(page.items()).hasSizeLessThanOrEqualTo(2);
+            page.items().forEach(m -> browsed.add(m.messageId()));
+            next = page.next();
+        } while (next != null);
+
+        assertThat(browsed).containsExactlyElementsOf(ids);
+    }
+
+    @Test
     void delayedMessage_isReceivedWhenDue_andNotBefore() {
         f.send("q", new MessageRequest("scheduled", Map.of(), 30, null, null, null));
         assertThat(f.receive("q", 10)).isEmpty();
