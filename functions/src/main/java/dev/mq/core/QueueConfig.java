@@ -12,6 +12,11 @@ import java.time.Instant;
 public record QueueConfig(String name, boolean fifo, Instant createdAt, String incarnation, int shards,
                           QueueAttributes attributes, long version) {
 
+    /** The shard a message goes to: one group's order lives in one partition; others spread at random. */
+    public int shardFor(String groupId) {
+        return groupId != null ? Math.floorMod(groupId.hashCode(), shards) : MessageIds.randomIndex(shards);
+    }
+
     /** The next version of this queue, with changed attributes. */
     public QueueConfig withAttributes(QueueAttributes changed) {
         return new QueueConfig(name, fifo, createdAt, incarnation, shards, changed, version + 1);

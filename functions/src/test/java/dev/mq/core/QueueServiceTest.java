@@ -305,7 +305,7 @@ class QueueServiceTest {
             assertThat(service.browse("q", 10, null).items()).singleElement()
                     .satisfies(m -> {
                         assertThat(m.messageId()).isEqualTo(first);
-                        assertThat(m.deduplicationId()).isEqualTo(QueueService.sha256Hex("same body"));
+                        assertThat(m.deduplicationId()).isEqualTo(dev.mq.core.Sending.sha256Hex("same body"));
                     });
         }
 

@@ -1,0 +1,356 @@
+package dev.mq.core;
+
+import dev.mq.model.QueueException;
+import dev.mq.model.Requests.ReceiveRequest;
+import dev.mq.model.Responses.ReceivedMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Receiving, the riskiest rules, alone: long polling, leases (a standard queue's park the message until
+ * the lease ends; a FIFO queue's stay in place), FIFO group order, the answer's size budget, and the
+ * dead-letter move of a message received too often. Every lease is a conditional write: two receives
+ * never both win a message.
+ */
+final class Receiving {
+    private static final Logger LOG = Logger.getLogger(Receiving.class.getName());
+    /** Long polls re-query with a backoff from this ... */
+    private static final long FIRST_POLL_MILLIS = 20;
+    /** ... growing to this, so an idle consumer costs about one query a second. */
+    private static final long MAX_POLL_MILLIS = 1_000;
+    private static final int MAX_SCAN_PAGE = 100;
+    /** Longer than a receive takes from reading a page to trying its leases. */
+    private static final Duration CLAIM_AFTER_LEASE = Duration.ofSeconds(1);
+    /**
+     * A waiting message hidden for longer than this was written hidden, before parking existed, and is
+     * parked by the receive that finds it. One hidden for less was sent after the receive began (or by
+     * a clock a little ahead); parking it would put a visible copy beside it, which a third receive
+     * could lease while the park is undecided.
+     */
+    private static final Duration LEFTOVER_MARGIN = Duration.ofSeconds(5);
+
+    private final QueueStore store;
+    private final QueueCatalog catalog;
+    private final DeadLetters deadLetterMoves;
+    private final ReceiptHandles receipts;
+    private final MessageSignal signal;
+    private final SideBySide sideBySide;
+    private final LeaseClaims claims;
+    private final ParkedSchedule parkedSchedule;
+
+    Receiving(QueueStore store, QueueCatalog catalog, DeadLetters deadLetterMoves, ReceiptHandles receipts,
+              MessageSignal signal, SideBySide sideBySide, LeaseClaims claims, ParkedSchedule parkedSchedule) {
+        this.store = store;
+        this.catalog = catalog;
+        this.deadLetterMoves = deadLetterMoves;
+        this.receipts = receipts;
+        this.signal = signal;
+        this.sideBySide = sideBySide;
+        this.claims = claims;
+        this.parkedSchedule = parkedSchedule;
+    }
+
+    /**
+     * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
+     * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
+     */
+    List<ReceivedMessage> receive(String queue, ReceiveRequest request) {
+        QueueConfig config = catalog.requireQueue(queue);
+        int wait = request.waitSeconds() != null ? request.waitSeconds() : config.attributes().receiveWaitSeconds();
+        int timeout = request.visibilityTimeoutSeconds() != null
+                ? request.visibilityTimeoutSeconds() : config.attributes().visibilityTimeoutSeconds();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
+        long pause = FIRST_POLL_MILLIS;
+        while (true) {
+            long seenSignal = signal.version(config.incarnation());
+            List<ReceivedMessage> messages = receiveOnce(config, request.maxMessages(), timeout);
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!messages.isEmpty() || left <= 0) {
+                return messages;
+            }
+            signal.await(config.incarnation(), seenSignal, Math.min(pause, left));
+            pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+        }
+    }
+
+    private List<ReceivedMessage> receiveOnce(QueueConfig config, int max, int timeoutSeconds) {
+        Instant now = catalog.now();
+        Optional<QueueConfig> deadLetters = deadLetterMoves.deadLetterQueue(config);
+        Batch taken = new Batch(max);
+        int start = MessageIds.randomIndex(config.shards());
+        try {
+            // The next shard is read only while the batch is not full: one query answers a receive whose
+            // first shard has enough, and a consumer asking for 10 is not handed 1 while 9 wait elsewhere.
+            for (int i = 0; i < config.shards() && !taken.full(); i++) {
+                int shard = (start + i) % config.shards();
+                if (config.fifo()) {
+                    receiveFifoShard(config, shard, now, timeoutSeconds, deadLetters, taken);
+                } else {
+                    receiveShard(config, shard, now, timeoutSeconds, deadLetters, taken);
+                }
+            }
+        } catch (QueueException e) {
+            if (taken.messages.isEmpty()) {
+                throw e;
+            }
+            // Messages already leased must reach the consumer, or they would stay hidden for their
+            // whole timeout and count a receive nobody saw.
+            LOG.warning(() -> "receive on " + config.name() + " stopped early (" + e.code().code()
+                    + "); answering the " + taken.messages.size() + " messages leased so far");
+        }
+        return taken.messages;
+    }
+
+    /**
+     * The messages one receive hands out, bounded by count and by an estimate of their size in a Lambda
+     * answer (6 MB, with the body escaped twice on the way), so an answer never exceeds what the
+     * function may return. The first message always fits: 256 KB escaped twice is under 2 MB.
+     */
+    static final class Batch {
+        static final long ANSWER_BUDGET = 5_000_000;
+        final List<ReceivedMessage> messages = new ArrayList<>();
+        final int max;
+        long bytes;
+        boolean closed;
+
+        Batch(int max) {
+            this.max = max;
+        }
+
+        /** No more room: by count, or closed when the next message would not fit the answer. */
+        boolean full() {
+            return closed || messages.size() >= max;
+        }
+
+        void close() {
+            closed = true;
+        }
+
+        /** Whether a message of {@code size} (its {@link AnswerSize}) still fits the answer. */
+        boolean fits(long size) {
+            return fits(size, true, 0);
+        }
+
+        /** With {@code pendingBytes} of messages being leased beside it ({@code nonePending}: none). */
+        boolean fits(long size, boolean nonePending, long pendingBytes) {
+            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + size <= ANSWER_BUDGET;
+        }
+
+        void add(ReceivedMessage received, long size) {
+            messages.add(received);
+            bytes += size;
+        }
+    }
+
+    /*
+     * A standard queue's receive reads what came due among the parked messages (expired leases, delayed
+     * messages now due: they have waited longest), then the waiting ones from the head. Both reads stop
+     * where nothing can be leased: parked ones at the present, waiting ones hold nothing hidden (see
+     * DynamoDbQueueStore). So a receive's reads grow with what it returns, not with what is in flight or
+     * delayed. Pages start small and double, so a queue that keeps up reads about one item per message.
+     */
+    private void receiveShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
+                              Optional<QueueConfig> deadLetters, Batch taken) {
+        if (parkedSchedule.worthReading(config.incarnation(), shard, now)) {
+            QueueStore.ScanPage last = leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
+                    (after, limit) -> store.scanParked(config.incarnation(), shard, after, limit, now));
+            if (last != null && last.lastEvaluatedId() == null) {
+                parkedSchedule.read(config.incarnation(), shard, now, last.nextDue());
+            }
+        }
+        if (!taken.full()) {
+            leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
+                    (after, limit) -> store.scan(config.incarnation(), shard, after, limit, false, now));
+        }
+    }
+
+    /** Leases from the pages {@code read} answers until the batch is full or they end; answers the last page. */
+    private QueueStore.ScanPage leaseFromPages(QueueConfig config, Instant now, int timeoutSeconds,
+                                               Optional<QueueConfig> deadLetters, Batch taken,
+                                               BiFunction<String, Integer, QueueStore.ScanPage> read) {
+        String after = null;
+        int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
+        QueueStore.ScanPage page;
+        boolean candidatesLeft;
+        do {
+            page = read.apply(after, limit);
+            // Standard queues promise no strict order: trying a page's messages in random order keeps
+            // consumers polling at the same moment from all racing for the same head message.
+            List<StoredMessage> candidates = new ArrayList<>(page.items());
+            Collections.shuffle(candidates);
+            int next = 0;
+            while (next < candidates.size() && !taken.full()) {
+                // as many candidates as there is room for, leased side by side
+                List<StoredMessage> chunk = new ArrayList<>();
+                List<Long> sizes = new ArrayList<>();
+                long chunkBytes = 0;
+                long sizeThatDidNotFit = -1;
+                while (next < candidates.size() && taken.messages.size() + chunk.size() < taken.max) {
+                    StoredMessage candidate = candidates.get(next);
+                    if (candidate.expiredAt(now)) {
+                        store.removeExpired(candidate, now);
+                        next++;
+                        continue;
+                    }
+                    if (!candidate.visibleAt(now)) {
+                        if (candidate.visibleAt().isAfter(now.plus(LEFTOVER_MARGIN))) {
+                            // hidden among the waiting: written before parking existed
+                            store.park(candidate);
+                            parkedSchedule.parked(config.incarnation(), candidate.key().shard(), candidate.visibleAt());
+                        }
+                        next++; // else sent after this receive began: the next one takes it
+                        continue;
+                    }
+                    if (DeadLetters.deadLetterDue(config, candidate, deadLetters)) {
+                        deadLetterMoves.moveToDeadLetters(config, candidate, deadLetters.get(), now);
+                        next++;
+                        continue;
+                    }
+                    if (!claims.claim(candidate.key(), now)) {
+                        next++; // another receive in this process is leasing it
+                        continue;
+                    }
+                    long size = AnswerSize.of(candidate);
+                    if (!taken.fits(size, chunk.isEmpty(), chunkBytes)) {
+                        claims.release(candidate.key(), null, now);
+                        sizeThatDidNotFit = size;
+                        break;
+                    }
+                    chunk.add(candidate);
+                    sizes.add(size);
+                    chunkBytes += size;
+                    next++;
+                }
+                leaseSideBySide(config, chunk, sizes, timeoutSeconds, taken);
+                // judged as if every lease would succeed: with some lost to other consumers it may fit now
+                if (sizeThatDidNotFit >= 0 && !taken.fits(sizeThatDidNotFit)) {
+                    taken.close();
+                    return null;
+                }
+            }
+            candidatesLeft = next < candidates.size();
+            after = page.lastEvaluatedId();
+            limit = Math.min(MAX_SCAN_PAGE, limit * 2);
+        } while (after != null && !taken.full());
+        return candidatesLeft ? null : page;
+    }
+
+    /*
+     * FIFO: scanning a shard in send order, the first unexpired message seen of each group decides the
+     * group. Hidden (in flight or delayed) blocks the group for this receive; visible is leased, and so
+     * may the group's following messages be, as long as each lease succeeds.
+     */
+    private void receiveFifoShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
+                                  Optional<QueueConfig> deadLetters, Batch taken) {
+        Set<String> blocked = new HashSet<>();
+        String after = null;
+        int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
+        do {
+            QueueStore.ScanPage page = store.scan(config.incarnation(), shard, after, limit, false, now);
+            for (StoredMessage message : page.items()) {
+                long size = AnswerSize.of(message);
+                if (taken.full() || !taken.fits(size)) {
+                    return;
+                }
+                if (message.expiredAt(now)) {
+                    store.removeExpired(message, now);
+                    continue;
+                }
+                if (blocked.contains(message.groupId())) {
+                    continue;
+                }
+                if (!message.visibleAt(now)) {
+                    blocked.add(message.groupId());
+                    continue;
+                }
+                if (DeadLetters.deadLetterDue(config, message, deadLetters)) {
+                    // Only a completed move lets the group's next message be the head; if someone else
+                    // holds or moved this one, the group waits.
+                    if (!deadLetterMoves.moveToDeadLetters(config, message, deadLetters.get(), now)) {
+                        blocked.add(message.groupId());
+                    }
+                    continue;
+                }
+                Optional<ReceivedMessage> leased = tryLease(config, message, timeoutSeconds);
+                if (leased.isPresent()) {
+                    taken.add(leased.get(), size);
+                } else {
+                    blocked.add(message.groupId());
+                }
+            }
+            after = page.lastEvaluatedId();
+            limit = Math.min(MAX_SCAN_PAGE, limit * 2);
+        } while (after != null && !taken.full());
+    }
+
+    /**
+     * Leases {@code chunk} side by side and adds what was leased to {@code taken} with its answer size
+     * from {@code sizes}; a store failure is thrown after every lease that succeeded beside it is in
+     * {@code taken}.
+     */
+    private void leaseSideBySide(QueueConfig config, List<StoredMessage> chunk, List<Long> sizes, int timeoutSeconds,
+                                 Batch taken) {
+        List<Supplier<Optional<ReceivedMessage>>> leases = chunk.stream()
+                .<Supplier<Optional<ReceivedMessage>>>map(m -> () -> {
+                    Optional<ReceivedMessage> leased = Optional.empty();
+                    try {
+                        leased = tryLease(config, m, timeoutSeconds);
+                        return leased;
+                    } finally {
+                        Instant now = catalog.now();
+                        claims.release(m.key(), leased.isPresent() ? now.plusSeconds(timeoutSeconds) : null,
+                                now.plus(CLAIM_AFTER_LEASE));
+                    }
+                })
+                .toList();
+        List<SideBySide.Outcome<Optional<ReceivedMessage>>> outcomes = sideBySide.run(leases);
+        RuntimeException failure = null;
+        for (int i = 0; i < outcomes.size(); i++) {
+            SideBySide.Outcome<Optional<ReceivedMessage>> outcome = outcomes.get(i);
+            if (outcome.error() != null) {
+                failure = failure == null ? outcome.error() : failure;
+            } else if (outcome.value().isPresent()) {
+                taken.add(outcome.value().get(), sizes.get(i));
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * The visibility timeout counts from the moment of this lease, not from the start of the receive:
+     * a receive that raced others for a while still hands out its full timeout.
+     */
+    private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, int timeoutSeconds) {
+        String token = UUID.randomUUID().toString();
+        Instant now = catalog.now();
+        Instant until = now.plusSeconds(timeoutSeconds);
+        // FIFO group order rests on arrival positions, and a lease of 0 s hides nothing: both stay in place
+        Optional<MessageKey> leased = config.fifo() || timeoutSeconds == 0
+                ? Optional.of(message.key()).filter(key -> store.lease(message, token, until, now))
+                : store.leaseByParking(message, token, until, now);
+        if (leased.isEmpty()) {
+            return Optional.empty();
+        }
+        if (leased.get().isParked()) {
+            parkedSchedule.parked(config.incarnation(), leased.get().shard(), until);
+        }
+        Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
+        return Optional.of(new ReceivedMessage(message.messageId(), message.body(), message.attributes(),
+                receipts.issue(config.name(), leased.get(), token), message.receiveCount() + 1,
+                message.sentAt().toString(), firstReceived.toString(), message.groupId(),
+                message.deduplicationId()));
+    }
+}
