@@ -75,6 +75,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class DynamoDbQueueStore implements QueueStore {
     static final String EXPIRES_AT = "expiresAt";
     static final String LAYOUT_VERSION = "2";
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DynamoDbQueueStore.class.getName());
+    /** Marks the copy one move put, where the lease token does not (see {@link #relocate}). */
+    private static final String MOVE_ID = "mv";
     private static final String QUEUE_PK = "queue";
     private static final int BATCH_WRITE_MAX = 25;
     private static final int BATCH_WRITE_RETRIES = 6;
@@ -317,7 +320,8 @@ public final class DynamoDbQueueStore implements QueueStore {
         String asRead = LEASE_FROM_READ + leaseAsRead(read, values);
         Runnable noteTakeover = read.leaseToken() == null ? () -> { }
                 : () -> note(read.key(), read.leaseToken(), null, read.expiresAt());
-        return relocate(read.key(), asRead, values, leased, noteTakeover) ? Optional.of(to) : Optional.empty();
+        return relocate(read.key(), asRead, values, fromMessage(leased), Map.entry("lease", s(newToken)), noteTakeover)
+                ? Optional.of(to) : Optional.empty();
     }
 
     @Override
@@ -328,12 +332,13 @@ public final class DynamoDbQueueStore implements QueueStore {
         String unchanged = "visibleAt = :visibleAt AND " + leaseAsRead(read, values);
         Runnable noteForward = read.leaseToken() == null ? () -> { }
                 : () -> note(read.key(), read.leaseToken(), to, read.expiresAt());
-        return relocate(read.key(), unchanged, values, read.placed(to, read.visibleAt()), noteForward);
+        Map<String, AttributeValue> copy = withMoveId(read.placed(to, read.visibleAt()));
+        return relocate(read.key(), unchanged, values, copy, Map.entry(MOVE_ID, copy.get(MOVE_ID)), noteForward);
     }
 
     /**
      * Moves a message without a transaction (which would double the write units): the new item first,
-     * then the old one deleted under {@code condition}, the step that decides who won; a loser deletes the
+     * then the old one deleted under {@code condition}, the step that decides who won; a loser removes the
      * item it put. So a crash between the steps leaves the message in two places (delivered again),
      * never in none. The new position holds the message's id and a time no one else chose at once; a
      * concurrent move to the very same position finds it taken and loses. The new item is hidden until
@@ -343,25 +348,82 @@ public final class DynamoDbQueueStore implements QueueStore {
      * beside a receive). {@code beforeDecision} runs between the steps: the lease note, which must be in
      * place before the old item is gone, or a stale handle's ack would find neither and answer as if
      * acked.
+     *
+     * <p>A step whose answer is lost (a timeout, a 5xx) may or may not have happened. The copy is then
+     * removed as long as the old item is known to be there, and kept when that is unknown: a message
+     * delivered twice, never none. A lost answer to the delete is settled by reading the old item.
+     *
+     * @param copyId an attribute ({@code name=value}) only this move's copy has, so removing it can never
+     *     remove an identical copy another mover put (a lease's new token is one; a park adds a
+     *     {@code mv} attribute)
      */
     private boolean relocate(MessageKey from, String condition, Map<String, AttributeValue> values,
-                             StoredMessage moved, Runnable beforeDecision) {
+                             Map<String, AttributeValue> copy, Map.Entry<String, AttributeValue> copyId,
+                             Runnable beforeDecision) {
+        MessageKey to = new MessageKey(from.incarnation(), from.shard(), copy.get("sk").s());
+        try {
+            if (!conditionally(() -> client.putItem(r -> r.tableName(tables.messages()).item(copy)
+                    .conditionExpression(NEW_ITEM)))) {
+                return false; // taken: nothing of this move was written
+            }
+        } catch (QueueException unknown) {
+            removeCopy(to, copyId);
+            throw unknown;
+        }
+        try {
+            beforeDecision.run();
+        } catch (QueueException failed) {
+            removeCopy(to, copyId); // the old item was not touched
+            throw failed;
+        }
+        try {
+            if (conditionally(() -> client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(from))
+                    .conditionExpression(condition).expressionAttributeValues(values)))) {
+                return true;
+            }
+            removeCopy(to, copyId);
+            return false; // a note it left stays: it only answers for a handle whose message is gone
+        } catch (QueueException unknown) {
+            Map<String, AttributeValue> old = call(() -> client.getItem(r -> r.tableName(tables.messages())
+                    .key(messageKey(from)).consistentRead(true)).item()); // if this fails too, the copy stays
+            if (old != null && !old.isEmpty()) {
+                removeCopy(to, copyId);
+                throw unknown;
+            }
+            return true; // the delete went through: the copy is the message now
+        }
+    }
+
+    /** Runs a conditional write: false when its condition failed; other failures as {@link StoreCalls#call}. */
+    private static boolean conditionally(Runnable write) {
         return call(() -> {
             try {
-                client.putItem(r -> r.tableName(tables.messages()).item(fromMessage(moved)).conditionExpression(NEW_ITEM));
-            } catch (ConditionalCheckFailedException taken) {
+                write.run();
+                return true;
+            } catch (ConditionalCheckFailedException failed) {
                 return false;
             }
-            beforeDecision.run();
-            try {
-                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(from))
-                        .conditionExpression(condition).expressionAttributeValues(values));
-                return true;
-            } catch (ConditionalCheckFailedException changed) {
-                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(moved.key())));
-                return false; // a note it left stays: it only answers for a handle whose message is gone
-            }
         });
+    }
+
+    /** Removes a copy {@link #relocate} put, if it is still that copy; a few tries, as a stray copy is delivered again. */
+    private void removeCopy(MessageKey copy, Map.Entry<String, AttributeValue> copyId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                conditionally(() -> client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(copy))
+                        .conditionExpression("#id = :id")
+                        .expressionAttributeNames(Map.of("#id", copyId.getKey()))
+                        .expressionAttributeValues(Map.of(":id", copyId.getValue()))));
+                return; // removed, or gone or not this move's copy
+            } catch (QueueException e) {
+                if (attempt >= 3) {
+                    LOG.warning(() -> "a copy left by an undecided move stays at " + copy.position()
+                            + "; its message will be delivered again (" + e.getMessage() + ")");
+                    return;
+                }
+                sleep(10L << attempt);
+            }
+        }
     }
 
     /**
@@ -467,14 +529,22 @@ public final class DynamoDbQueueStore implements QueueStore {
             return LeaseOutcome.LEASE_LOST;
         }
         MessageKey to = MessageKey.parked(key.incarnation(), key.shard(), visibleAt, key.id());
-        boolean moved = relocate(key, CURRENT_LEASE, new HashMap<>(Map.of(":token", s(leaseToken))),
-                current.placed(to, visibleAt), () -> note(key, leaseToken, to, current.expiresAt()));
+        Map<String, AttributeValue> copy = withMoveId(current.placed(to, visibleAt));
+        boolean moved = relocate(key, CURRENT_LEASE, new HashMap<>(Map.of(":token", s(leaseToken))), copy,
+                Map.entry(MOVE_ID, copy.get(MOVE_ID)), () -> note(key, leaseToken, to, current.expiresAt()));
         return moved ? LeaseOutcome.DONE : LeaseOutcome.LEASE_LOST; // taken over (or acked) since the read
     }
 
     /** A failed lease condition: no item means the message is gone, another lease means it was taken over. */
     private static LeaseOutcome failedLease(ConditionalCheckFailedException e) {
         return e.hasItem() && !e.item().isEmpty() ? LeaseOutcome.LEASE_LOST : LeaseOutcome.GONE;
+    }
+
+    /** The item of a message a move copies with its lease token unchanged, marked as this move's copy. */
+    private static Map<String, AttributeValue> withMoveId(StoredMessage copy) {
+        Map<String, AttributeValue> item = fromMessage(copy);
+        item.put(MOVE_ID, s(java.util.UUID.randomUUID().toString()));
+        return item;
     }
 
     private static Instant dueOf(MessageKey parkedKey) {
