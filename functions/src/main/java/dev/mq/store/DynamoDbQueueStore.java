@@ -69,7 +69,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *
  * <p>Deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
  * id and expiresAt at the end of the window.
- * Catalog table: {@code pk = "queue"}, {@code sk = <name>}, so a listing is one sorted query.
+ * Catalog table: {@code pk = "queue"}, {@code sk = <name>}, so a listing is one sorted query; beside
+ * them, under {@code pk = "counts"}, each queue incarnation's message counts ({@link MessageCounts}).
  * Every item carries {@code v}, the layout version: 2 since parking, 3 since messages are counted from
  * the table's stream ({@link MessageCounts}; layout 3 items are laid out as layout 2's, and only they are
  * counted). Items of layout 1 are read as they are; a standard queue's message found hidden in the
