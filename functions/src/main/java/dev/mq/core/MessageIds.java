@@ -12,12 +12,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * within that round trip.
  */
 public final class MessageIds {
+    private static final int ID_TIME_DIGITS = 14;
     private final AtomicLong last = new AtomicLong();
 
     public String next(Instant now) {
         long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         long id = last.updateAndGet(prev -> Math.max(prev + 1, micros));
         return String.format("%014x-%08x", id, (int) freshRandom());
+    }
+
+    /**
+     * When the message with this id arrived in its queue (to the microsecond, rounded down to the
+     * millisecond), or null for an id not made here.
+     */
+    public static Instant arrivalOf(String id) {
+        if (id.length() < ID_TIME_DIGITS) {
+            return null;
+        }
+        try {
+            long micros = Long.parseLong(id.substring(0, ID_TIME_DIGITS), 16);
+            return Instant.ofEpochMilli(Math.floorDiv(micros, 1_000L));
+        } catch (NumberFormatException notOurs) {
+            return null;
+        }
+    }
+
+    /** The lowest id made at or after {@code at}: every id of a later arrival sorts at or above it. */
+    public static String lowestAt(Instant at) {
+        return String.format("%014x", at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000);
     }
 
     /** A random index below {@code bound}, fresh per call (see {@link #freshRandom()}). */

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * A snapshot of every queue's depth for monitoring: what the scheduled metrics function emits and the
- * stack's alarms watch. It costs one stats read per queue, so it runs once a minute, not per request.
+ * stack's alarms watch. It costs one stats read per queue (a counts item and a few messages at the heads
+ * of its partitions, whatever its backlog), once a minute.
  */
 public final class QueueMetrics {
     private static final int PAGE = 1000;
@@ -26,8 +27,9 @@ public final class QueueMetrics {
     public record QueueDepth(String queue, boolean deadLetter, QueueStats stats) {}
 
     /**
-     * The deployment's totals: messages waiting in dead-letter queues, and the age of the oldest message
-     * in any other queue (a consumer that stopped shows here first).
+     * The deployment's totals: messages waiting in dead-letter queues, and the age of the oldest visible
+     * message in any other queue (a consumer that stopped shows here first; a message scheduled for
+     * later, or in flight, is not late).
      */
     public record Snapshot(List<QueueDepth> queues, long deadLetterMessages, long oldestMessageAgeSeconds) {}
 

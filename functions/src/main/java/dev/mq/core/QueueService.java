@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -31,6 +33,10 @@ import java.util.function.UnaryOperator;
  */
 public final class QueueService {
     private static final int MAX_SCAN_PAGE = 100;
+    /** A stats read reads at most this many items from a partition ... */
+    private static final int STATS_READ_LIMIT = 25;
+    /** ... and this many from the head of a standard queue's waiting partition, where all are visible. */
+    private static final int STATS_HEAD_LIMIT = 2;
 
     private final QueueStore store;
     private final QueueCatalog catalog;
@@ -110,27 +116,74 @@ public final class QueueService {
         catalog.purge(name);
     }
 
+    /**
+     * Stats at a cost that does not grow with the queue: the counts kept from the messages' writes (see
+     * {@link QueueCounts}), brought up to the present by reading only what time may have changed since
+     * a message was written, at most {@link #STATS_READ_LIMIT} items per read:
+     * <ul>
+     *   <li>each shard's parked messages that are due (a delay ended, a lease ran out): visible now;</li>
+     *   <li>the head of each waiting partition: the oldest visible message, whose age is the queue's
+     *       oldest age (visible messages only: one scheduled for later is not late); in a FIFO queue also
+     *       the leases that ran out in place, which gather at the head, since receives take the oldest;</li>
+     *   <li>in a FIFO queue with a delay, the messages that arrived within it: only these can still be
+     *       delayed, so every other message counted delayed is visible now.</li>
+     * </ul>
+     * So the answer is exact once the counter has caught up (a few seconds), unless more than the read
+     * limit came due in one shard without a receive (then approximate, as SQS's counts are). Messages past
+     * their retention are counted until they are removed (TTL).
+     */
     private QueueStats stats(QueueConfig config) {
         Instant now = catalog.now();
+        QueueCounts counted = store.counts(config.incarnation());
         long[] counts = new long[MessageState.values().length];
-        Instant[] oldest = {null};
-        Consumer<StoredMessage> count = m -> {
-            if (m.expiredAt(now)) {
-                return;
-            }
-            counts[m.stateAt(now).ordinal()]++;
-            if (oldest[0] == null || m.sentAt().isBefore(oldest[0])) {
-                oldest[0] = m.sentAt();
-            }
-        };
+        counts[MessageState.VISIBLE.ordinal()] = counted.visible();
+        counts[MessageState.IN_FLIGHT.ordinal()] = counted.inFlight();
+        counts[MessageState.DELAYED.ordinal()] = counted.delayed();
+        Instant[] oldestVisible = {null};
+        long[] stillDelayed = {0};
+        boolean delayWindowComplete = true;
+        Duration delay = Duration.ofSeconds(config.attributes().delaySeconds());
         for (int shard = 0; shard < config.shards(); shard++) {
-            int s = shard;
-            forEveryItem(after -> store.scan(config.incarnation(), s, after, 1_000, false, now), count);
-            forEveryItem(after -> store.scanParked(config.incarnation(), s, after, 1_000, null), count);
+            Set<String> seen = new HashSet<>();
+            Consumer<StoredMessage> bringUpToNow = m -> {
+                if (!seen.add(m.key().position())) {
+                    return;
+                }
+                MessageState was = QueueCounts.countedAs(m);
+                counts[was.ordinal()]--;
+                if (m.expiredAt(now)) {
+                    return;
+                }
+                MessageState is = m.stateAt(now);
+                counts[is.ordinal()]++;
+                if (is == MessageState.VISIBLE && (oldestVisible[0] == null || m.sentAt().isBefore(oldestVisible[0]))) {
+                    oldestVisible[0] = m.sentAt();
+                }
+                if (is == MessageState.DELAYED && was == MessageState.DELAYED) {
+                    stillDelayed[0]++;
+                }
+            };
+            store.dueParked(config.incarnation(), shard, now, STATS_READ_LIMIT).forEach(bringUpToNow);
+            store.scan(config.incarnation(), shard, null, config.fifo() ? STATS_READ_LIMIT : STATS_HEAD_LIMIT, false, now)
+                    .items().forEach(bringUpToNow);
+            if (config.fifo() && !delay.isZero()) {
+                QueueStore.ScanPage recent = store.newestWaiting(config.incarnation(), shard, now.minus(delay),
+                        STATS_READ_LIMIT);
+                recent.items().forEach(bringUpToNow);
+                delayWindowComplete &= recent.lastEvaluatedId() == null;
+            }
         }
-        long age = oldest[0] == null ? 0 : Math.max(0, Duration.between(oldest[0], now).toSeconds());
-        return new QueueStats(counts[MessageState.VISIBLE.ordinal()], counts[MessageState.IN_FLIGHT.ordinal()],
-                counts[MessageState.DELAYED.ordinal()], age);
+        if (config.fifo() && delayWindowComplete) {
+            // a FIFO message is delayed only by the queue delay, so one that arrived before it is visible
+            int delayed = MessageState.DELAYED.ordinal();
+            counts[MessageState.VISIBLE.ordinal()] += counts[delayed] - stillDelayed[0];
+            counts[delayed] = stillDelayed[0];
+        }
+        long age = oldestVisible[0] == null ? 0 : Math.max(0, Duration.between(oldestVisible[0], now).toSeconds());
+        // while the counter lags the writes, a message read above can be one it has not counted yet
+        return new QueueStats(Math.max(0, counts[MessageState.VISIBLE.ordinal()]),
+                Math.max(0, counts[MessageState.IN_FLIGHT.ordinal()]), Math.max(0, counts[MessageState.DELAYED.ordinal()]),
+                age);
     }
 
     /** Hands every item of the pages {@code read} answers, from the start of a partition, to {@code action}. */

@@ -121,6 +121,27 @@ public interface QueueStore {
      */
     boolean move(StoredMessage read, StoredMessage copy, Instant now);
 
+    // ---- counts and the reads that bring them up to the present
+
+    /**
+     * A queue incarnation's messages as counted from the messages' writes (see {@link QueueCounts}): one
+     * small read, whatever the number of messages; a little behind the writes while they flow.
+     */
+    QueueCounts counts(String incarnation);
+
+    /**
+     * The first parked messages of a shard that are due by {@code now} (their position says so; a lease
+     * extended in place may still hide one), at most {@code limit}: the read stops at the present, so it
+     * never pays for messages not yet due.
+     */
+    List<StoredMessage> dueParked(String incarnation, int shard, Instant now, int limit);
+
+    /**
+     * The newest waiting messages of a shard that arrived at or after {@code since}, newest first, at most
+     * {@code limit} ({@code lastEvaluatedId} not null when there are more).
+     */
+    ScanPage newestWaiting(String incarnation, int shard, Instant since, int limit);
+
     /** Deletes every message of the incarnation; answers how many were removed. */
     long deleteAll(String incarnation, int shards);
 

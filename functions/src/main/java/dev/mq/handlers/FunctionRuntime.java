@@ -5,6 +5,7 @@ import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.MessageCounts;
 import dev.mq.store.Tables;
 import java.time.Clock;
 import java.util.Base64;
@@ -34,10 +35,15 @@ public final class FunctionRuntime {
         return Holder.TOPICS;
     }
 
+    public static MessageCounts counts() {
+        return Holder.COUNTS;
+    }
+
     private static final class Holder {
         static final DynamoDbClient CLIENT = client();
         static final Tables TABLES = Tables.fromEnvironment();
         static final QueueService SERVICE = create();
+        static final MessageCounts COUNTS = new MessageCounts(CLIENT, TABLES);
         static final TopicService TOPICS = new TopicService(new DynamoDbTopicStore(CLIENT, TABLES), SERVICE,
                 Clock.systemUTC(), new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))));
 

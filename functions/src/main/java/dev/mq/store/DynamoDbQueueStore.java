@@ -6,9 +6,11 @@ import static dev.mq.store.StoreCalls.s;
 import static dev.mq.store.StoreCalls.sleep;
 import static dev.mq.store.StoreCalls.throwIfThrottled;
 
+import dev.mq.core.MessageIds;
 import dev.mq.core.MessageKey;
 import dev.mq.core.Page;
 import dev.mq.core.QueueConfig;
+import dev.mq.core.QueueCounts;
 import dev.mq.core.QueueStore;
 import dev.mq.core.StoredMessage;
 import dev.mq.model.ErrorCode;
@@ -67,14 +69,17 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *
  * <p>Deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
  * id and expiresAt at the end of the window.
- * Catalog table: {@code pk = "queue"}, {@code sk = <name>}, so a listing is one sorted query.
- * Every item carries {@code v}, the layout version: 2 since parking. Items of layout 1 are read as they
- * are; a standard queue's message found hidden in the waiting partition (in flight or delayed when
- * layout 1 wrote it) is parked by the first receive that reads it, with a note so its handle follows.
+ * Catalog table: {@code pk = "queue"}, {@code sk = <name>}, so a listing is one sorted query; beside
+ * them, under {@code pk = "counts"}, each queue incarnation's message counts ({@link MessageCounts}).
+ * Every item carries {@code v}, the layout version: 2 since parking, 3 since messages are counted from
+ * the table's stream ({@link MessageCounts}; layout 3 items are laid out as layout 2's, and only they are
+ * counted). Items of layout 1 are read as they are; a standard queue's message found hidden in the
+ * waiting partition (in flight or delayed when layout 1 wrote it) is parked by the first receive that
+ * reads it, with a note so its handle follows.
  */
 public final class DynamoDbQueueStore implements QueueStore {
     static final String EXPIRES_AT = "expiresAt";
-    static final String LAYOUT_VERSION = "2";
+    static final String LAYOUT_VERSION = Integer.toString(MessageCounts.COUNTED_FROM_LAYOUT);
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DynamoDbQueueStore.class.getName());
     /** Marks the copy one move put, where the lease token does not (see {@link #relocate}). */
     private static final String MOVE_ID = "mv";
@@ -99,10 +104,22 @@ public final class DynamoDbQueueStore implements QueueStore {
 
     private final DynamoDbClient client;
     private final Tables tables;
+    private final MessageCounts counts;
+    private final Runnable beforeCounts;
 
     public DynamoDbQueueStore(DynamoDbClient client, Tables tables) {
+        this(client, tables, () -> { });
+    }
+
+    /**
+     * @param beforeCounts runs before counts are read: where the counter runs beside the store (the local
+     *     server), it lets the counter catch up with the stream, so counts are exact at once
+     */
+    public DynamoDbQueueStore(DynamoDbClient client, Tables tables, Runnable beforeCounts) {
         this.client = client;
         this.tables = tables;
+        this.counts = new MessageCounts(client, tables);
+        this.beforeCounts = beforeCounts;
     }
 
     // ================================================================ catalog
@@ -569,6 +586,35 @@ public final class DynamoDbQueueStore implements QueueStore {
                 throwIfThrottled(e);
                 return false; // the source changed (leased, acked, moved) or a concurrent move won
             }
+        });
+    }
+
+    @Override
+    public QueueCounts counts(String incarnation) {
+        beforeCounts.run();
+        return counts.read(incarnation);
+    }
+
+    @Override
+    public List<StoredMessage> dueParked(String incarnation, int shard, Instant now, int limit) {
+        // every position due at or before now sorts below the due key of the next millisecond
+        Map<String, AttributeValue> values = Map.of(":pk", s(parked(incarnation, shard)),
+                ":due", s(MessageKey.dueKey(now.plusMillis(1))));
+        return query(incarnation, shard, "pk = :pk AND sk < :due", null, values, limit).items();
+    }
+
+    @Override
+    public ScanPage newestWaiting(String incarnation, int shard, Instant since, int limit) {
+        return call(() -> {
+            QueryResponse response = client.query(r -> r.tableName(tables.messages())
+                    .keyConditionExpression("pk = :pk AND sk >= :since")
+                    .expressionAttributeValues(Map.of(":pk", s(waiting(incarnation, shard)),
+                            ":since", s(MessageIds.lowestAt(since))))
+                    .scanIndexForward(false).limit(limit));
+            List<StoredMessage> items = response.items().stream().map(i -> toMessage(i, incarnation, shard)).toList();
+            String last = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey().get("sk").s() : null;
+            return new ScanPage(items, last);
         });
     }
 

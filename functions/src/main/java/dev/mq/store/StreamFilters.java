@@ -25,6 +25,17 @@ public final class StreamFilters {
                         "rc", Map.of("N", List.of("0"))))));
     }
 
+    /**
+     * Writes of message items (those with a {@code body}, before or after): what the queue counter counts
+     * ({@link MessageCounts}). Lease notes and deduplication records are dropped before the counter is
+     * invoked. Two patterns: Lambda passes a record that matches either.
+     */
+    public static List<String> messageWrites() {
+        Map<String, Object> hasBody = Map.of("body", Map.of("S", List.of(Map.of("exists", true))));
+        return List.of(Json.write(Map.of("dynamodb", Map.of("NewImage", hasBody))),
+                Json.write(Map.of("dynamodb", Map.of("OldImage", hasBody))));
+    }
+
     /** Writes of published topic messages; the log's TTL removals need no fan-out. */
     public static String publishedTopicMessages() {
         return Json.write(Map.of("eventName", List.of("INSERT", "MODIFY")));

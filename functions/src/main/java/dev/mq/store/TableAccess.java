@@ -15,7 +15,7 @@ public final class TableAccess {
     public enum Table { CATALOG, MESSAGES, TOPIC_LOG }
 
     /** The deployed functions: the four API families, the stream consumers and the scheduled one. */
-    public enum Function { PUBLISH, RECEIVE, ACK, ADMIN, FANOUT, DELIVERY, METRICS }
+    public enum Function { PUBLISH, RECEIVE, ACK, ADMIN, FANOUT, DELIVERY, METRICS, COUNTS }
 
     private static final String GET = "dynamodb:GetItem";
     private static final String PUT = "dynamodb:PutItem";
@@ -60,6 +60,8 @@ public final class TableAccess {
                 access.put(Table.CATALOG, Set.of(GET));
                 access.put(Table.MESSAGES, Set.of(GET, QUERY, UPDATE, PUT, DELETE));
             }
+            // one update of a queue's counts per batch; its SnapStart priming reads a counts item
+            case COUNTS -> access.put(Table.CATALOG, Set.of(GET, UPDATE));
             case METRICS -> {
                 access.put(Table.CATALOG, Set.of(GET, QUERY));
                 access.put(Table.MESSAGES, Set.of(QUERY));

@@ -18,9 +18,11 @@ public final class TableSetup {
     private TableSetup() {}
 
     public static void createIfMissing(DynamoDbClient client, Tables tables) {
-        create(client, tables.catalog(), false);
-        create(client, tables.messages(), false);
-        create(client, tables.topicLog(), true);
+        create(client, tables.catalog(), null);
+        // the counter needs what a removed message was, so the messages' stream carries old images too
+        create(client, tables.messages(), StreamViewType.NEW_AND_OLD_IMAGES);
+        enableStream(client, tables.messages(), StreamViewType.NEW_AND_OLD_IMAGES);
+        create(client, tables.topicLog(), StreamViewType.NEW_IMAGE);
         enableTtl(client, tables.messages());
         enableTtl(client, tables.topicLog());
     }
@@ -34,14 +36,30 @@ public final class TableSetup {
         }
     }
 
-    /** {@code stream}: the table's new images feed a stream (the topic log's drives fan-out). */
-    private static void create(DynamoDbClient client, String table, boolean stream) {
+    /**
+     * A table created before its stream was needed (a data directory of an earlier version) gets it now;
+     * its messages from before are not counted (see {@link MessageCounts}).
+     */
+    private static void enableStream(DynamoDbClient client, String table, StreamViewType view) {
+        var spec = client.describeTable(r -> r.tableName(table)).table().streamSpecification();
+        if (spec != null && Boolean.TRUE.equals(spec.streamEnabled()) && spec.streamViewType() == view) {
+            return;
+        }
+        if (spec != null && Boolean.TRUE.equals(spec.streamEnabled())) {
+            client.updateTable(r -> r.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
+        }
+        client.updateTable(r -> r.tableName(table).streamSpecification(s -> s.streamEnabled(true).streamViewType(view)));
+        client.waiter().waitUntilTableExists(r -> r.tableName(table));
+    }
+
+    /** {@code stream}: what the table's stream carries (the topic log's drives fan-out), or null for none. */
+    private static void create(DynamoDbClient client, String table, StreamViewType stream) {
         try {
             client.createTable(r -> r.tableName(table)
                     .streamSpecification(s -> {
-                        s.streamEnabled(stream);
-                        if (stream) {
-                            s.streamViewType(StreamViewType.NEW_IMAGE);
+                        s.streamEnabled(stream != null);
+                        if (stream != null) {
+                            s.streamViewType(stream);
                         }
                     })
                     .billingMode(BillingMode.PAY_PER_REQUEST)

@@ -9,6 +9,7 @@ import dev.mq.model.Requests.ReceiveRequest;
 import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.Tables;
+import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
 import dev.mq.testing.MutableClock;
 import java.time.Instant;
@@ -22,6 +23,8 @@ final class ServiceFixture {
 
     final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     final Tables tables;
+    /** Counts what was written before stats are read, as the local server's counter does. */
+    final CountsFeed counts;
     final DynamoDbQueueStore store;
     final QueueService service;
 
@@ -31,7 +34,9 @@ final class ServiceFixture {
 
     ServiceFixture(DynamoDbClient client, Tables tables) {
         this.tables = tables;
-        this.store = new DynamoDbQueueStore(client, tables);
+        // the tables are in the JVM's DynamoDB Local, whatever client the test goes through
+        this.counts = new CountsFeed(LocalDynamoDb.shared(), tables);
+        this.store = new DynamoDbQueueStore(client, tables, counts::catchUp);
         this.service = new QueueService(store, clock, KEY, QueueService.Settings.defaults());
     }
 

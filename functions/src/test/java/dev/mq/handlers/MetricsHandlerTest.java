@@ -9,6 +9,8 @@ import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
 import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Tables;
+import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
 import dev.mq.testing.MutableClock;
 import java.time.Duration;
@@ -30,7 +32,8 @@ class MetricsHandlerTest {
 
     @BeforeEach
     void fresh() {
-        queues = new QueueService(new DynamoDbQueueStore(db.client(), db.freshTables()), clock,
+        Tables tables = db.freshTables();
+        queues = new QueueService(new DynamoDbQueueStore(db.client(), tables, new CountsFeed(db, tables)::catchUp), clock,
                 "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
         handler = new MetricsHandler(new QueueMetrics(queues), "mq-test", "prod", clock, lines::add);
     }
@@ -72,6 +75,22 @@ class MetricsHandlerTest {
         assertThat(totals.get("DeadLetterMessages").asLong()).isEqualTo(1);
         assertThat(totals.get("OldestMessageAgeSeconds").asLong()).isEqualTo(90);
         assertThat(totals.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString()).isEqualTo("[\"Deployment\"]");
+    }
+
+    @Test
+    void oldestMessageAge_countsVisibleMessagesOnly() {
+        // given: a message scheduled an hour ahead, and one in flight, for 10 minutes
+        queues.createQueue("orders", QueueAttributes.defaults());
+        queues.send("orders", Requests.parseSend(Json.write(Map.of("body", "later", "delaySeconds", 900))));
+        send("orders", "taken");
+        assertThat(queues.receive("orders", Requests.parseReceive("{\"visibilityTimeoutSeconds\":900}"))).hasSize(1);
+        clock.advance(Duration.ofMinutes(10));
+
+        handler.handleRequest(Map.of(), null);
+
+        // then: nothing is late; none of them could have been received
+        assertThat(line("orders").get("OldestMessageAgeSeconds").asLong()).isZero();
+        assertThat(Json.parseObject(lines.get(1)).get("OldestMessageAgeSeconds").asLong()).isZero();
     }
 
     @Test

@@ -77,6 +77,46 @@ class StreamFiltersTest {
         assertThat(matches(pattern, record("REMOVE", item))).isFalse();
     }
 
+    @Test
+    void messageWrites_matchMessageItems_notLeaseNotesOrDedupRecords() {
+        // given: a message with a dedup record, leased twice (the second lease leaves a note behind)
+        Tables tables = db.freshTables();
+        QueueService queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
+                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        queues.createQueue("q", QueueAttributes.defaults());
+        queues.send("q", Requests.parseSend("{\"body\":\"x\",\"deduplicationId\":\"d-1\"}"));
+        assertThat(queues.receive("q", new Requests.ReceiveRequest(1, 0, 0))).hasSize(1);
+        assertThat(queues.receive("q", new Requests.ReceiveRequest(1, 0, 30))).hasSize(1);
+        List<Map<String, AttributeValue>> items = db.client().scan(r -> r.tableName(tables.messages())).items();
+        assertThat(items).hasSize(3);
+
+        // then: the message's insert and removal (and a change in place) pass; the others do not
+        List<JsonNode> patterns = StreamFilters.messageWrites().stream().map(Json::parseObject).map(JsonNode.class::cast)
+                .toList();
+        JsonNode delivery = Json.parseObject(StreamFilters.newDeliveryJobs());
+        for (Map<String, AttributeValue> item : items) {
+            boolean message = item.containsKey("body");
+            for (JsonNode record : List.of(record("INSERT", item), removal(item), change(item))) {
+                assertThat(patterns.stream().anyMatch(p -> matches(p, record))).as("%s", record).isEqualTo(message);
+            }
+            // old images in the stream wake no delivery
+            assertThat(matches(delivery, removal(item))).isFalse();
+            assertThat(matches(delivery, change(item))).isFalse();
+        }
+    }
+
+    private static JsonNode removal(Map<String, AttributeValue> item) {
+        ObjectNode record = Json.MAPPER.createObjectNode().put("eventName", "REMOVE");
+        record.putObject("dynamodb").set("OldImage", image(item));
+        return record;
+    }
+
+    private static JsonNode change(Map<String, AttributeValue> item) {
+        ObjectNode record = (ObjectNode) record("MODIFY", item);
+        ((ObjectNode) record.get("dynamodb")).set("OldImage", image(item));
+        return record;
+    }
+
     /** A stream record in the shape Lambda filters: {@code {"eventName", "dynamodb": {"NewImage"}}}. */
     private static JsonNode record(String eventName, Map<String, AttributeValue> item) {
         ObjectNode record = Json.MAPPER.createObjectNode().put("eventName", eventName);
@@ -99,10 +139,16 @@ class StreamFiltersTest {
         return image;
     }
 
-    /** Lambda's rule for the patterns used here: every key present and matching; a list of allowed values. */
+    /**
+     * Lambda's rule for the patterns used here: every key present and matching; a list of allowed values,
+     * or of {@code {"exists": true}}.
+     */
     private static boolean matches(JsonNode pattern, JsonNode event) {
         if (pattern.isArray()) {
             for (JsonNode allowed : pattern) {
+                if (allowed.isObject() && allowed.has("exists")) {
+                    return allowed.get("exists").asBoolean() == (event != null);
+                }
                 if (event != null && event.isValueNode() && allowed.asText().equals(event.asText())) {
                     return true;
                 }

@@ -20,6 +20,7 @@ import dev.mq.handlers.ReceiveHandler;
 import dev.mq.model.Json;
 import dev.mq.store.TableAccess.Function;
 import dev.mq.store.TableAccess.Table;
+import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,12 +56,15 @@ class TableAccessTest {
     static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
 
     Tables tables;
+    /** Counts the messages' writes before stats are read, as the counter's event source would. */
+    CountsFeed feed;
     HttpServer failingEndpoint;
     final Map<Table, Set<String>> observed = new EnumMap<>(Table.class);
 
     @BeforeEach
     void setUp() throws Exception {
         tables = db.freshTables();
+        feed = new CountsFeed(db, tables);
         failingEndpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         failingEndpoint.createContext("/hook", exchange -> {
             exchange.getRequestBody().readAllBytes();
@@ -197,6 +201,20 @@ class TableAccessTest {
         assertGranted(Function.METRICS);
     }
 
+    @Test
+    void counts() {
+        send("a");
+        services(db.client()).queues.receive("orders", dev.mq.model.Requests.parseReceive("{}"));
+        List<MessageCounts.Change> batch = feed.read();
+        DynamoDbClient client = LocalDynamoDb.client(db.endpoint(), ClientOverrideConfiguration.builder()
+                .addExecutionInterceptor(new Recorder()).build());
+        MessageCounts counts = new MessageCounts(client, tables);
+        counts.read("priming"); // what its SnapStart priming asks
+        counts.count(batch, Instant.now());
+        counts.count(batch, Instant.now()); // delivered again: the failed condition says what was counted
+        assertGranted(Function.COUNTS);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void assertGranted(Function function) {
@@ -220,7 +238,7 @@ class TableAccessTest {
     private record Services(QueueService queues, DynamoDbTopicStore topicStore, TopicService topics) {}
 
     private Services services(DynamoDbClient client) {
-        QueueService queues = new QueueService(new DynamoDbQueueStore(client, tables), Clock.systemUTC(), KEY,
+        QueueService queues = new QueueService(new DynamoDbQueueStore(client, tables, feed::catchUp), Clock.systemUTC(), KEY,
                 QueueService.Settings.defaults());
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(client, tables);
         return new Services(queues, topicStore,

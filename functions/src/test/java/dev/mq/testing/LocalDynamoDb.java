@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * DynamoDB Local started in-process, in memory, on a free port: real conditional writes, transactions
@@ -68,6 +69,16 @@ public final class LocalDynamoDb implements AutoCloseable {
 
     public DynamoDbClient client() {
         return client;
+    }
+
+    /** A client of this DynamoDB Local's table streams. */
+    public DynamoDbStreamsClient streams() {
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     public URI endpoint() {

@@ -49,7 +49,8 @@ public final class Monitoring extends Construct {
             alarm(name + "Errors", "The " + name.toLowerCase() + " function failed", functionErrors, 0, 1);
             alarm(name + "Throttles", "The " + name.toLowerCase() + " function was throttled",
                     function.metricThrottles(sum()), 0, 1);
-            if (which == TableAccess.Function.FANOUT || which == TableAccess.Function.DELIVERY) {
+            if (which == TableAccess.Function.FANOUT || which == TableAccess.Function.DELIVERY
+                    || which == TableAccess.Function.COUNTS) {
                 Metric age = function.metric("IteratorAge", MetricOptions.builder()
                         .statistic("Maximum").period(Duration.minutes(1)).build());
                 iteratorAges.add(age);

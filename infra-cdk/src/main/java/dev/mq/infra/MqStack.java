@@ -5,6 +5,7 @@ import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.DeliveryHandler;
 import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.FunctionRuntime;
+import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.MetricsHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
@@ -65,7 +66,8 @@ public final class MqStack extends Stack {
             TableAccess.Function.ADMIN, AdminHandler.class.getName(),
             TableAccess.Function.FANOUT, FanoutHandler.class.getName(),
             TableAccess.Function.DELIVERY, DeliveryHandler.class.getName(),
-            TableAccess.Function.METRICS, MetricsHandler.class.getName());
+            TableAccess.Function.METRICS, MetricsHandler.class.getName(),
+            TableAccess.Function.COUNTS, CountsHandler.class.getName());
 
     /** The namespace of the queue metrics the metrics function emits. */
     static final String METRICS_NAMESPACE = "mq";
@@ -85,8 +87,9 @@ public final class MqStack extends Stack {
 
         Tables names = Tables.withPrefix(settings.prefix());
         tables.put(TableAccess.Table.CATALOG, table("Catalog", names.catalog(), null));
-        // new delivery jobs wake the delivery function through this stream (filtered to jobs only)
-        tables.put(TableAccess.Table.MESSAGES, table("Messages", names.messages(), StreamViewType.NEW_IMAGE));
+        // new delivery jobs wake the delivery function through this stream (filtered to jobs only), and the
+        // counter keeps each queue's counts from it: a removal counts by what was removed (the old image)
+        tables.put(TableAccess.Table.MESSAGES, table("Messages", names.messages(), StreamViewType.NEW_AND_OLD_IMAGES));
         tables.put(TableAccess.Table.TOPIC_LOG, table("TopicLog", names.topicLog(), StreamViewType.NEW_IMAGE));
 
         // Receipt handles are signed with this key. Rotating it would void every handle in flight, so it
@@ -119,6 +122,7 @@ public final class MqStack extends Stack {
         // a delivery run drains due jobs until 30 s before its end (DeliveryHandler.RESERVE_MILLIS)
         function(TableAccess.Function.DELIVERY, 512, Duration.minutes(5), environment);
         function(TableAccess.Function.METRICS, 512, Duration.minutes(1), environment);
+        function(TableAccess.Function.COUNTS, 512, Duration.minutes(1), environment);
 
         streams();
         Rule sweeper = Rule.Builder.create(this, "Sweeper")
@@ -223,9 +227,9 @@ public final class MqStack extends Stack {
     }
 
     /**
-     * The two stream consumers. A failing record is retried on its own (ReportBatchItemFailures, with
+     * The three stream consumers. A failing record is retried on its own (ReportBatchItemFailures, with
      * bisection for a batch that fails as a whole) up to a limit, then its position goes to the failure
-     * queue; copies and jobs are idempotent, so retries never duplicate them.
+     * queue; copies, jobs and counts are idempotent, so retries never duplicate them.
      */
     private void streams() {
         Queue failures = Queue.Builder.create(this, "StreamFailures")
@@ -257,6 +261,22 @@ public final class MqStack extends Stack {
                 .onFailure(new SqsDlq(failures))
                 .filters(List.of(Map.of("pattern", StreamFilters.newDeliveryJobs())))
                 .build());
+        // Every message write, in batches gathered for up to 5 s: one counts update per queue per batch, so
+        // the counter's cost follows the number of batches, not of messages. A batch that keeps failing
+        // is retried for as long as the stream keeps it (a day): a dropped one would leave counts off.
+        functions.get(TableAccess.Function.COUNTS).addEventSource(DynamoEventSource.Builder
+                .create(tables.get(TableAccess.Table.MESSAGES))
+                .startingPosition(StartingPosition.TRIM_HORIZON)
+                .batchSize(1000)
+                .maxBatchingWindow(Duration.seconds(5))
+                .bisectBatchOnError(true)
+                .retryAttempts(10_000)
+                .maxRecordAge(Duration.days(1))
+                .reportBatchItemFailures(true)
+                .onFailure(new SqsDlq(failures))
+                .filters(StreamFilters.messageWrites().stream().map(p -> Map.<String, Object>of("pattern", p)).toList())
+                .build());
+        NagSuppressions.streamConsumer(roles.get(TableAccess.Function.COUNTS));
         NagSuppressions.streamConsumer(roles.get(TableAccess.Function.FANOUT));
         NagSuppressions.streamConsumer(roles.get(TableAccess.Function.DELIVERY));
         CfnOutput.Builder.create(this, "StreamFailureQueue").value(failures.getQueueUrl()).build();

@@ -58,8 +58,9 @@ class MqStackTest {
     void streams_onTheTopicLogAndMessages_only() {
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "mq-topic-log",
                 "StreamSpecification", Map.of("StreamViewType", "NEW_IMAGE")));
+        // the counter counts a removed message by its old image
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "mq-messages",
-                "StreamSpecification", Map.of("StreamViewType", "NEW_IMAGE")));
+                "StreamSpecification", Map.of("StreamViewType", "NEW_AND_OLD_IMAGES")));
         template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "mq-catalog",
                 "StreamSpecification", Match.absent()));
     }
@@ -79,7 +80,7 @@ class MqStackTest {
     @Test
     void functions_runTheNewestSnapStartJava_onArm64_behindALiveAlias() {
         assertThat(MqStack.javaRuntime().getName()).isEqualTo("java25");
-        template.resourceCountIs("AWS::Lambda::Function", 7);
+        template.resourceCountIs("AWS::Lambda::Function", 8);
         MqStack.HANDLERS.values().forEach(handler -> template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", handler + "::handleRequest",
                 "Runtime", "java25",
@@ -89,7 +90,7 @@ class MqStackTest {
                         "MQ_CATALOG_TABLE", "mq-catalog", "MQ_MESSAGES_TABLE", "mq-messages",
                         "MQ_TOPIC_LOG_TABLE", "mq-topic-log",
                         "MQ_RECEIPT_KEY", Match.anyValue()))))));
-        template.resourceCountIs("AWS::Lambda::Alias", 7);
+        template.resourceCountIs("AWS::Lambda::Alias", 8);
         template.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
     }
 
@@ -248,7 +249,7 @@ class MqStackTest {
 
     @Test
     void streamMappings_retryPerRecord_bisect_andParkFailures() {
-        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 2);
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 3);
         for (String filter : List.of(StreamFilters.publishedTopicMessages(), StreamFilters.newDeliveryJobs())) {
             template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                     "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
@@ -257,6 +258,24 @@ class MqStackTest {
                     "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.anyValue())),
                     "FilterCriteria", Map.of("Filters", List.of(Map.of("Pattern", filter)))));
         }
+    }
+
+    @Test
+    void counter_readsEveryMessageWrite_inBatchesOfSeconds_fromTheStart_retryingForADay() {
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "StartingPosition", "TRIM_HORIZON",
+                "BatchSize", 1000,
+                "MaximumBatchingWindowInSeconds", 5,
+                "MaximumRecordAgeInSeconds", 86_400,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "BisectBatchOnFunctionError", true,
+                "FilterCriteria", Map.of("Filters", StreamFilters.messageWrites().stream()
+                        .map(p -> Map.of("Pattern", p)).toList())));
+        String counts = aliasIdsByHandler().get("dev.mq.handlers.CountsHandler");
+        assertThat(resources("AWS::Lambda::EventSourceMapping").values().stream()
+                .filter(m -> m.at("/Properties/BatchSize").asInt() == 1000)
+                .map(m -> m.at("/Properties/FunctionName").toString()))
+                .as("the counter's live alias reads the messages stream").singleElement().asString().contains(counts);
     }
 
     @Test
@@ -283,8 +302,8 @@ class MqStackTest {
                 .filter(a -> a.at("/Properties/MetricName").asText().equals("Errors")).count();
         long throttles = resources("AWS::CloudWatch::Alarm").values().stream()
                 .filter(a -> a.at("/Properties/MetricName").asText().equals("Throttles")).count();
-        assertThat(errors).isEqualTo(7);
-        assertThat(throttles).isEqualTo(7);
+        assertThat(errors).isEqualTo(8);
+        assertThat(throttles).isEqualTo(8);
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     }
 

@@ -9,12 +9,14 @@ import dev.mq.delivery.EndpointDeliverer;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
+import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.handlers.Routes;
 import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.MessageCounts;
 import dev.mq.store.TableSetup;
 import dev.mq.store.FaultInjector;
 import dev.mq.store.Tables;
@@ -26,6 +28,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,6 +37,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -54,6 +58,8 @@ import java.util.logging.Logger;
  *       fan-out handler, so a published message reaches its subscriber queues well within a second. It
  *       checkpoints what it handled, so a restart on the same data directory neither loses nor repeats
  *       a fan-out.</li>
+ *   <li>Queue counts are kept as in AWS, from the messages table's stream by the same counter; a stats
+ *       read first lets it catch up (at most {@link #COUNTS_CATCH_UP}), so stats are exact at once.</li>
  * </ul>
  */
 public final class LocalServer implements AutoCloseable {
@@ -102,12 +108,15 @@ public final class LocalServer implements AutoCloseable {
     static final String DEFAULT_BIND = "127.0.0.1";
     /** Enough for hundreds of consumers each holding a 20-second long poll. */
     static final int MAX_HTTP_THREADS = 256;
+    /** A stats read waits at most this long for the counter to catch up, then answers what is counted. */
+    static final Duration COUNTS_CATCH_UP = Duration.ofSeconds(2);
     private static final Logger LOG = Logger.getLogger(LocalServer.class.getName());
 
     private final HttpServer http;
     private final ExecutorService httpThreads;
     private final ExpirySweeper sweeper;
     private final StreamPoller fanout;
+    private final StreamPoller counter;
     private final DeliveryWorker.Background deliveries;
     private final EmbeddedDynamoDb dynamoDb;
     private final DataDirectory dataDirectory;
@@ -115,12 +124,13 @@ public final class LocalServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalServer(HttpServer http, ExecutorService httpThreads, ExpirySweeper sweeper, StreamPoller fanout,
-                        DeliveryWorker.Background deliveries,
+                        StreamPoller counter, DeliveryWorker.Background deliveries,
                         EmbeddedDynamoDb dynamoDb, DataDirectory dataDirectory, URI baseUrl) {
         this.http = http;
         this.httpThreads = httpThreads;
         this.sweeper = sweeper;
         this.fanout = fanout;
+        this.counter = counter;
         this.deliveries = deliveries;
         this.dynamoDb = dynamoDb;
         this.dataDirectory = dataDirectory;
@@ -156,13 +166,22 @@ public final class LocalServer implements AutoCloseable {
         ExecutorService httpThreads = null;
         HttpServer http = null;
         StreamPoller fanout = null;
+        AtomicReference<StreamPoller> counter = new AtomicReference<>();
         try {
             Tables tables = Tables.fromEnvironment();
             TableSetup.createIfMissing(dynamoDb.client(), tables);
             byte[] receiptKey = dataDir == null ? ReceiptKeys.random() : ReceiptKeys.loadOrCreate(dataDir);
             // faults, when asked for (soak and reliability runs), hit the queue and topic calls only
             DynamoDbClient data = options.faults() == null ? dynamoDb.client() : dynamoDb.clientWith(options.faults());
-            QueueService service = new QueueService(new DynamoDbQueueStore(data, tables),
+            // Stats read the queue counts once the counter has caught up with the writes before them: exact
+            // at once, as a laptop user expects, for the price of a stream read.
+            Runnable countsCaughtUp = () -> {
+                StreamPoller poller = counter.get();
+                if (poller != null) {
+                    poller.awaitCaughtUp(COUNTS_CATCH_UP);
+                }
+            };
+            QueueService service = new QueueService(new DynamoDbQueueStore(data, tables, countsCaughtUp),
                     Clock.systemUTC(), receiptKey, QueueService.Settings.defaults());
             // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too.
             TopicService topics = new TopicService(new DynamoDbTopicStore(data, tables), service,
@@ -175,19 +194,25 @@ public final class LocalServer implements AutoCloseable {
             http.start();
             fanout = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(), tables.catalog(),
                     new FanoutHandler(topics));
+            counter.set(StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.messages(), tables.catalog(),
+                    new CountsHandler(new MessageCounts(dynamoDb.client(), tables), Clock.systemUTC()), "mq-counts"));
             ExpirySweeper sweeper = ExpirySweeper.start(ExpirySweeper.INTERVAL, service::sweepExpired, topics::sweepExpired);
             URI baseUrl = baseUrl(address, http.getAddress().getPort());
             LOG.fine(() -> "serving " + baseUrl + " with " + options);
             // posts endpoint deliveries; started last, as nothing after it can fail
             DeliveryWorker.Background deliveries = new DeliveryWorker(topics, service, new EndpointDeliverer(),
                     DeliveryWorker.Settings.defaults()).startInBackground();
-            return new LocalServer(http, httpThreads, sweeper, fanout, deliveries, dynamoDb, dataDirectory, baseUrl);
+            return new LocalServer(http, httpThreads, sweeper, fanout, counter.get(), deliveries, dynamoDb,
+                    dataDirectory, baseUrl);
         } catch (Exception | Error e) {
             if (http != null) {
                 http.stop(0);
             }
             if (fanout != null) {
                 fanout.close();
+            }
+            if (counter.get() != null) {
+                counter.get().close();
             }
             if (httpThreads != null) {
                 httpThreads.shutdownNow();
@@ -208,6 +233,11 @@ public final class LocalServer implements AutoCloseable {
         return fanout;
     }
 
+    /** The poller feeding the messages table's stream to the queue counter. */
+    StreamPoller counter() {
+        return counter;
+    }
+
     /**
      * Stops accepting requests (those under way get a second to finish), stops the sweeper and the
      * stream poller (a fan-out under way finishes or is handed over again on the next start), then stops
@@ -223,6 +253,7 @@ public final class LocalServer implements AutoCloseable {
         httpThreads.shutdownNow();
         sweeper.close();
         fanout.close();
+        counter.close();
         deliveries.close();
         awaitQuietly(httpThreads);
         dynamoDb.close();

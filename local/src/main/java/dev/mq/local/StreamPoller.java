@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * Does locally what Lambda's event source mapping does in AWS: reads a table's DynamoDB stream (here the
- * topic log's, from DynamoDB Local) and invokes the stream handler with {@link DynamodbEvent} batches of
+ * Does locally what Lambda's event source mapping does in AWS: reads a table's DynamoDB stream (the topic
+ * log's for fan-out, the messages table's for the queue counts, from DynamoDB Local) and invokes the stream handler with {@link DynamodbEvent} batches of
  * up to {@value #BATCH_SIZE} records, on one daemon thread.
  *
  * <p>Guarantees:
@@ -63,7 +63,6 @@ final class StreamPoller implements AutoCloseable {
     static final Duration SHARD_REFRESH = Duration.ofSeconds(10);
     /** Lambda's event names the region; DynamoDB Local's records say {@code ddblocal}. */
     static final String REGION = "us-east-1";
-    private static final String FUNCTION_NAME = "mq-fanout";
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(StreamPoller.class.getName());
 
@@ -72,9 +71,16 @@ final class StreamPoller implements AutoCloseable {
     private final String table;
     private final StreamCheckpoints checkpoints;
     private final RequestHandler<DynamodbEvent, StreamsEventResponse> handler;
+    private final String functionName;
     private final Thread thread;
     private final AtomicLong handled = new AtomicLong();
     private volatile boolean running = true;
+    /** Rounds over the shards: how many began, and the last that found nothing new ({@link #awaitCaughtUp}). */
+    private final Object rounds = new Object();
+    private long roundsBegun;
+    private long lastQuietRound;
+    /** Someone waits for a round: skip the pause. */
+    private volatile boolean roundWanted;
 
     // Owned by the polling thread.
     private String streamArn;
@@ -85,13 +91,15 @@ final class StreamPoller implements AutoCloseable {
     private Duration errorPause = Duration.ZERO;
 
     private StreamPoller(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
-                         StreamCheckpoints checkpoints, RequestHandler<DynamodbEvent, StreamsEventResponse> handler) {
+                         StreamCheckpoints checkpoints, RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
+                         String functionName) {
         this.streams = streams;
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.checkpoints = checkpoints;
         this.handler = handler;
-        this.thread = new Thread(this::run, "mq-stream-poller");
+        this.functionName = functionName;
+        this.thread = new Thread(this::run, functionName + "-stream-poller");
         thread.setDaemon(true);
     }
 
@@ -102,10 +110,47 @@ final class StreamPoller implements AutoCloseable {
      */
     static StreamPoller start(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
                               String checkpointTable, RequestHandler<DynamodbEvent, StreamsEventResponse> handler) {
+        return start(streams, dynamoDb, table, checkpointTable, handler, "mq-fanout");
+    }
+
+    /** @param functionName the function the handler stands for: its name in the handler's context */
+    static StreamPoller start(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
+                              String checkpointTable, RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
+                              String functionName) {
         StreamPoller poller = new StreamPoller(streams, dynamoDb, table,
-                new StreamCheckpoints(dynamoDb, checkpointTable), handler);
+                new StreamCheckpoints(dynamoDb, checkpointTable), handler, functionName);
         poller.thread.start();
         return poller;
+    }
+
+    /**
+     * Waits until a round over the shards that began after this call found no record left to hand over
+     * (the handler has seen every write made before the call), or {@code max} passed; answers which. The
+     * poller starts that round at once rather than after its pause.
+     */
+    boolean awaitCaughtUp(Duration max) {
+        if (Thread.currentThread() == thread) {
+            return false;
+        }
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (rounds) {
+            long begunBefore = roundsBegun;
+            roundWanted = true;
+            LockSupport.unpark(thread);
+            while (running && lastQuietRound <= begunBefore) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    rounds.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return lastQuietRound > begunBefore;
+        }
     }
 
     /** How many records the handler has handled (and were checkpointed) since this poller started. */
@@ -138,12 +183,25 @@ final class StreamPoller implements AutoCloseable {
     private void run() {
         while (running) {
             Duration pause;
+            long round;
+            synchronized (rounds) {
+                round = ++roundsBegun;
+                roundWanted = false;
+            }
             try {
-                pause = pollOnce() ? BUSY_PAUSE : IDLE_PAUSE;
+                boolean busy = pollOnce();
+                pause = busy ? BUSY_PAUSE : IDLE_PAUSE;
                 if (pollAgainAtOnce) {
                     pause = Duration.ZERO;
                 }
                 errorPause = Duration.ZERO;
+                boolean quiet = !busy && !pollAgainAtOnce && shards.values().stream().allMatch(s -> s.retryFrom == null);
+                synchronized (rounds) {
+                    if (quiet) {
+                        lastQuietRound = round;
+                    }
+                    rounds.notifyAll();
+                }
             } catch (Exception | Error e) {
                 if (e instanceof VirtualMachineError) {
                     throw (VirtualMachineError) e;
@@ -359,7 +417,7 @@ final class StreamPoller implements AutoCloseable {
         StreamsEventResponse response;
         try {
             response = handler.handleRequest(StreamEvents.event(records, streamArn, REGION),
-                    new LocalLambdaContext(UUID.randomUUID().toString(), FUNCTION_NAME));
+                    new LocalLambdaContext(UUID.randomUUID().toString(), functionName));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the stream handler failed on a batch of " + records.size() + " records of shard "
                     + shard.id + "; the whole batch is retried", e);
@@ -447,7 +505,7 @@ final class StreamPoller implements AutoCloseable {
     private void pauseFor(Duration pause) {
         long deadline = System.nanoTime() + pause.toNanos();
         long left;
-        while (running && (left = deadline - System.nanoTime()) > 0) {
+        while (running && !roundWanted && (left = deadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(this, left);
             if (Thread.interrupted()) {
                 return;

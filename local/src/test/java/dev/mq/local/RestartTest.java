@@ -11,6 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import dev.mq.store.Tables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +85,63 @@ class RestartTest {
             assertThat(response.statusCode()).isEqualTo(404);
             assertThat(errorCode(response)).isEqualTo("QueueNotFound");
         }
+    }
+
+    @Test
+    void queueCounts_areExactAtOnce_andNeitherLostNorCountedTwiceAcrossARestart() throws Exception {
+        String handle;
+        try (LocalServer first = start()) {
+            HttpTestClient http = new HttpTestClient(first.baseUrl());
+            http.put("/v1/queues/counted", "{}");
+            http.post("/v1/queues/counted/messages",
+                    "{\"messages\": [{\"body\": \"a\"}, {\"body\": \"b\"}, {\"body\": \"c\", \"delaySeconds\": 600}]}");
+            handle = receiveOne(http, "counted", 300).path("receiptHandle").asText();
+
+            // at once: the stats read waits for the counter to see the writes before it
+            assertThat(stats(http, "counted")).isEqualTo("{\"visible\":1,\"inFlight\":1,\"delayed\":1}");
+            assertThat(first.counter().recordsHandled()).isGreaterThanOrEqualTo(5); // 3 sends, a lease's put and delete
+        }
+
+        try (LocalServer second = start()) {
+            HttpTestClient http = new HttpTestClient(second.baseUrl());
+            assertThat(stats(http, "counted")).isEqualTo("{\"visible\":1,\"inFlight\":1,\"delayed\":1}");
+            assertThat(http.delete("/v1/queues/counted/messages/" + handle).statusCode()).isEqualTo(204);
+            assertThat(stats(http, "counted")).isEqualTo("{\"visible\":1,\"inFlight\":0,\"delayed\":1}");
+            assertThat(http.post("/v1/queues/counted/purge", "").statusCode()).isEqualTo(204);
+            assertThat(stats(http, "counted")).isEqualTo("{\"visible\":0,\"inFlight\":0,\"delayed\":0}");
+        }
+    }
+
+    @Test
+    void dataDirectoryOfAnEarlierVersion_getsTheMessagesStream_andCountsWhatIsWrittenFromThen() throws Exception {
+        // given: the tables as an earlier version created them, the messages table without a stream
+        Tables tables = Tables.fromEnvironment();
+        try (EmbeddedDynamoDb earlier = EmbeddedDynamoDb.start(dataDir)) {
+            for (String table : List.of(tables.catalog(), tables.messages())) {
+                earlier.client().createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(
+                                AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                                AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                        .keySchema(
+                                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+            }
+        }
+
+        try (LocalServer upgraded = start()) {
+            HttpTestClient http = new HttpTestClient(upgraded.baseUrl());
+            http.put("/v1/queues/later", "{}");
+            http.post("/v1/queues/later/messages", "{\"body\": \"counted\"}");
+
+            assertThat(stats(http, "later")).isEqualTo("{\"visible\":1,\"inFlight\":0,\"delayed\":0}");
+        }
+    }
+
+    /** The counts of a queue's stats, without the age. */
+    private static String stats(HttpTestClient http, String queue) {
+        JsonNode stats = json(http.get("/v1/queues/" + queue)).path("stats").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stats).remove("oldestMessageAgeSeconds");
+        return stats.toString();
     }
 
     private LocalServer start() throws Exception {
