@@ -56,7 +56,7 @@ public final class Benchmarks implements Callable<Integer> {
     /** How much each part measures. */
     record Size(String name, int messages, List<Integer> threads, int latencySamples, int capacityMessages,
                 List<String> coldStartHandlers, int idleSeconds, int warmRounds, List<Integer> backlog,
-                int backlogSamples) {}
+                int backlogSamples, List<Integer> statsStored) {}
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Benchmarks()).execute(args));
@@ -64,13 +64,14 @@ public final class Benchmarks implements Callable<Integer> {
 
     Size size() {
         if (tiny) {
-            return new Size("tiny", 20, List.of(1, 2), 5, 2, List.of("PublishHandler"), 1, 2, List.of(0, 20), 5);
+            return new Size("tiny", 20, List.of(1, 2), 5, 2, List.of("PublishHandler"), 1, 2, List.of(0, 20), 5, List.of(0, 20));
         }
         if (quick) {
-            return new Size("quick", 100, List.of(1, 8), 30, 10, List.of("PublishHandler"), 2, 5, List.of(0, 1_000), 30);
+            return new Size("quick", 100, List.of(1, 8), 30, 10, List.of("PublishHandler"), 2, 5, List.of(0, 1_000), 30,
+                    List.of(0, 1_000));
         }
         return new Size("full", 1000, List.of(1, 8), 200, 50, ColdStart.HANDLERS, 20, 50,
-                List.of(0, 1_000, 10_000), 100);
+                List.of(0, 1_000, 10_000), 100, List.of(0, 10_000, 100_000));
     }
 
     @Override
@@ -143,6 +144,8 @@ public final class Benchmarks implements Callable<Integer> {
             List<Backlog.Point> backlog = Backlog.measure(dynamo.endpoint(), backlogTables, size.backlog(),
                     size.backlogSamples());
             backlog.forEach(p -> progress("backlog " + Backlog.describe(p)));
+            List<StatsCost.Point> statsCost = StatsCost.measure(dynamo.endpoint(), backlogTables, size.statsStored());
+            statsCost.forEach(p -> progress("stats " + StatsCost.describe(p)));
             double idleReads = idleReadUnitsPer20s(dynamo.client(), capacityTables, size.idleSeconds());
             progress(String.format(Locale.ROOT, "idle long poll: %.2f read units per 20 s receive", idleReads));
 
@@ -176,11 +179,12 @@ public final class Benchmarks implements Callable<Integer> {
             runInfo.put("startedAt", Instant.now().toString());
             runInfo.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
             results.put("run", runInfo);
-            results.put("goals", goals(lifecycle, latency.get(0), capacity.get(0), backlog, coldStart));
+            results.put("goals", goals(lifecycle, latency.get(0), capacity.get(0), backlog, statsCost, coldStart));
             results.put("lifecycle", lifecycle);
             results.put("latency", latency);
             results.put("capacity", capacity);
             results.put("backlog", backlog);
+            results.put("statsCost", statsCost);
             results.put("cost", cost);
             results.put("coldStart", coldStart);
             results.put("notes", "All systems run on this machine in one JVM (cold start in fresh JVMs); DynamoDB Local "
@@ -224,7 +228,7 @@ public final class Benchmarks implements Callable<Integer> {
 
     private static List<Map<String, Object>> goals(List<Lifecycle.Outcome> lifecycle, Latency.Percentiles queue,
                                                    Capacity.Units standard, List<Backlog.Point> backlog,
-                                                   List<ColdStart.Times> coldStart) {
+                                                   List<StatsCost.Point> statsCost, List<ColdStart.Times> coldStart) {
         List<Map<String, Object>> goals = new ArrayList<>();
         goals.add(ratioGoal(lifecycle, "library-mode lifecycle >= 80% of raw DynamoDB Local, 1 thread",
                 "mq library", "raw", o -> o.threads() == 1, 0.8));
@@ -244,6 +248,13 @@ public final class Benchmarks implements Callable<Integer> {
                         "%s: %.2f R, p50 %.1f ms", p.hidden(), p.readUnitsPerMessage(), p.p50Ms()))
                         .collect(java.util.stream.Collectors.joining("; ")),
                 Backlog.flat(backlog, 1.5)));
+        StatsCost.Point empty = statsCost.get(0);
+        StatsCost.Point fullest = statsCost.get(statsCost.size() - 1);
+        goals.add(Report.goal("a queue's stats (the metrics function's read each minute) within 1.5x of an empty "
+                        + "queue's read units, with " + String.format(Locale.ROOT, "%,d", fullest.stored()) + " messages stored",
+                statsCost.stream().map(p -> String.format(Locale.ROOT, "%,d stored: %.2f R", p.stored(), p.readUnits()))
+                        .collect(java.util.stream.Collectors.joining("; ")),
+                statsCost.stream().allMatch(p -> p.readUnits() <= 1.5 * Math.max(empty.readUnits(), 0.5))));
         ColdStart.Times publish = coldStart.stream().filter(t -> t.handler().equals("PublishHandler")).findFirst()
                 .orElseThrow();
         goals.add(Report.goal("publish handler cold start < 1 s locally, priming hook for SnapStart in place",

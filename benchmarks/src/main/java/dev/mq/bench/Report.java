@@ -115,6 +115,12 @@ final class Report {
             md.append(String.format("| %,d %s | %.2f | %.1f |%n", p.count(), p.hidden(), p.readUnitsPerMessage(), p.p50Ms()));
         }
 
+        md.append("\n## A queue's stats beside stored messages (read each minute by the metrics function)\n\n");
+        md.append("| messages stored | read units per stats read |\n|---:|---:|\n");
+        for (StatsCost.Point p : (List<StatsCost.Point>) r.get("statsCost")) {
+            md.append(String.format("| %,d | %.2f |%n", p.stored(), p.readUnits()));
+        }
+
         Map<String, Object> cost = (Map<String, Object>) r.get("cost");
         md.append("\n## Cost on AWS (US dollars)\n\nPrices: ").append(cost.get("prices")).append(".\n\n");
         md.append("Per million 1 KB messages through a standard queue:\n\n| | one per request | batches of 10 |\n|---|---|---|\n");

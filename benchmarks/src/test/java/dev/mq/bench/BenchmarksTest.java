@@ -24,7 +24,7 @@ class BenchmarksTest {
         assertThat(code).isZero();
         JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("latest.json")));
         assertThat(results.at("/run/command").asText()).isEqualTo("java -jar benchmarks/target/benchmarks.jar --tiny");
-        assertThat(results.get("goals")).hasSize(7).allSatisfy(g -> {
+        assertThat(results.get("goals")).hasSize(8).allSatisfy(g -> {
             assertThat(g.get("goal").asText()).isNotBlank();
             assertThat(g.get("measured").asText()).isNotBlank();
             assertThat(g.get("met").isBoolean()).isTrue();
@@ -48,6 +48,7 @@ class BenchmarksTest {
             assertThat(p.get("readUnitsPerMessage").asDouble()).isPositive();
             assertThat(p.get("p50Ms").asDouble()).isPositive();
         });
+        assertThat(results.get("statsCost")).hasSize(2).allSatisfy(p -> assertThat(p.get("readUnits").asDouble()).isPositive());
         assertThat(results.get("coldStart")).hasSize(1);
         assertThat(results.at("/coldStart/0/unprimedTotalMs").asLong()).isPositive();
 
@@ -55,7 +56,8 @@ class BenchmarksTest {
         assertThat(markdown).contains("# Benchmark results", "## Goals", "![throughput](throughput.png)",
                 "*mq over HTTP ÷ ElasticMQ*", "*mq library mode ÷ raw DynamoDB Local*",
                 "## CPU per message (ms, client and server, whole process)", "## Latency (ms)", "## DynamoDB capacity units per message", "## Cost on AWS", "## Cold start",
-                "![backlog](backlog.png)", "| 20 in flight |", "| 20 delayed |");
+                "![backlog](backlog.png)", "| 20 in flight |", "| 20 delayed |",
+                "## A queue's stats beside stored messages");
 
         BufferedImage chart = ImageIO.read(out.resolve("throughput.png").toFile());
         assertThat(chart.getWidth()).isEqualTo(1000);

@@ -401,13 +401,27 @@ public final class DynamoDbQueueStore implements QueueStore {
             removeCopy(to, copyId);
             return false; // a note it left stays: it only answers for a handle whose message is gone
         } catch (QueueException unknown) {
-            Map<String, AttributeValue> old = call(() -> client.getItem(r -> r.tableName(tables.messages())
-                    .key(messageKey(from)).consistentRead(true)).item()); // if this fails too, the copy stays
-            if (old != null && !old.isEmpty()) {
+            if (stillThere(from)) {
                 removeCopy(to, copyId);
                 throw unknown;
             }
             return true; // the delete went through: the copy is the message now
+        }
+    }
+
+    /** Whether an item exists, read consistently; a few tries, then the failure (the copy then stays). */
+    private boolean stillThere(MessageKey key) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Map<String, AttributeValue> item = call(() -> client.getItem(r -> r.tableName(tables.messages())
+                        .key(messageKey(key)).consistentRead(true)).item());
+                return item != null && !item.isEmpty();
+            } catch (QueueException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                sleep(10L << attempt);
+            }
         }
     }
 
