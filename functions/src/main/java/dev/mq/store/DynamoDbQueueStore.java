@@ -62,8 +62,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * a one-message receive cost ~250 read units). Now a receive reads the parked partition only up to the
  * present ({@code sk < now}) and the waiting partition from its head, and everything it reads there can
  * be leased: its reads grow with what it returns, not with what is in flight or delayed. The price is
- * that a standard lease moves the message (a put and a delete: 2 write units for 1 KB, instead of 1 for
- * an update in place), so a message's life costs send 1 + lease 2 + ack 1 = 4 write units. A FIFO queue
+ * that a standard lease moves the message, a put and a delete in one transaction (4 write units for
+ * 1 KB, instead of 1 for an update in place; without the transaction a crash or a lost answer between
+ * the two writes left the message in both places, and the copy was delivered again after the other was
+ * acked), so a message's life costs send 1 + lease 4 + ack 1 = 6 write units. A FIFO queue
  * keeps leases in place in the waiting partition: its group order rests on arrival positions, so its
  * receives still read past the in-flight head of each group.
  *
@@ -80,9 +82,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class DynamoDbQueueStore implements QueueStore {
     static final String EXPIRES_AT = "expiresAt";
     static final String LAYOUT_VERSION = Integer.toString(MessageCounts.COUNTED_FROM_LAYOUT);
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DynamoDbQueueStore.class.getName());
-    /** Marks the copy one move put, where the lease token does not (see {@link #relocate}). */
-    private static final String MOVE_ID = "mv";
     private static final String QUEUE_PK = "queue";
     private static final int BATCH_WRITE_MAX = 25;
     private static final int BATCH_WRITE_RETRIES = 6;
@@ -335,10 +334,9 @@ public final class DynamoDbQueueStore implements QueueStore {
         values.put(":now", n(now.toEpochMilli()));
         values.put(":nowSec", n(now.getEpochSecond()));
         String asRead = LEASE_FROM_READ + leaseAsRead(read, values);
-        Runnable noteTakeover = read.leaseToken() == null ? () -> { }
-                : () -> note(read.key(), read.leaseToken(), null, read.expiresAt());
-        return relocate(read.key(), asRead, values, fromMessage(leased), Map.entry("lease", s(newToken)), noteTakeover)
-                ? Optional.of(to) : Optional.empty();
+        Map<String, AttributeValue> takeover = read.leaseToken() == null ? null
+                : note(read.key(), read.leaseToken(), null, read.expiresAt());
+        return relocate(read.key(), asRead, values, fromMessage(leased), takeover) ? Optional.of(to) : Optional.empty();
     }
 
     @Override
@@ -347,110 +345,49 @@ public final class DynamoDbQueueStore implements QueueStore {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":visibleAt", n(read.visibleAt().toEpochMilli()));
         String unchanged = "visibleAt = :visibleAt AND " + leaseAsRead(read, values);
-        Runnable noteForward = read.leaseToken() == null ? () -> { }
-                : () -> note(read.key(), read.leaseToken(), to, read.expiresAt());
-        Map<String, AttributeValue> copy = withMoveId(read.placed(to, read.visibleAt()));
-        return relocate(read.key(), unchanged, values, copy, Map.entry(MOVE_ID, copy.get(MOVE_ID)), noteForward);
+        Map<String, AttributeValue> forward = read.leaseToken() == null ? null
+                : note(read.key(), read.leaseToken(), to, read.expiresAt());
+        return relocate(read.key(), unchanged, values, fromMessage(read.placed(to, read.visibleAt())), forward);
     }
 
     /**
-     * Moves a message without a transaction (which would double the write units): the new item first,
-     * then the old one deleted under {@code condition}, the step that decides who won; a loser removes the
-     * item it put. So a crash between the steps leaves the message in two places (delivered again),
-     * never in none. The new position holds the message's id and a time no one else chose at once; a
-     * concurrent move to the very same position finds it taken and loses. The new item is hidden until
-     * its lease ends, so no receive takes it while the move is undecided, unless the mover stalls for
-     * longer than that lease between its steps: then the loser's copy can be delivered beside the
-     * winner's (the one way a lease can be doubled, and the reason visibility timeouts should be long
-     * beside a receive). {@code beforeDecision} runs between the steps: the lease note, which must be in
-     * place before the old item is gone, or a stale handle's ack would find neither and answer as if
-     * acked.
+     * Moves a message in one transaction: the new item is put where nothing is, the old one deleted under
+     * {@code condition} (the step that decides who wins a race), and, where the move leaves a receipt
+     * handle behind, its lease note is written, all or nothing. So a move never leaves the message in two
+     * places (one of which a crash or a lost answer would otherwise deliver again, even after an ack) nor
+     * in none. A transaction costs twice the write units of the same writes made one by one: 4 for a 1 KB
+     * message, where an update in place costs 1; that is the price of receives that do not read past what
+     * is in flight or delayed. A lost answer is settled by sending the same transaction again: its
+     * client token makes DynamoDB apply it at most once.
      *
-     * <p>A step whose answer is lost (a timeout, a 5xx) may or may not have happened. The copy is then
-     * removed as long as the old item is known to be there, and kept when that is unknown: a message
-     * delivered twice, never none. A lost answer to the delete is settled by reading the old item.
-     *
-     * @param copyId an attribute ({@code name=value}) only this move's copy has, so removing it can never
-     *     remove an identical copy another mover put (a lease's new token is one; a park adds a
-     *     {@code mv} attribute)
+     * @param note the lease note to write with the move (see {@link #note}), or null
+     * @return false when the condition failed: another receive, an ack or a visibility change came first
      */
     private boolean relocate(MessageKey from, String condition, Map<String, AttributeValue> values,
-                             Map<String, AttributeValue> copy, Map.Entry<String, AttributeValue> copyId,
-                             Runnable beforeDecision) {
-        MessageKey to = new MessageKey(from.incarnation(), from.shard(), copy.get("sk").s());
-        try {
-            if (!conditionally(() -> client.putItem(r -> r.tableName(tables.messages()).item(copy)
-                    .conditionExpression(NEW_ITEM)))) {
-                return false; // taken: nothing of this move was written
-            }
-        } catch (QueueException unknown) {
-            removeCopy(to, copyId);
-            throw unknown;
+                             Map<String, AttributeValue> copy, Map<String, AttributeValue> note) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().put(p -> p.tableName(tables.messages()).item(copy)
+                .conditionExpression(NEW_ITEM)).build());
+        if (note != null) {
+            writes.add(TransactWriteItem.builder().put(p -> p.tableName(tables.messages()).item(note)).build());
         }
-        try {
-            beforeDecision.run();
-        } catch (QueueException failed) {
-            removeCopy(to, copyId); // the old item was not touched
-            throw failed;
-        }
-        try {
-            if (conditionally(() -> client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(from))
-                    .conditionExpression(condition).expressionAttributeValues(values)))) {
-                return true;
-            }
-            removeCopy(to, copyId);
-            return false; // a note it left stays: it only answers for a handle whose message is gone
-        } catch (QueueException unknown) {
-            if (stillThere(from)) {
-                removeCopy(to, copyId);
-                throw unknown;
-            }
-            return true; // the delete went through: the copy is the message now
-        }
-    }
-
-    /** Whether an item exists, read consistently; a few tries, then the failure (the copy then stays). */
-    private boolean stillThere(MessageKey key) {
+        writes.add(TransactWriteItem.builder().delete(d -> d.tableName(tables.messages()).key(messageKey(from))
+                .conditionExpression(condition).expressionAttributeValues(values)).build());
+        String token = java.util.UUID.randomUUID().toString();
         for (int attempt = 1; ; attempt++) {
             try {
-                Map<String, AttributeValue> item = call(() -> client.getItem(r -> r.tableName(tables.messages())
-                        .key(messageKey(key)).consistentRead(true)).item());
-                return item != null && !item.isEmpty();
-            } catch (QueueException e) {
-                if (attempt >= 3) {
-                    throw e;
-                }
-                sleep(10L << attempt);
-            }
-        }
-    }
-
-    /** Runs a conditional write: false when its condition failed; other failures as {@link StoreCalls#call}. */
-    private static boolean conditionally(Runnable write) {
-        return call(() -> {
-            try {
-                write.run();
-                return true;
-            } catch (ConditionalCheckFailedException failed) {
-                return false;
-            }
-        });
-    }
-
-    /** Removes a copy {@link #relocate} put, if it is still that copy; a few tries, as a stray copy is delivered again. */
-    private void removeCopy(MessageKey copy, Map.Entry<String, AttributeValue> copyId) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                conditionally(() -> client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(copy))
-                        .conditionExpression("#id = :id")
-                        .expressionAttributeNames(Map.of("#id", copyId.getKey()))
-                        .expressionAttributeValues(Map.of(":id", copyId.getValue()))));
-                return; // removed, or gone or not this move's copy
-            } catch (QueueException e) {
-                if (attempt >= 3) {
-                    LOG.warning(() -> "a copy left by an undecided move stays at " + copy.position()
-                            + "; its message will be delivered again (" + e.getMessage() + ")");
-                    return;
+                return call(() -> {
+                    try {
+                        client.transactWriteItems(r -> r.transactItems(writes).clientRequestToken(token));
+                        return true;
+                    } catch (TransactionCanceledException e) {
+                        throwIfThrottled(e);
+                        return false;
+                    }
+                });
+            } catch (QueueException unknown) {
+                if (unknown.code() == ErrorCode.THROTTLED || attempt >= 3) {
+                    throw unknown; // applied or not, the message is in exactly one place
                 }
                 sleep(10L << attempt);
             }
@@ -458,10 +395,11 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     /**
-     * Records that the lease {@code token} left {@code position}: taken over by another receive, or moved
+     * The note that the lease {@code token} left {@code position}: taken over by another receive, or moved
      * by its holder to {@code forward}.
      */
-    private void note(MessageKey position, String token, MessageKey forward, Instant messageExpiresAt) {
+    private static Map<String, AttributeValue> note(MessageKey position, String token, MessageKey forward,
+                                                    Instant messageExpiresAt) {
         Map<String, AttributeValue> item = new HashMap<>(noteKey(position));
         item.put("v", n(LAYOUT_VERSION));
         item.put("lease", s(token));
@@ -469,7 +407,7 @@ public final class DynamoDbQueueStore implements QueueStore {
             item.put("fwd", s(forward.position()));
         }
         item.put(EXPIRES_AT, n(messageExpiresAt.getEpochSecond()));
-        call(() -> client.putItem(r -> r.tableName(tables.messages()).item(item)));
+        return item;
     }
 
     /** Where a handle's lease went when its position is empty: moved on by its holder, or taken over. */
@@ -560,22 +498,14 @@ public final class DynamoDbQueueStore implements QueueStore {
             return LeaseOutcome.LEASE_LOST;
         }
         MessageKey to = MessageKey.parked(key.incarnation(), key.shard(), visibleAt, key.id());
-        Map<String, AttributeValue> copy = withMoveId(current.placed(to, visibleAt));
-        boolean moved = relocate(key, CURRENT_LEASE, new HashMap<>(Map.of(":token", s(leaseToken))), copy,
-                Map.entry(MOVE_ID, copy.get(MOVE_ID)), () -> note(key, leaseToken, to, current.expiresAt()));
+        boolean moved = relocate(key, CURRENT_LEASE, new HashMap<>(Map.of(":token", s(leaseToken))),
+                fromMessage(current.placed(to, visibleAt)), note(key, leaseToken, to, current.expiresAt()));
         return moved ? LeaseOutcome.DONE : LeaseOutcome.LEASE_LOST; // taken over (or acked) since the read
     }
 
     /** A failed lease condition: no item means the message is gone, another lease means it was taken over. */
     private static LeaseOutcome failedLease(ConditionalCheckFailedException e) {
         return e.hasItem() && !e.item().isEmpty() ? LeaseOutcome.LEASE_LOST : LeaseOutcome.GONE;
-    }
-
-    /** The item of a message a move copies with its lease token unchanged, marked as this move's copy. */
-    private static Map<String, AttributeValue> withMoveId(StoredMessage copy) {
-        Map<String, AttributeValue> item = fromMessage(copy);
-        item.put(MOVE_ID, s(java.util.UUID.randomUUID().toString()));
-        return item;
     }
 
     private static Instant dueOf(MessageKey parkedKey) {

@@ -53,7 +53,7 @@ class QueueCountsTest {
         f.send("q", "b");
         f.send("q", "c");
         f.send("q", new MessageRequest("later", Map.of(), 60, null, null, null));
-        List<ReceivedMessage> leased = f.receive("q", 2, 30); // each lease moves its message: a put and a delete
+        List<ReceivedMessage> leased = f.receive("q", 2, 30); // each lease moves its message: a put and a delete, in one transaction
         f.service.ack("q", leased.get(0).receiptHandle());
 
         assertThat(f.service.getQueue("q").stats()).isEqualTo(new QueueStats(1, 1, 1, 0));

@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** Rules that matter when the store fails midway, instances hold stale settings, or clients send odd input. */
 class QueueServiceFaultsTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
-    // a standard lease starts with the put of its parked copy
-    static final FailingCalls LEASES = new FailingCalls("PutItemRequest");
+    // a standard lease is a transaction that parks the message
+    static final FailingCalls LEASES = new FailingCalls("TransactWriteItemsRequest");
     static DynamoDbClient faulty;
 
     @BeforeAll
