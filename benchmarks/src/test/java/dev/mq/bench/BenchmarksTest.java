@@ -40,7 +40,7 @@ class BenchmarksTest {
         assertThat(results.at("/cost/perMillionMessages/total/onePerRequest").asDouble()).isPositive();
         assertThat(results.at("/cost/idleConsumerPerMonth/receiveCallsPerMonth").asLong()).isEqualTo(129_600);
         // an idle deployment: a fixed part, and a part per queue that includes its custom metrics
-        assertThat(results.at("/cost/idleDeploymentPerMonth/perDeployment/alarms").asDouble()).isEqualTo(1.9);
+        assertThat(results.at("/cost/idleDeploymentPerMonth/perDeployment/alarms").asDouble()).isEqualTo(2.1);
         assertThat(results.at("/cost/idleDeploymentPerMonth/perQueue/customMetrics").asDouble()).isEqualTo(1.2);
         assertThat(results.at("/cost/idleDeploymentPerMonth/measuredPerMinute/perQueue/readUnits").asDouble()).isPositive();
         // in flight and delayed, each beside 0 and 20 hidden messages
