@@ -16,7 +16,6 @@ import java.util.logging.Logger;
  */
 final class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());
-    private static final int MAX_SCAN_PAGE = 100;
 
     private final QueueStore store;
     private final QueueCatalog catalog;
@@ -93,8 +92,8 @@ final class DeadLetters {
         List<Function<String, QueueStore.ScanPage>> visiblePages = new ArrayList<>();
         for (int shard = 0; shard < source.shards(); shard++) {
             int s = shard;
-            visiblePages.add(after -> store.scanParked(source.incarnation(), s, after, MAX_SCAN_PAGE, now));
-            visiblePages.add(after -> store.scan(source.incarnation(), s, after, MAX_SCAN_PAGE, true, now));
+            visiblePages.add(after -> store.scanParked(source.incarnation(), s, after, Receiving.MAX_SCAN_PAGE, now));
+            visiblePages.add(after -> store.scan(source.incarnation(), s, after, Receiving.MAX_SCAN_PAGE, true, now));
         }
         for (Function<String, QueueStore.ScanPage> read : visiblePages) {
             String after = null;

@@ -32,7 +32,6 @@ import java.util.function.UnaryOperator;
  * here. Knows nothing of HTTP or Lambda; persistence goes through {@link QueueStore}.
  */
 public final class QueueService {
-    private static final int MAX_SCAN_PAGE = 100;
     /** A stats read reads at most this many items from a partition ... */
     private static final int STATS_READ_LIMIT = 25;
     /** ... and this many from the head of a standard queue's waiting partition, where all are visible. */
@@ -242,7 +241,7 @@ public final class QueueService {
             int s = shard;
             PriorityQueue<StoredMessage> firstParked = new PriorityQueue<>(
                     Comparator.comparing((StoredMessage m) -> m.key().id()).reversed());
-            forEveryItem(from -> store.scanParked(config.incarnation(), s, from, MAX_SCAN_PAGE * 10, null), m -> {
+            forEveryItem(from -> store.scanParked(config.incarnation(), s, from, Receiving.MAX_SCAN_PAGE * 10, null), m -> {
                 if (!m.expiredAt(now) && (after == null || m.key().id().compareTo(after) > 0)) {
                     firstParked.add(m);
                     if (firstParked.size() > limit + 1) {

@@ -88,8 +88,8 @@ public interface QueueStore {
     /**
      * Takes a lease by parking the message until {@code visibleUntil}: under the same condition as
      * {@link #lease}, so two receivers never both win; answers the message's new key, or empty when
-     * another receive or an ack came first. A crash halfway can leave the message in both places, so
-     * it is delivered again; it never leaves it in neither.
+     * another receive or an ack came first. The move is atomic: the message is never in two places,
+     * nor in none.
      */
     Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil, Instant now);
 

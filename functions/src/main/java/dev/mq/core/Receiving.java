@@ -29,14 +29,14 @@ final class Receiving {
     private static final long FIRST_POLL_MILLIS = 20;
     /** ... growing to this, so an idle consumer costs about one query a second. */
     private static final long MAX_POLL_MILLIS = 1_000;
-    private static final int MAX_SCAN_PAGE = 100;
+    /** The most items one page read asks for (a receive starts smaller and doubles). */
+    static final int MAX_SCAN_PAGE = 100;
     /** Longer than a receive takes from reading a page to trying its leases. */
     private static final Duration CLAIM_AFTER_LEASE = Duration.ofSeconds(1);
     /**
      * A waiting message hidden for longer than this was written hidden, before parking existed, and is
      * parked by the receive that finds it. One hidden for less was sent after the receive began (or by
-     * a clock a little ahead); parking it would put a visible copy beside it, which a third receive
-     * could lease while the park is undecided.
+     * a clock a little ahead): it is visible in a moment, and parking it would only cost a transaction.
      */
     private static final Duration LEFTOVER_MARGIN = Duration.ofSeconds(5);
 
