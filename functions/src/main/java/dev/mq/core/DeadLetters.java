@@ -103,6 +103,9 @@ final class DeadLetters {
                     if (moved >= maxMessages) {
                         break;
                     }
+                    if (!m.visibleAt(now) || m.expiredAt(now)) {
+                        continue; // in flight (a parked position due by now may be leased in place)
+                    }
                     Optional<QueueConfig> target = fixed.isPresent() ? fixed
                             : Optional.ofNullable(m.sourceQueue())
                                     .flatMap(name -> origins.computeIfAbsent(name, store::getQueue))

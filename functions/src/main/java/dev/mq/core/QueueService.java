@@ -34,7 +34,11 @@ import java.util.function.UnaryOperator;
 public final class QueueService {
     /** A stats read reads at most this many items from a partition ... */
     private static final int STATS_READ_LIMIT = 25;
-    /** ... and this many from the head of a standard queue's waiting partition, where all are visible. */
+    /**
+     * ... and first this many from the head of a standard queue's waiting partition, then the rest of the
+     * limit only when none of them is visible: past the few leases receives keep in place at the head
+     * (see {@link Receiving}) to the oldest visible message.
+     */
     private static final int STATS_HEAD_LIMIT = 2;
 
     private final QueueStore store;
@@ -122,8 +126,8 @@ public final class QueueService {
      * <ul>
      *   <li>each shard's parked messages that are due (a delay ended, a lease ran out): visible now;</li>
      *   <li>the head of each waiting partition: the oldest visible message, whose age is the queue's
-     *       oldest age (visible messages only: one scheduled for later is not late); in a FIFO queue also
-     *       the leases that ran out in place, which gather at the head, since receives take the oldest;</li>
+     *       oldest age (visible messages only: one scheduled for later is not late), and the leases that
+     *       ran out in place, which gather at the head, since receives take the oldest;</li>
      *   <li>in a FIFO queue with a delay, the messages that arrived within it: only these can still be
      *       delayed, so every other message counted delayed is visible now.</li>
      * </ul>
@@ -163,8 +167,13 @@ public final class QueueService {
                 }
             };
             store.dueParked(config.incarnation(), shard, now, STATS_READ_LIMIT).forEach(bringUpToNow);
-            store.scan(config.incarnation(), shard, null, config.fifo() ? STATS_READ_LIMIT : STATS_HEAD_LIMIT, false, now)
-                    .items().forEach(bringUpToNow);
+            QueueStore.ScanPage head = store.scan(config.incarnation(), shard, null,
+                    config.fifo() ? STATS_READ_LIMIT : STATS_HEAD_LIMIT, false, now);
+            head.items().forEach(bringUpToNow);
+            if (!config.fifo() && head.lastEvaluatedId() != null && head.items().stream().noneMatch(m -> m.visibleAt(now))) {
+                store.scan(config.incarnation(), shard, head.lastEvaluatedId(), STATS_READ_LIMIT, false, now)
+                        .items().forEach(bringUpToNow);
+            }
             if (config.fifo() && !delay.isZero()) {
                 QueueStore.ScanPage recent = store.newestWaiting(config.incarnation(), shard, now.minus(delay),
                         STATS_READ_LIMIT);

@@ -61,9 +61,9 @@ public interface QueueStore {
     /**
      * Parked messages of one shard (delayed, or leased, in a standard queue) in due order, after the
      * position {@code afterPosition}, reading at most {@code limit} items. With {@code dueBy}, only those
-     * due by then, and of those only the ones hidden by nothing (a lease extended past its due time is read
-     * past) or expired; the page ends at the first one not yet due, and says when that one is due.
-     * Without {@code dueBy}, every parked message.
+     * whose position is due by then (a lease taken or extended in place may still hide one); the page ends
+     * at the first one not yet due, and says when that one is due. Without {@code dueBy}, every parked
+     * message.
      */
     ScanPage scanParked(String incarnation, int shard, String afterPosition, int limit, Instant dueBy);
 
@@ -79,9 +79,9 @@ public interface QueueStore {
     }
 
     /**
-     * Takes a lease in place on a message read by {@link #scan}: succeeds only if the message is still
-     * visible and its lease is still the one read, so two receivers never both win. FIFO queues lease
-     * this way, keeping every message at its arrival position, which group order rests on.
+     * Takes a lease in place on a message read by {@link #scan} or {@link #scanParked}: succeeds only if
+     * the message is still visible and its lease is still the one read, so two receivers never both win.
+     * FIFO queues lease this way, keeping every message at its arrival position, which group order rests on.
      */
     boolean lease(StoredMessage read, String newToken, Instant visibleUntil, Instant now);
 
@@ -94,8 +94,8 @@ public interface QueueStore {
     Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil, Instant now);
 
     /**
-     * Parks a waiting message found hidden (written before parking existed) at its visibility time, lease
-     * and all; its receipt handle still reaches it. False when it changed since it was read.
+     * Parks a hidden message (leased in place, or written hidden by the first layout) at its visibility
+     * time, lease and all; its receipt handle still reaches it. False when it changed since it was read.
      */
     boolean park(StoredMessage read);
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -18,10 +19,10 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * Receiving, the riskiest rules, alone: long polling, leases (a standard queue's park the message until
- * the lease ends; a FIFO queue's stay in place), FIFO group order, the answer's size budget, and the
- * dead-letter move of a message received too often. Every lease is a conditional write: two receives
- * never both win a message.
+ * Receiving, the riskiest rules, alone: long polling, leases (a standard queue's stay in place or park
+ * the message until the lease ends, see {@link HiddenBudget}; a FIFO queue's stay in place), FIFO group
+ * order, the answer's size budget, and the dead-letter move of a message received too often. Every lease
+ * is a conditional write: two receives never both win a message.
  */
 final class Receiving {
     private static final Logger LOG = Logger.getLogger(Receiving.class.getName());
@@ -34,11 +35,10 @@ final class Receiving {
     /** Longer than a receive takes from reading a page to trying its leases. */
     private static final Duration CLAIM_AFTER_LEASE = Duration.ofSeconds(1);
     /**
-     * A waiting message hidden for longer than this was written hidden, before parking existed, and is
-     * parked by the receive that finds it. One hidden for less was sent after the receive began (or by
-     * a clock a little ahead): it is visible in a moment, and parking it would only cost a transaction.
+     * A hidden message due within this is not worth parking: it is visible in a moment (or was sent
+     * after the receive began, by a clock a little ahead), and parking it would only cost a transaction.
      */
-    private static final Duration LEFTOVER_MARGIN = Duration.ofSeconds(5);
+    private static final Duration PARK_MARGIN = Duration.ofSeconds(5);
 
     private final QueueStore store;
     private final QueueCatalog catalog;
@@ -155,10 +155,10 @@ final class Receiving {
 
     /*
      * A standard queue's receive reads what came due among the parked messages (expired leases, delayed
-     * messages now due: they have waited longest), then the waiting ones from the head. Both reads stop
-     * where nothing can be leased: parked ones at the present, waiting ones hold nothing hidden (see
-     * DynamoDbQueueStore). So a receive's reads grow with what it returns, not with what is in flight or
-     * delayed. Pages start small and double, so a queue that keeps up reads about one item per message.
+     * messages now due: they have waited longest), then the waiting ones from the head. Parked ones are
+     * read only up to the present, and hidden ones among what both reads pass are kept within a budget
+     * ({@link HiddenBudget}). So a receive's reads grow with what it returns, not with what is in flight
+     * or delayed. Pages start small and double, so a queue that keeps up reads about one item per message.
      */
     private void receiveShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
                               Optional<QueueConfig> deadLetters, Batch taken) {
@@ -180,20 +180,31 @@ final class Receiving {
                                                Optional<QueueConfig> deadLetters, Batch taken,
                                                BiFunction<String, Integer, QueueStore.ScanPage> read) {
         String after = null;
-        int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
+        // room for what the batch asks for, what other consumers take first, and the hidden budget
+        int limit = Math.min(MAX_SCAN_PAGE, 3 * taken.max + 1);
+        HiddenBudget hidden = new HiddenBudget(taken.max);
         QueueStore.ScanPage page;
         boolean candidatesLeft;
         do {
             page = read.apply(after, limit);
+            List<StoredMessage> candidates = new ArrayList<>();
+            for (StoredMessage m : page.items()) {
+                if (m.visibleAt(now) || m.expiredAt(now)) {
+                    candidates.add(m);
+                } else if (!hidden.readPast(itemBytes(m)) && m.visibleAt().isAfter(now.plus(PARK_MARGIN))
+                        && hidden.parkAnother()) {
+                    // past the budget, and hidden for a while yet: parked, so the next receives do not pay for it
+                    store.park(m);
+                    parkedSchedule.parked(config.incarnation(), m.key().shard(), m.visibleAt());
+                }
+            }
             // Standard queues promise no strict order: trying a page's messages in random order keeps
             // consumers polling at the same moment from all racing for the same head message.
-            List<StoredMessage> candidates = new ArrayList<>(page.items());
             Collections.shuffle(candidates);
             int next = 0;
             while (next < candidates.size() && !taken.full()) {
                 // as many candidates as there is room for, leased side by side
-                List<StoredMessage> chunk = new ArrayList<>();
-                List<Long> sizes = new ArrayList<>();
+                List<Candidate> chunk = new ArrayList<>();
                 long chunkBytes = 0;
                 long sizeThatDidNotFit = -1;
                 while (next < candidates.size() && taken.messages.size() + chunk.size() < taken.max) {
@@ -201,15 +212,6 @@ final class Receiving {
                     if (candidate.expiredAt(now)) {
                         store.removeExpired(candidate, now);
                         next++;
-                        continue;
-                    }
-                    if (!candidate.visibleAt(now)) {
-                        if (candidate.visibleAt().isAfter(now.plus(LEFTOVER_MARGIN))) {
-                            // hidden among the waiting: written before parking existed
-                            store.park(candidate);
-                            parkedSchedule.parked(config.incarnation(), candidate.key().shard(), candidate.visibleAt());
-                        }
-                        next++; // else sent after this receive began: the next one takes it
                         continue;
                     }
                     if (DeadLetters.deadLetterDue(config, candidate, deadLetters)) {
@@ -227,12 +229,11 @@ final class Receiving {
                         sizeThatDidNotFit = size;
                         break;
                     }
-                    chunk.add(candidate);
-                    sizes.add(size);
+                    chunk.add(new Candidate(candidate, size, hidden.leaseInPlace(itemBytes(candidate))));
                     chunkBytes += size;
                     next++;
                 }
-                leaseSideBySide(config, chunk, sizes, timeoutSeconds, taken);
+                leaseSideBySide(config, chunk, timeoutSeconds, taken);
                 // judged as if every lease would succeed: with some lost to other consumers it may fit now
                 if (sizeThatDidNotFit >= 0 && !taken.fits(sizeThatDidNotFit)) {
                     taken.close();
@@ -244,6 +245,70 @@ final class Receiving {
             limit = Math.min(MAX_SCAN_PAGE, limit * 2);
         } while (after != null && !taken.full());
         return candidatesLeft ? null : page;
+    }
+
+    /** A message a receive is about to lease, its size in the answer, and whether its lease stays in place. */
+    private record Candidate(StoredMessage message, long answerSize, boolean inPlace) {}
+
+    /*
+     * Where a lease puts a standard message, the choice between write units and read units. A lease in
+     * place is one update (1 write unit for 1 KB: send 1 + lease 1 + ack 1 = 3 a message), but the message
+     * stays hidden where receives read, and each one that reads past it pays for it. A lease that parks
+     * the message is a transaction (4 write units: 6 a message), and no receive reads it again until it
+     * is due. So a receive leases in place while the hidden messages it read past in that partition, and
+     * the ones it leases in place, stay within a budget of about what it may return (one message and 1 KB
+     * for each message asked for, plus one more); beyond that it parks. A consumer that acks before its next receive (or a few
+     * consumers) leases in place; many messages in flight at once are parked, and every receive reads at
+     * most about twice what it returns. A hidden message read past beyond the budget (held in flight
+     * longer than the consumers that leased beside it, or written by the first layout) is parked by that
+     * receive, a few at a time, unless it is due within moments.
+     */
+    static final class HiddenBudget {
+        static final long BYTES_PER_MESSAGE_ASKED = 1_024;
+        /** The most hidden messages one partition read parks: a receive stays quick whatever it finds. */
+        static final int MAX_PARKS = 10;
+        /** Bytes and messages (each message read is part of a page, so many small ones cost queries too). */
+        private long bytesLeft;
+        private int messagesLeft;
+        private int parksLeft = MAX_PARKS;
+
+        HiddenBudget(int asked) {
+            bytesLeft = (asked + 1L) * BYTES_PER_MESSAGE_ASKED;
+            messagesLeft = asked + 1;
+        }
+
+        /** A hidden message read past: false once the budget is spent. */
+        boolean readPast(long bytes) {
+            bytesLeft -= bytes;
+            messagesLeft--;
+            return bytesLeft >= 0 && messagesLeft >= 0;
+        }
+
+        /** Whether a lease of this many bytes may stay in place, hidden where later receives read. */
+        boolean leaseInPlace(long bytes) {
+            if (bytes > bytesLeft || messagesLeft < 1) {
+                return false;
+            }
+            bytesLeft -= bytes;
+            messagesLeft--;
+            return true;
+        }
+
+        boolean parkAnother() {
+            return parksLeft-- > 0;
+        }
+    }
+
+    /**
+     * About what DynamoDB counts for reading the message's item: its body and attributes, and some 200
+     * bytes of keys, times and lease.
+     */
+    static long itemBytes(StoredMessage m) {
+        long bytes = 200 + m.body().length();
+        for (Map.Entry<String, String> a : m.attributes().entrySet()) {
+            bytes += a.getKey().length() + a.getValue().length();
+        }
+        return bytes;
     }
 
     /*
@@ -282,7 +347,7 @@ final class Receiving {
                     }
                     continue;
                 }
-                Optional<ReceivedMessage> leased = tryLease(config, message, timeoutSeconds);
+                Optional<ReceivedMessage> leased = tryLease(config, message, timeoutSeconds, true);
                 if (leased.isPresent()) {
                     taken.add(leased.get(), size);
                 } else {
@@ -295,21 +360,19 @@ final class Receiving {
     }
 
     /**
-     * Leases {@code chunk} side by side and adds what was leased to {@code taken} with its answer size
-     * from {@code sizes}; a store failure is thrown after every lease that succeeded beside it is in
-     * {@code taken}.
+     * Leases {@code chunk} side by side and adds what was leased to {@code taken}; a store failure is
+     * thrown after every lease that succeeded beside it is in {@code taken}.
      */
-    private void leaseSideBySide(QueueConfig config, List<StoredMessage> chunk, List<Long> sizes, int timeoutSeconds,
-                                 Batch taken) {
+    private void leaseSideBySide(QueueConfig config, List<Candidate> chunk, int timeoutSeconds, Batch taken) {
         List<Supplier<Optional<ReceivedMessage>>> leases = chunk.stream()
-                .<Supplier<Optional<ReceivedMessage>>>map(m -> () -> {
+                .<Supplier<Optional<ReceivedMessage>>>map(c -> () -> {
                     Optional<ReceivedMessage> leased = Optional.empty();
                     try {
-                        leased = tryLease(config, m, timeoutSeconds);
+                        leased = tryLease(config, c.message(), timeoutSeconds, c.inPlace());
                         return leased;
                     } finally {
                         Instant now = catalog.now();
-                        claims.release(m.key(), leased.isPresent() ? now.plusSeconds(timeoutSeconds) : null,
+                        claims.release(c.message().key(), leased.isPresent() ? now.plusSeconds(timeoutSeconds) : null,
                                 now.plus(CLAIM_AFTER_LEASE));
                     }
                 })
@@ -321,7 +384,7 @@ final class Receiving {
             if (outcome.error() != null) {
                 failure = failure == null ? outcome.error() : failure;
             } else if (outcome.value().isPresent()) {
-                taken.add(outcome.value().get(), sizes.get(i));
+                taken.add(outcome.value().get(), chunk.get(i).answerSize());
             }
         }
         if (failure != null) {
@@ -333,12 +396,13 @@ final class Receiving {
      * The visibility timeout counts from the moment of this lease, not from the start of the receive:
      * a receive that raced others for a while still hands out its full timeout.
      */
-    private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, int timeoutSeconds) {
+    private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, int timeoutSeconds,
+                                               boolean inPlace) {
         String token = UUID.randomUUID().toString();
         Instant now = catalog.now();
         Instant until = now.plusSeconds(timeoutSeconds);
         // FIFO group order rests on arrival positions, and a lease of 0 s hides nothing: both stay in place
-        Optional<MessageKey> leased = config.fifo() || timeoutSeconds == 0
+        Optional<MessageKey> leased = inPlace || config.fifo() || timeoutSeconds == 0
                 ? Optional.of(message.key()).filter(key -> store.lease(message, token, until, now))
                 : store.leaseByParking(message, token, until, now);
         if (leased.isEmpty()) {

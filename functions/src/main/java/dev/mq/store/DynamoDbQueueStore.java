@@ -43,10 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * <p>Messages table, key {@code pk} (S) + {@code sk} (S), three partitions per queue shard:
  * <ul>
  *   <li>waiting: {@code pk = <incarnation>#<shard>}, {@code sk = <id>} (time-ordered, given on arrival in
- *       the queue): messages that were visible when written. A standard queue's are never changed in
- *       place, so every one a receive reads can be leased;</li>
+ *       the queue): messages that were visible when written, and the leases receives keep in place;</li>
  *   <li>parked: {@code pk = <incarnation>#<shard>#p}, {@code sk = <due millis, 13 digits>#<id>}: a standard
- *       queue's delayed and leased messages, in the order they come due;</li>
+ *       queue's delayed messages and the leases that park, in the order they come due;</li>
  *   <li>lease notes: {@code pk = <incarnation>#<shard>#n}, {@code sk = <the position a lease left>}, the
  *       token of that lease and, when its holder moved the message, where to ({@code fwd}): so a handle
  *       whose lease a later receive took over is told {@code LeaseLost}, and one whose message its own
@@ -60,14 +59,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * DynamoDB charges for every item read, also those a filter then drops. With leased and delayed messages
  * in arrival order among the others, a receive read past every one of them (2,000 delayed messages made
  * a one-message receive cost ~250 read units). Now a receive reads the parked partition only up to the
- * present ({@code sk < now}) and the waiting partition from its head, and everything it reads there can
- * be leased: its reads grow with what it returns, not with what is in flight or delayed. The price is
- * that a standard lease moves the message, a put and a delete in one transaction (4 write units for
- * 1 KB, instead of 1 for an update in place; without the transaction a crash or a lost answer between
- * the two writes left the message in both places, and the copy was delivered again after the other was
- * acked), so a message's life costs send 1 + lease 4 + ack 1 = 6 write units. A FIFO queue
- * keeps leases in place in the waiting partition: its group order rests on arrival positions, so its
- * receives still read past the in-flight head of each group.
+ * present ({@code sk < now}) and the waiting partition from its head, and the hidden messages it reads
+ * past there are the few leases kept in place within a budget (see {@code Receiving.HiddenBudget}): its
+ * reads grow with what it returns, not with what is in flight or delayed. A lease in place is one update
+ * (1 write unit for 1 KB: send 1 + lease 1 + ack 1 = 3 a message); a lease that parks moves the message,
+ * a put and a delete in one transaction (4 write units for 1 KB: 6 a message; without the transaction a
+ * crash or a lost answer between the two writes left the message in both places, and the copy was
+ * delivered again after the other was acked). A FIFO queue keeps every lease in place in the waiting
+ * partition: its group order rests on arrival positions, so its receives still read past the in-flight
+ * head of each group.
  *
  * <p>Deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
  * id and expiresAt at the end of the window.
@@ -75,9 +75,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * them, under {@code pk = "counts"}, each queue incarnation's message counts ({@link MessageCounts}).
  * Every item carries {@code v}, the layout version: 2 since parking, 3 since messages are counted from
  * the table's stream ({@link MessageCounts}; layout 3 items are laid out as layout 2's, and only they are
- * counted). Items of layout 1 are read as they are; a standard queue's message found hidden in the
- * waiting partition (in flight or delayed when layout 1 wrote it) is parked by the first receive that
- * reads it, with a note so its handle follows.
+ * counted). Items of layout 1 are read as they are; a standard queue's messages found hidden in the
+ * waiting partition (in flight or delayed when layout 1 wrote them) are read past like leases kept in
+ * place, and parked, with a note so their handles follow, by a receive that finds more than its budget.
  */
 public final class DynamoDbQueueStore implements QueueStore {
     static final String EXPIRES_AT = "expiresAt";
@@ -273,9 +273,7 @@ public final class DynamoDbQueueStore implements QueueStore {
             if (dueOf(m.key()).isAfter(dueBy)) {
                 return new ScanPage(due, null, dueOf(m.key()));
             }
-            if (m.visibleAt(dueBy) || m.expiredAt(dueBy)) {
-                due.add(m); // an expired one too, for the receive to remove
-            }
+            due.add(m);
         }
         return new ScanPage(due, page.lastEvaluatedId(), null);
     }

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class QueueServiceFaultsTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
     // a standard lease is a transaction that parks the message
-    static final FailingCalls LEASES = new FailingCalls("TransactWriteItemsRequest");
+    static final FailingCalls LEASES = new FailingCalls("UpdateItemRequest");
     static DynamoDbClient faulty;
 
     @BeforeAll
