@@ -52,6 +52,8 @@ class ParkingTest {
 
     @Test
     void receive_readsNoMoreWithHundredsInFlightAndDelayed_thanWithNone_onceWhatLingersPastItsBudgetIsParked() {
+        f = new ServiceFixture(metered, db.freshTables(), 1); // one shard: no receive reads an empty one by chance
+        f.queue("q");
         double alone = unitsOfOneReceive();
 
         for (int i = 0; i < 200; i++) {
@@ -63,7 +65,7 @@ class ParkingTest {
         for (int i = 0; i < 200; i++) {
             f.send("q", new MessageRequest("later " + i, Map.of(), 600, null, null, null));
         }
-        // the receives of ten left about eleven leases in place per shard; receives of one park all but two
+        // the receives of ten left eleven leases in place; the receives of one park all but two
         for (int i = 0; i < 4; i++) {
             unitsOfOneReceive();
         }
@@ -71,6 +73,34 @@ class ParkingTest {
 
         assertThat(beside400Hidden).isEqualTo(alone);
         assertThat(beside400Hidden).isLessThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void leases_stayInPlaceWhileWhatReceivesReadPastFitsTheirBudget_andParkBeyondIt() {
+        ServiceFixture one = new ServiceFixture(metered, db.freshTables(), 1);
+        one.queue("q");
+        one.send("q", "warm-up"); // the queue's settings are cached after the first read
+        one.service.ack("q", one.receive("q", 1).get(0).receiptHandle());
+
+        // a consumer that acks before it receives again: 1 write unit each for send, lease and ack
+        for (int i = 0; i < 3; i++) {
+            METER.reset();
+            one.send("q", "kept up " + i);
+            one.service.ack("q", one.receive("q", 1).get(0).receiptHandle());
+            assertThat(METER.writeUnits()).isEqualTo(3.0);
+        }
+
+        // one that holds them: a receive of one reads past at most two hidden messages, so the third parks
+        for (int i = 0; i < 4; i++) {
+            one.send("q", "held " + i);
+        }
+        List<Double> leaseWrites = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            METER.reset();
+            assertThat(one.receive("q", 1, 600)).hasSize(1);
+            leaseWrites.add(METER.writeUnits());
+        }
+        assertThat(leaseWrites).as("in place, in place, parked (a transaction), parked").containsExactly(1.0, 1.0, 4.0, 4.0);
     }
 
     /** The read units of one receive of one 1 KB message sent just before. */

@@ -33,11 +33,16 @@ final class ServiceFixture {
     }
 
     ServiceFixture(DynamoDbClient client, Tables tables) {
+        this(client, tables, QueueService.Settings.defaults().shardsPerQueue());
+    }
+
+    ServiceFixture(DynamoDbClient client, Tables tables, int shardsPerQueue) {
         this.tables = tables;
         // the tables are in the JVM's DynamoDB Local, whatever client the test goes through
         this.counts = new CountsFeed(LocalDynamoDb.shared(), tables);
         this.store = new DynamoDbQueueStore(client, tables, counts::catchUp);
-        this.service = new QueueService(store, clock, KEY, QueueService.Settings.defaults());
+        this.service = new QueueService(store, clock, KEY,
+                new QueueService.Settings(shardsPerQueue, QueueService.Settings.defaults().configCacheTtl()));
     }
 
     QueueConfig queue(String name) {
