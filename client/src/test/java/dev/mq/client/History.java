@@ -21,18 +21,23 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       receive that began after that answer;</li>
  *   <li>duplicates are counted: deliveries after the first, each explained by a consumer that crashed,
  *       an ack that failed, or a lease that ran out;</li>
- *   <li>FIFO: within a group, messages are acknowledged in the order they were sent.</li>
+ *   <li>FIFO: within a group, messages are acknowledged in the order they were sent, by when each ack that
+ *       was answered OK was asked for (its answer may come later: an ack whose first answer was lost and
+ *       whose retry found the message gone is answered after the group's next message was acked).</li>
  * </ul>
  */
 final class History {
     record Delivery(String body, long receiveStartNanos, long receivedNanos) {}
+
+    private record Ack(long askedNanos, String body) {}
 
     private final Set<String> attempted = ConcurrentHashMap.newKeySet();
     private final Set<String> sentOk = ConcurrentHashMap.newKeySet();
     private final Set<String> sendUnknown = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     private final Map<String, Long> ackedAt = new ConcurrentHashMap<>();
-    private final Map<String, List<String>> ackOrderByGroup = new ConcurrentHashMap<>();
+    /** Per group, the acks answered OK: when each was asked for, and of what. */
+    private final Map<String, List<Ack>> acksByGroup = new ConcurrentHashMap<>();
     private final Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final Set<String> ackFailed = ConcurrentHashMap.newKeySet();
 
@@ -60,9 +65,15 @@ final class History {
     }
 
     void acked(String body, String group) {
+        acked(body, group, System.nanoTime());
+    }
+
+    /** An ack asked for at {@code askedNanos} was answered OK. */
+    void acked(String body, String group, long askedNanos) {
         ackedAt.putIfAbsent(body, System.nanoTime());
         if (group != null) {
-            ackOrderByGroup.computeIfAbsent(group, g -> java.util.Collections.synchronizedList(new ArrayList<>())).add(body);
+            acksByGroup.computeIfAbsent(group, g -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(new Ack(askedNanos, body));
         }
     }
 
@@ -105,17 +116,34 @@ final class History {
         }
         int duplicated = timesDelivered.values().stream().mapToInt(n -> n - 1).sum();
         int fifoViolations = 0;
-        for (List<String> order : ackOrderByGroup.values()) {
-            synchronized (order) {
-                for (int i = 1; i < order.size(); i++) {
-                    if (sequence(order.get(i)) < sequence(order.get(i - 1))) {
-                        fifoViolations++;
-                    }
+        for (List<Ack> acks : acksByGroup.values()) {
+            List<String> order;
+            synchronized (acks) {
+                order = acks.stream().sorted(java.util.Comparator.comparingLong(Ack::askedNanos)).map(Ack::body).toList();
+            }
+            for (int i = 1; i < order.size(); i++) {
+                if (sequence(order.get(i)) < sequence(order.get(i - 1))) {
+                    fifoViolations++;
+                    System.out.println("FIFO order: " + order.get(i) + " acked after " + order.get(i - 1)
+                            + "; the group's acks: " + order + "; deliveries: " + deliveriesOf(order));
                 }
             }
         }
         return new Verdict(sentOk.size(), sendUnknown.size(), timesDelivered.size(), duplicated, lost.size(),
                 invented, afterAck, fifoViolations, crashed.size(), ackFailed.size());
+    }
+
+    /** In order, each delivery of the bodies named, with when its receive began and ended (ms from the first). */
+    private List<String> deliveriesOf(List<String> bodies) {
+        long first = deliveries.stream().mapToLong(Delivery::receiveStartNanos).min().orElse(0);
+        List<String> seen = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            if (bodies.contains(d.body())) {
+                seen.add(d.body() + "@" + (d.receiveStartNanos() - first) / 1_000_000 + "-"
+                        + (d.receivedNanos() - first) / 1_000_000 + (ackFailed.contains(d.body()) ? "(ack failed once)" : ""));
+            }
+        }
+        return seen;
     }
 
     /** Bodies are {@code <producer>-<sequence>}. */

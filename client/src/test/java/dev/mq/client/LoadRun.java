@@ -90,8 +90,9 @@ final class LoadRun {
                                 break;
                             }
                             try {
+                                long asked = System.nanoTime();
                                 client.ack(queue, m.receiptHandle());
-                                history.acked(m.body(), fifo ? m.groupId() : null);
+                                history.acked(m.body(), fifo ? m.groupId() : null, asked);
                             } catch (MqException e) {
                                 history.ackFailed(m.body()); // lease lost, or unknown: it may come back
                                 if (fifo) {
