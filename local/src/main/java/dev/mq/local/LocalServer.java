@@ -195,7 +195,8 @@ public final class LocalServer implements AutoCloseable {
             fanout = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(), tables.catalog(),
                     new FanoutHandler(topics));
             counter.set(StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.messages(), tables.catalog(),
-                    new CountsHandler(new MessageCounts(dynamoDb.client(), tables), Clock.systemUTC()), "mq-counts"));
+                    new CountsHandler(new MessageCounts(dynamoDb.client(), tables), Clock.systemUTC()), "mq-counts",
+                    StreamPoller.Pacing.BATCHED));
             ExpirySweeper sweeper = ExpirySweeper.start(ExpirySweeper.INTERVAL, service::sweepExpired, topics::sweepExpired);
             URI baseUrl = baseUrl(address, http.getAddress().getPort());
             LOG.fine(() -> "serving " + baseUrl + " with " + options);

@@ -44,16 +44,26 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *       are checkpointed, and reading resumes at that record, never skipping it, after a pause growing
  *       from {@link #FIRST_RETRY} to {@link #MAX_RETRY}. A handler that throws, or names a record not in
  *       the batch, fails the whole batch. (Parking a record that keeps failing is the handler's job.)</li>
- *   <li>While records flow the stream is read every {@link #BUSY_PAUSE} (at once after a full batch), and
- *       every {@link #IDLE_PAUSE} when it is quiet, so a publish reaches its subscriber queues well within
- *       a second.</li>
+ *   <li>While records flow the stream is read every {@link Pacing#busy()} (at once after a full batch),
+ *       and every {@link Pacing#idle()} when it is quiet: for fan-out ({@link Pacing#PROMPT}) so a publish
+ *       reaches its subscriber queues well within a second; for the counts ({@link Pacing#BATCHED}) a few
+ *       seconds, as Lambda's batching window does, since stats catch up on demand
+ *       ({@link #awaitCaughtUp}).</li>
  *   <li>No exception ends the thread: it is logged and polling continues after a pause.</li>
  * </ul>
  */
 final class StreamPoller implements AutoCloseable {
     static final int BATCH_SIZE = 100;
-    static final Duration BUSY_PAUSE = Duration.ofMillis(50);
-    static final Duration IDLE_PAUSE = Duration.ofMillis(200);
+
+    /** How often the stream is read while records flow, and while it is quiet. */
+    record Pacing(Duration busy, Duration idle) {
+        static final Pacing PROMPT = new Pacing(Duration.ofMillis(50), Duration.ofMillis(200));
+        /**
+         * Each read of DynamoDB Local's stream costs the server CPU that requests then lack: read every
+         * 50 ms beside a busy queue, the counts' stream took most of the local server's throughput.
+         */
+        static final Pacing BATCHED = new Pacing(Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
     static final Duration FIRST_RETRY = Duration.ofMillis(100);
     static final Duration MAX_RETRY = Duration.ofSeconds(5);
     /**
@@ -72,6 +82,7 @@ final class StreamPoller implements AutoCloseable {
     private final StreamCheckpoints checkpoints;
     private final RequestHandler<DynamodbEvent, StreamsEventResponse> handler;
     private final String functionName;
+    private final Pacing pacing;
     private final Thread thread;
     private final AtomicLong handled = new AtomicLong();
     private volatile boolean running = true;
@@ -81,6 +92,8 @@ final class StreamPoller implements AutoCloseable {
     private long lastQuietRound;
     /** Someone waits for a round: skip the pause. */
     private volatile boolean roundWanted;
+    /** How many wait for a quiet round: while any do, rounds follow each other without a pause. */
+    private int waiters;
 
     // Owned by the polling thread.
     private String streamArn;
@@ -92,7 +105,8 @@ final class StreamPoller implements AutoCloseable {
 
     private StreamPoller(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
                          StreamCheckpoints checkpoints, RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
-                         String functionName) {
+                         String functionName, Pacing pacing) {
+        this.pacing = pacing;
         this.streams = streams;
         this.dynamoDb = dynamoDb;
         this.table = table;
@@ -110,15 +124,15 @@ final class StreamPoller implements AutoCloseable {
      */
     static StreamPoller start(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
                               String checkpointTable, RequestHandler<DynamodbEvent, StreamsEventResponse> handler) {
-        return start(streams, dynamoDb, table, checkpointTable, handler, "mq-fanout");
+        return start(streams, dynamoDb, table, checkpointTable, handler, "mq-fanout", Pacing.PROMPT);
     }
 
     /** @param functionName the function the handler stands for: its name in the handler's context */
     static StreamPoller start(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
                               String checkpointTable, RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
-                              String functionName) {
+                              String functionName, Pacing pacing) {
         StreamPoller poller = new StreamPoller(streams, dynamoDb, table,
-                new StreamCheckpoints(dynamoDb, checkpointTable), handler, functionName);
+                new StreamCheckpoints(dynamoDb, checkpointTable), handler, functionName, pacing);
         poller.thread.start();
         return poller;
     }
@@ -135,21 +149,26 @@ final class StreamPoller implements AutoCloseable {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (rounds) {
             long begunBefore = roundsBegun;
+            waiters++;
             roundWanted = true;
             LockSupport.unpark(thread);
-            while (running && lastQuietRound <= begunBefore) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+            try {
+                while (running && lastQuietRound <= begunBefore) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    try {
+                        rounds.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
                 }
-                try {
-                    rounds.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+                return lastQuietRound > begunBefore;
+            } finally {
+                waiters--;
             }
-            return lastQuietRound > begunBefore;
         }
     }
 
@@ -186,11 +205,11 @@ final class StreamPoller implements AutoCloseable {
             long round;
             synchronized (rounds) {
                 round = ++roundsBegun;
-                roundWanted = false;
+                roundWanted = waiters > 0;
             }
             try {
                 boolean busy = pollOnce();
-                pause = busy ? BUSY_PAUSE : IDLE_PAUSE;
+                pause = busy ? pacing.busy() : pacing.idle();
                 if (pollAgainAtOnce) {
                     pause = Duration.ZERO;
                 }
@@ -495,7 +514,7 @@ final class StreamPoller implements AutoCloseable {
         long nanos = pause.toNanos();
         for (ShardState shard : shards.values()) {
             if (!shard.ended && shard.notBeforeNanos - now > 0) {
-                nanos = Math.min(nanos, Math.max(shard.notBeforeNanos - now, BUSY_PAUSE.toNanos()));
+                nanos = Math.min(nanos, Math.max(shard.notBeforeNanos - now, Pacing.PROMPT.busy().toNanos()));
             }
         }
         return Duration.ofNanos(nanos);
