@@ -80,155 +80,199 @@ public final class Benchmarks implements Callable<Integer> {
         Size size = size();
         progress("benchmarks, " + size.name() + " run; results go to " + out.toAbsolutePath().normalize());
         Map<String, Object> results = new LinkedHashMap<>();
+
+        List<Lifecycle.Outcome> lifecycle = lifecycle(size);
+
+        List<Latency.Percentiles> latency;
+        try (LocalServer http = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null));
+             MqClient client = MqClient.builder().endpoint(http.baseUrl()).autoDeduplication(false).build()) {
+            latency = List.of(
+                    Latency.queue(client, "bench-latency", size.latencySamples()),
+                    Latency.topic(client, "bench-latency-", size.latencySamples()));
+        }
+        latency.forEach(p -> progress(String.format(Locale.ROOT, "latency %-46s p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
+                p.path(), p.p50(), p.p95(), p.p99())));
+
+        List<Capacity.Units> capacity = onItsOwnDynamoDb(dynamo -> {
+            CapacityMeter meter = new CapacityMeter();
+            Tables tables = createTables(dynamo, "capacity");
+            try (DynamoDbClient metered = EmbeddedDynamoDbClients.metered(dynamo.endpoint(), meter)) {
+                return Capacity.measure(metered, meter, tables, size.capacityMessages());
+            }
+        });
+        capacity.forEach(u -> progress(String.format(Locale.ROOT, "capacity %-66s %.2f W, %.2f R", u.path(),
+                u.writeUnits(), u.readUnits())));
+
+        List<Backlog.Point> backlog = onItsOwnDynamoDb(dynamo -> Backlog.measure(dynamo.endpoint(),
+                createTables(dynamo, "backlog"), size.backlog(), size.backlogSamples()));
+        backlog.forEach(p -> progress("backlog " + Backlog.describe(p)));
+
+        List<StatsCost.Point> statsCost = onItsOwnDynamoDb(dynamo -> StatsCost.measure(dynamo.endpoint(),
+                createTables(dynamo, "stats"), size.statsStored()));
+        statsCost.forEach(p -> progress("stats " + StatsCost.describe(p)));
+
+        double idleReads = onItsOwnDynamoDb(dynamo -> idleReadUnitsPer20s(dynamo, size.idleSeconds()));
+        progress(String.format(Locale.ROOT, "idle long poll: %.2f read units per 20 s receive", idleReads));
+
+        // a warm function's duration, so over the functions' own HTTP client
+        Map<String, Double> warm = onItsOwnDynamoDb(dynamo -> {
+            Tables tables = createTables(dynamo, "bench");
+            try (DynamoDbClient functionsClient = EmbeddedDynamoDbClients.likeTheFunctions(dynamo.endpoint())) {
+                QueueService functionsService = service(functionsClient, tables);
+                TopicService topics = new TopicService(new DynamoDbTopicStore(functionsClient, tables), functionsService,
+                        Clock.systemUTC(), new EndpointPolicy(false, false));
+                return WarmHandlers.medians(functionsService, topics, size.warmRounds());
+            }
+        });
+        progress("warm handler medians (ms): " + warm);
+
+        // the probes' JVMs reach this DynamoDB Local over HTTP; their queue is created in it first
+        List<ColdStart.Times> coldStart = onItsOwnDynamoDb(dynamo -> {
+            Tables tables = createTables(dynamo, "bench");
+            return ColdStart.measure(size.coldStartHandlers(), dynamo.endpoint(), tables, service(dynamo.client(), tables));
+        });
+        coldStart.forEach(t -> progress(String.format(Locale.ROOT,
+                "cold start %-16s %5d ms to first answer; first request %d ms unprimed, %d ms primed",
+                t.handler(), t.unprimedTotalMs(), t.unprimedFirstRequestMs(), t.primedFirstRequestMs())));
+
+        IdleDeployment.Measured idle = onItsOwnDynamoDb(dynamo ->
+                IdleDeployment.measure(dynamo.endpoint(), dynamo.client(), size.warmRounds()));
+        progress("idle deployment, per minute: " + idle);
+
+        Map<String, Object> cost = new LinkedHashMap<>();
+        cost.put("prices", Cost.Prices.SOURCE);
+        cost.put("warmHandlerMs", warm);
+        cost.put("perMillionMessages", Cost.perMillionMessages(capacity.get(0), capacity.get(3), warm));
+        cost.put("perMillionFannedOut", Cost.perMillionFannedOut(capacity.get(5)));
+        cost.put("idleConsumerPerMonth", Cost.idleConsumerPerMonth(idleReads));
+        cost.put("idleDeploymentPerMonth", Cost.idleDeploymentPerMonth(idle));
+
+        Map<String, Object> runInfo = new LinkedHashMap<>();
+        runInfo.put("command", "java -jar benchmarks/target/benchmarks.jar" + (tiny ? " --tiny" : quick ? " --quick" : ""));
+        runInfo.put("size", size);
+        runInfo.put("machine", machine());
+        runInfo.put("startedAt", Instant.now().toString());
+        runInfo.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+        results.put("run", runInfo);
+        results.put("goals", goals(lifecycle, latency.get(0), capacity.get(0), backlog, statsCost, coldStart));
+        results.put("lifecycle", lifecycle);
+        results.put("latency", latency);
+        results.put("capacity", capacity);
+        results.put("backlog", backlog);
+        results.put("statsCost", statsCost);
+        results.put("cost", cost);
+        results.put("coldStart", coldStart);
+        results.put("notes", "All systems run on this machine in one JVM (cold start in fresh JVMs); DynamoDB Local "
+                + "stands in for DynamoDB, so absolute figures say more about DynamoDB Local than about AWS. "
+                + "Each lifecycle run of each system, and each other part, starts on an empty DynamoDB Local of its "
+                + "own (in memory). Each system ran every lifecycle workload unmeasured first, with " + WARM_UP_FACTOR
+                + " times the measured messages (JIT warm-up). "
+                + "CPU per message is the whole process's CPU time over a run divided by its messages: client and "
+                + "server together. HTTP runs use the Java client without automatic deduplication. The local server, "
+                + "library mode and raw DynamoDB Local call DynamoDB Local in process (no HTTP hop), ElasticMQ is "
+                + "driven by the AWS SDK's SQS client over the pooled Apache 5 HTTP client; capacity units are "
+                + "counted over HTTP, and the warm handler durations use the functions' own URL-connection client. "
+                + "Reading DynamoDB streams is free for Lambda and is not counted in capacity units.");
+        Report.write(out, results, lifecycle);
+        progress("wrote latest.json, latest.md and throughput.png to " + out.toAbsolutePath().normalize());
+        return 0;
+    }
+
+    /**
+     * Every system runs each workload unmeasured first, three times as many messages as measured, so none
+     * is timed while the JIT still compiles its paths (a shorter warm-up left the HTTP path, the longest,
+     * still speeding up in the measured run). Each run opens its targets afresh ({@link Targets}).
+     */
+    private List<Lifecycle.Outcome> lifecycle(Size size) throws Exception {
         List<Lifecycle.Outcome> lifecycle = new ArrayList<>();
-        // over HTTP for what needs an endpoint (metered clients, the functions' own client, other JVMs)
-        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.OVER_HTTP);
-        // in process for throughput, as the local server runs it: no HTTP hop inside one machine
-        EmbeddedDynamoDb inProcess = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.IN_PROCESS);
-        LocalServer http = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null));
         int sqsPort = freePort();
         SQSRestServer elasticMq = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1").start();
         elasticMq.waitUntilStarted();
         try {
-            Tables tables = Tables.withPrefix("bench");
-            TableSetup.createIfMissing(dynamo.client(), tables);
-            TableSetup.createIfMissing(inProcess.client(), tables);
-            QueueService library = service(inProcess.client(), tables);
             URI sqs = URI.create("http://127.0.0.1:" + sqsPort);
-
-            // Every system runs each workload unmeasured first, three times as many messages as measured, so
-            // none is timed while the JIT still compiles its paths (a shorter warm-up left the HTTP path,
-            // the longest, still speeding up in the measured run).
+            List<TargetOpener> systems = List.of(
+                    suffix -> Targets.http("bench-http-" + suffix),
+                    suffix -> Targets.library("bench-lib-" + suffix),
+                    suffix -> Targets.elasticMq(sqs, "bench-elasticmq-" + suffix),
+                    suffix -> Targets.rawDynamoDb());
             for (boolean warmUp : List.of(true, false)) {
                 int run = 0;
                 for (int threads : size.threads()) {
                     for (int batch : List.of(1, 10)) {
                         run++;
                         String suffix = (warmUp ? "warm-up-" : "") + run;
-                        List<Targets.Target> targets = List.of(
-                                Targets.http(http.baseUrl(), "bench-http-" + suffix),
-                                Targets.library(library, "bench-lib-" + suffix),
-                                Targets.elasticMq(sqs, "bench-elasticmq-" + suffix),
-                                Targets.rawDynamoDb(inProcess.client(), tables.messages()));
-                        for (Targets.Target target : targets) {
-                            Lifecycle.Outcome outcome = Lifecycle.run(target, threads, batch,
-                                    warmUp ? WARM_UP_FACTOR * size.messages() : size.messages());
+                        for (TargetOpener system : systems) {
+                            Lifecycle.Outcome outcome;
+                            try (Targets.Target target = system.open(suffix)) {
+                                outcome = Lifecycle.run(target, threads, batch,
+                                        warmUp ? WARM_UP_FACTOR * size.messages() : size.messages());
+                            }
                             if (!warmUp) {
                                 lifecycle.add(outcome);
                             }
                             progress(String.format(Locale.ROOT, "lifecycle%s %-48s %-18s %8.0f msg/s %6.2f ms CPU/msg",
-                                    warmUp ? " (warm-up)" : "", target.name(), Report.config(outcome),
+                                    warmUp ? " (warm-up)" : "", outcome.target(), Report.config(outcome),
                                     outcome.perSecond(), outcome.cpuMsPerMessage()));
                         }
                     }
                 }
             }
-
-            MqClient client = MqClient.builder().endpoint(http.baseUrl()).autoDeduplication(false).build();
-            List<Latency.Percentiles> latency = List.of(
-                    Latency.queue(client, "bench-latency", size.latencySamples()),
-                    Latency.topic(client, "bench-latency-", size.latencySamples()));
-            latency.forEach(p -> progress(String.format(Locale.ROOT, "latency %-46s p50 %.1f ms, p95 %.1f ms, p99 %.1f ms",
-                    p.path(), p.p50(), p.p95(), p.p99())));
-
-            CapacityMeter meter = new CapacityMeter();
-            DynamoDbClient metered = EmbeddedDynamoDbClients.metered(dynamo.endpoint(), meter);
-            Tables capacityTables = Tables.withPrefix("capacity");
-            TableSetup.createIfMissing(dynamo.client(), capacityTables);
-            List<Capacity.Units> capacity = Capacity.measure(metered, meter, capacityTables, size.capacityMessages());
-            capacity.forEach(u -> progress(String.format(Locale.ROOT, "capacity %-66s %.2f W, %.2f R", u.path(),
-                    u.writeUnits(), u.readUnits())));
-
-            Tables backlogTables = Tables.withPrefix("backlog");
-            TableSetup.createIfMissing(dynamo.client(), backlogTables);
-            List<Backlog.Point> backlog = Backlog.measure(dynamo.endpoint(), backlogTables, size.backlog(),
-                    size.backlogSamples());
-            backlog.forEach(p -> progress("backlog " + Backlog.describe(p)));
-            List<StatsCost.Point> statsCost;
-            // its own DynamoDB Local: the messages it stores would slow every later part
-            try (EmbeddedDynamoDb statsDynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.OVER_HTTP)) {
-                TableSetup.createIfMissing(statsDynamo.client(), backlogTables);
-                statsCost = StatsCost.measure(statsDynamo.endpoint(), backlogTables, size.statsStored());
-            }
-            statsCost.forEach(p -> progress("stats " + StatsCost.describe(p)));
-            double idleReads = idleReadUnitsPer20s(dynamo.client(), capacityTables, size.idleSeconds());
-            progress(String.format(Locale.ROOT, "idle long poll: %.2f read units per 20 s receive", idleReads));
-
-            // a warm function's duration, so over the functions' own HTTP client
-            DynamoDbClient functionsClient = EmbeddedDynamoDbClients.likeTheFunctions(dynamo.endpoint());
-            QueueService functionsService = service(functionsClient, tables);
-            TopicService topics = new TopicService(new DynamoDbTopicStore(functionsClient, tables), functionsService,
-                    Clock.systemUTC(), new EndpointPolicy(false, false));
-            Map<String, Double> warm = WarmHandlers.medians(functionsService, topics, size.warmRounds());
-            progress("warm handler medians (ms): " + warm);
-
-            List<ColdStart.Times> coldStart = ColdStart.measure(size.coldStartHandlers(), dynamo.endpoint(), tables, library);
-            coldStart.forEach(t -> progress(String.format(Locale.ROOT,
-                    "cold start %-16s %5d ms to first answer; first request %d ms unprimed, %d ms primed",
-                    t.handler(), t.unprimedTotalMs(), t.unprimedFirstRequestMs(), t.primedFirstRequestMs())));
-
-            Map<String, Object> cost = new LinkedHashMap<>();
-            cost.put("prices", Cost.Prices.SOURCE);
-            cost.put("warmHandlerMs", warm);
-            cost.put("perMillionMessages", Cost.perMillionMessages(capacity.get(0), capacity.get(3), warm));
-            cost.put("perMillionFannedOut", Cost.perMillionFannedOut(capacity.get(5)));
-            cost.put("idleConsumerPerMonth", Cost.idleConsumerPerMonth(idleReads));
-            IdleDeployment.Measured idle = IdleDeployment.measure(dynamo.endpoint(), dynamo.client(), size.warmRounds());
-            cost.put("idleDeploymentPerMonth", Cost.idleDeploymentPerMonth(idle));
-            progress("idle deployment, per minute: " + idle);
-
-            Map<String, Object> runInfo = new LinkedHashMap<>();
-            runInfo.put("command", "java -jar benchmarks/target/benchmarks.jar" + (tiny ? " --tiny" : quick ? " --quick" : ""));
-            runInfo.put("size", size);
-            runInfo.put("machine", machine());
-            runInfo.put("startedAt", Instant.now().toString());
-            runInfo.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-            results.put("run", runInfo);
-            results.put("goals", goals(lifecycle, latency.get(0), capacity.get(0), backlog, statsCost, coldStart));
-            results.put("lifecycle", lifecycle);
-            results.put("latency", latency);
-            results.put("capacity", capacity);
-            results.put("backlog", backlog);
-            results.put("statsCost", statsCost);
-            results.put("cost", cost);
-            results.put("coldStart", coldStart);
-            results.put("notes", "All systems run on this machine in one JVM (cold start in fresh JVMs); DynamoDB Local "
-                    + "stands in for DynamoDB, so absolute figures say more about DynamoDB Local than about AWS. "
-                    + "Each system ran every lifecycle workload unmeasured first, with " + WARM_UP_FACTOR
-                    + " times the measured messages (JIT warm-up). "
-                    + "CPU per message is the whole process's CPU time over a run divided by its messages: client and "
-                    + "server together. HTTP runs use the Java client without automatic deduplication. The local server, "
-                    + "library mode and raw DynamoDB Local call DynamoDB Local in process (no HTTP hop), ElasticMQ is "
-                    + "driven by the AWS SDK's SQS client over the pooled Apache 5 HTTP client; capacity units are "
-                    + "counted over HTTP, and the warm handler durations use the functions' own URL-connection client. "
-                    + "Reading DynamoDB streams is free for Lambda and is not counted in capacity units.");
-            Report.write(out, results, lifecycle);
-            progress("wrote latest.json, latest.md and throughput.png to " + out.toAbsolutePath().normalize());
-            return 0;
+            return lifecycle;
         } finally {
             elasticMq.stopAndWait();
-            http.close();
-            inProcess.close();
-            dynamo.close();
         }
+    }
+
+    /** Opens one system's target for one lifecycle run; {@code suffix} names its queue. */
+    private interface TargetOpener {
+        Targets.Target open(String suffix) throws Exception;
+    }
+
+    /** One part of the run, against the DynamoDB Local it is given. */
+    private interface Part<T> {
+        T run(EmbeddedDynamoDb dynamo) throws Exception;
+    }
+
+    /**
+     * Runs {@code part} against a DynamoDB Local of its own, in memory and over HTTP, stopped after it, so
+     * no part runs on what an earlier one stored. DynamoDB Local (2.6.1) keeps the stream records of all
+     * its tables in one SQLite table, for 24 hours, with no index by stream; each write to a table with a
+     * stream (ours all have one), and each read of a stream, first looks up that stream's oldest record,
+     * reading that SQLite table in sequence order until it finds one. A table whose stream began after
+     * hundreds of thousands of other tables' records pays for all of them on every write, and a stream
+     * poller of a quiet stream on every poll. Run after the backlog part on the same DynamoDB Local, the
+     * warm-handler part's calls took 20 to 60 times as long, and with the earlier parts before it, it
+     * seemed to hang.
+     */
+    private static <T> T onItsOwnDynamoDb(Part<T> part) throws Exception {
+        try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.OVER_HTTP)) {
+            return part.run(dynamo);
+        }
+    }
+
+    private static Tables createTables(EmbeddedDynamoDb dynamo, String prefix) {
+        Tables tables = Tables.withPrefix(prefix);
+        TableSetup.createIfMissing(dynamo.client(), tables);
+        return tables;
     }
 
     /**
      * Read units one empty 20-second long poll costs, from a shorter one scaled up, each query counting at
      * least the half unit DynamoDB bills ({@link BilledReads}).
      */
-    private static double idleReadUnitsPer20s(DynamoDbClient client, Tables tables, int seconds) {
+    private static double idleReadUnitsPer20s(EmbeddedDynamoDb dynamo, int seconds) {
+        Tables tables = createTables(dynamo, "idle-poll");
         BilledReads reads = new BilledReads();
         CapacityMeter meter = new CapacityMeter();
-        DynamoDbClient counted = EmbeddedDynamoDbClients.metered(
-                client.serviceClientConfiguration().endpointOverride().orElseThrow(), meter, reads);
-        QueueService service = service(counted, tables);
-        service.createQueue("bench-idle", QueueAttributes.defaults());
-        service.receive("bench-idle", new Requests.ReceiveRequest(1, 0, null)); // caches the settings
-        meter.reset();
-        reads.reset();
-        service.receive("bench-idle", new Requests.ReceiveRequest(1, seconds, null));
-        return reads.units(meter) * 20.0 / seconds;
+        try (DynamoDbClient counted = EmbeddedDynamoDbClients.metered(dynamo.endpoint(), meter, reads)) {
+            QueueService service = service(counted, tables);
+            service.createQueue("bench-idle", QueueAttributes.defaults());
+            service.receive("bench-idle", new Requests.ReceiveRequest(1, 0, null)); // caches the settings
+            meter.reset();
+            reads.reset();
+            service.receive("bench-idle", new Requests.ReceiveRequest(1, seconds, null));
+            return reads.units(meter) * 20.0 / seconds;
+        }
     }
 
     private static List<Map<String, Object>> goals(List<Lifecycle.Outcome> lifecycle, Latency.Percentiles queue,

@@ -31,6 +31,7 @@ final class ColdStart {
     record Times(String handler, long unprimedTotalMs, long unprimedInitMs, long unprimedFirstRequestMs,
                  long primedFirstRequestMs, long primingMs) {}
 
+    /** {@code service} must store in the DynamoDB Local at {@code dynamoEndpoint}: it creates the probes' queue. */
     static List<Times> measure(List<String> handlers, URI dynamoEndpoint, Tables tables, QueueService service)
             throws Exception {
         service.createQueue(QUEUE, QueueAttributes.defaults());
@@ -82,6 +83,12 @@ final class ColdStart {
             process.destroyForcibly();
             throw new IllegalStateException("cold-start probe " + String.join(" ", args) + " failed:\n" + output);
         }
-        return Json.MAPPER.readTree(result);
+        JsonNode times = Json.MAPPER.readTree(result);
+        // an error answer (a queue missing from the DynamoDB Local the probe reached) takes another path
+        if (times.path("status").asInt(200) >= 300) {
+            throw new IllegalStateException("cold-start probe " + String.join(" ", args) + " was answered "
+                    + times.get("status") + ", not the answer it measures:\n" + output);
+        }
+        return times;
     }
 }

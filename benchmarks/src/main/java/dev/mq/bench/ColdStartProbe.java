@@ -2,6 +2,7 @@ package dev.mq.bench;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import dev.mq.handlers.Priming;
 import dev.mq.local.LocalLambdaContext;
@@ -14,7 +15,7 @@ import java.util.Map;
 /**
  * Runs in a fresh JVM, as Lambda starts one: builds one handler with the constructor Lambda calls,
  * optionally runs the SnapStart priming the snapshot would hold, answers one request, and prints the
- * times as one JSON line. Arguments: handler class, {@code primed|unprimed}.
+ * times (and an API answer's status) as one JSON line. Arguments: handler class, {@code primed|unprimed}.
  */
 public final class ColdStartProbe {
     private ColdStartProbe() {}
@@ -32,7 +33,7 @@ public final class ColdStartProbe {
             Priming.primeAll();
         }
         long primeDone = System.currentTimeMillis();
-        handler.handleRequest(event(handlerClass), new LocalLambdaContext("cold-start",
+        Object answer = handler.handleRequest(event(handlerClass), new LocalLambdaContext("cold-start",
                 handlerClass.substring(handlerClass.lastIndexOf('.') + 1), 300_000));
         long answered = System.currentTimeMillis();
 
@@ -44,6 +45,12 @@ public final class ColdStartProbe {
         times.put("primingMs", primeDone - initDone);
         times.put("firstRequestMs", answered - primeDone);
         times.put("totalMs", answered - jvmStart);
+        if (answer instanceof APIGatewayProxyResponseEvent response) {
+            times.put("status", response.getStatusCode());
+            if (response.getStatusCode() >= 300) {
+                System.out.println(response.getBody());
+            }
+        }
         System.out.println("COLDSTART " + Json.write(times));
         System.exit(0);
     }

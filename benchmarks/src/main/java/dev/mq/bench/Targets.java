@@ -4,9 +4,13 @@ import dev.mq.client.Message;
 import dev.mq.client.MqClient;
 import dev.mq.client.RetryPolicy;
 import dev.mq.core.QueueService;
+import dev.mq.local.EmbeddedDynamoDb;
+import dev.mq.local.LocalServer;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses.ReceivedMessage;
+import dev.mq.store.TableSetup;
+import dev.mq.store.Tables;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,12 +31,20 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * The systems one lifecycle workload (send, receive, ack) runs against. Each speaks in batches of 1 to
  * 10 so the same runner drives all of them.
+ *
+ * <p>Each of our targets starts on a DynamoDB Local of its own, in memory, and stops it when closed, so
+ * every run of every system begins on an empty database whatever ran before it. DynamoDB Local slows
+ * down with what it holds (see {@link Benchmarks}); on a shared one a later run would pay for the
+ * records of every earlier one. ElasticMQ's queues are in memory and a new one is empty, so one server
+ * serves every run.
  */
 final class Targets {
+    private static final Tables TABLES = Tables.withPrefix("bench");
+
     private Targets() {}
 
-    /** One queue of one system; handles are whatever the system acks with. */
-    interface Target {
+    /** One queue of one system; handles are whatever the system acks with. Closing it stops what it started. */
+    interface Target extends AutoCloseable {
         String name();
 
         void send(List<String> bodies);
@@ -41,13 +53,26 @@ final class Targets {
         List<String> receive(int max);
 
         void ack(List<String> handles);
+
+        @Override
+        void close();
     }
 
-    /** Our queue over HTTP: the local server and the Java client (no automatic deduplication). */
-    static Target http(URI endpoint, String queue) {
-        MqClient mq = MqClient.builder().endpoint(endpoint).autoDeduplication(false)
-                .retryPolicy(RetryPolicy.defaults()).build();
-        mq.createQueue(queue);
+    /**
+     * Our queue over HTTP: a local server of its own (DynamoDB Local in memory, in its process) and the
+     * Java client (no automatic deduplication).
+     */
+    static Target http(String queue) throws Exception {
+        LocalServer server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null));
+        MqClient mq;
+        try {
+            mq = MqClient.builder().endpoint(server.baseUrl()).autoDeduplication(false)
+                    .retryPolicy(RetryPolicy.defaults()).build();
+            mq.createQueue(queue);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
         return new Target() {
             public String name() {
                 return "mq over HTTP (local server)";
@@ -72,12 +97,27 @@ final class Targets {
                     mq.ackBatch(queue, handles);
                 }
             }
+
+            public void close() {
+                mq.close();
+                server.close();
+            }
         };
     }
 
-    /** Our queue in-process: {@code QueueService} over DynamoDB Local, no HTTP (library mode). */
-    static Target library(QueueService service, String queue) {
-        service.createQueue(queue, QueueAttributes.defaults());
+    /**
+     * Our queue in-process: {@code QueueService} over a DynamoDB Local of its own, called in process as the
+     * local server calls it, no HTTP (library mode).
+     */
+    static Target library(String queue) throws Exception {
+        EmbeddedDynamoDb dynamo = inProcessWithTables();
+        QueueService service = Benchmarks.service(dynamo.client(), TABLES);
+        try {
+            service.createQueue(queue, QueueAttributes.defaults());
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
         return new Target() {
             public String name() {
                 return "mq library mode (in-process)";
@@ -100,6 +140,10 @@ final class Targets {
                 } else {
                     service.ackAll(queue, handles);
                 }
+            }
+
+            public void close() {
+                dynamo.close();
             }
         };
     }
@@ -146,14 +190,22 @@ final class Targets {
                     sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries));
                 }
             }
+
+            public void close() {
+                sqs.close();
+            }
         };
     }
 
     /**
      * The ceiling for any queue kept in DynamoDB: per message a put, a query, a conditional update that
-     * takes it, and a delete; no queue logic (no visibility times, receive counts, shards or receipts).
+     * takes it, and a delete; no queue logic (no visibility times, receive counts, shards or receipts). On
+     * a DynamoDB Local of its own, called in process, in our messages table (whose stream it writes too).
      */
-    static Target rawDynamoDb(DynamoDbClient dynamo, String table) {
+    static Target rawDynamoDb() throws Exception {
+        EmbeddedDynamoDb local = inProcessWithTables();
+        DynamoDbClient dynamo = local.client();
+        String table = TABLES.messages();
         String pk = "raw#" + UUID.randomUUID();
         return new Target() {
             public String name() {
@@ -194,7 +246,23 @@ final class Targets {
                     dynamo.deleteItem(r -> r.tableName(table).key(key(pk, sk)));
                 }
             }
+
+            public void close() {
+                local.close();
+            }
         };
+    }
+
+    /** A new DynamoDB Local, in memory and called in process, holding our tables and nothing else. */
+    private static EmbeddedDynamoDb inProcessWithTables() throws Exception {
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.IN_PROCESS);
+        try {
+            TableSetup.createIfMissing(dynamo.client(), TABLES);
+            return dynamo;
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
