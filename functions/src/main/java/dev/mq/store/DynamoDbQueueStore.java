@@ -60,7 +60,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * in arrival order among the others, a receive read past every one of them (2,000 delayed messages made
  * a one-message receive cost ~250 read units). Now a receive reads the parked partition only up to the
  * present ({@code sk < now}) and the waiting partition from its head, and the hidden messages it reads
- * past there are the few leases kept in place within a budget (see {@code Receiving.HiddenBudget}): its
+ * past there are the few leases kept in place within a budget (see {@code HiddenBudget}): its
  * reads grow with what it returns, not with what is in flight or delayed. A lease in place is one update
  * (1 write unit for 1 KB: send 1 + lease 1 + ack 1 = 3 a message); a lease that parks moves the message,
  * a put and a delete in one transaction (4 write units for 1 KB: 6 a message; without the transaction a
