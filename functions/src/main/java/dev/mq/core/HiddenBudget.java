@@ -11,9 +11,10 @@ import java.util.Map;
  * the ones it leases in place, stay within a budget of about what it may return (one message and 1 KB
  * for each message asked for, plus one more); beyond that it parks. A consumer that acks before its
  * next receive (or a few consumers) leases in place; many messages in flight at once are parked, and
- * every receive reads at most about twice what it returns. A hidden message read past beyond the budget (held in flight
- * longer than the consumers that leased beside it, or written by the first layout) is parked by that
- * receive, a few at a time, unless it is due within moments. One budget serves one partition read.
+ * every receive reads at most about twice what it returns. A hidden message read past beyond the budget
+ * (held in flight longer than the consumers that leased beside it, or written by the first layout) is
+ * parked by that receive, a few at a time, unless it is due within moments. One budget serves one
+ * partition read.
  */
 final class HiddenBudget {
     static final long BYTES_PER_MESSAGE_ASKED = 1_024;
