@@ -1,6 +1,6 @@
 package dev.mq.bench;
 
-import dev.mq.store.TableAccess;
+import dev.mq.deploy.DeployedFunction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -114,7 +114,7 @@ final class Cost {
      * Alarms MqStack creates (Monitoring): errors and throttles of each function, iterator age of the two
      * stream consumers, dead letters, oldest message, API 5xx.
      */
-    static final int ALARMS = 2 * TableAccess.Function.values().length + 2 + 3;
+    static final int ALARMS = 2 * DeployedFunction.values().length + 2 + 3;
     /** Metrics the metrics function writes (MetricsHandler): per deployment, and per queue. */
     static final int DEPLOYMENT_METRICS = 3;
     static final int QUEUE_METRICS = 4;

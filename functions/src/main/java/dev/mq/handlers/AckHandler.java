@@ -3,6 +3,7 @@ package dev.mq.handlers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.QueueService;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses.AckResponse;
 
@@ -14,7 +15,7 @@ public final class AckHandler extends ApiHandler {
     }
 
     public AckHandler(QueueService service) {
-        super(Routes.Family.ACK, service);
+        super(DeployedFunction.ACK, service);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.Page;
 import dev.mq.core.QueueService;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.core.TopicService;
 import dev.mq.model.Fields;
 import dev.mq.model.Json;
@@ -36,7 +37,7 @@ public final class AdminHandler extends ApiHandler {
     }
 
     public AdminHandler(QueueService service, TopicService topics) {
-        super(Routes.Family.ADMIN, service);
+        super(DeployedFunction.ADMIN, service);
         this.topics = topics;
     }
 

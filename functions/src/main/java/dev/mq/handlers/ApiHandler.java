@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.QueueService;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.model.ErrorBody;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.Json;
@@ -15,7 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What every function family shares: route matching, the request id, JSON answers, and the mapping of
+ * What every function family shares: route matching (by the route API Gateway matched, so a custom domain's base path is no matter), the request id, JSON answers, and the mapping of
  * exceptions to the API's error shape. A client mistake is its 4xx; anything unexpected is a 500 that
  * carries only the request id, with the detail in the log (never a message body).
  */
@@ -23,10 +24,10 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
 
     protected final QueueService service;
-    private final Routes.Family family;
+    private final DeployedFunction function;
 
-    protected ApiHandler(Routes.Family family, QueueService service) {
-        this.family = family;
+    protected ApiHandler(DeployedFunction function, QueueService service) {
+        this.function = function;
         this.service = service;
     }
 
@@ -49,8 +50,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
         String requestId = requestId(request);
         APIGatewayProxyResponseEvent response;
         try {
-            Routes.Match match = Routes.match(request.getHttpMethod(), request.getPath());
-            if (match.operation().family() != family) {
+            Routes.Match match = Routes.match(request.getHttpMethod(), request.getResource(), proxyPath(request),
+                    request.getPath());
+            if (match.route().function() != function) {
                 throw new QueueException(ErrorCode.NOT_FOUND, "this function does not serve " + request.getPath());
             }
             response = handle(match, request);
@@ -87,6 +89,10 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
 
     protected static Map<String, String> query(APIGatewayProxyRequestEvent request) {
         return request.getQueryStringParameters() == null ? Map.of() : request.getQueryStringParameters();
+    }
+
+    private static String proxyPath(APIGatewayProxyRequestEvent request) {
+        return request.getPathParameters() == null ? null : request.getPathParameters().get("proxy");
     }
 
     private static String requestId(APIGatewayProxyRequestEvent request) {

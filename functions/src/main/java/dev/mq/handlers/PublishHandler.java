@@ -3,6 +3,7 @@ package dev.mq.handlers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.QueueService;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.core.TopicService;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses.SendResponse;
@@ -17,7 +18,7 @@ public final class PublishHandler extends ApiHandler {
     }
 
     public PublishHandler(QueueService service, TopicService topics) {
-        super(Routes.Family.PUBLISH, service);
+        super(DeployedFunction.PUBLISH, service);
         this.topics = topics;
     }
 

@@ -3,6 +3,7 @@ package dev.mq.handlers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.QueueService;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses.ReceiveResponse;
 
@@ -14,7 +15,7 @@ public final class ReceiveHandler extends ApiHandler {
     }
 
     public ReceiveHandler(QueueService service) {
-        super(Routes.Family.RECEIVE, service);
+        super(DeployedFunction.RECEIVE, service);
     }
 
     @Override

@@ -1,98 +1,150 @@
 package dev.mq.handlers;
 
+import static dev.mq.deploy.DeployedFunction.ACK;
+import static dev.mq.deploy.DeployedFunction.ADMIN;
+import static dev.mq.deploy.DeployedFunction.PUBLISH;
+import static dev.mq.deploy.DeployedFunction.RECEIVE;
+
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The API's routes and the function family that serves each. API Gateway sends each family's paths
- * to its function; the local server uses the same table to pick the handler.
+ * The API's route table, the only list of its routes: the handlers route requests by it, the local
+ * server picks the function that serves a request by it, and the CDK app makes one API Gateway method
+ * of each entry, integrated with the entry's function.
  */
 public final class Routes {
     private Routes() {}
 
-    public enum Family { PUBLISH, RECEIVE, ACK, ADMIN }
-
     public enum Operation {
-        HEALTH(Family.ADMIN), LIST_QUEUES(Family.ADMIN), PUT_QUEUE(Family.ADMIN), GET_QUEUE(Family.ADMIN),
-        PATCH_QUEUE(Family.ADMIN), DELETE_QUEUE(Family.ADMIN), PURGE(Family.ADMIN), BROWSE(Family.ADMIN),
-        REDRIVE(Family.ADMIN), SEND(Family.PUBLISH), RECEIVE(Family.RECEIVE), ACK(Family.ACK),
-        ACK_ONE(Family.ACK), VISIBILITY(Family.ACK),
-        LIST_TOPICS(Family.ADMIN), PUT_TOPIC(Family.ADMIN), GET_TOPIC(Family.ADMIN), DELETE_TOPIC(Family.ADMIN),
-        PUBLISH(Family.PUBLISH), LIST_SUBSCRIPTIONS(Family.ADMIN), PUT_SUBSCRIPTION(Family.ADMIN),
-        GET_SUBSCRIPTION(Family.ADMIN), DELETE_SUBSCRIPTION(Family.ADMIN);
-
-        private final Family family;
-
-        Operation(Family family) {
-            this.family = family;
-        }
-
-        public Family family() {
-            return family;
-        }
+        HEALTH, LIST_QUEUES, PUT_QUEUE, GET_QUEUE, PATCH_QUEUE, DELETE_QUEUE, SEND, BROWSE, ACK_ONE, RECEIVE,
+        ACK, VISIBILITY, PURGE, REDRIVE, LIST_TOPICS, PUT_TOPIC, GET_TOPIC, DELETE_TOPIC, PUBLISH,
+        LIST_SUBSCRIPTIONS, PUT_SUBSCRIPTION, GET_SUBSCRIPTION, DELETE_SUBSCRIPTION
     }
 
     /**
-     * A matched request: the operation, the queue or topic it names, and below that the receipt handle
-     * or subscription name, where present.
+     * One route: the method, the resource path in API Gateway's syntax ({@code {queue}} stands for one
+     * path segment), the operation, and the function that serves it.
      */
-    public record Match(Operation operation, String name, String child) {}
+    public record Route(String method, String path, Operation operation, DeployedFunction function) {
+        /** The path's values for this route's parameters, in order, or null when the path is not this route's. */
+        private List<String> bind(List<String> parts) {
+            List<String> template = TEMPLATES.get(path);
+            if (template.size() != parts.size()) {
+                return null;
+            }
+            List<String> values = new ArrayList<>(2);
+            for (int i = 0; i < parts.size(); i++) {
+                String expected = template.get(i);
+                if (expected.startsWith("{")) {
+                    values.add(parts.get(i));
+                } else if (!expected.equals(parts.get(i))) {
+                    return null;
+                }
+            }
+            return values;
+        }
+    }
+
+    public static final List<Route> ALL = List.of(
+            new Route("GET", "/health", Operation.HEALTH, ADMIN),
+            new Route("GET", "/v1/queues", Operation.LIST_QUEUES, ADMIN),
+            new Route("PUT", "/v1/queues/{queue}", Operation.PUT_QUEUE, ADMIN),
+            new Route("GET", "/v1/queues/{queue}", Operation.GET_QUEUE, ADMIN),
+            new Route("PATCH", "/v1/queues/{queue}", Operation.PATCH_QUEUE, ADMIN),
+            new Route("DELETE", "/v1/queues/{queue}", Operation.DELETE_QUEUE, ADMIN),
+            new Route("POST", "/v1/queues/{queue}/messages", Operation.SEND, PUBLISH),
+            new Route("GET", "/v1/queues/{queue}/messages", Operation.BROWSE, ADMIN),
+            new Route("DELETE", "/v1/queues/{queue}/messages/{receiptHandle}", Operation.ACK_ONE, ACK),
+            new Route("POST", "/v1/queues/{queue}/receive", Operation.RECEIVE, RECEIVE),
+            new Route("POST", "/v1/queues/{queue}/ack", Operation.ACK, ACK),
+            new Route("POST", "/v1/queues/{queue}/visibility", Operation.VISIBILITY, ACK),
+            new Route("POST", "/v1/queues/{queue}/purge", Operation.PURGE, ADMIN),
+            new Route("POST", "/v1/queues/{queue}/redrive", Operation.REDRIVE, ADMIN),
+            new Route("GET", "/v1/topics", Operation.LIST_TOPICS, ADMIN),
+            new Route("PUT", "/v1/topics/{topic}", Operation.PUT_TOPIC, ADMIN),
+            new Route("GET", "/v1/topics/{topic}", Operation.GET_TOPIC, ADMIN),
+            new Route("DELETE", "/v1/topics/{topic}", Operation.DELETE_TOPIC, ADMIN),
+            new Route("POST", "/v1/topics/{topic}/messages", Operation.PUBLISH, PUBLISH),
+            new Route("GET", "/v1/topics/{topic}/subscriptions", Operation.LIST_SUBSCRIPTIONS, ADMIN),
+            new Route("PUT", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.PUT_SUBSCRIPTION, ADMIN),
+            new Route("GET", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.GET_SUBSCRIPTION, ADMIN),
+            new Route("DELETE", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.DELETE_SUBSCRIPTION,
+                    ADMIN));
+
+    /** The resource paths of the table, each once, in the table's order. */
+    public static final Set<String> PATHS = ALL.stream().map(Route::path)
+            .collect(Collectors.toCollection(LinkedHashSet::new));
+
+    /** Each resource path's segments, split once. */
+    private static final Map<String, List<String>> TEMPLATES = PATHS.stream()
+            .collect(Collectors.toMap(path -> path, Routes::segments));
+
+    /** API Gateway's catch-all resource, which passes the rest of the path as the parameter {@code proxy}. */
+    public static final String PROXY_PATH = "/{proxy+}";
+
+    /**
+     * A matched request: its route, the queue or topic it names, and below that the receipt handle or
+     * subscription name, where present.
+     */
+    public record Match(Route route, String name, String child) {
+        public Operation operation() {
+            return route.operation();
+        }
+    }
 
     /** Matches method and path, or answers {@code NotFound} / {@code MethodNotAllowed}. */
     public static Match match(String method, String path) {
-        List<String> parts = segments(path);
-        String m = method == null ? "" : method.toUpperCase();
-        if (parts.equals(List.of("health"))) {
-            return only(m, "GET", new Match(Operation.HEALTH, null, null));
-        }
-        if (parts.size() < 2 || !parts.get(0).equals("v1")) {
-            throw notFound(path);
-        }
-        return switch (parts.get(1)) {
-            case "queues" -> userQueue(queueRoute(m, path, parts));
-            case "topics" -> topicRoute(m, path, parts);
-            default -> throw notFound(path);
-        };
+        return match(method, segments(path), path);
     }
 
-    private static Match queueRoute(String m, String path, List<String> parts) {
-        if (parts.size() == 2) {
-            return only(m, "GET", new Match(Operation.LIST_QUEUES, null, null));
+    /**
+     * Matches a request as API Gateway passed it on. Behind a custom domain its {@code path} starts with
+     * the domain's base path (and may carry the stage), which no route knows; {@code resource}, the route
+     * API Gateway matched, does not. So the route's part of the path is its last segments, as many as the
+     * resource has, or, for the catch-all resource, as many as its {@code proxy} parameter has.
+     */
+    public static Match match(String method, String resource, String proxy, String path) {
+        List<String> parts = segments(path);
+        int routeSegments;
+        if (resource != null && PATHS.contains(resource)) {
+            routeSegments = segments(resource).size();
+        } else if (PROXY_PATH.equals(resource) && proxy != null) {
+            routeSegments = segments(proxy).size();
+        } else {
+            routeSegments = parts.size();
         }
-        String queue = parts.get(2);
-        if (parts.size() == 3) {
-            return switch (m) {
-                case "PUT" -> new Match(Operation.PUT_QUEUE, queue, null);
-                case "GET" -> new Match(Operation.GET_QUEUE, queue, null);
-                case "PATCH" -> new Match(Operation.PATCH_QUEUE, queue, null);
-                case "DELETE" -> new Match(Operation.DELETE_QUEUE, queue, null);
-                default -> throw notAllowed(m, path);
-            };
+        List<String> routePart = parts.subList(Math.max(0, parts.size() - routeSegments), parts.size());
+        return match(method, routePart, path);
+    }
+
+    private static Match match(String method, List<String> parts, String path) {
+        String m = method == null ? "" : method.toUpperCase(Locale.ROOT);
+        boolean pathKnown = false;
+        for (Route route : ALL) {
+            List<String> values = route.bind(parts);
+            if (values == null) {
+                continue;
+            }
+            pathKnown = true;
+            if (route.method().equals(m)) {
+                Match match = new Match(route, values.isEmpty() ? null : values.get(0),
+                        values.size() < 2 ? null : values.get(1));
+                return userQueue(match);
+            }
         }
-        if (parts.size() == 4) {
-            return switch (parts.get(3)) {
-                case "messages" -> switch (m) {
-                    case "POST" -> new Match(Operation.SEND, queue, null);
-                    case "GET" -> new Match(Operation.BROWSE, queue, null);
-                    default -> throw notAllowed(m, path);
-                };
-                case "receive" -> only(m, "POST", new Match(Operation.RECEIVE, queue, null));
-                case "ack" -> only(m, "POST", new Match(Operation.ACK, queue, null));
-                case "visibility" -> only(m, "POST", new Match(Operation.VISIBILITY, queue, null));
-                case "purge" -> only(m, "POST", new Match(Operation.PURGE, queue, null));
-                case "redrive" -> only(m, "POST", new Match(Operation.REDRIVE, queue, null));
-                default -> throw notFound(path);
-            };
-        }
-        if (parts.size() == 5 && parts.get(3).equals("messages")) {
-            return only(m, "DELETE", new Match(Operation.ACK_ONE, queue, parts.get(4)));
-        }
-        throw notFound(path);
+        throw pathKnown ? notAllowed(m, path) : notFound(path);
     }
 
     /**
@@ -102,41 +154,10 @@ public final class Routes {
      * parsed ({@link Names#requireUserQueueName}), and listings leave them out.
      */
     private static Match userQueue(Match match) {
-        if (match.name() != null) {
+        if (match.name() != null && match.route().path().startsWith("/v1/queues/")) {
             Names.refuseInternal(match.name());
         }
         return match;
-    }
-
-    private static Match topicRoute(String m, String path, List<String> parts) {
-        if (parts.size() == 2) {
-            return only(m, "GET", new Match(Operation.LIST_TOPICS, null, null));
-        }
-        String topic = parts.get(2);
-        if (parts.size() == 3) {
-            return switch (m) {
-                case "PUT" -> new Match(Operation.PUT_TOPIC, topic, null);
-                case "GET" -> new Match(Operation.GET_TOPIC, topic, null);
-                case "DELETE" -> new Match(Operation.DELETE_TOPIC, topic, null);
-                default -> throw notAllowed(m, path);
-            };
-        }
-        if (parts.size() == 4 && parts.get(3).equals("messages")) {
-            return only(m, "POST", new Match(Operation.PUBLISH, topic, null));
-        }
-        if (parts.size() == 4 && parts.get(3).equals("subscriptions")) {
-            return only(m, "GET", new Match(Operation.LIST_SUBSCRIPTIONS, topic, null));
-        }
-        if (parts.size() == 5 && parts.get(3).equals("subscriptions")) {
-            String subscription = parts.get(4);
-            return switch (m) {
-                case "PUT" -> new Match(Operation.PUT_SUBSCRIPTION, topic, subscription);
-                case "GET" -> new Match(Operation.GET_SUBSCRIPTION, topic, subscription);
-                case "DELETE" -> new Match(Operation.DELETE_SUBSCRIPTION, topic, subscription);
-                default -> throw notAllowed(m, path);
-            };
-        }
-        throw notFound(path);
     }
 
     /**
@@ -145,8 +166,16 @@ public final class Routes {
      * {@code bad%20name}). Split before decoding, so an encoded {@code /} stays inside its segment.
      */
     private static List<String> segments(String path) {
-        String p = path == null ? "" : path;
-        return Arrays.stream(p.split("/")).filter(s -> !s.isEmpty()).map(Routes::decode).toList();
+        List<String> parts = new ArrayList<>(6);
+        if (path == null) {
+            return parts;
+        }
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty()) {
+                parts.add(segment.indexOf('%') < 0 ? segment : decode(segment));
+            }
+        }
+        return parts;
     }
 
     private static String decode(String segment) {
@@ -155,23 +184,16 @@ public final class Routes {
             return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {
             throw QueueException.invalid("malformed percent-encoding in the path segment '"
-                    + dev.mq.model.Names.printable(segment) + "'");
+                    + Names.printable(segment) + "'");
         }
-    }
-
-    private static Match only(String method, String allowed, Match match) {
-        if (!method.equals(allowed)) {
-            throw notAllowed(method, "this path");
-        }
-        return match;
     }
 
     private static QueueException notFound(String path) {
-        return new QueueException(ErrorCode.NOT_FOUND, "no such resource: " + dev.mq.model.Names.printable(path));
+        return new QueueException(ErrorCode.NOT_FOUND, "no such resource: " + Names.printable(path));
     }
 
     private static QueueException notAllowed(String method, String path) {
         return new QueueException(ErrorCode.METHOD_NOT_ALLOWED,
-                dev.mq.model.Names.printable(method) + " is not allowed on " + dev.mq.model.Names.printable(path));
+                Names.printable(method) + " is not allowed on " + Names.printable(path));
     }
 }

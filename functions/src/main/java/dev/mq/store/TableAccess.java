@@ -1,5 +1,6 @@
 package dev.mq.store;
 
+import dev.mq.deploy.DeployedFunction;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,9 +15,6 @@ public final class TableAccess {
 
     public enum Table { CATALOG, MESSAGES, TOPIC_LOG }
 
-    /** The deployed functions: the four API families, the stream consumers and the scheduled one. */
-    public enum Function { PUBLISH, RECEIVE, ACK, ADMIN, FANOUT, DELIVERY, METRICS, COUNTS }
-
     private static final String GET = "dynamodb:GetItem";
     private static final String PUT = "dynamodb:PutItem";
     private static final String UPDATE = "dynamodb:UpdateItem";
@@ -24,7 +22,7 @@ public final class TableAccess {
     private static final String QUERY = "dynamodb:Query";
     private static final String BATCH_WRITE = "dynamodb:BatchWriteItem";
 
-    public static Map<Table, Set<String>> of(Function function) {
+    public static Map<Table, Set<String>> of(DeployedFunction function) {
         Map<Table, Set<String>> access = new EnumMap<>(Table.class);
         switch (function) {
             // a send reads its queue's settings; a dedup send is a transaction of two puts

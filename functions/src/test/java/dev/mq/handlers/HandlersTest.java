@@ -43,7 +43,11 @@ class HandlersTest {
     }
 
     private static APIGatewayProxyRequestEvent fixture() throws Exception {
-        try (InputStream in = HandlersTest.class.getResourceAsStream("/events/rest-proxy-send.json")) {
+        return event("/events/rest-proxy-send.json");
+    }
+
+    private static APIGatewayProxyRequestEvent event(String resource) throws Exception {
+        try (InputStream in = HandlersTest.class.getResourceAsStream(resource)) {
             return EVENTS.readValue(in, APIGatewayProxyRequestEvent.class);
         }
     }
@@ -66,14 +70,15 @@ class HandlersTest {
     @Test
     void receiveThenAck_throughTheirHandlers() throws Exception {
         new PublishHandler(service, topics).handleRequest(fixture(), null);
-        APIGatewayProxyRequestEvent receive = fixture().withPath("/v1/queues/orders/receive").withBody("{}");
+        APIGatewayProxyRequestEvent receive = fixture().withResource("/v1/queues/{queue}/receive")
+                .withPath("/v1/queues/orders/receive").withBody("{}");
         JsonNode received = json(new ReceiveHandler(service).handleRequest(receive, null));
         assertThat(received.at("/messages/0/body").asText()).isEqualTo("order 42 placed");
         assertThat(received.at("/messages/0/attributes/type").asText()).isEqualTo("order");
 
         String handle = received.at("/messages/0/receiptHandle").asText();
         APIGatewayProxyRequestEvent ack = fixture().withHttpMethod("DELETE")
-                .withPath("/v1/queues/orders/messages/" + handle).withBody(null);
+                .withResource("/v1/queues/{queue}/messages/{receiptHandle}").withPath("/v1/queues/orders/messages/" + handle).withBody(null);
         assertThat(new AckHandler(service).handleRequest(ack, null).getStatusCode()).isEqualTo(204);
     }
 
@@ -89,8 +94,35 @@ class HandlersTest {
     }
 
     @Test
+    void behindACustomDomainWithABasePath_theRouteIsTheResourceApiGatewayMatched() throws Exception {
+        APIGatewayProxyRequestEvent send = event("/events/rest-proxy-send-custom-domain.json");
+        assertThat(send.getPath()).startsWith("/mq/");
+
+        APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(send, null);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        APIGatewayProxyRequestEvent receive = event("/events/rest-proxy-send-custom-domain.json")
+                .withResource("/v1/queues/{queue}/receive").withPath("/mq/v1/queues/orders/receive").withBody("{}");
+        JsonNode received = json(new ReceiveHandler(service).handleRequest(receive, null));
+        assertThat(received.at("/messages/0/body").asText()).isEqualTo("order 42 placed");
+    }
+
+    @Test
+    void behindACustomDomain_unknownPathsReachTheCatchAll_andAreNotFound() throws Exception {
+        APIGatewayProxyRequestEvent unknown = event("/events/rest-proxy-send-custom-domain.json")
+                .withHttpMethod("GET").withResource(Routes.PROXY_PATH).withPath("/mq/v1/nothing-here")
+                .withPathParameters(Map.of("proxy", "v1/nothing-here")).withBody(null);
+
+        APIGatewayProxyResponseEvent response = new AdminHandler(service, topics).handleRequest(unknown, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(json(response).at("/error/message").asText()).contains("/mq/v1/nothing-here");
+    }
+
+    @Test
     void routeOfAnotherFamily_isNotServed() throws Exception {
-        APIGatewayProxyRequestEvent receive = fixture().withPath("/v1/queues/orders/receive").withBody("{}");
+        APIGatewayProxyRequestEvent receive = fixture().withResource("/v1/queues/{queue}/receive")
+                .withPath("/v1/queues/orders/receive").withBody("{}");
         APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(receive, null);
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("NotFound");
@@ -101,7 +133,7 @@ class HandlersTest {
         var closedClient = LocalDynamoDb.client(java.net.URI.create("http://127.0.0.1:1"), null);
         QueueService offline = new QueueService(new DynamoDbQueueStore(closedClient, db.freshTables()),
                 Clock.systemUTC(), "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
-        APIGatewayProxyRequestEvent health = fixture().withHttpMethod("GET").withPath("/health").withBody(null);
+        APIGatewayProxyRequestEvent health = fixture().withHttpMethod("GET").withResource("/health").withPath("/health").withBody(null);
 
         APIGatewayProxyResponseEvent response = new AdminHandler(offline, null).handleRequest(health, null);
         assertThat(response.getStatusCode()).isEqualTo(503);
@@ -112,7 +144,7 @@ class HandlersTest {
     @Test
     void listQueues_readsQueryParameters() throws Exception {
         service.createQueue("orders-eu", QueueAttributes.defaults());
-        APIGatewayProxyRequestEvent list = fixture().withHttpMethod("GET").withPath("/v1/queues").withBody(null)
+        APIGatewayProxyRequestEvent list = fixture().withHttpMethod("GET").withResource("/v1/queues").withPath("/v1/queues").withBody(null)
                 .withQueryStringParameters(Map.of("prefix", "orders-", "limit", "5"));
         JsonNode body = json(new AdminHandler(service, topics).handleRequest(list, null));
         assertThat(body.at("/queues/0/name").asText()).isEqualTo("orders-eu");
@@ -155,6 +187,8 @@ class HandlersTest {
     }
 
     private static APIGatewayProxyRequestEvent request(String method, String path, String body) throws Exception {
-        return fixture().withHttpMethod(method).withPath(path).withBody(body).withQueryStringParameters(null);
+        // no resource: a handler invoked with only a path (as the benchmarks do) routes by the path
+        return fixture().withHttpMethod(method).withResource(null).withPathParameters(null).withPath(path)
+                .withBody(body).withQueryStringParameters(null);
     }
 }

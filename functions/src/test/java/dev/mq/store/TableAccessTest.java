@@ -18,7 +18,7 @@ import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.model.Json;
-import dev.mq.store.TableAccess.Function;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.store.TableAccess.Table;
 import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
@@ -100,7 +100,7 @@ class TableAccessTest {
         call(publish, "POST", "/v1/queues/orders/messages", "{\"body\":\"d\",\"deduplicationId\":\"d-1\"}");
         call(publish, "POST", "/v1/topics/t/messages", "{\"body\":\"news\"}");
         call(publish, "POST", "/v1/topics/t/messages", "{\"body\":\"news\",\"deduplicationId\":\"n-1\"}");
-        assertGranted(Function.PUBLISH);
+        assertGranted(DeployedFunction.PUBLISH);
     }
 
     @Test
@@ -115,7 +115,7 @@ class TableAccessTest {
         call(receive, "POST", "/v1/queues/orders/receive", "{\"visibilityTimeoutSeconds\":0}");
         call(receive, "POST", "/v1/queues/orders/receive", "{\"waitSeconds\":1}"); // dead-letters "poison"
         call(receive, "POST", "/v1/queues/orders.fifo/receive", "{}"); // a FIFO lease is in place
-        assertGranted(Function.RECEIVE);
+        assertGranted(DeployedFunction.RECEIVE);
     }
 
     @Test
@@ -140,7 +140,7 @@ class TableAccessTest {
         call(ack, "POST", "/v1/queues/orders/visibility", // sooner: parked sooner
                 Json.write(Map.of("receiptHandle", handles.get(2), "visibilityTimeoutSeconds", 0)));
         call(ack, "DELETE", "/v1/queues/orders/messages/" + handles.get(0), null); // gone: reads its lease note
-        assertGranted(Function.ACK);
+        assertGranted(DeployedFunction.ACK);
     }
 
     @Test
@@ -168,7 +168,7 @@ class TableAccessTest {
         call(admin, "GET", "/v1/topics/news/subscriptions", null);
         call(admin, "DELETE", "/v1/topics/news/subscriptions/s", null);
         call(admin, "DELETE", "/v1/topics/news", null);
-        assertGranted(Function.ADMIN);
+        assertGranted(DeployedFunction.ADMIN);
     }
 
     @Test
@@ -176,7 +176,7 @@ class TableAccessTest {
         Services s = recording();
         String incarnation = s.topicStore.getTopic("t").orElseThrow().incarnation();
         s.topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-1", "hello", Map.of(), Instant.now())));
-        assertGranted(Function.FANOUT);
+        assertGranted(DeployedFunction.FANOUT);
     }
 
     @Test
@@ -198,7 +198,7 @@ class TableAccessTest {
         DeliveryWorker.Settings lateRetry = new DeliveryWorker.Settings(Duration.ofMinutes(10), Duration.ofMinutes(10), 3, 0);
         new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(), lateRetry).drain(() -> true);
         assertThat(plain.queues.getQueue(TopicService.DELIVERY_QUEUE).stats().inFlight()).isEqualTo(12);
-        assertGranted(Function.DELIVERY);
+        assertGranted(DeployedFunction.DELIVERY);
     }
 
     @Test
@@ -206,7 +206,7 @@ class TableAccessTest {
         send("x");
         Services s = recording();
         new QueueMetrics(s.queues).snapshot();
-        assertGranted(Function.METRICS);
+        assertGranted(DeployedFunction.METRICS);
     }
 
     @Test
@@ -220,12 +220,12 @@ class TableAccessTest {
         counts.read("priming"); // what its SnapStart priming asks
         counts.count(batch, Instant.now());
         counts.count(batch, Instant.now()); // delivered again: the failed condition says what was counted
-        assertGranted(Function.COUNTS);
+        assertGranted(DeployedFunction.COUNTS);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private void assertGranted(Function function) {
+    private void assertGranted(DeployedFunction function) {
         assertThat(observed).as("the DynamoDB actions %s calls, per table", function)
                 .isEqualTo(TableAccess.of(function).entrySet().stream().collect(
                         () -> new EnumMap<Table, Set<String>>(Table.class),

@@ -1,6 +1,6 @@
 package dev.mq.infra;
 
-import dev.mq.store.TableAccess;
+import dev.mq.deploy.DeployedFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class Monitoring extends Construct {
     private final List<Alarm> alarms = new ArrayList<>();
     private final StackSettings settings;
 
-    public Monitoring(Construct scope, String id, StackSettings settings, Map<TableAccess.Function, Alias> functions,
+    public Monitoring(Construct scope, String id, StackSettings settings, Map<DeployedFunction, Alias> functions,
                       RestApi api) {
         super(scope, id);
         this.settings = settings;
@@ -49,8 +49,8 @@ public final class Monitoring extends Construct {
             alarm(name + "Errors", "The " + name.toLowerCase() + " function failed", functionErrors, 0, 1);
             alarm(name + "Throttles", "The " + name.toLowerCase() + " function was throttled",
                     function.metricThrottles(sum()), 0, 1);
-            if (which == TableAccess.Function.FANOUT || which == TableAccess.Function.DELIVERY
-                    || which == TableAccess.Function.COUNTS) {
+            if (which == DeployedFunction.FANOUT || which == DeployedFunction.DELIVERY
+                    || which == DeployedFunction.COUNTS) {
                 Metric age = function.metric("IteratorAge", MetricOptions.builder()
                         .statistic("Maximum").period(Duration.minutes(1)).build());
                 iteratorAges.add(age);

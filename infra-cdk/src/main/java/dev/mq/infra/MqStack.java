@@ -1,5 +1,6 @@
 package dev.mq.infra;
 
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.DeliveryHandler;
@@ -9,7 +10,6 @@ import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.MetricsHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
-import dev.mq.handlers.Routes;
 import dev.mq.store.StreamFilters;
 import dev.mq.store.TableAccess;
 import dev.mq.store.Tables;
@@ -58,24 +58,24 @@ import software.constructs.Construct;
  * background work, and the alarms that watch it.
  */
 public final class MqStack extends Stack {
-    /** The handler class of each function; the API families are those of {@code Routes.Family}. */
-    static final Map<TableAccess.Function, String> HANDLERS = Map.of(
-            TableAccess.Function.PUBLISH, PublishHandler.class.getName(),
-            TableAccess.Function.RECEIVE, ReceiveHandler.class.getName(),
-            TableAccess.Function.ACK, AckHandler.class.getName(),
-            TableAccess.Function.ADMIN, AdminHandler.class.getName(),
-            TableAccess.Function.FANOUT, FanoutHandler.class.getName(),
-            TableAccess.Function.DELIVERY, DeliveryHandler.class.getName(),
-            TableAccess.Function.METRICS, MetricsHandler.class.getName(),
-            TableAccess.Function.COUNTS, CountsHandler.class.getName());
+    /** The handler class of each function; those serving the API are named by the route table, {@code Routes.ALL}. */
+    static final Map<DeployedFunction, String> HANDLERS = Map.of(
+            DeployedFunction.PUBLISH, PublishHandler.class.getName(),
+            DeployedFunction.RECEIVE, ReceiveHandler.class.getName(),
+            DeployedFunction.ACK, AckHandler.class.getName(),
+            DeployedFunction.ADMIN, AdminHandler.class.getName(),
+            DeployedFunction.FANOUT, FanoutHandler.class.getName(),
+            DeployedFunction.DELIVERY, DeliveryHandler.class.getName(),
+            DeployedFunction.METRICS, MetricsHandler.class.getName(),
+            DeployedFunction.COUNTS, CountsHandler.class.getName());
 
     /** The namespace of the queue metrics the metrics function emits. */
     static final String METRICS_NAMESPACE = "mq";
 
     private final StackSettings settings;
     private final Map<TableAccess.Table, Table> tables = new EnumMap<>(TableAccess.Table.class);
-    private final Map<TableAccess.Function, Alias> functions = new EnumMap<>(TableAccess.Function.class);
-    private final Map<TableAccess.Function, Role> roles = new EnumMap<>(TableAccess.Function.class);
+    private final Map<DeployedFunction, Alias> functions = new EnumMap<>(DeployedFunction.class);
+    private final Map<DeployedFunction, Role> roles = new EnumMap<>(DeployedFunction.class);
 
     public MqStack(Construct scope, String id, StackProps props, StackSettings settings) {
         super(scope, id, props);
@@ -114,32 +114,28 @@ public final class MqStack extends Stack {
 
         // Memory buys CPU, and a Java cold start is CPU-bound; receive mostly waits (long polls), so it
         // gets the least. API functions end before API Gateway's 29 s; receive waits up to 20 s of that.
-        function(TableAccess.Function.PUBLISH, 1024, Duration.seconds(15), environment);
-        function(TableAccess.Function.RECEIVE, 512, Duration.seconds(28), environment);
-        function(TableAccess.Function.ACK, 1024, Duration.seconds(15), environment);
-        function(TableAccess.Function.ADMIN, 1024, Duration.seconds(28), environment);
-        function(TableAccess.Function.FANOUT, 1024, Duration.minutes(1), environment);
+        function(DeployedFunction.PUBLISH, 1024, Duration.seconds(15), environment);
+        function(DeployedFunction.RECEIVE, 512, Duration.seconds(28), environment);
+        function(DeployedFunction.ACK, 1024, Duration.seconds(15), environment);
+        function(DeployedFunction.ADMIN, 1024, Duration.seconds(28), environment);
+        function(DeployedFunction.FANOUT, 1024, Duration.minutes(1), environment);
         // a delivery run drains due jobs until 30 s before its end (DeliveryHandler.RESERVE_MILLIS)
-        function(TableAccess.Function.DELIVERY, 512, Duration.minutes(5), environment);
-        function(TableAccess.Function.METRICS, 512, Duration.minutes(1), environment);
-        function(TableAccess.Function.COUNTS, 512, Duration.minutes(1), environment);
+        function(DeployedFunction.DELIVERY, 512, Duration.minutes(5), environment);
+        function(DeployedFunction.METRICS, 512, Duration.minutes(1), environment);
+        function(DeployedFunction.COUNTS, 512, Duration.minutes(1), environment);
 
         streams();
         Rule sweeper = Rule.Builder.create(this, "Sweeper")
                 .description("Every minute: retry due endpoint deliveries and emit queue metrics")
                 .schedule(Schedule.rate(Duration.minutes(1)))
                 .targets(List.of(
-                        LambdaFunction.Builder.create(functions.get(TableAccess.Function.DELIVERY))
+                        LambdaFunction.Builder.create(functions.get(DeployedFunction.DELIVERY))
                                 .retryAttempts(2).build(),
-                        LambdaFunction.Builder.create(functions.get(TableAccess.Function.METRICS))
+                        LambdaFunction.Builder.create(functions.get(DeployedFunction.METRICS))
                                 .retryAttempts(2).build()))
                 .build();
 
-        RestApiFront api = new RestApiFront(this, "Api", settings, Map.of(
-                Routes.Family.PUBLISH, functions.get(TableAccess.Function.PUBLISH),
-                Routes.Family.RECEIVE, functions.get(TableAccess.Function.RECEIVE),
-                Routes.Family.ACK, functions.get(TableAccess.Function.ACK),
-                Routes.Family.ADMIN, functions.get(TableAccess.Function.ADMIN)));
+        RestApiFront api = new RestApiFront(this, "Api", settings, functions);
         new Monitoring(this, "Monitoring", settings, functions, api.api());
         NagSuppressions.apply(this);
 
@@ -185,7 +181,7 @@ public final class MqStack extends Stack {
     }
 
     /** A function with its own log group and only the table actions {@link TableAccess} names for it. */
-    private void function(TableAccess.Function which, int memoryMb, Duration timeout, Map<String, String> env) {
+    private void function(DeployedFunction which, int memoryMb, Duration timeout, Map<String, String> env) {
         String name = which.name().charAt(0) + which.name().substring(1).toLowerCase();
         String functionName = settings.prefix() + "-" + name.toLowerCase();
         LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
@@ -213,7 +209,7 @@ public final class MqStack extends Stack {
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .environment(env)
                 .logGroup(logs);
-        if (which == TableAccess.Function.RECEIVE && settings.receiveConcurrency() > 0) {
+        if (which == DeployedFunction.RECEIVE && settings.receiveConcurrency() > 0) {
             builder.reservedConcurrentExecutions(settings.receiveConcurrency());
         }
         Function function = builder.build();
@@ -238,7 +234,7 @@ public final class MqStack extends Stack {
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .build();
-        functions.get(TableAccess.Function.FANOUT).addEventSource(DynamoEventSource.Builder
+        functions.get(DeployedFunction.FANOUT).addEventSource(DynamoEventSource.Builder
                 .create(tables.get(TableAccess.Table.TOPIC_LOG))
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(100)
@@ -250,7 +246,7 @@ public final class MqStack extends Stack {
                 .onFailure(new SqsDlq(failures))
                 .filters(List.of(Map.of("pattern", StreamFilters.publishedTopicMessages())))
                 .build());
-        functions.get(TableAccess.Function.DELIVERY).addEventSource(DynamoEventSource.Builder
+        functions.get(DeployedFunction.DELIVERY).addEventSource(DynamoEventSource.Builder
                 .create(tables.get(TableAccess.Table.MESSAGES))
                 .startingPosition(StartingPosition.LATEST)
                 .batchSize(10)
@@ -264,7 +260,7 @@ public final class MqStack extends Stack {
         // Every message write, in batches gathered for up to 5 s: one counts update per queue per batch, so
         // the counter's cost follows the number of batches, not of messages. A batch that keeps failing
         // is retried for as long as the stream keeps it (a day): a dropped one would leave counts off.
-        functions.get(TableAccess.Function.COUNTS).addEventSource(DynamoEventSource.Builder
+        functions.get(DeployedFunction.COUNTS).addEventSource(DynamoEventSource.Builder
                 .create(tables.get(TableAccess.Table.MESSAGES))
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(1000)
@@ -276,9 +272,9 @@ public final class MqStack extends Stack {
                 .onFailure(new SqsDlq(failures))
                 .filters(StreamFilters.messageWrites().stream().map(p -> Map.<String, Object>of("pattern", p)).toList())
                 .build());
-        NagSuppressions.streamConsumer(roles.get(TableAccess.Function.COUNTS));
-        NagSuppressions.streamConsumer(roles.get(TableAccess.Function.FANOUT));
-        NagSuppressions.streamConsumer(roles.get(TableAccess.Function.DELIVERY));
+        NagSuppressions.streamConsumer(roles.get(DeployedFunction.COUNTS));
+        NagSuppressions.streamConsumer(roles.get(DeployedFunction.FANOUT));
+        NagSuppressions.streamConsumer(roles.get(DeployedFunction.DELIVERY));
         CfnOutput.Builder.create(this, "StreamFailureQueue").value(failures.getQueueUrl()).build();
     }
 }

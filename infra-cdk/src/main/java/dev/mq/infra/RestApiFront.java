@@ -1,7 +1,9 @@
 package dev.mq.infra;
 
-import dev.mq.handlers.Routes.Family;
+import dev.mq.deploy.DeployedFunction;
+import dev.mq.handlers.Routes;
 import dev.mq.model.ErrorCode;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.constructs.Construct;
 
 /**
- * The REST API (v1, regional) in front of the four API functions. Every route of API.md is its own
+ * The REST API (v1, regional) in front of the four API functions. Every route of the route table ({@link Routes#ALL}) is its own
  * method, signed with SigV4 (IAM), so a policy can allow {@code execute-api:Invoke} on one queue's paths
  * only. Any other method on a known path, and any unknown path, goes to the admin function, which
  * answers {@code MethodNotAllowed} or {@code NotFound} as the local server does. API Gateway's own
@@ -39,37 +41,10 @@ public final class RestApiFront extends Construct {
     /** The stage: the first path segment of the API URL. */
     static final String STAGE = "prod";
 
-    /** One route of API.md: the method, the resource path, and the function family that serves it. */
-    public record Route(String method, String path, Family family) {}
-
-    public static final List<Route> ROUTES = List.of(
-            new Route("GET", "/health", Family.ADMIN),
-            new Route("GET", "/v1/queues", Family.ADMIN),
-            new Route("PUT", "/v1/queues/{queue}", Family.ADMIN),
-            new Route("GET", "/v1/queues/{queue}", Family.ADMIN),
-            new Route("PATCH", "/v1/queues/{queue}", Family.ADMIN),
-            new Route("DELETE", "/v1/queues/{queue}", Family.ADMIN),
-            new Route("POST", "/v1/queues/{queue}/messages", Family.PUBLISH),
-            new Route("GET", "/v1/queues/{queue}/messages", Family.ADMIN),
-            new Route("DELETE", "/v1/queues/{queue}/messages/{receiptHandle}", Family.ACK),
-            new Route("POST", "/v1/queues/{queue}/receive", Family.RECEIVE),
-            new Route("POST", "/v1/queues/{queue}/ack", Family.ACK),
-            new Route("POST", "/v1/queues/{queue}/visibility", Family.ACK),
-            new Route("POST", "/v1/queues/{queue}/purge", Family.ADMIN),
-            new Route("POST", "/v1/queues/{queue}/redrive", Family.ADMIN),
-            new Route("GET", "/v1/topics", Family.ADMIN),
-            new Route("PUT", "/v1/topics/{topic}", Family.ADMIN),
-            new Route("GET", "/v1/topics/{topic}", Family.ADMIN),
-            new Route("DELETE", "/v1/topics/{topic}", Family.ADMIN),
-            new Route("POST", "/v1/topics/{topic}/messages", Family.PUBLISH),
-            new Route("GET", "/v1/topics/{topic}/subscriptions", Family.ADMIN),
-            new Route("PUT", "/v1/topics/{topic}/subscriptions/{subscription}", Family.ADMIN),
-            new Route("GET", "/v1/topics/{topic}/subscriptions/{subscription}", Family.ADMIN),
-            new Route("DELETE", "/v1/topics/{topic}/subscriptions/{subscription}", Family.ADMIN));
-
     private final RestApi api;
 
-    public RestApiFront(Construct scope, String id, StackSettings settings, Map<Family, ? extends IFunction> functions) {
+    public RestApiFront(Construct scope, String id, StackSettings settings,
+            Map<DeployedFunction, ? extends IFunction> functions) {
         super(scope, id);
         StageOptions.Builder stage = StageOptions.builder()
                 .stageName(STAGE)
@@ -101,20 +76,20 @@ public final class RestApiFront extends Construct {
                         .build())
                 .build();
 
-        Map<Family, LambdaIntegration> integrations = new LinkedHashMap<>();
+        Map<DeployedFunction, LambdaIntegration> integrations = new EnumMap<>(DeployedFunction.class);
         // one API-scoped permission per function, not one per method: the resource policy stays small
-        functions.forEach((family, function) -> integrations.put(family, LambdaIntegration.Builder.create(function)
-                .proxy(true).scopePermissionToMethod(false).build()));
-        for (Route route : ROUTES) {
-            resource(route.path()).addMethod(route.method(), integrations.get(route.family()));
+        for (Routes.Route route : Routes.ALL) {
+            LambdaIntegration integration = integrations.computeIfAbsent(route.function(), function ->
+                    LambdaIntegration.Builder.create(functions.get(function))
+                            .proxy(true).scopePermissionToMethod(false).build());
+            resource(route.path()).addMethod(route.method(), integration);
         }
-        LambdaIntegration fallback = integrations.get(Family.ADMIN);
-        List<String> paths = ROUTES.stream().map(Route::path).distinct().toList();
-        for (String path : paths) {
+        LambdaIntegration fallback = integrations.get(DeployedFunction.ADMIN);
+        for (String path : Routes.PATHS) {
             resource(path).addMethod("ANY", fallback);
         }
         api.getRoot().addMethod("ANY", fallback);
-        api.getRoot().addResource("{proxy+}").addMethod("ANY", fallback);
+        api.getRoot().addResource(Routes.PROXY_PATH.substring(1)).addMethod("ANY", fallback);
 
         gatewayResponses();
         if (settings.apiKeys()) {

@@ -3,6 +3,7 @@ package dev.mq.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.Routes;
 import dev.mq.model.Json;
 import dev.mq.store.StreamFilters;
@@ -124,7 +125,7 @@ class MqStackTest {
                 fn.at("/Properties/Handler").asText().replace("::handleRequest", ""),
                 fn.at("/Properties/Role/Fn::GetAtt/0").asText()));
 
-        for (Map.Entry<TableAccess.Function, String> f : MqStack.HANDLERS.entrySet()) {
+        for (Map.Entry<DeployedFunction, String> f : MqStack.HANDLERS.entrySet()) {
             String role = roleOfFunction.get(f.getValue());
             Map<TableAccess.Table, Set<String>> granted = new HashMap<>();
             for (JsonNode statement : statementsOfRole(role)) {
@@ -161,21 +162,15 @@ class MqStackTest {
     // ---------------------------------------------------------------- API
 
     @Test
-    void everyRoute_isAnIamSignedMethod_servedByItsFamilysAlias() {
+    void everyRoute_isAnIamSignedMethod_servedByItsFunctionsAlias() {
         Map<String, String> paths = resourcePaths();
         Map<String, String> aliasOf = aliasIdsByHandler();
-        for (RestApiFront.Route route : RestApiFront.ROUTES) {
-            // the stack's table agrees with the route matching the functions do
-            String sample = route.path().replaceAll("\\{[^}]+}", "x");
-            assertThat(Routes.match(route.method(), sample).operation().family()).as(route.toString())
-                    .isEqualTo(route.family());
-
+        for (Routes.Route route : Routes.ALL) {
             JsonNode method = method(paths, route.path(), route.method());
             assertThat(method).as("method for " + route).isNotNull();
             assertThat(method.at("/Properties/AuthorizationType").asText()).isEqualTo("AWS_IAM");
             assertThat(method.at("/Properties/Integration/Type").asText()).isEqualTo("AWS_PROXY");
-            String handler = "dev.mq.handlers." + route.family().name().charAt(0)
-                    + route.family().name().substring(1).toLowerCase() + "Handler";
+            String handler = MqStack.HANDLERS.get(route.function());
             assertThat(method.at("/Properties/Integration/Uri").toString()).as(route.toString())
                     .contains("\"" + aliasOf.get(handler) + "\"");
         }
@@ -185,7 +180,7 @@ class MqStackTest {
     void otherMethods_andUnknownPaths_reachTheAdminFunction_forItsNotFoundAnswers() {
         Map<String, String> paths = resourcePaths();
         String admin = aliasIdsByHandler().get("dev.mq.handlers.AdminHandler");
-        for (String path : RestApiFront.ROUTES.stream().map(RestApiFront.Route::path).distinct().toList()) {
+        for (String path : Routes.PATHS) {
             JsonNode any = method(paths, path, "ANY");
             assertThat(any).as("ANY on " + path).isNotNull();
             assertThat(any.at("/Properties/Integration/Uri").toString()).contains("\"" + admin + "\"");

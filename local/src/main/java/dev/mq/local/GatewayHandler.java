@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.Routes;
 import dev.mq.model.ErrorCode;
@@ -17,14 +18,14 @@ import java.util.logging.Logger;
 
 /**
  * Plays API Gateway in front of the function handlers: checks the bearer token, picks the function
- * family by route, admits the body within the gateway's limits, and passes a proxy event with a fresh
+ * by route, admits the body within the gateway's limits, and passes a proxy event with a fresh
  * request id to the handler. Whatever happens, the client gets an answer in the API's error shape with an
  * {@code X-Request-Id}; an unexpected failure is a 500 that names only the request id.
  */
 final class GatewayHandler implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(GatewayHandler.class.getName());
 
-    private final Map<Routes.Family, ApiHandler> functions;
+    private final Map<DeployedFunction, ApiHandler> functions;
     private final BearerToken token;
     private final boolean logRequests;
 
@@ -32,7 +33,7 @@ final class GatewayHandler implements HttpHandler {
      * {@code token} null means requests need no credentials; {@code logRequests} writes a line for each
      * request to the {@link RequestLog}.
      */
-    GatewayHandler(Map<Routes.Family, ApiHandler> functions, BearerToken token, boolean logRequests) {
+    GatewayHandler(Map<DeployedFunction, ApiHandler> functions, BearerToken token, boolean logRequests) {
         this.functions = new EnumMap<>(functions);
         this.token = token;
         this.logRequests = logRequests;
@@ -64,9 +65,9 @@ final class GatewayHandler implements HttpHandler {
             authorize(exchange);
             Routes.Match match = Routes.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
             String body = RequestBodies.read(exchange);
-            APIGatewayProxyRequestEvent event = ProxyEvents.request(exchange, body, requestId);
-            Routes.Family family = match.operation().family();
-            return functions.get(family).handleRequest(event, new LocalLambdaContext(requestId, functionName(family)));
+            APIGatewayProxyRequestEvent event = ProxyEvents.request(exchange, body, requestId, match.route().path());
+            DeployedFunction function = match.route().function();
+            return functions.get(function).handleRequest(event, new LocalLambdaContext(requestId, functionName(function)));
         } catch (QueueException e) {
             APIGatewayProxyResponseEvent response = ApiHandler.error(e);
             response.getHeaders().put(ProxyEvents.REQUEST_ID_HEADER, requestId);
@@ -99,7 +100,7 @@ final class GatewayHandler implements HttpHandler {
         }
     }
 
-    private static String functionName(Routes.Family family) {
-        return "mq-" + family.name().toLowerCase(java.util.Locale.ROOT);
+    private static String functionName(DeployedFunction function) {
+        return "mq-" + function.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

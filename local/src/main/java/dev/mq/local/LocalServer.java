@@ -1,5 +1,6 @@
 package dev.mq.local;
 
+import dev.mq.deploy.DeployedFunction;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
@@ -13,7 +14,6 @@ import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
-import dev.mq.handlers.Routes;
 import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.MessageCounts;
@@ -267,12 +267,12 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    private static Map<Routes.Family, ApiHandler> functions(QueueService service, TopicService topics) {
+    private static Map<DeployedFunction, ApiHandler> functions(QueueService service, TopicService topics) {
         return Map.of(
-                Routes.Family.PUBLISH, new PublishHandler(service, topics),
-                Routes.Family.RECEIVE, new ReceiveHandler(service),
-                Routes.Family.ACK, new AckHandler(service),
-                Routes.Family.ADMIN, new AdminHandler(service, topics));
+                DeployedFunction.PUBLISH, new PublishHandler(service, topics),
+                DeployedFunction.RECEIVE, new ReceiveHandler(service),
+                DeployedFunction.ACK, new AckHandler(service),
+                DeployedFunction.ADMIN, new AdminHandler(service, topics));
     }
 
     /**

@@ -28,7 +28,8 @@ final class ProxyEvents {
 
     private ProxyEvents() {}
 
-    static APIGatewayProxyRequestEvent request(HttpExchange exchange, String body, String requestId) {
+    /** {@code resource} is the matched route's path, as API Gateway passes the resource it matched. */
+    static APIGatewayProxyRequestEvent request(HttpExchange exchange, String body, String requestId, String resource) {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         Map<String, List<String>> headers = headers(exchange.getRequestHeaders());
@@ -43,12 +44,14 @@ final class ProxyEvents {
         context.setStage(STAGE);
         context.setHttpMethod(method);
         context.setPath(path);
+        context.setResourcePath(resource);
         context.setProtocol(exchange.getProtocol());
         context.setRequestTimeEpoch(System.currentTimeMillis());
         context.setIdentity(identity);
 
         return new APIGatewayProxyRequestEvent()
                 .withHttpMethod(method)
+                .withResource(resource)
                 .withPath(path)
                 .withHeaders(lastValues(headers))
                 .withMultiValueHeaders(headers)
