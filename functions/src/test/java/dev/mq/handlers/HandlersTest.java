@@ -120,7 +120,7 @@ class HandlersTest {
     }
 
     @Test
-    void routeOfAnotherFamily_isNotServed() throws Exception {
+    void routeOfAnotherFunction_isNotServed() throws Exception {
         APIGatewayProxyRequestEvent receive = fixture().withResource("/v1/queues/{queue}/receive")
                 .withPath("/v1/queues/orders/receive").withBody("{}");
         APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(receive, null);
