@@ -48,7 +48,10 @@ public final class FilterInput {
         return attributesEvent;
     }
 
-    /** The body when it is a JSON object; null otherwise, and a body-scoped filter then never matches. */
+    /**
+     * The body when it is a JSON object; null otherwise, and a body-scoped filter then never matches. It is
+     * read as strictly as a request is (no duplicate names, at most {@link Json#MAX_NESTING_DEPTH} levels).
+     */
     JsonNode bodyEvent() {
         if (!bodyRead) {
             bodyRead = true;
