@@ -30,10 +30,12 @@ final class SubscriptionCommands {
         Target target;
         @Option(names = "--secret", description = "HMAC key that signs endpoint deliveries")
         String secret;
-        @Option(names = "--filter", paramLabel = "JSON", description = "SNS-style filter, e.g. '{\"type\":[\"order\"]}'")
+        @Option(names = "--filter", paramLabel = "JSON",
+                description = "SNS-style filter, e.g. '{\"type\":[\"order\"]}'")
         String filter;
         @Option(names = "--filter-scope", paramLabel = "SCOPE",
-                description = "what the filter matches: ${COMPLETION-CANDIDATES} (default: attributes; body: the JSON body)")
+                description = "what the filter matches: ${COMPLETION-CANDIDATES} (default attributes; body: the JSON"
+                        + " body)")
         Scope filterScope;
         @Option(names = "--dead-letter-queue", paramLabel = "QUEUE")
         String deadLetterQueue;

@@ -15,7 +15,8 @@ public record Subscription(String topic, String name, String topicIncarnation, S
     /** Same target and settings; the creation time and secret rotation aside. */
     public boolean sameSettings(Subscription other) {
         return java.util.Objects.equals(queue, other.queue) && java.util.Objects.equals(endpoint, other.endpoint)
-                && java.util.Objects.equals(secret, other.secret) && java.util.Objects.equals(filterJson, other.filterJson)
+                && java.util.Objects.equals(secret, other.secret)
+                && java.util.Objects.equals(filterJson, other.filterJson)
                 && filterScope == other.filterScope && java.util.Objects.equals(deadLetterQueue, other.deadLetterQueue);
     }
 }

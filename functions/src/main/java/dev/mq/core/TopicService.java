@@ -109,7 +109,8 @@ public final class TopicService {
     public Created<SubscriptionDescription> subscribe(String topic, String name, SubscriptionRequest request) {
         Names.requirePlainName("subscription", name);
         FilterScope scope = FilterScope.fromWire(request.filterScope());
-        SubscriptionFilter filter = request.filter() == null ? null : SubscriptionFilter.compile(request.filter(), scope);
+        SubscriptionFilter filter = request.filter() == null ? null
+                : SubscriptionFilter.compile(request.filter(), scope);
         TopicConfig config = requireTopic(topic);
         if (request.queue() != null) {
             requireStandardQueue(request.queue(), "queue");

@@ -184,7 +184,8 @@ final class FilterPolicy {
     /** Each alternative counts at least one combination, so more than the limit are refused before they are built. */
     private static void requireFewAlternatives(long count, String where) {
         if (count > MAX_COMBINATIONS) {
-            throw QueueException.invalid(where + ": a filter has at most " + MAX_COMBINATIONS + " combinations of values");
+            throw QueueException.invalid(where + ": a filter has at most " + MAX_COMBINATIONS
+                    + " combinations of values");
         }
     }
 

@@ -41,7 +41,7 @@ public final class SubscriptionFilter {
         this.machine = machine;
     }
 
-    /** A filter as a subscription request gives it: {@code InvalidRequest}, saying what is wrong, unless SNS takes it. */
+    /** A request's filter; {@code InvalidRequest}, saying what is wrong, unless SNS takes it. */
     public static SubscriptionFilter compile(JsonNode filter, FilterScope scope) {
         return compile(filter, scope, true, filter == null ? null : filter.toString());
     }
@@ -131,7 +131,8 @@ public final class SubscriptionFilter {
             return true;
         }
         JsonNode anythingBut = condition.get("anything-but");
-        return anythingBut != null && (anythingBut.isNumber() || (anythingBut.isArray() && anythingBut.get(0).isNumber()));
+        return anythingBut != null
+                && (anythingBut.isNumber() || (anythingBut.isArray() && anythingBut.get(0).isNumber()));
     }
 
     private static String firstLine(String message) {
