@@ -2,6 +2,7 @@ package dev.mq.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.mq.client.MqClient.Created;
+import dev.mq.client.MqClient.FilterScope;
 import dev.mq.client.MqClient.Subscription;
 import dev.mq.model.Json;
 import dev.mq.model.QueueException;
@@ -29,10 +30,26 @@ final class SubscriptionCommands {
         Target target;
         @Option(names = "--secret", description = "HMAC key that signs endpoint deliveries")
         String secret;
-        @Option(names = "--filter", paramLabel = "JSON", description = "attribute filter, e.g. '{\"type\":[\"order\"]}'")
+        @Option(names = "--filter", paramLabel = "JSON",
+                description = "SNS-style filter, e.g. '{\"type\":[\"order\"]}'")
         String filter;
+        @Option(names = "--filter-scope", paramLabel = "SCOPE",
+                description = "what the filter matches: ${COMPLETION-CANDIDATES} (default attributes; body: the JSON"
+                        + " body)")
+        Scope filterScope;
         @Option(names = "--dead-letter-queue", paramLabel = "QUEUE")
         String deadLetterQueue;
+
+        /** The scopes as the command line writes them. */
+        enum Scope {
+            attributes(FilterScope.ATTRIBUTES), body(FilterScope.BODY);
+
+            final FilterScope scope;
+
+            Scope(FilterScope scope) {
+                this.scope = scope;
+            }
+        }
 
         static final class Target {
             @Option(names = "--queue", required = true, description = "deliver copies into this standard queue")
@@ -55,6 +72,9 @@ final class SubscriptionCommands {
                 }
                 subscription = subscription.withFilter(parsed);
             }
+            if (filterScope != null) {
+                subscription = subscription.withFilterScope(filterScope.scope);
+            }
             if (deadLetterQueue != null) {
                 subscription = subscription.withDeadLetterQueue(deadLetterQueue);
             }
@@ -75,8 +95,15 @@ final class SubscriptionCommands {
             List<SubscriptionDescription> all = client().listAllSubscriptions(topic);
             root().print(Map.of("subscriptions", all), () -> root().table(List.of("NAME", "DELIVERS-TO", "FILTER"),
                     all.stream().map(s -> List.of(s.name(), s.queue() != null ? "queue " + s.queue()
-                            : "endpoint " + s.endpoint(), s.filter() == null ? "-" : s.filter().toString())).toList()));
+                            : "endpoint " + s.endpoint(), filterColumn(s))).toList()));
             return 0;
+        }
+
+        private static String filterColumn(SubscriptionDescription s) {
+            if (s.filter() == null) {
+                return "-";
+            }
+            return s.filter() + ("body".equals(s.filterScope()) ? " on body" : "");
         }
     }
 

@@ -462,25 +462,31 @@ public final class MqClient implements AutoCloseable {
 
     /**
      * What a subscription delivers to: a standard queue, or an HTTPS endpoint with the HMAC secret its
-     * deliveries are signed with; optionally a filter on message attributes and a dead-letter queue.
+     * deliveries are signed with; optionally a filter, on message attributes or (with
+     * {@link FilterScope#BODY}) on the JSON message body, and a dead-letter queue.
      */
     public record Subscription(String queue, String endpoint, String secret, Map<String, ?> filter,
-                               String deadLetterQueue) {
+                               FilterScope filterScope, String deadLetterQueue) {
         public static Subscription toQueue(String queue) {
-            return new Subscription(queue, null, null, null, null);
+            return new Subscription(queue, null, null, null, null, null);
         }
 
         public static Subscription toEndpoint(String url, String secret) {
-            return new Subscription(null, url, secret, null, null);
+            return new Subscription(null, url, secret, null, null, null);
         }
 
         /** An SNS-style filter, e.g. {@code Map.of("type", List.of("order"))}. */
         public Subscription withFilter(Map<String, ?> filter) {
-            return new Subscription(queue, endpoint, secret, filter, deadLetterQueue);
+            return new Subscription(queue, endpoint, secret, filter, filterScope, deadLetterQueue);
+        }
+
+        /** What the filter matches: the attributes (the default) or the message body read as JSON. */
+        public Subscription withFilterScope(FilterScope scope) {
+            return new Subscription(queue, endpoint, secret, filter, scope, deadLetterQueue);
         }
 
         public Subscription withDeadLetterQueue(String queue) {
-            return new Subscription(this.queue, endpoint, secret, filter, queue);
+            return new Subscription(this.queue, endpoint, secret, filter, filterScope, queue);
         }
 
         Map<String, Object> wire() {
@@ -489,8 +495,28 @@ public final class MqClient implements AutoCloseable {
             putIfSet(body, "endpoint", endpoint);
             putIfSet(body, "secret", secret);
             putIfSet(body, "filter", filter);
+            putIfSet(body, "filterScope", filterScope == null ? null : filterScope.wireName());
             putIfSet(body, "deadLetterQueue", deadLetterQueue);
             return body;
+        }
+    }
+
+    /** What a subscription's filter is matched against; SNS's {@code FilterPolicyScope}. */
+    public enum FilterScope {
+        /** The message attributes (SNS's {@code MessageAttributes}); the default. */
+        ATTRIBUTES("attributes"),
+        /** The message body, read as a JSON object; a body that is not one never matches (SNS's {@code MessageBody}). */
+        BODY("body");
+
+        private final String wireName;
+
+        FilterScope(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** As the API names it: {@code attributes} or {@code body}. */
+        public String wireName() {
+            return wireName;
         }
     }
 

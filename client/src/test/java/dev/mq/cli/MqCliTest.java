@@ -246,6 +246,25 @@ class MqCliTest {
     }
 
     @Test
+    void subCreate_withFilterScopeBody_filtersOnTheJsonBody_andListShowsTheScope() {
+        String topic = TestServer.unique("news");
+        String copies = make("copies");
+        mq("topic", "create", topic);
+        Run sub = mq("sub", "create", topic, "big", "--queue", copies, "--filter", "{\"total\":[{\"numeric\":[\">\",100]}]}",
+                "--filter-scope", "body");
+        assertThat(sub.code()).isZero();
+        assertThat(mq("sub", "list", topic).out()).contains("{\"total\":[{\"numeric\":[\">\",100]}]} on body");
+
+        mq("topic", "publish", topic, "{\"total\": 5}");
+        mq("topic", "publish", topic, "{\"total\": 500}");
+        assertThat(mq("tail", copies, "--max", "1", "--wait", "5").out().strip()).isEqualTo("{\"total\": 500}");
+
+        assertThat(mq("sub", "create", topic, "x", "--queue", copies, "--filter-scope", "MessageBody").code())
+                .isEqualTo(2);
+        mq("topic", "delete", topic);
+    }
+
+    @Test
     void usageErrors_areExitCode2_andAnUnreachableEndpoint3() {
         assertThat(mq("queue").code()).isEqualTo(2);
         assertThat(mqOn(new MqCli.Terminal(true, false), "", "send", "q").code())

@@ -178,6 +178,26 @@ class MqClientTest {
     }
 
     @Test
+    void subscription_withFilterScopeBody_filtersOnTheJsonBody_andIsDescribedWithItsScope() {
+        String topic = TestServer.unique("orders");
+        String big = queue();
+        mq.createTopic(topic);
+        mq.subscribe(topic, "big", Subscription.toQueue(big)
+                .withFilter(Map.of("order", Map.of("total", List.of(Map.of("numeric", List.of(">=", 100))))))
+                .withFilterScope(MqClient.FilterScope.BODY));
+
+        mq.publish(topic, "{\"order\": {\"total\": 50}}");
+        mq.publish(topic, "{\"order\": {\"total\": 250}}");
+
+        assertThat(receiveAll(big, 1)).containsExactly("{\"order\": {\"total\": 250}}");
+        assertThat(mq.getSubscription(topic, "big").filterScope()).isEqualTo("body");
+        assertThatThrownBy(() -> mq.subscribe(topic, "bad", Subscription.toQueue(big)
+                .withFilter(Map.of("type", List.of(Map.of("sufix", "x"))))))
+                .isInstanceOf(MqException.InvalidRequest.class).hasMessageContaining("unknown condition 'sufix'");
+        mq.deleteTopic(topic);
+    }
+
+    @Test
     void errors_areTheirOwnTypes() {
         String name = queue();
         assertThatThrownBy(() -> mq.createQueue(name, Map.of("visibilityTimeoutSeconds", 99)))

@@ -1,7 +1,10 @@
 package dev.mq.core;
 
+import dev.mq.core.filters.FilterCache;
+import dev.mq.core.filters.FilterInput;
+import dev.mq.core.filters.FilterScope;
+import dev.mq.core.filters.SubscriptionFilter;
 import dev.mq.model.ErrorCode;
-import dev.mq.model.Filter;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
@@ -61,6 +64,7 @@ public final class TopicService {
     private final Clock clock;
     private final EndpointPolicy endpoints;
     private final MessageIds ids = new MessageIds();
+    private final FilterCache filters = new FilterCache();
 
     public TopicService(TopicStore store, QueueService queues, Clock clock, EndpointPolicy endpoints) {
         this.store = store;
@@ -98,9 +102,15 @@ public final class TopicService {
 
     // ---------------------------------------------------------------- subscriptions
 
-    /** Creates or replaces a subscription; a replaced one keeps its creation time. */
+    /**
+     * Creates or replaces a subscription; a replaced one keeps its creation time. A filter SNS would refuse
+     * is {@code InvalidRequest}, saying what is wrong, before anything is written.
+     */
     public Created<SubscriptionDescription> subscribe(String topic, String name, SubscriptionRequest request) {
         Names.requirePlainName("subscription", name);
+        FilterScope scope = FilterScope.fromWire(request.filterScope());
+        SubscriptionFilter filter = request.filter() == null ? null
+                : SubscriptionFilter.compile(request.filter(), scope);
         TopicConfig config = requireTopic(topic);
         if (request.queue() != null) {
             requireStandardQueue(request.queue(), "queue");
@@ -113,9 +123,12 @@ public final class TopicService {
         Optional<Subscription> existing = store.getSubscription(topic, name)
                 .filter(s -> s.topicIncarnation().equals(config.incarnation()));
         Subscription subscription = new Subscription(topic, name, config.incarnation(), request.queue(),
-                request.endpoint(), request.secret(), request.filter() == null ? null : request.filter().toString(),
+                request.endpoint(), request.secret(), filter == null ? null : filter.json(), scope,
                 request.deadLetterQueue(), existing.map(Subscription::createdAt).orElse(now()));
         store.putSubscription(subscription);
+        if (filter != null) {
+            filters.put(filterKey(subscription), filter);
+        }
         return new Created<>(describe(subscription), existing.isEmpty());
     }
 
@@ -132,8 +145,9 @@ public final class TopicService {
     }
 
     public void unsubscribe(String topic, String name) {
-        requireSubscription(topic, name);
+        Subscription subscription = requireSubscription(topic, name);
         store.deleteSubscription(topic, name);
+        filters.forget(filterKey(subscription));
     }
 
     // ---------------------------------------------------------------- publishing and fan-out
@@ -190,21 +204,31 @@ public final class TopicService {
         Map<String, List<Subscription>> byTopic = new HashMap<>();
         for (TopicMessage message : messages) {
             List<Subscription> subscriptions = byTopic.computeIfAbsent(message.topic(), this::allSubscriptions);
+            FilterInput filterInput = new FilterInput(message.body(), message.attributes());
             for (Subscription subscription : subscriptions) {
-                if (receives(subscription, message)) {
+                if (receives(subscription, message, filterInput)) {
                     deliver(subscription, message);
                 }
             }
         }
     }
 
-    private static boolean receives(Subscription subscription, TopicMessage message) {
+    private boolean receives(Subscription subscription, TopicMessage message, FilterInput filterInput) {
         if (!subscription.topicIncarnation().equals(message.topicIncarnation())
                 || subscription.createdAt().isAfter(message.publishedAt())) {
             return false;
         }
-        Filter filter = subscription.filter();
-        return filter == null || filter.matches(message.attributes());
+        if (subscription.filterJson() == null) {
+            return true;
+        }
+        SubscriptionFilter filter = filters.compiled(filterKey(subscription), subscription.filterJson(),
+                subscription.filterScope());
+        return filter != null && filter.matches(filterInput);
+    }
+
+    /** One per subscription of a topic incarnation: a recreated topic's subscriptions are others. */
+    private static String filterKey(Subscription subscription) {
+        return subscription.topic() + "/" + subscription.name() + "#" + subscription.topicIncarnation();
     }
 
     private void deliver(Subscription subscription, TopicMessage message) {
@@ -361,9 +385,11 @@ public final class TopicService {
     }
 
     private static SubscriptionDescription describe(Subscription s) {
+        String scope = s.filterJson() != null || s.filterScope() != FilterScope.ATTRIBUTES
+                ? s.filterScope().wireName() : null;
         return new SubscriptionDescription(s.topic(), s.name(), s.queue(), s.endpoint(),
-                s.filterJson() == null ? null : dev.mq.model.Json.parseObject(s.filterJson()), s.deadLetterQueue(),
-                s.createdAt().toString());
+                s.filterJson() == null ? null : dev.mq.model.Json.parseObject(s.filterJson()), scope,
+                s.deadLetterQueue(), s.createdAt().toString());
     }
 
     private Instant now() {

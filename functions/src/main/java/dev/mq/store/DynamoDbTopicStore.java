@@ -9,6 +9,7 @@ import dev.mq.core.Subscription;
 import dev.mq.core.TopicConfig;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicStore;
+import dev.mq.core.filters.FilterScope;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -112,6 +113,9 @@ public final class DynamoDbTopicStore implements TopicStore {
         putIfPresent(item, "endpoint", sub.endpoint());
         putIfPresent(item, "secret", sub.secret());
         putIfPresent(item, "filter", sub.filterJson());
+        if (sub.filterScope() != FilterScope.ATTRIBUTES) { // the default, as for items written before scopes
+            item.put("fscope", s(sub.filterScope().wireName()));
+        }
         putIfPresent(item, "dlq", sub.deadLetterQueue());
         call(() -> client.putItem(r -> r.tableName(tables.catalog()).item(item)));
     }
@@ -179,7 +183,8 @@ public final class DynamoDbTopicStore implements TopicStore {
 
     private static Subscription toSubscription(Map<String, AttributeValue> item) {
         return new Subscription(item.get("topic").s(), item.get("sk").s(), item.get("tinc").s(), str(item, "queue"),
-                str(item, "endpoint"), str(item, "secret"), str(item, "filter"), str(item, "dlq"),
+                str(item, "endpoint"), str(item, "secret"), str(item, "filter"),
+                FilterScope.fromWire(str(item, "fscope")), str(item, "dlq"),
                 Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.core.filters.FilterScope;
 import dev.mq.model.Json;
 import java.time.Instant;
 import java.util.Map;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryJobTest {
     final Subscription subscription = new Subscription("orders", "hook", "inc-1", null, "https://example.com/h",
-            "secret", null, "dlq", Instant.parse("2030-01-01T00:00:00Z"));
+            "secret", null, FilterScope.ATTRIBUTES, "dlq", Instant.parse("2030-01-01T00:00:00Z"));
     final TopicMessage message = new TopicMessage("orders", "inc-1", "m-1", "paid \"7\" é",
             Map.of("z", "1", "a", "2"), Instant.parse("2030-01-01T00:00:01.234Z"));
 

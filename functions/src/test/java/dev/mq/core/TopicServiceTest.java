@@ -224,6 +224,81 @@ class TopicServiceTest {
         assertThat(topics.sweepExpired()).isEqualTo(1);
     }
 
+    @Test
+    void badFilter_isRefusedAtSubscribe_beforeAnythingIsWritten_andAReplacedSubscriptionKeepsItsFilter() {
+        topics.createTopic("t");
+        f.queue("q");
+        subscribe("t", "kept", "{\"queue\": \"q\", \"filter\": {\"type\": [\"a\"]}}");
+
+        for (String bad : List.of("{\"type\": [{\"sufix\": \"a\"}]}", "{\"ip\": [{\"cidr\": \"10.0.0.0/99\"}]}",
+                "{\"p\": [{\"numeric\": [\">\", \"one\"]}]}")) {
+            for (String name : List.of("new", "kept")) {
+                assertThatThrownBy(() -> subscribe("t", name, "{\"queue\": \"q\", \"filter\": " + bad + "}"))
+                        .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            }
+        }
+        assertThatThrownBy(() -> subscribe("t", "new", "{\"queue\": \"q\", \"filterScope\": \"MessageBody\"}"))
+                .hasMessageContaining("filterScope");
+
+        assertThatThrownBy(() -> topics.getSubscription("t", "new"))
+                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.SUBSCRIPTION_NOT_FOUND);
+        assertThat(topics.getSubscription("t", "kept").filter().toString()).isEqualTo("{\"type\":[\"a\"]}");
+    }
+
+    @Test
+    void bodyScopedSubscription_isDescribedWithItsScope_andGetsTheMessagesWhoseJsonBodyMatches() {
+        topics.createTopic("t");
+        f.queue("big");
+        f.queue("typed");
+        subscribe("t", "big", "{\"queue\": \"big\", \"filterScope\": \"body\","
+                + " \"filter\": {\"order\": {\"total\": [{\"numeric\": [\">=\", 100]}]}}}");
+        subscribe("t", "typed", "{\"queue\": \"typed\", \"filter\": {\"type\": [\"order\"]}}");
+        f.clock.advance(Duration.ofMillis(1));
+
+        publish("t", "{\"order\": {\"total\": 250}}", Map.of("type", "order"));
+        publish("t", "{\"order\": {\"total\": 50}}", Map.of("type", "order"));
+        publish("t", "total 250, not JSON", Map.of("type", "note"));
+        topics.fanOut(published.messages);
+
+        assertThat(bodies("big")).containsExactly("{\"order\": {\"total\": 250}}");
+        assertThat(bodies("typed")).hasSize(2);
+        assertThat(topics.getSubscription("t", "big").filterScope()).isEqualTo("body");
+        assertThat(topics.getSubscription("t", "typed").filterScope()).isEqualTo("attributes");
+        assertThat(topics.listSubscriptions("t", 10, null).items())
+                .extracting(d -> d.filterScope()).containsExactly("body", "attributes");
+    }
+
+    @Test
+    void subscriptionWithoutAFilter_isDescribedWithoutAScope_unlessItIsBody() {
+        topics.createTopic("t");
+        f.queue("q");
+        subscribe("t", "plain", "{\"queue\": \"q\"}");
+        subscribe("t", "body", "{\"queue\": \"q\", \"filterScope\": \"body\"}");
+
+        assertThat(topics.getSubscription("t", "plain").filterScope()).isNull();
+        assertThat(topics.getSubscription("t", "body").filterScope()).isEqualTo("body");
+    }
+
+    @Test
+    void aFilterReplacedByAnotherProcess_isCompiledAgain_soTheFanOutUsesTheNewOne() {
+        topics.createTopic("t");
+        f.queue("q");
+        subscribe("t", "s", "{\"queue\": \"q\", \"filter\": {\"type\": [\"a\"]}}");
+        f.clock.advance(Duration.ofMillis(1));
+        publish("t", "first a", Map.of("type", "a"));
+        topics.fanOut(published.messages); // compiles and keeps the filter
+        published.messages.clear();
+
+        TopicService other = new TopicService(published, f.service, f.clock, new EndpointPolicy(true, false));
+        other.subscribe("t", "s", TopicRequests.parseSubscription(
+                "{\"queue\": \"q\", \"filterScope\": \"body\", \"filter\": {\"type\": [\"b\"]}}"));
+        publish("t", "second a", Map.of("type", "a"));
+        publish("t", "{\"type\": \"b\"}", Map.of("type", "a"));
+        topics.fanOut(published.messages);
+
+        assertThat(bodies("q")).containsExactly("first a", "{\"type\": \"b\"}");
+    }
+
     /** The real topic store, remembering what was published, as the log's stream would hand it on. */
     static final class FanoutCapture implements TopicStore {
         final List<TopicMessage> messages = new ArrayList<>();

@@ -251,7 +251,7 @@ class TopicContractTest extends ContractTestSupport {
                 "{\"queue\": \"QUEUE\", \"filter\": \"type=order\"}",
                 "{\"queue\": \"QUEUE\", \"filter\": [\"order\"]}",
                 "{\"queue\": \"QUEUE\", \"filter\": {\"type\": \"order\"}}",
-                "{\"queue\": \"QUEUE\", \"filter\": {\"type\": [{\"suffix\": \"der\"}]}}",
+                "{\"queue\": \"QUEUE\", \"filter\": {\"type\": [{\"wildcard\": \"*der\"}]}}",
                 "{\"queue\": \"QUEUE\", \"filter\": {\"region\": [{\"prefix\": 5}]}}",
                 "{\"queue\": \"QUEUE\", \"filter\": {\"vip\": [{\"exists\": \"yes\"}]}}",
                 "{\"queue\": \"QUEUE\", \"filter\": {\"price\": [{\"numeric\": [\"~\", 1]}]}}",

@@ -69,11 +69,14 @@ public final class Responses {
 
     public record TopicList(List<TopicSummary> topics, String next) {}
 
-    /** A subscription as answered: never its secret. */
+    /**
+     * A subscription as answered: never its secret. {@code filterScope} ("attributes" or "body") is given
+     * with a filter, and whenever it is "body".
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SubscriptionDescription(String topic, String name, String queue, String endpoint,
-                                          com.fasterxml.jackson.databind.JsonNode filter, String deadLetterQueue,
-                                          String createdAt) {}
+                                          com.fasterxml.jackson.databind.JsonNode filter, String filterScope,
+                                          String deadLetterQueue, String createdAt) {}
 
     public record SubscriptionList(List<SubscriptionDescription> subscriptions, String next) {}
 }

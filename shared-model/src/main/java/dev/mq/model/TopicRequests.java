@@ -7,17 +7,17 @@ import java.util.Set;
 /** Parses the bodies of the topic and subscription operations. */
 public final class TopicRequests {
     private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("queue", "endpoint", "secret", "filter",
-            "deadLetterQueue");
+            "filterScope", "deadLetterQueue");
 
     private TopicRequests() {}
 
     /**
      * A subscription: to a standard queue, or to an HTTPS endpoint with the secret its deliveries are
-     * signed with. {@code filter} is kept as written, to be echoed back; {@code parsedFilter} is null
-     * when there is none.
+     * signed with. {@code filter} (null when there is none) and {@code filterScope} (null: the default)
+     * are as written: the service checks them, as only it knows the filter syntax.
      */
     public record SubscriptionRequest(String queue, String endpoint, String secret, JsonNode filter,
-                                      Filter parsedFilter, String deadLetterQueue) {}
+                                      String filterScope, String deadLetterQueue) {}
 
     public static SubscriptionRequest parseSubscription(String body) {
         ObjectNode node = Json.parseObject(body);
@@ -40,11 +40,11 @@ public final class TopicRequests {
             throw QueueException.invalid("an endpoint subscription needs a secret of 1-256 characters");
         }
         JsonNode filter = Fields.present(node, "filter") ? node.get("filter") : null;
-        Filter parsed = filter == null ? null : Filter.parse(filter);
+        String filterScope = Fields.optString(node, "filterScope");
         String dlq = Fields.optString(node, "deadLetterQueue");
         if (dlq != null) {
             Names.requireUserQueueName(dlq);
         }
-        return new SubscriptionRequest(queue, endpoint, secret, filter, parsed, dlq);
+        return new SubscriptionRequest(queue, endpoint, secret, filter, filterScope, dlq);
     }
 }
