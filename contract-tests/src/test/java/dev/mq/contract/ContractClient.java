@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.client.RequestAuth;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +54,7 @@ final class ContractClient {
     static synchronized ContractClient shared() {
         if (shared == null) {
             Target target = Target.get();
-            shared = new ContractClient(target.baseUrl(), target.auth());
+            shared = new ContractClient(target.baseUrl(), target.auth().credentials());
         }
         return shared;
     }
