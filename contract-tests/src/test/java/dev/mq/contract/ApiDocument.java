@@ -39,16 +39,22 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The API's OpenAPI document ({@code docs/openapi.yaml}, which the local server's jar carries as
  * {@value #RESOURCE}) as a judge of requests and answers, through Vert.x's OpenAPI validator (OpenAPI 3.1,
- * JSON Schema 2020-12).
+ * JSON Schema 2020-12). Loading the document also checks it against the OpenAPI 3.1 schema.
  *
  * <p>An answer is always judged: against its operation's documented response for that status, or, for a
- * path or method the document does not have, against the error answers {@code NotFound} and
- * {@code MethodNotAllowed}. A request is judged when the server accepted it (2xx): the suite sends
+ * path or method the document does not have, against the error answers that may come before an
+ * operation is found ({@code NotFound}, {@code MethodNotAllowed}, refused credentials...). A request is judged when the server accepted it (2xx): the suite sends
  * invalid requests on purpose to see them refused, and a refused request needs only its answer to
  * conform; an accepted one the document calls invalid means the two have drifted apart.
  */
 final class ApiDocument {
     static final String RESOURCE = "mq/openapi.yaml";
+    /**
+     * What may answer a path or method the document does not have: the refusals of routing, and those that
+     * come before routing (credentials, the size of the request, throttling by API Gateway).
+     */
+    private static final List<String> UNDOCUMENTED_PATH_ANSWERS =
+            List.of("NotFound", "MethodNotAllowed", "Unauthorized", "Forbidden", "PayloadTooLarge", "Throttled");
 
     private static ApiDocument shared;
 
@@ -61,10 +67,13 @@ final class ApiDocument {
         this.contract = contract;
         this.requests = RequestValidator.create(vertx, contract);
         this.responses = ResponseValidator.create(vertx, contract);
+        JsonArray anyOf = new JsonArray();
+        UNDOCUMENTED_PATH_ANSWERS.forEach(response -> anyOf.add(new JsonObject()
+                .put("$ref", "#/components/responses/" + response + "/content/application~1json/schema")));
         // the document's components ride along, so the schemas' references resolve inside this one
         JsonObject components = contract.getRawContract().getJsonObject("components");
         this.undocumentedPathAnswer = Validator.create(JsonSchema.of(new JsonObject()
-                        .put("anyOf", new JsonArray().add(errorSchema("NotFound")).add(errorSchema("MethodNotAllowed")))
+                        .put("anyOf", anyOf)
                         .put("components", components.copy())),
                 new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app:///")
                         .setOutputFormat(OutputFormat.Basic));
@@ -134,11 +143,15 @@ final class ApiDocument {
         }
         OutputUnit result = undocumentedPathAnswer.validate(json(exchange.responseBody()));
         if (!Boolean.TRUE.equals(result.getValid())) {
-            problems.add("the answer to an undocumented path or method is neither NotFound nor MethodNotAllowed: "
+            problems.add("the answer to an undocumented path or method is none of " + UNDOCUMENTED_PATH_ANSWERS + ": "
                     + describe(result));
         }
     }
 
+    /**
+     * Vert.x validates requests it has received itself; a request this suite sent is handed over through
+     * the validator's own request classes (its {@code impl} package), as its public API has no other way in.
+     */
     private void judgeRequest(Operation operation, Exchange exchange, String path, String query,
                               List<String> problems) {
         RequestParameter body = exchange.requestBody() == null ? null
@@ -204,10 +217,6 @@ final class ApiDocument {
 
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    private static JsonObject errorSchema(String response) {
-        return new JsonObject().put("$ref", "#/components/responses/" + response + "/content/application~1json/schema");
     }
 
     private static Object json(String text) {
