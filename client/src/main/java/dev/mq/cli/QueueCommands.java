@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
                 QueueCommands.ListQueues.class, QueueCommands.Delete.class, QueueCommands.Purge.class})
 final class QueueCommands {
 
-    /** A queue's settings as options; only those given are sent (API.md lists each one's range and default). */
+    /** A queue's settings as options; only those given are sent (docs/openapi.yaml lists each one's range and default). */
     static final class Settings {
         @Option(names = "--visibility-timeout", paramLabel = "S", description = "lease of a received message (s)")
         Integer visibility;
@@ -102,7 +102,7 @@ final class QueueCommands {
                     throw new IllegalArgumentException(
                             "--no-dead-letter-queue cannot go with --dead-letter-queue or --max-receives");
                 }
-                changes.put("deadLetterQueue", null); // null removes it (API.md)
+                changes.put("deadLetterQueue", null); // null removes it (docs/openapi.yaml)
             }
             if (changes.isEmpty()) {
                 throw new IllegalArgumentException("give at least one setting to change (mq queue update --help)");

@@ -47,7 +47,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The Java client of the mq HTTP API: every operation of API.md, typed answers, and one exception type
+ * The Java client of the mq HTTP API: every operation of docs/openapi.yaml, typed answers, and one exception type
  * per error code ({@link MqException} and its subclasses).
  *
  * <p>Guarantees:
@@ -240,7 +240,7 @@ public final class MqClient implements AutoCloseable {
         return createQueue(name, Map.of());
     }
 
-    /** Creates a queue with API.md's attributes, e.g. {@code Map.of("visibilityTimeoutSeconds", 60)}. */
+    /** Creates a queue with the attributes of docs/openapi.yaml, e.g. {@code Map.of("visibilityTimeoutSeconds", 60)}. */
     public Created<QueueDescription> createQueue(String name, Map<String, ?> attributes) {
         Answer answer = call("PUT", queuePath(name), attributes, true);
         return new Created<>(answer.as(QueueDescription.class), answer.status == 201);

@@ -4,7 +4,7 @@ import dev.mq.model.ErrorCode;
 
 /**
  * An error answer of the API, or a request that could not reach it. There is one subclass per error
- * code of API.md, so callers catch what they handle ({@code catch (MqException.LeaseLost e)}) and let
+ * code of docs/openapi.yaml, so callers catch what they handle ({@code catch (MqException.LeaseLost e)}) and let
  * the rest through; {@link #code()} names the code, {@link #requestId()} the request to quote in a report.
  */
 public class MqException extends RuntimeException {

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public record DeliveryJob(String topic, String subscription, String topicIncarnation, Payload payload) {
 
-    /** What an endpoint receives, as API.md states it. */
+    /** What an endpoint receives, as docs/api.md states it. */
     public record Payload(String topic, String messageId, String body, Map<String, String> attributes,
                           String publishedAt) {}
 

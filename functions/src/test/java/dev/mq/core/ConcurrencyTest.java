@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
  * Producers and consumers racing on one queue over DynamoDB Local, in real time: leases must really
  * expire, so the service runs on the system clock. Some consumers crash (receive and never ack), some
  * ack after their lease expired; every lease and ack is recorded with the times around its call, and
- * {@link ConcurrencyLog} checks the guarantees of API.md over the record: one consumer at a time per
+ * {@link ConcurrencyLog} checks the guarantees of docs/api.md over the record: one consumer at a time per
  * message, redelivery only after the lease expired, every message deleted exactly once by its current
  * lease, none lost, and FIFO group order.
  *

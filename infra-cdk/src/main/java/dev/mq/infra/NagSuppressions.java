@@ -11,7 +11,7 @@ final class NagSuppressions {
 
     static void apply(Stack stack) {
         io.github.cdklabs.cdknag.NagSuppressions.addStackSuppressions(stack, List.of(
-                suppress("AwsSolutions-APIG2", "Every function validates its request and answers API.md's error"
+                suppress("AwsSolutions-APIG2", "Every function validates its request and answers the API's error"
                         + " shape; a gateway validator would answer in another shape"),
                 suppress("AwsSolutions-APIG3", "WAF costs per request and per rule; attach a web ACL to the stage"
                         + " where the API is exposed beyond trusted callers"),

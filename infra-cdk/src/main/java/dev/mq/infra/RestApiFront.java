@@ -31,11 +31,12 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.constructs.Construct;
 
 /**
- * The REST API (v1, regional) in front of the four API functions. Every route of the route table ({@link Routes#ALL}) is its own
+ * The REST API (v1, regional) in front of the four API functions. Every route of the route table
+ * ({@link Routes#ALL}, documented in docs/openapi.yaml) is its own
  * method, signed with SigV4 (IAM), so a policy can allow {@code execute-api:Invoke} on one queue's paths
  * only. Any other method on a known path, and any unknown path, goes to the admin function, which
  * answers {@code MethodNotAllowed} or {@code NotFound} as the local server does. API Gateway's own
- * refusals (signature, throttling, timeout) are shaped like API.md's errors.
+ * refusals (signature, throttling, timeout) are shaped like the errors of docs/openapi.yaml.
  */
 public final class RestApiFront extends Construct {
     /** The stage: the first path segment of the API URL. */
@@ -65,7 +66,7 @@ public final class RestApiFront extends Construct {
         }
         api = RestApi.Builder.create(this, "RestApi")
                 .restApiName(settings.prefix() + "-api")
-                .description("mq HTTP API v1 (see API.md)")
+                .description("mq HTTP API v1 (see docs/openapi.yaml)")
                 .endpointTypes(List.of(EndpointType.REGIONAL))
                 // the account-wide API Gateway CloudWatch role is the account owner's, set once (README)
                 .cloudWatchRole(false)
@@ -121,7 +122,7 @@ public final class RestApiFront extends Construct {
         return resource;
     }
 
-    /** API Gateway's own answers in API.md's error shape, each with the request id as {@code X-Request-Id}. */
+    /** API Gateway's own answers in the error shape of docs/openapi.yaml, each with the request id as {@code X-Request-Id}. */
     private void gatewayResponses() {
         respond(ResponseType.MISSING_AUTHENTICATION_TOKEN, ErrorCode.UNAUTHORIZED, true);
         respond(ResponseType.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, true);

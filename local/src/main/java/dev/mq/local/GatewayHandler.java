@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * Plays API Gateway in front of the function handlers: checks the bearer token, picks the function
  * by route, admits the body within the gateway's limits, and passes a proxy event with a fresh
- * request id to the handler. Whatever happens, the client gets an answer in the API's error shape with an
+ * request id to the handler; it also serves the API's OpenAPI document ({@link OpenApiDocument}).
+ * Whatever happens, the client gets an answer in the API's error shape with an
  * {@code X-Request-Id}; an unexpected failure is a 500 that names only the request id.
  */
 final class GatewayHandler implements HttpHandler {
@@ -28,6 +29,7 @@ final class GatewayHandler implements HttpHandler {
     private final Map<DeployedFunction, ApiHandler> functions;
     private final BearerToken token;
     private final boolean logRequests;
+    private final OpenApiDocument document = OpenApiDocument.load();
 
     /**
      * {@code token} null means requests need no credentials; {@code logRequests} writes a line for each
@@ -63,6 +65,9 @@ final class GatewayHandler implements HttpHandler {
     private APIGatewayProxyResponseEvent respond(HttpExchange exchange, String requestId) throws IOException {
         try {
             authorize(exchange);
+            if (OpenApiDocument.isRequestFor(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath())) {
+                return document.response();
+            }
             Routes.Match match = Routes.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
             String body = RequestBodies.read(exchange);
             APIGatewayProxyRequestEvent event = ProxyEvents.request(exchange, body, requestId, match.route().path());

@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  *
  * <p>Guarantees:
  * <ul>
- *   <li>It answers as the API behind API Gateway does (API.md): same routes, bodies, error shapes and
+ *   <li>It answers as the API behind API Gateway does (docs/openapi.yaml): same routes, bodies, error shapes and
  *       {@code X-Request-Id} on every response, and API Gateway's 10 MiB request limit.</li>
  *   <li>With a token, every request without {@code Authorization: Bearer <token>} is refused (401).
  *       Without one it listens only on a loopback address: {@link #start} refuses anything else.

@@ -13,6 +13,8 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -221,6 +223,25 @@ class LocalServerTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).path("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void openApiDocument_isServedAsWrittenInDocs_withRequestId() throws IOException {
+        HttpResponse<String> response = http.get("/openapi.yaml");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/yaml"));
+        assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+        assertThat(response.body()).isEqualTo(Files.readString(Path.of("../docs/openapi.yaml")))
+                .startsWith("openapi: 3.1");
+    }
+
+    @Test
+    void withToken_openApiDocumentWithoutIt_answers401() {
+        HttpResponse<String> response = new HttpTestClient(guarded.baseUrl()).get("/openapi.yaml");
+
+        assertThat(response.statusCode()).isEqualTo(401);
     }
 
     private record RawResponse(int status, String text) {}

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.client.RequestAuth;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,13 +17,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Plain HTTP to the API, nothing else: the suite must run unchanged against the local server,
  * LocalStack and AWS. Every answer is checked for what the contract promises of all answers: an
  * {@code X-Request-Id} header, never a 5xx, a JSON body where there is one, and the error shape
- * {@code {"error": {"code", "message"}}} on every non-2xx.
+ * {@code {"error": {"code", "message"}}} on every non-2xx. Every exchange is also judged against the API's
+ * OpenAPI document, {@code docs/openapi.yaml} ({@link ApiDocument}), so the document cannot drift from what
+ * the servers do.
  */
 final class ContractClient {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +59,7 @@ final class ContractClient {
     static synchronized ContractClient shared() {
         if (shared == null) {
             Target target = Target.get();
-            shared = new ContractClient(target.baseUrl(), target.auth());
+            shared = new ContractClient(target.baseUrl(), target.auth().credentials());
         }
         return shared;
     }
@@ -115,6 +121,7 @@ final class ContractClient {
         }
         Reply reply = new Reply(method, path, response.statusCode(), response.headers(), response.body());
         reply.checkCommonContract();
+        reply.checkDocumented(text);
         return reply;
     }
 
@@ -193,6 +200,18 @@ final class ContractClient {
         String describe() {
             String shown = body == null ? "" : body.length() > 600 ? body.substring(0, 600) + "..." : body;
             return method + " " + path + " -> " + status + " " + shown;
+        }
+
+        /**
+         * The request (when the server accepted it) and this answer, as {@code docs/openapi.yaml} documents
+         * them: see {@link ApiDocument}. {@code requestBody} is the body sent, or null.
+         */
+        void checkDocumented(String requestBody) {
+            Map<String, String> firstValues = new LinkedHashMap<>();
+            headers.map().forEach((name, values) -> firstValues.put(name, values.get(0)));
+            List<String> problems = ApiDocument.shared().problems(
+                    new ApiDocument.Exchange(method, path, requestBody, status, firstValues, body));
+            assertThat(problems).as("what docs/openapi.yaml does not allow in %s", describe()).isEmpty();
         }
 
         /** What every answer of the API must hold, whatever the request. */

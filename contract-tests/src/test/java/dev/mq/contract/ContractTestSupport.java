@@ -37,7 +37,7 @@ abstract class ContractTestSupport {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
-    /** How long stats may lag once a queue is quiet (API.md: exact within 15 s). */
+    /** How long stats may lag once a queue is quiet (docs/api.md: exact within 15 s). */
     static final Duration STATS_SETTLE = Duration.ofSeconds(16);
 
     /** Long enough after a receive answered that its 1 s lease has surely ended on the server. */

@@ -1,6 +1,7 @@
 package dev.mq.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.client.RequestAuth;
 import dev.mq.local.LocalServer;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.opentest4j.TestAbortedException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -58,13 +60,28 @@ final class Target {
     /** Why the chosen target is not available, once found: every later class is skipped for it too. */
     private static TestAbortedException unavailable;
 
+    /** How the target's requests are signed, and the name of that way ({@code none}, {@code bearer}, {@code sigv4}). */
+    record Auth(String kind, RequestAuth credentials) {
+        static Auth none() {
+            return new Auth("none", RequestAuth.none());
+        }
+
+        static Auth bearer(String token) {
+            return new Auth("bearer", RequestAuth.bearer(token));
+        }
+
+        static Auth sigV4(AwsCredentialsProvider credentials, String region) {
+            return new Auth("sigv4", RequestAuth.sigV4(credentials, region));
+        }
+    }
+
     private final String baseUrl;
-    private final RequestAuth auth;
+    private final Auth auth;
     private final String token;
     private final boolean local;
     private final boolean authEnforced;
 
-    private Target(String baseUrl, RequestAuth auth, String token, boolean local, boolean authEnforced) {
+    private Target(String baseUrl, Auth auth, String token, boolean local, boolean authEnforced) {
         this.baseUrl = baseUrl == null ? null : stripTrailingSlash(baseUrl);
         this.auth = auth;
         this.token = token;
@@ -98,7 +115,7 @@ final class Target {
         return baseUrl;
     }
 
-    RequestAuth auth() {
+    Auth auth() {
         return auth;
     }
 
@@ -131,7 +148,7 @@ final class Target {
         }
         switch (kind) {
             case "local" -> {
-                return new Target(null, token == null ? RequestAuth.none() : RequestAuth.bearer(token), token,
+                return new Target(null, token == null ? Auth.none() : Auth.bearer(token), token,
                         true, token != null);
             }
             case "url" -> {
@@ -147,7 +164,7 @@ final class Target {
                 String auth = blankToNull(property.apply(AUTH_PROPERTY)) == null ? "sigv4"
                         : property.apply(AUTH_PROPERTY).strip();
                 // LocalStack takes any key; its own "test" key maps to its default account
-                RequestAuth requestAuth = auth.equals("sigv4") ? RequestAuth.sigV4(StaticCredentialsProvider.create(
+                Auth requestAuth = auth.equals("sigv4") ? Auth.sigV4(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("test", "test")), region(property, env, url))
                         : auth(auth, token, property, env, url);
                 return new Target(url, requestAuth, token, false, auth.equals("bearer"));
@@ -169,17 +186,17 @@ final class Target {
                 .find() ? "sigv4" : "none";
     }
 
-    private static RequestAuth auth(String kind, String token, Function<String, String> property,
+    private static Auth auth(String kind, String token, Function<String, String> property,
                                     Function<String, String> env, String url) {
         return switch (kind) {
-            case "none" -> RequestAuth.none();
+            case "none" -> Auth.none();
             case "bearer" -> {
                 if (token == null) {
                     throw new IllegalArgumentException(AUTH_PROPERTY + "=bearer needs " + TOKEN_PROPERTY);
                 }
-                yield RequestAuth.bearer(token);
+                yield Auth.bearer(token);
             }
-            case "sigv4" -> RequestAuth.sigV4(DefaultCredentialsProvider.builder().build(),
+            case "sigv4" -> Auth.sigV4(DefaultCredentialsProvider.builder().build(),
                     region(property, env, url));
             default -> throw new IllegalArgumentException(AUTH_PROPERTY + " must be none, bearer or sigv4, not " + kind);
         };

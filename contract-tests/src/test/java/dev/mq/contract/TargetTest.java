@@ -3,6 +3,7 @@ package dev.mq.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mq.client.RequestAuth;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
