@@ -1,6 +1,5 @@
 package dev.mq.bench;
 
-import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
@@ -11,10 +10,9 @@ import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.model.Responses.SendResult;
 import dev.mq.model.TopicRequests;
 import dev.mq.store.CapacityMeter;
-import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,10 +37,11 @@ final class Capacity {
 
     static List<Units> measure(DynamoDbClient metered, CapacityMeter meter, Tables tables, int messages)
             throws InterruptedException {
-        QueueService service = new QueueService(new DynamoDbQueueStore(metered, tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        Services services = Benchmarks.services(metered, tables);
+        QueueService service = services.queues();
+        TopicService topics = services.topics();
+        // reads the topic's incarnation, which the fan-out's stream records carry
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(metered, tables);
-        TopicService topics = new TopicService(topicStore, service, Clock.systemUTC(), new EndpointPolicy(false, false));
         List<Units> all = new ArrayList<>();
 
         all.add(lifecycle("standard queue, 1 KB item, send -> receive -> ack", service, meter, "cap-std",

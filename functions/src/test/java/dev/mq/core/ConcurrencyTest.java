@@ -17,12 +17,11 @@ import dev.mq.model.Responses.AckResult;
 import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.model.Responses.SendResult;
-import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Services;
 import dev.mq.testing.LocalDynamoDb;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,8 +71,7 @@ class ConcurrencyTest {
 
     @BeforeEach
     void freshService() {
-        service = new QueueService(new DynamoDbQueueStore(db.client(), db.freshTables()), Clock.systemUTC(), KEY,
-                QueueService.Settings.defaults());
+        service = Services.over(db.client(), db.freshTables()).receiptKey(KEY).queues();
         seed = Long.getLong("mq.concurrency.seed", System.nanoTime());
     }
 

@@ -10,7 +10,6 @@ import dev.mq.model.Requests.MessageRequest;
 import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.Responses.SendResult;
 import dev.mq.model.TopicRequests;
-import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Duration;
@@ -33,9 +32,10 @@ class TopicServiceTest {
     @BeforeEach
     void fresh() {
         Tables tables = db.freshTables();
-        f = new ServiceFixture(db.client(), tables);
-        published = new FanoutCapture(new DynamoDbTopicStore(db.client(), tables));
-        topics = new TopicService(published, f.service, f.clock, new EndpointPolicy(true, false));
+        f = new ServiceFixture(db.client(), tables, QueueService.Settings.defaults().shardsPerQueue(),
+                wiring -> wiring.endpoints(new EndpointPolicy(true, false))
+                        .topicStore(store -> published = new FanoutCapture(store)));
+        topics = f.topics;
     }
 
     private void subscribe(String topic, String name, String json) {

@@ -12,12 +12,10 @@ import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
 import dev.mq.model.TopicRequests;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.FailingCalls;
 import dev.mq.testing.LocalDynamoDb;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,10 +49,10 @@ class FanoutHandlerTest {
     @BeforeEach
     void fresh() {
         tables = db.freshTables();
-        queues = new QueueService(new DynamoDbQueueStore(faulty, tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
-        topics = new TopicService(new DynamoDbTopicStore(faulty, tables), queues, Clock.systemUTC(),
-                new EndpointPolicy(true, false));
+        Services services = Services.over(faulty, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false)).build();
+        queues = services.queues();
+        topics = services.topics();
         queues.createQueue("inbox", QueueAttributes.defaults());
         topics.createTopic("news");
         topics.subscribe("news", "inbox", TopicRequests.parseSubscription("{\"queue\": \"inbox\"}"));

@@ -12,12 +12,10 @@ import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,10 +33,10 @@ class HandlersTest {
     @BeforeEach
     void freshService() {
         Tables tables = db.freshTables();
-        service = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
-        topics = new TopicService(new DynamoDbTopicStore(db.client(), tables), service, Clock.systemUTC(),
-                new EndpointPolicy(true, false));
+        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false)).build();
+        service = services.queues();
+        topics = services.topics();
         service.createQueue("orders", QueueAttributes.defaults());
     }
 
@@ -99,8 +97,7 @@ class HandlersTest {
     @Test
     void unreachableStore_isUnavailable_safeToRetry() throws Exception {
         var closedClient = LocalDynamoDb.client(java.net.URI.create("http://127.0.0.1:1"), null);
-        QueueService offline = new QueueService(new DynamoDbQueueStore(closedClient, db.freshTables()),
-                Clock.systemUTC(), "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        QueueService offline = Services.over(closedClient, db.freshTables()).receiptKey("0123456789abcdef0123456789abcdef".getBytes()).queues();
         APIGatewayProxyRequestEvent health = fixture().withHttpMethod("GET").withPath("/health").withBody(null);
 
         APIGatewayProxyResponseEvent response = new AdminHandler(offline, null).handleRequest(health, null);

@@ -8,7 +8,7 @@ import dev.mq.core.QueueService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
-import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
@@ -33,8 +33,8 @@ class MetricsHandlerTest {
     @BeforeEach
     void fresh() {
         Tables tables = db.freshTables();
-        queues = new QueueService(new DynamoDbQueueStore(db.client(), tables, new CountsFeed(db, tables)::catchUp), clock,
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        queues = Services.over(db.client(), tables).clock(clock).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .countsCaughtUp(new CountsFeed(db, tables)::catchUp).queues();
         handler = new MetricsHandler(new QueueMetrics(queues), "mq-test", "prod", clock, lines::add);
     }
 

@@ -13,7 +13,6 @@ import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
 import dev.mq.model.TopicRequests;
 import dev.mq.testing.LocalDynamoDb;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -32,10 +31,11 @@ class StreamFiltersTest {
     void newDeliveryJobs_matchesJobInserts_only() throws Exception {
         // given: a plain send, a queue subscription's copy, and an endpoint subscription's job
         Tables tables = db.freshTables();
-        QueueService queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false)).build();
+        QueueService queues = services.queues();
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(db.client(), tables);
-        TopicService topics = new TopicService(topicStore, queues, Clock.systemUTC(), new EndpointPolicy(true, false));
+        TopicService topics = services.topics();
         queues.createQueue("plain", QueueAttributes.defaults());
         queues.send("plain", Requests.parseSend("{\"body\":\"x\",\"attributes\":{\"subscription\":\"s\"}}"));
         topics.createTopic("t");
@@ -82,8 +82,8 @@ class StreamFiltersTest {
         // given: messages, one with a dedup record, and a lease note: on one shard, the third lease is past
         // the hidden budget and parks, and a sooner visibility moves it on, leaving a note behind
         Tables tables = db.freshTables();
-        QueueService queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), new QueueService.Settings(1, java.time.Duration.ofSeconds(2)));
+        QueueService queues = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .settings(new QueueService.Settings(1, java.time.Duration.ofSeconds(2))).queues();
         queues.createQueue("q", QueueAttributes.defaults());
         queues.send("q", Requests.parseSend("{\"body\":\"x\",\"deduplicationId\":\"d-1\"}"));
         queues.send("q", Requests.parseSend("{\"body\":\"y\"}"));

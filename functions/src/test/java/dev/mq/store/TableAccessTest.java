@@ -24,7 +24,6 @@ import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -247,11 +246,10 @@ class TableAccessTest {
 
     private Services services(DynamoDbClient client) {
         // one shard per queue: whether a lease stays in place or parks depends only on what the test leased before
-        QueueService queues = new QueueService(new DynamoDbQueueStore(client, tables, feed::catchUp), Clock.systemUTC(), KEY,
-                new QueueService.Settings(1, Duration.ofSeconds(2)));
-        DynamoDbTopicStore topicStore = new DynamoDbTopicStore(client, tables);
-        return new Services(queues, topicStore,
-                new TopicService(topicStore, queues, Clock.systemUTC(), new EndpointPolicy(true, false)));
+        dev.mq.store.Services services = dev.mq.store.Services.over(client, tables).receiptKey(KEY)
+                .settings(new QueueService.Settings(1, Duration.ofSeconds(2))).countsCaughtUp(feed::catchUp)
+                .endpoints(new EndpointPolicy(true, false)).build();
+        return new Services(services.queues(), new DynamoDbTopicStore(client, tables), services.topics());
     }
 
     /** Services whose every DynamoDB call is recorded in {@link #observed}; fresh, so no cached settings. */

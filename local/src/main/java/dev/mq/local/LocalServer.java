@@ -14,8 +14,7 @@ import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.handlers.Routes;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.MessageCounts;
 import dev.mq.store.TableSetup;
 import dev.mq.store.FaultInjector;
@@ -181,11 +180,11 @@ public final class LocalServer implements AutoCloseable {
                     poller.awaitCaughtUp(COUNTS_CATCH_UP);
                 }
             };
-            QueueService service = new QueueService(new DynamoDbQueueStore(data, tables, countsCaughtUp),
-                    Clock.systemUTC(), receiptKey, QueueService.Settings.defaults());
             // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too.
-            TopicService topics = new TopicService(new DynamoDbTopicStore(data, tables), service,
-                    Clock.systemUTC(), new EndpointPolicy(true, false));
+            Services services = Services.over(data, tables).receiptKey(receiptKey).countsCaughtUp(countsCaughtUp)
+                    .endpoints(new EndpointPolicy(true, false)).build();
+            QueueService service = services.queues();
+            TopicService topics = services.topics();
 
             httpThreads = httpThreads();
             http = HttpServer.create(new InetSocketAddress(address, options.port()), MAX_HTTP_THREADS);
