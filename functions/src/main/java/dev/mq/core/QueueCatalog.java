@@ -87,11 +87,11 @@ final class QueueCatalog {
         if (!LIST_PREFIX.matcher(from).matches()) {
             throw QueueException.invalid("prefix must be up to 80 of A-Z a-z 0-9 _ - .");
         }
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeQueueName(next, from);
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeQueueName(next, from);
         Page<QueueConfig> page = store.listQueues(from, limit, after);
         return new Page<>(page.items().stream()
                 .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt().toString())).toList(),
-                page.next() == null ? null : Tokens.encode(page.next()));
+                page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
     /**

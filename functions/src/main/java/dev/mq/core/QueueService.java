@@ -240,7 +240,7 @@ public final class QueueService {
     public Page<BrowsedMessage> browse(String queue, int limit, String next) {
         QueueConfig config = catalog.requireQueueFresh(queue);
         Instant now = catalog.now();
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeMessageId(next);
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeMessageId(next);
         List<StoredMessage> merged = new ArrayList<>();
         for (int shard = 0; shard < config.shards(); shard++) {
             merged.addAll(unexpired(config, shard, after, limit + 1, now));
@@ -273,11 +273,11 @@ public final class QueueService {
         }
         boolean more = merged.size() > fit;
         List<StoredMessage> pageItems = merged.subList(0, fit);
-        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).key().id()) : null;
+        String cursor = more ? PageCursors.encode(pageItems.get(pageItems.size() - 1).key().id()) : null;
         return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
                 m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
                 m.firstReceivedAt() == null ? null : m.firstReceivedAt().toString(), m.groupId(),
-                m.deduplicationId())).toList(), token);
+                m.deduplicationId())).toList(), cursor);
     }
 
     /** Up to {@code want} unexpired messages of a shard after {@code after}, in order. */

@@ -85,10 +85,10 @@ public final class TopicService {
     }
 
     public Page<TopicSummary> listTopics(int limit, String next) {
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeName(next);
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<TopicConfig> page = store.listTopics(limit, after);
         return new Page<>(page.items().stream().map(t -> new TopicSummary(t.name())).toList(),
-                page.next() == null ? null : Tokens.encode(page.next()));
+                page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
     public void deleteTopic(String name) {
@@ -125,10 +125,10 @@ public final class TopicService {
 
     public Page<SubscriptionDescription> listSubscriptions(String topic, int limit, String next) {
         requireTopic(topic);
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeName(next);
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<Subscription> page = store.listSubscriptions(topic, limit, after);
         return new Page<>(page.items().stream().map(TopicService::describe).toList(),
-                page.next() == null ? null : Tokens.encode(page.next()));
+                page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
     public void unsubscribe(String topic, String name) {
