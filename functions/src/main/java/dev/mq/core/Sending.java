@@ -166,8 +166,9 @@ final class Sending {
                 : new MessageKey(config.incarnation(), shard, messageId);
         // Retention counts from when the message becomes deliverable, so a scheduled message is never
         // due and expired at once.
-        return new StoredMessage(key, messageId, request.body(), request.attributes(), now, visibleAt, null, 0, null,
-                request.groupId(), dedupId, visibleAt.plusSeconds(attributes.messageRetentionSeconds()), null);
+        return StoredMessage.sent(key, messageId, request.body(), request.attributes(), now, visibleAt,
+                visibleAt.plusSeconds(attributes.messageRetentionSeconds()))
+                .inGroup(request.groupId()).deduplicatedBy(dedupId);
     }
 
     /**
@@ -180,8 +181,8 @@ final class Sending {
         QueueConfig config = catalog.requireQueue(queue);
         Instant now = catalog.now();
         MessageKey key = new MessageKey(config.incarnation(), config.shardFor(null), ids.next(now));
-        StoredMessage copy = new StoredMessage(key, messageId, body, Map.copyOf(attributes), now, now, null, 0, null,
-                null, null, now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
+        StoredMessage copy = StoredMessage.sent(key, messageId, body, Map.copyOf(attributes), now, now,
+                now.plusSeconds(config.attributes().messageRetentionSeconds()));
         store.putDeduplicated(copy, copyKey, now.plus(window), now);
         signal.wake(config.incarnation(), 1);
     }

@@ -180,8 +180,8 @@ class QueueCountsTest {
             // a tenth delayed for an hour, the rest visible; 1 KB bodies, as CapacityTest's
             MessageKey key = i % 10 == 0 ? MessageKey.parked(q.incarnation(), shard, now.plusSeconds(3600), id)
                     : new MessageKey(q.incarnation(), shard, id);
-            stored.add(new StoredMessage(key, id, "x".repeat(900), Map.of(), now, i % 10 == 0 ? now.plusSeconds(3600) : now,
-                    null, 0, null, null, null, now.plusSeconds(86_400), null));
+            stored.add(StoredMessage.sent(key, id, "x".repeat(900), Map.of(), now,
+                    i % 10 == 0 ? now.plusSeconds(3600) : now, now.plusSeconds(86_400)));
         }
         for (int from = 0; from < stored.size(); from += 500) {
             assertThat(m.store.putAll(stored.subList(from, from + 500))).isEmpty();
