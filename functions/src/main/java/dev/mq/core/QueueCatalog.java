@@ -39,7 +39,7 @@ final class QueueCatalog {
         this.settings = settings;
     }
 
-    QueueService.Created createQueue(String name, QueueAttributes attributes) {
+    Created<QueueDescription> createQueue(String name, QueueAttributes attributes) {
         Names.requireQueueName(name);
         checkDeadLetterQueue(name, attributes);
         QueueConfig wanted = new QueueConfig(name, Names.isFifo(name), now(), UUID.randomUUID().toString(),
@@ -47,13 +47,13 @@ final class QueueCatalog {
         Optional<QueueConfig> existing = store.createQueue(wanted);
         configCache.remove(name);
         if (existing.isEmpty()) {
-            return new QueueService.Created(describe(wanted, null), true);
+            return new Created<>(describe(wanted, null), true);
         }
         if (!existing.get().attributes().equals(attributes)) {
             throw new QueueException(ErrorCode.QUEUE_ALREADY_EXISTS,
                     "queue " + name + " exists with other attributes; change them with PATCH");
         }
-        return new QueueService.Created(describe(existing.get(), null), false);
+        return new Created<>(describe(existing.get(), null), false);
     }
 
     /**

@@ -79,9 +79,7 @@ public final class QueueService {
 
     // ---------------------------------------------------------------- queues
 
-    public record Created(QueueDescription queue, boolean created) {}
-
-    public Created createQueue(String name, QueueAttributes attributes) {
+    public Created<QueueDescription> createQueue(String name, QueueAttributes attributes) {
         return catalog.createQueue(name, attributes);
     }
 

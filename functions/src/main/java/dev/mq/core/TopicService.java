@@ -69,8 +69,6 @@ public final class TopicService {
         this.endpoints = endpoints;
     }
 
-    public record Created<T>(T value, boolean created) {}
-
     // ---------------------------------------------------------------- topics
 
     public Created<TopicDescription> createTopic(String name) {

@@ -2,6 +2,7 @@ package dev.mq.handlers;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.mq.core.Created;
 import dev.mq.core.Page;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
@@ -13,6 +14,7 @@ import dev.mq.model.Requests;
 import dev.mq.model.Responses.BrowseResponse;
 import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.Responses.Health;
+import dev.mq.model.Responses.QueueDescription;
 import dev.mq.model.Responses.QueueList;
 import dev.mq.model.Responses.QueueSummary;
 import dev.mq.model.Responses.RedriveResponse;
@@ -60,8 +62,8 @@ public final class AdminHandler extends ApiHandler {
             case PUT_QUEUE -> {
                 QueueAttributes attributes =
                         QueueAttributes.parse(Json.parseObject(request.getBody()), QueueAttributes.defaults());
-                QueueService.Created created = service.createQueue(queue, attributes);
-                yield json(created.created() ? 201 : 200, created.queue());
+                Created<QueueDescription> created = service.createQueue(queue, attributes);
+                yield json(created.created() ? 201 : 200, created.value());
             }
             case GET_QUEUE -> json(200, service.getQueue(queue));
             case PATCH_QUEUE -> {
@@ -93,7 +95,7 @@ public final class AdminHandler extends ApiHandler {
             case PUT_TOPIC -> {
                 // topics have no attributes yet: a body may be empty or {}, and any field is a mistake
                 Fields.onlyKnown(Json.parseObject(request.getBody()), Set.of());
-                TopicService.Created<TopicDescription> created = topics.createTopic(match.name());
+                Created<TopicDescription> created = topics.createTopic(match.name());
                 yield json(created.created() ? 201 : 200, created.value());
             }
             case GET_TOPIC -> json(200, topics.getTopic(match.name()));
@@ -107,7 +109,7 @@ public final class AdminHandler extends ApiHandler {
                 yield json(200, new SubscriptionList(page.items(), page.next()));
             }
             case PUT_SUBSCRIPTION -> {
-                TopicService.Created<SubscriptionDescription> created = topics.subscribe(match.name(), match.child(),
+                Created<SubscriptionDescription> created = topics.subscribe(match.name(), match.child(),
                         TopicRequests.parseSubscription(request.getBody()));
                 yield json(created.created() ? 201 : 200, created.value());
             }
