@@ -2,6 +2,7 @@ package dev.mq.bench;
 
 import dev.mq.client.MqClient;
 import dev.mq.core.QueueService;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.local.EmbeddedDynamoDb;
 import dev.mq.local.LocalServer;
 import dev.mq.model.QueueAttributes;
@@ -327,7 +328,8 @@ public final class Benchmarks implements Callable<Integer> {
 
     /** The services as a deployment runs them, with a fixed receipt key. */
     static Services services(DynamoDbClient client, Tables tables) {
-        return Services.over(client, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes()).build();
+        return Services.over(client, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES)).build();
     }
 
     private static String machine() {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.local.LocalLambdaContext;
 import dev.mq.model.Json;
@@ -46,7 +47,8 @@ public final class HttpClientProbe {
         DynamoDbClient dynamo = functionClient(httpClient(client));
         Tables tables = Tables.fromEnvironment();
         Services services = Services.over(dynamo, tables)
-                .receiptKey(Base64.getDecoder().decode(System.getenv("MQ_RECEIPT_KEY"))).build();
+                .receiptKey(Base64.getDecoder().decode(System.getenv("MQ_RECEIPT_KEY")))
+                .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES)).build();
         QueueService service = services.queues();
         TopicService topics = services.topics();
         PublishHandler handler = new PublishHandler(service, topics);

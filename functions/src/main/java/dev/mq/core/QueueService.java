@@ -47,20 +47,36 @@ public final class QueueService {
     private final Receiving receiving;
     private final Acks acks;
     private final DeadLetters deadLetters;
+    private final long maxAnswerBytes;
 
     /**
      * @param shardsPerQueue partitions a new queue spreads over; each takes ~1,000 writes/s on AWS
      * @param configCacheTtl how long a queue's settings are reused before they are read again; sends
      *     and receives on other instances see a change or a re-created queue after at most this long
+     * @param maxAnswerBytes what the messages of one receive or browse page may take in the answer, as
+     *     {@link AnswerSize} estimates them: the limit of what carries the answer (a Lambda function's
+     *     answer, say), which the edge sets; the first message is always answered
      */
-    public record Settings(int shardsPerQueue, Duration configCacheTtl) {
+    public record Settings(int shardsPerQueue, Duration configCacheTtl, long maxAnswerBytes) {
+        /** No limit of an edge on the size of an answer. */
+        public static final long UNLIMITED_ANSWER = Long.MAX_VALUE;
+
+        public Settings(int shardsPerQueue, Duration configCacheTtl) {
+            this(shardsPerQueue, configCacheTtl, UNLIMITED_ANSWER);
+        }
+
         public static Settings defaults() {
             return new Settings(2, Duration.ofSeconds(2));
+        }
+
+        public Settings withMaxAnswerBytes(long maxAnswerBytes) {
+            return new Settings(shardsPerQueue, configCacheTtl, maxAnswerBytes);
         }
     }
 
     public QueueService(QueueStore store, Clock clock, byte[] receiptKey, Settings settings) {
         this.store = store;
+        this.maxAnswerBytes = settings.maxAnswerBytes();
         ReceiptHandles receipts = new ReceiptHandles(receiptKey);
         MessageIds ids = new MessageIds();
         // what receives, sends and acks in this process share: a send wakes waiting polls, a receive
@@ -73,7 +89,8 @@ public final class QueueService {
         this.catalog = new QueueCatalog(store, clock, settings);
         this.sending = new Sending(store, catalog, ids, signal, parkedSchedule);
         this.deadLetters = new DeadLetters(store, catalog, ids, signal);
-        this.receiving = new Receiving(store, catalog, deadLetters, receipts, signal, sideBySide, claims, parkedSchedule);
+        this.receiving = new Receiving(store, catalog, deadLetters, receipts, signal, sideBySide, claims, parkedSchedule,
+                maxAnswerBytes);
         this.acks = new Acks(store, catalog, receipts, signal, sideBySide, claims, parkedSchedule);
     }
 
@@ -263,7 +280,7 @@ public final class QueueService {
         long bytes = 0;
         while (fit < Math.min(limit, merged.size())) {
             long size = AnswerSize.of(merged.get(fit));
-            if (fit > 0 && bytes + size > Receiving.Batch.ANSWER_BUDGET) {
+            if (fit > 0 && bytes + size > maxAnswerBytes) {
                 break;
             }
             bytes += size;

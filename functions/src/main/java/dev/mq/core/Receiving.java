@@ -47,9 +47,11 @@ final class Receiving {
     private final SideBySide sideBySide;
     private final LeaseClaims claims;
     private final ParkedSchedule parkedSchedule;
+    private final long maxAnswerBytes;
 
     Receiving(QueueStore store, QueueCatalog catalog, DeadLetters deadLetterMoves, ReceiptHandles receipts,
-              MessageSignal signal, SideBySide sideBySide, LeaseClaims claims, ParkedSchedule parkedSchedule) {
+              MessageSignal signal, SideBySide sideBySide, LeaseClaims claims, ParkedSchedule parkedSchedule,
+              long maxAnswerBytes) {
         this.store = store;
         this.catalog = catalog;
         this.deadLetterMoves = deadLetterMoves;
@@ -58,6 +60,7 @@ final class Receiving {
         this.sideBySide = sideBySide;
         this.claims = claims;
         this.parkedSchedule = parkedSchedule;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     /**
@@ -86,7 +89,7 @@ final class Receiving {
     private List<ReceivedMessage> receiveOnce(QueueConfig config, int max, int timeoutSeconds) {
         Instant now = catalog.now();
         Optional<QueueConfig> deadLetters = deadLetterMoves.deadLetterQueue(config);
-        Batch taken = new Batch(max);
+        Batch taken = new Batch(max, maxAnswerBytes);
         int start = MessageIds.randomIndex(config.shards());
         try {
             // The next shard is read only while the batch is not full: one query answers a receive whose
@@ -112,19 +115,20 @@ final class Receiving {
     }
 
     /**
-     * The messages one receive hands out, bounded by count and by an estimate of their size in a Lambda
-     * answer (6 MB, with the body escaped twice on the way), so an answer never exceeds what the
-     * function may return. The first message always fits: 256 KB escaped twice is under 2 MB.
+     * The messages one receive hands out, bounded by count and by an estimate of their size in the
+     * answer ({@link AnswerSize}) against the edge's limit ({@link QueueService.Settings#maxAnswerBytes}),
+     * so an answer never exceeds what the edge may carry. The first message always fits.
      */
     static final class Batch {
-        static final long ANSWER_BUDGET = 5_000_000;
         final List<ReceivedMessage> messages = new ArrayList<>();
         final int max;
+        private final long maxBytes;
         long bytes;
         boolean closed;
 
-        Batch(int max) {
+        Batch(int max, long maxBytes) {
             this.max = max;
+            this.maxBytes = maxBytes;
         }
 
         /** No more room: by count, or closed when the next message would not fit the answer. */
@@ -143,7 +147,7 @@ final class Receiving {
 
         /** With {@code pendingBytes} of messages being leased beside it ({@code nonePending}: none). */
         boolean fits(long size, boolean nonePending, long pendingBytes) {
-            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + size <= ANSWER_BUDGET;
+            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + size <= maxBytes;
         }
 
         void add(ReceivedMessage received, long size) {

@@ -22,6 +22,13 @@ public final class FunctionRuntime {
 
     private FunctionRuntime() {}
 
+    /**
+     * What the messages of one answer may take ({@link QueueService.Settings#maxAnswerBytes}): Lambda
+     * refuses answers over 6 MB, and a proxy response escapes the body once more; a 256 KB message escaped
+     * twice is under 2 MB, so the first message always fits.
+     */
+    public static final long MAX_ANSWER_BYTES = 5_000_000;
+
     /** {@code true} lets subscriptions target private and link-local addresses (inside a VPC, say). */
     public static final String ALLOW_PRIVATE_ENDPOINTS_ENV = "MQ_ALLOW_PRIVATE_ENDPOINTS";
 
@@ -64,6 +71,7 @@ public final class FunctionRuntime {
             }
             return Services.over(CLIENT, TABLES)
                     .receiptKey(Base64.getDecoder().decode(key))
+                    .settings(QueueService.Settings.defaults().withMaxAnswerBytes(MAX_ANSWER_BYTES))
                     .endpoints(new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))))
                     .build();
         }

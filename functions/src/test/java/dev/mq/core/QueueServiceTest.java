@@ -138,6 +138,30 @@ class QueueServiceTest {
     @Nested
     class Leases {
         @Test
+        void receiveAndBrowse_keepToTheAnswerLimitTheEdgeSets_butAlwaysAnswerOneMessage() {
+            // given: an edge whose answers take two 1,000-byte messages (about 2 KB each, as estimated)
+            ServiceFixture limited = new ServiceFixture(db.client(), db.freshTables(), 1,
+                    wiring -> wiring.settings(new QueueService.Settings(1, Duration.ofSeconds(2), 5_000)));
+            limited.queue("q");
+            for (int i = 0; i < 5; i++) {
+                limited.send("q", "x".repeat(1_000));
+            }
+
+            // when / then
+            Page<BrowsedMessage> page = limited.service.browse("q", 10, null);
+            assertThat(page.items()).hasSize(2);
+            assertThat(page.next()).isNotNull();
+            assertThat(limited.receive("q", 10)).hasSize(2);
+
+            ServiceFixture tiny = new ServiceFixture(db.client(), db.freshTables(), 1,
+                    wiring -> wiring.settings(new QueueService.Settings(1, Duration.ofSeconds(2), 100)));
+            tiny.queue("q");
+            tiny.send("q", "x".repeat(1_000));
+            tiny.send("q", "x".repeat(1_000));
+            assertThat(tiny.receive("q", 10)).hasSize(1);
+        }
+
+        @Test
         void receivedMessage_isInvisibleUntilItsTimeoutEnds() {
             f.queue("q", attributes("visibilityTimeoutSeconds", 30, "delaySeconds", 0));
             f.send("q", "hello");

@@ -1,6 +1,7 @@
 package dev.mq.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
@@ -53,7 +54,8 @@ final class ServiceFixture {
         this.store = new DynamoDbQueueStore(client, tables, counts::catchUp);
         Services services = wiring.apply(Services.over(client, tables).clock(clock).receiptKey(KEY)
                 .countsCaughtUp(counts::catchUp)
-                .settings(new QueueService.Settings(shardsPerQueue, QueueService.Settings.defaults().configCacheTtl())))
+                .settings(new QueueService.Settings(shardsPerQueue, QueueService.Settings.defaults().configCacheTtl(),
+                        FunctionRuntime.MAX_ANSWER_BYTES)))
                 .build();
         this.service = services.queues();
         this.topics = services.topics();

@@ -11,6 +11,7 @@ import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.FanoutHandler;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.handlers.Routes;
@@ -180,8 +181,10 @@ public final class LocalServer implements AutoCloseable {
                     poller.awaitCaughtUp(COUNTS_CATCH_UP);
                 }
             };
-            // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too.
+            // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too. Answers
+            // keep to the functions' limit, so what works here works deployed.
             Services services = Services.over(data, tables).receiptKey(receiptKey).countsCaughtUp(countsCaughtUp)
+                    .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES))
                     .endpoints(new EndpointPolicy(true, false)).build();
             QueueService service = services.queues();
             TopicService topics = services.topics();
