@@ -2,11 +2,11 @@ package dev.mq.bench;
 
 import dev.mq.client.MqClient;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.handlers.FunctionRuntime;
 import dev.mq.local.EmbeddedDynamoDb;
 import dev.mq.local.LocalServer;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.store.CapacityMeter;
 import dev.mq.store.TableSetup;
 import dev.mq.store.Services;
@@ -262,10 +262,10 @@ public final class Benchmarks implements Callable<Integer> {
         try (DynamoDbClient counted = EmbeddedDynamoDbClients.metered(dynamo.endpoint(), meter, reads)) {
             QueueService service = service(counted, tables);
             service.createQueue("bench-idle", QueueAttributes.defaults());
-            service.receive("bench-idle", new Requests.ReceiveRequest(1, 0, null)); // caches the settings
+            service.receive("bench-idle", new ReceiveOptions(1, 0, null)); // caches the settings
             meter.reset();
             reads.reset();
-            service.receive("bench-idle", new Requests.ReceiveRequest(1, seconds, null));
+            service.receive("bench-idle", new ReceiveOptions(1, seconds, null));
             return reads.units(meter) * 20.0 / seconds;
         }
     }

@@ -4,9 +4,6 @@ import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Responses.QueueDescription;
-import dev.mq.model.Responses.QueueStats;
-import dev.mq.model.Responses.QueueSummary;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -90,7 +87,7 @@ final class QueueCatalog {
         String after = next == null || next.isEmpty() ? null : PageCursors.decodeQueueName(next, from);
         Page<QueueConfig> page = store.listQueues(from, limit, after);
         return new Page<>(page.items().stream()
-                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt().toString())).toList(),
+                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt())).toList(),
                 page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
@@ -163,8 +160,7 @@ final class QueueCatalog {
     }
 
     QueueDescription describe(QueueConfig config, QueueStats stats) {
-        return new QueueDescription(config.name(), config.fifo(), config.createdAt().toString(), config.attributes(),
-                stats);
+        return new QueueDescription(config.name(), config.fifo(), config.createdAt(), config.attributes(), stats);
     }
 
     /** Milliseconds, the precision times are stored at, so a time reads the same in every answer. */

@@ -2,15 +2,6 @@ package dev.mq.core;
 
 import dev.mq.core.StoredMessage.MessageState;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Requests.SendBatch;
-import dev.mq.model.Responses.AckResult;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.model.Responses.QueueDescription;
-import dev.mq.model.Responses.QueueStats;
-import dev.mq.model.Responses.QueueSummary;
-import dev.mq.model.Responses.ReceivedMessage;
-import dev.mq.model.Responses.SendResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,15 +213,24 @@ public final class QueueService {
 
     // ---------------------------------------------------------------- messages
 
-    public List<SendResult> send(String queue, SendBatch request) {
-        return sending.send(queue, request);
+    /** Sends one message; a refusal (by the queue's rules or the store) is thrown. */
+    public SendOutcome send(String queue, MessageToSend message) {
+        return sending.send(queue, List.of(message), false).get(0);
+    }
+
+    /**
+     * Sends up to a batch of messages, each with its own outcome, in the order given: one refused (by
+     * the queue's rules or the store) does not stop the others. A missing queue is thrown.
+     */
+    public List<SendOutcome> sendBatch(String queue, List<MessageToSend> messages) {
+        return sending.send(queue, messages, true);
     }
 
     /**
      * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
      * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
      */
-    public List<ReceivedMessage> receive(String queue, ReceiveRequest request) {
+    public List<ReceivedMessage> receive(String queue, ReceiveOptions request) {
         return receiving.receive(queue, request);
     }
 
@@ -240,7 +240,7 @@ public final class QueueService {
     }
 
     /** Acks each handle, side by side; a handle's own problem is its entry's error. */
-    public List<AckResult> ackAll(String queue, List<String> receiptHandles) {
+    public List<AckOutcome> ackAll(String queue, List<String> receiptHandles) {
         return acks.ackAll(queue, receiptHandles);
     }
 
@@ -290,8 +290,7 @@ public final class QueueService {
         List<StoredMessage> pageItems = merged.subList(0, fit);
         String cursor = more ? PageCursors.encode(pageItems.get(pageItems.size() - 1).key().id()) : null;
         return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
-                m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
-                m.firstReceivedAt() == null ? null : m.firstReceivedAt().toString(), m.groupId(),
+                m.stateAt(now), m.receiveCount(), m.sentAt(), m.firstReceivedAt(), m.groupId(),
                 m.deduplicationId())).toList(), cursor);
     }
 

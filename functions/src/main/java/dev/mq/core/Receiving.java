@@ -1,8 +1,6 @@
 package dev.mq.core;
 
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Responses.ReceivedMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +65,7 @@ final class Receiving {
      * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
      * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
      */
-    List<ReceivedMessage> receive(String queue, ReceiveRequest request) {
+    List<ReceivedMessage> receive(String queue, ReceiveOptions request) {
         QueueConfig config = catalog.requireQueue(queue);
         int wait = request.waitSeconds() != null ? request.waitSeconds() : config.attributes().receiveWaitSeconds();
         int timeout = request.visibilityTimeoutSeconds() != null
@@ -356,7 +354,6 @@ final class Receiving {
         Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
         return Optional.of(new ReceivedMessage(message.messageId(), message.body(), message.attributes(),
                 receipts.issue(config.name(), leased.get(), token), message.receiveCount() + 1,
-                message.sentAt().toString(), firstReceived.toString(), message.groupId(),
-                message.deduplicationId()));
+                message.sentAt(), firstReceived, message.groupId(), message.deduplicationId()));
     }
 }

@@ -85,17 +85,5 @@ public record StoredMessage(
                 firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
     }
 
-    public enum MessageState {
-        VISIBLE("visible"), IN_FLIGHT("inFlight"), DELAYED("delayed");
-
-        private final String wire;
-
-        MessageState(String wire) {
-            this.wire = wire;
-        }
-
-        public String wire() {
-            return wire;
-        }
-    }
+    public enum MessageState { VISIBLE, IN_FLIGHT, DELAYED }
 }

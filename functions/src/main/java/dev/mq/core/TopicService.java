@@ -5,13 +5,6 @@ import dev.mq.model.Filter;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Requests.SendBatch;
-import dev.mq.model.Requests.SendEntry;
-import dev.mq.model.Responses.SendResult;
-import dev.mq.model.Responses.SubscriptionDescription;
-import dev.mq.model.Responses.TopicDescription;
-import dev.mq.model.Responses.TopicSummary;
 import dev.mq.model.TopicRequests.SubscriptionRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -82,10 +75,10 @@ public final class TopicService {
         return describe(requireTopic(name));
     }
 
-    public Page<TopicSummary> listTopics(int limit, String next) {
+    public Page<TopicDescription> listTopics(int limit, String next) {
         String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<TopicConfig> page = store.listTopics(limit, after);
-        return new Page<>(page.items().stream().map(t -> new TopicSummary(t.name())).toList(),
+        return new Page<>(page.items().stream().map(TopicService::describe).toList(),
                 page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
@@ -97,7 +90,7 @@ public final class TopicService {
     // ---------------------------------------------------------------- subscriptions
 
     /** Creates or replaces a subscription; a replaced one keeps its creation time. */
-    public Created<SubscriptionDescription> subscribe(String topic, String name, SubscriptionRequest request) {
+    public Created<Subscription> subscribe(String topic, String name, SubscriptionRequest request) {
         Names.requirePlainName("subscription", name);
         TopicConfig config = requireTopic(topic);
         if (request.queue() != null) {
@@ -114,18 +107,19 @@ public final class TopicService {
                 request.endpoint(), request.secret(), request.filter() == null ? null : request.filter().toString(),
                 request.deadLetterQueue(), existing.map(Subscription::createdAt).orElse(now()));
         store.putSubscription(subscription);
-        return new Created<>(describe(subscription), existing.isEmpty());
+        return new Created<>(subscription, existing.isEmpty());
     }
 
-    public SubscriptionDescription getSubscription(String topic, String name) {
-        return describe(requireSubscription(topic, name));
+    /** The subscription as stored, its secret too: what the owner is shown of it is the edge's to choose. */
+    public Subscription getSubscription(String topic, String name) {
+        return requireSubscription(topic, name);
     }
 
-    public Page<SubscriptionDescription> listSubscriptions(String topic, int limit, String next) {
+    public Page<Subscription> listSubscriptions(String topic, int limit, String next) {
         requireTopic(topic);
         String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<Subscription> page = store.listSubscriptions(topic, limit, after);
-        return new Page<>(page.items().stream().map(TopicService::describe).toList(),
+        return new Page<>(page.items(),
                 page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
@@ -136,28 +130,34 @@ public final class TopicService {
 
     // ---------------------------------------------------------------- publishing and fan-out
 
-    /** Same body and answers as a send to a queue; a topic takes no group and no delay. */
-    public List<SendResult> publish(String topic, SendBatch request) {
+    /** Publishes one message, as a send to a queue does; a topic takes no group and no delay. */
+    public SendOutcome publish(String topic, MessageToSend message) {
+        return publish(topic, List.of(message), false).get(0);
+    }
+
+    /** Publishes each message, with its own outcome, as a batch send to a queue does. */
+    public List<SendOutcome> publishBatch(String topic, List<MessageToSend> messages) {
+        return publish(topic, messages, true);
+    }
+
+    private List<SendOutcome> publish(String topic, List<MessageToSend> messages, boolean batch) {
         TopicConfig config = requireTopic(topic);
         Instant now = now();
-        List<SendResult> results = new ArrayList<>();
-        for (SendEntry entry : request.entries()) {
+        List<SendOutcome> results = new ArrayList<>();
+        for (MessageToSend message : messages) {
             try {
-                if (entry.error() != null) {
-                    throw entry.error();
-                }
-                results.add(publishOne(config, entry.message(), now));
+                results.add(publishOne(config, message, now));
             } catch (QueueException e) {
-                if (!request.batch()) {
+                if (!batch) {
                     throw e;
                 }
-                results.add(SendResult.failed(e));
+                results.add(SendOutcome.refused(e));
             }
         }
         return results;
     }
 
-    private SendResult publishOne(TopicConfig config, MessageRequest request, Instant now) {
+    private SendOutcome publishOne(TopicConfig config, MessageToSend request, Instant now) {
         if (request.groupId() != null) {
             throw QueueException.invalid("topics take no groupId");
         }
@@ -170,11 +170,11 @@ public final class TopicService {
         Instant keepUntil = now.plus(KEEP_IN_LOG);
         if (request.deduplicationId() == null) {
             store.publish(message, keepUntil);
-            return SendResult.sent(message.messageId(), false);
+            return SendOutcome.sent(message.messageId(), false);
         }
         Optional<String> first = store.publishDeduplicated(message, keepUntil, request.deduplicationId(),
                 now.plus(DEDUP_WINDOW), now);
-        return SendResult.sent(first.orElse(message.messageId()), first.isPresent());
+        return SendOutcome.sent(first.orElse(message.messageId()), first.isPresent());
     }
 
     /**
@@ -355,13 +355,7 @@ public final class TopicService {
     }
 
     private static TopicDescription describe(TopicConfig topic) {
-        return new TopicDescription(topic.name(), topic.createdAt().toString());
-    }
-
-    private static SubscriptionDescription describe(Subscription s) {
-        return new SubscriptionDescription(s.topic(), s.name(), s.queue(), s.endpoint(),
-                s.filterJson() == null ? null : dev.mq.model.Json.parseObject(s.filterJson()), s.deadLetterQueue(),
-                s.createdAt().toString());
+        return new TopicDescription(topic.name(), topic.createdAt());
     }
 
     private Instant now() {

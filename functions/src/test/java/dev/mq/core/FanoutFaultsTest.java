@@ -6,7 +6,6 @@ import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
 import dev.mq.model.TopicRequests;
-import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.FaultInjector;
 import dev.mq.store.Services;

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mq.handlers.FunctionRuntime;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
@@ -83,17 +79,16 @@ final class ServiceFixture {
         return attributes("deadLetterQueue", dlq, "maxReceiveCount", maxReceives);
     }
 
-    static MessageRequest message(String body) {
-        return new MessageRequest(body, Map.of(), null, null, null, null);
+    static MessageToSend message(String body) {
+        return new MessageToSend(body, Map.of(), null, null, null, null);
     }
 
-    static MessageRequest fifoMessage(String body, String group) {
-        return new MessageRequest(body, Map.of(), null, null, null, group);
+    static MessageToSend fifoMessage(String body, String group) {
+        return new MessageToSend(body, Map.of(), null, null, null, group);
     }
 
-    String send(String queue, MessageRequest message) {
-        return service.send(queue, new Requests.SendBatch(false, List.of(new Requests.SendEntry(message, null))))
-                .get(0).messageId();
+    String send(String queue, MessageToSend message) {
+        return service.send(queue, message).messageId();
     }
 
     String send(String queue, String body) {
@@ -101,10 +96,10 @@ final class ServiceFixture {
     }
 
     List<ReceivedMessage> receive(String queue, int max) {
-        return service.receive(queue, new ReceiveRequest(max, 0, null));
+        return service.receive(queue, new ReceiveOptions(max, 0, null));
     }
 
     List<ReceivedMessage> receive(String queue, int max, int visibilityTimeout) {
-        return service.receive(queue, new ReceiveRequest(max, 0, visibilityTimeout));
+        return service.receive(queue, new ReceiveOptions(max, 0, visibilityTimeout));
     }
 }

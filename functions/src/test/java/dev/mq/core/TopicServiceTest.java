@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.model.Responses.SendResult;
 import dev.mq.model.TopicRequests;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
@@ -42,9 +38,8 @@ class TopicServiceTest {
         topics.subscribe(topic, name, TopicRequests.parseSubscription(json));
     }
 
-    private List<SendResult> publish(String topic, String body, Map<String, String> attributes) {
-        return topics.publish(topic, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest(body, attributes, null, null, null, null), null))));
+    private List<SendOutcome> publish(String topic, String body, Map<String, String> attributes) {
+        return List.of(topics.publish(topic, new MessageToSend(body, attributes, null, null, null, null)));
     }
 
     private List<String> bodies(String queue) {
@@ -142,11 +137,9 @@ class TopicServiceTest {
     @Test
     void deduplicationId_dedupsAtTheTopic() {
         topics.createTopic("t");
-        List<SendResult> first = topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("x", Map.of(), null, null, "d-1", null), null))));
-        List<SendResult> again = topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("y", Map.of(), null, null, "d-1", null), null))));
-        assertThat(again.get(0)).isEqualTo(SendResult.sent(first.get(0).messageId(), true));
+        SendOutcome first = topics.publish("t", new MessageToSend("x", Map.of(), null, null, "d-1", null));
+        SendOutcome again = topics.publish("t", new MessageToSend("y", Map.of(), null, null, "d-1", null));
+        assertThat(again).isEqualTo(SendOutcome.sent(first.messageId(), true));
         assertThat(published.messages).hasSize(1);
     }
 
@@ -207,10 +200,8 @@ class TopicServiceTest {
     @Test
     void publishRules_noGroup_noDelay_unknownTopic() {
         topics.createTopic("t");
-        assertThatThrownBy(() -> topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("x", Map.of(), 5, null, null, null), null))))).hasMessageContaining("delaySeconds");
-        assertThatThrownBy(() -> topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("x", Map.of(), null, null, null, "g"), null))))).hasMessageContaining("groupId");
+        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), 5, null, null, null))).hasMessageContaining("delaySeconds");
+        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), null, null, null, "g"))).hasMessageContaining("groupId");
         assertThatThrownBy(() -> publish("none", "x", Map.of()))
                 .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
     }

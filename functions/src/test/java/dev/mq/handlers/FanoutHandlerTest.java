@@ -7,10 +7,10 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.model.TopicRequests;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
@@ -60,8 +60,7 @@ class FanoutHandlerTest {
 
     private void publish(String body) throws InterruptedException {
         Thread.sleep(2); // published strictly after the subscription was created
-        topics.publish("news", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new Requests.MessageRequest(body, Map.of(), null, null, null, null), null))));
+        topics.publish("news", new MessageToSend(body, Map.of(), null, null, null, null));
     }
 
     /** The topic log's items as a stream batch of INSERT records, in the order read. */

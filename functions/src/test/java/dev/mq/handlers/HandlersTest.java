@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
@@ -120,8 +121,7 @@ class HandlersTest {
     void internalQueue_isNotListed_andEveryRequestNamingItIsRefused_whileTheServiceStillServesIt() throws Exception {
         String internal = TopicService.DELIVERY_QUEUE;
         service.createQueue(internal, QueueAttributes.defaults());
-        service.send(internal, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new Requests.MessageRequest("a delivery job", Map.of(), null, null, null, null), null))));
+        service.send(internal, new MessageToSend("a delivery job", Map.of(), null, null, null, null));
         String path = "/v1/queues/" + internal;
         AdminHandler admin = new AdminHandler(service, topics);
 
@@ -147,7 +147,7 @@ class HandlersTest {
         }));
 
         assertThat(service.queueConfig(internal).attributes()).isEqualTo(QueueAttributes.defaults());
-        assertThat(service.receive(internal, new Requests.ReceiveRequest(10, 0, null)))
+        assertThat(service.receive(internal, new ReceiveOptions(10, 0, null)))
                 .extracting(m -> m.body()).containsExactly("a delivery job");
     }
 

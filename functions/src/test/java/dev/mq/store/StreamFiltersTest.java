@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.model.TopicRequests;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Instant;
@@ -37,7 +38,7 @@ class StreamFiltersTest {
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(db.client(), tables);
         TopicService topics = services.topics();
         queues.createQueue("plain", QueueAttributes.defaults());
-        queues.send("plain", Requests.parseSend("{\"body\":\"x\",\"attributes\":{\"subscription\":\"s\"}}"));
+        queues.send("plain", new MessageToSend("x", Map.of("subscription", "s"), null, null, null, null));
         topics.createTopic("t");
         topics.subscribe("t", "copy", TopicRequests.parseSubscription("{\"queue\":\"plain\"}"));
         topics.subscribe("t", "hook", TopicRequests.parseSubscription(
@@ -59,7 +60,7 @@ class StreamFiltersTest {
         assertThat(messages).noneMatch(i -> matches(pattern, record("MODIFY", i)));
 
         // and: a lease parks the job, which writes it anew; that insert wakes nobody
-        assertThat(queues.receive(TopicService.DELIVERY_QUEUE, new Requests.ReceiveRequest(10, 0, 60))).hasSize(1);
+        assertThat(queues.receive(TopicService.DELIVERY_QUEUE, new ReceiveOptions(10, 0, 60))).hasSize(1);
         List<Map<String, AttributeValue>> leasedJobs = db.client().scan(r -> r.tableName(tables.messages())).items()
                 .stream().filter(i -> i.containsKey("body") && i.get("body").s().contains("\"subscription\":\"hook\""))
                 .toList();
@@ -85,12 +86,12 @@ class StreamFiltersTest {
         QueueService queues = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
                 .settings(new QueueService.Settings(1, java.time.Duration.ofSeconds(2))).queues();
         queues.createQueue("q", QueueAttributes.defaults());
-        queues.send("q", Requests.parseSend("{\"body\":\"x\",\"deduplicationId\":\"d-1\"}"));
-        queues.send("q", Requests.parseSend("{\"body\":\"y\"}"));
-        queues.send("q", Requests.parseSend("{\"body\":\"z\"}"));
+        queues.send("q", new MessageToSend("x", Map.of(), null, null, "d-1", null));
+        queues.send("q", MessageToSend.of("y"));
+        queues.send("q", MessageToSend.of("z"));
         String handle = null;
         for (int i = 0; i < 3; i++) {
-            handle = queues.receive("q", new Requests.ReceiveRequest(1, 0, 30)).get(0).receiptHandle();
+            handle = queues.receive("q", new ReceiveOptions(1, 0, 30)).get(0).receiptHandle();
         }
         queues.changeVisibility("q", handle, 5);
         List<Map<String, AttributeValue>> items = db.client().scan(r -> r.tableName(tables.messages())).items();
