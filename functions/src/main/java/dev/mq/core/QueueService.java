@@ -230,8 +230,8 @@ public final class QueueService {
      * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
      * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
      */
-    public List<ReceivedMessage> receive(String queue, ReceiveOptions request) {
-        return receiving.receive(queue, request);
+    public List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
+        return receiving.receive(queue, options);
     }
 
     /** Acks one handle: deleted or already gone is success; a superseded lease is {@code LeaseLost}. */

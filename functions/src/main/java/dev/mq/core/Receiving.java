@@ -65,16 +65,16 @@ final class Receiving {
      * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
      * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
      */
-    List<ReceivedMessage> receive(String queue, ReceiveOptions request) {
+    List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
         QueueConfig config = catalog.requireQueue(queue);
-        int wait = request.waitSeconds() != null ? request.waitSeconds() : config.attributes().receiveWaitSeconds();
-        int timeout = request.visibilityTimeoutSeconds() != null
-                ? request.visibilityTimeoutSeconds() : config.attributes().visibilityTimeoutSeconds();
+        int wait = options.waitSeconds() != null ? options.waitSeconds() : config.attributes().receiveWaitSeconds();
+        int timeout = options.visibilityTimeoutSeconds() != null
+                ? options.visibilityTimeoutSeconds() : config.attributes().visibilityTimeoutSeconds();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
         long pause = FIRST_POLL_MILLIS;
         while (true) {
             long seenSignal = signal.version(config.incarnation());
-            List<ReceivedMessage> messages = receiveOnce(config, request.maxMessages(), timeout);
+            List<ReceivedMessage> messages = receiveOnce(config, options.maxMessages(), timeout);
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!messages.isEmpty() || left <= 0) {
                 return messages;

@@ -23,7 +23,6 @@ import dev.mq.model.Responses.QueueList;
 import dev.mq.model.Responses.RedriveResponse;
 import dev.mq.model.Responses.SubscriptionList;
 import dev.mq.model.Responses.TopicList;
-import dev.mq.model.Responses.TopicSummary;
 import dev.mq.model.TopicRequests;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +90,7 @@ public final class AdminHandler extends ApiHandler {
             case LIST_TOPICS -> {
                 Page<TopicDescription> page = topics.listTopics(Requests.queryInt(query, "limit", 1, 1000, 1000),
                         query.get("next"));
-                yield json(200, new TopicList(page.items().stream().map(t -> new TopicSummary(t.name())).toList(),
-                        page.next()));
+                yield json(200, new TopicList(page.items().stream().map(Wire::topicSummary).toList(), page.next()));
             }
             case PUT_TOPIC -> {
                 // topics have no attributes yet: a body may be empty or {}, and any field is a mistake

@@ -108,6 +108,10 @@ final class Wire {
         return new Responses.TopicDescription(t.name(), time(t.createdAt()));
     }
 
+    static Responses.TopicSummary topicSummary(TopicDescription t) {
+        return new Responses.TopicSummary(t.name());
+    }
+
     /** Never the secret; the filter as it was written. */
     static Responses.SubscriptionDescription subscription(Subscription s) {
         return new Responses.SubscriptionDescription(s.topic(), s.name(), s.queue(), s.endpoint(),
