@@ -1,10 +1,11 @@
 package dev.mq.bench;
 
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.local.EmbeddedDynamoDb;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.CapacityMeter;
 import dev.mq.store.TableSetup;
 import dev.mq.store.Tables;
@@ -44,7 +45,7 @@ final class Backlog {
                 String queue = "backlog-" + hidden.replace(' ', '-') + "-" + count;
                 plain.createQueue(queue, QueueAttributes.defaults());
                 hide(plain, queue, hidden, count);
-                metered.receive(queue, new Requests.ReceiveRequest(1, 0, null)); // caches the queue's settings
+                metered.receive(queue, new ReceiveOptions(1, 0, null)); // caches the queue's settings
                 double[] millis = new double[samples];
                 double units = 0;
                 for (int i = 0; i < samples; i++) {
@@ -52,7 +53,7 @@ final class Backlog {
                     meter.reset();
                     reads.reset();
                     long start = System.nanoTime();
-                    List<ReceivedMessage> got = metered.receive(queue, new Requests.ReceiveRequest(1, 0, 600));
+                    List<ReceivedMessage> got = metered.receive(queue, new ReceiveOptions(1, 0, 600));
                     millis[i] = (System.nanoTime() - start) / 1e6;
                     units += reads.units(meter);
                     if (got.size() != 1) {
@@ -76,15 +77,19 @@ final class Backlog {
         }
         if (hidden.equals(IN_FLIGHT)) {
             for (int leased = 0; leased < count; ) {
-                leased += service.receive(queue, new Requests.ReceiveRequest(10, 0, 3_600)).size();
+                leased += service.receive(queue, new ReceiveOptions(10, 0, 3_600)).size();
             }
         }
     }
 
     private static void send(QueueService service, String queue, List<String> bodies, Integer delaySeconds) {
-        List<Requests.SendEntry> entries = bodies.stream().map(b -> new Requests.SendEntry(
-                new Requests.MessageRequest(b, Map.of(), delaySeconds, null, null, null), null)).toList();
-        service.send(queue, new Requests.SendBatch(bodies.size() > 1, entries));
+        List<MessageToSend> messages = bodies.stream()
+                .map(b -> new MessageToSend(b, Map.of(), delaySeconds, null, null, null)).toList();
+        if (messages.size() > 1) {
+            service.sendBatch(queue, messages);
+        } else {
+            service.send(queue, messages.get(0));
+        }
     }
 
     /** Whether each figure stays within {@code factor} of the same kind's figure with nothing hidden. */

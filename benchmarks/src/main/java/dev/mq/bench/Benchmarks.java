@@ -1,22 +1,19 @@
 package dev.mq.bench;
 
 import dev.mq.client.MqClient;
-import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
-import dev.mq.core.TopicService;
+import dev.mq.core.ReceiveOptions;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.local.EmbeddedDynamoDb;
 import dev.mq.local.LocalServer;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.store.CapacityMeter;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.TableSetup;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,10 +115,8 @@ public final class Benchmarks implements Callable<Integer> {
         Map<String, Double> warm = onItsOwnDynamoDb(dynamo -> {
             Tables tables = createTables(dynamo, "bench");
             try (DynamoDbClient functionsClient = EmbeddedDynamoDbClients.likeTheFunctions(dynamo.endpoint())) {
-                QueueService functionsService = service(functionsClient, tables);
-                TopicService topics = new TopicService(new DynamoDbTopicStore(functionsClient, tables), functionsService,
-                        Clock.systemUTC(), new EndpointPolicy(false, false));
-                return WarmHandlers.medians(functionsService, topics, size.warmRounds());
+                Services services = services(functionsClient, tables);
+                return WarmHandlers.medians(services.queues(), services.topics(), size.warmRounds());
             }
         });
         progress("warm handler medians (ms): " + warm);
@@ -267,10 +262,10 @@ public final class Benchmarks implements Callable<Integer> {
         try (DynamoDbClient counted = EmbeddedDynamoDbClients.metered(dynamo.endpoint(), meter, reads)) {
             QueueService service = service(counted, tables);
             service.createQueue("bench-idle", QueueAttributes.defaults());
-            service.receive("bench-idle", new Requests.ReceiveRequest(1, 0, null)); // caches the settings
+            service.receive("bench-idle", new ReceiveOptions(1, 0, null)); // caches the settings
             meter.reset();
             reads.reset();
-            service.receive("bench-idle", new Requests.ReceiveRequest(1, seconds, null));
+            service.receive("bench-idle", new ReceiveOptions(1, seconds, null));
             return reads.units(meter) * 20.0 / seconds;
         }
     }
@@ -328,8 +323,13 @@ public final class Benchmarks implements Callable<Integer> {
     }
 
     static QueueService service(DynamoDbClient client, Tables tables) {
-        return new QueueService(new DynamoDbQueueStore(client, tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        return services(client, tables).queues();
+    }
+
+    /** The services as a deployment runs them, with a fixed receipt key. */
+    static Services services(DynamoDbClient client, Tables tables) {
+        return Services.over(client, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES)).build();
     }
 
     private static String machine() {

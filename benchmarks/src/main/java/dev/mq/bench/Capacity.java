@@ -1,22 +1,22 @@
 package dev.mq.bench;
 
-import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
+import dev.mq.core.ReceivedMessage;
+import dev.mq.core.SendOutcome;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
-import dev.mq.model.Responses.ReceivedMessage;
-import dev.mq.model.Responses.SendResult;
 import dev.mq.model.TopicRequests;
 import dev.mq.store.CapacityMeter;
-import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +39,11 @@ final class Capacity {
 
     static List<Units> measure(DynamoDbClient metered, CapacityMeter meter, Tables tables, int messages)
             throws InterruptedException {
-        QueueService service = new QueueService(new DynamoDbQueueStore(metered, tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        Services services = Benchmarks.services(metered, tables);
+        QueueService service = services.queues();
+        TopicService topics = services.topics();
+        // reads the topic's incarnation, which the fan-out's stream records carry
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(metered, tables);
-        TopicService topics = new TopicService(topicStore, service, Clock.systemUTC(), new EndpointPolicy(false, false));
         List<Units> all = new ArrayList<>();
 
         all.add(lifecycle("standard queue, 1 KB item, send -> receive -> ack", service, meter, "cap-std",
@@ -68,15 +69,10 @@ final class Capacity {
         meter.reset();
         if (batched) {
             for (int sent = 0; sent < messages; sent += 10) {
-                List<Requests.SendEntry> entries = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
-                    entries.add(new Requests.SendEntry(new Requests.MessageRequest(body, Map.of(), null, null, null,
-                            null), null));
-                }
-                service.send(queue, new Requests.SendBatch(true, entries));
+                service.sendBatch(queue, Collections.nCopies(10, MessageToSend.of(body)));
                 List<ReceivedMessage> got = new ArrayList<>();
                 while (got.size() < 10) {
-                    got.addAll(service.receive(queue, new Requests.ReceiveRequest(10, 0, null)));
+                    got.addAll(service.receive(queue, new ReceiveOptions(10, 0, null)));
                 }
                 service.ackAll(queue, got.stream().map(ReceivedMessage::receiptHandle).toList());
             }
@@ -90,11 +86,10 @@ final class Capacity {
     }
 
     private static void oneMessage(QueueService service, String queue, String body, String group, String dedupId) {
-        service.send(queue, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new Requests.MessageRequest(body, Map.of(), null, null, dedupId, group), null))));
+        service.send(queue, new MessageToSend(body, Map.of(), null, null, dedupId, group));
         List<ReceivedMessage> got = List.of();
         while (got.isEmpty()) {
-            got = service.receive(queue, new Requests.ReceiveRequest(1, 0, null));
+            got = service.receive(queue, new ReceiveOptions(1, 0, null));
         }
         service.ack(queue, got.get(0).receiptHandle());
     }
@@ -124,14 +119,13 @@ final class Capacity {
 
     private static void publishAndDeliver(TopicService topics, QueueService service, String topic, String incarnation,
                                           List<String> queues) {
-        SendResult published = topics.publish(topic, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new Requests.MessageRequest(ONE_KB_ITEM_BODY, Map.of(), null, null, null, null), null)))).get(0);
+        SendOutcome published = topics.publish(topic, MessageToSend.of(ONE_KB_ITEM_BODY));
         topics.fanOut(List.of(new TopicMessage(topic, incarnation, published.messageId(), ONE_KB_ITEM_BODY, Map.of(),
                 Instant.now())));
         for (String q : queues) {
             List<ReceivedMessage> got = List.of();
             while (got.isEmpty()) {
-                got = service.receive(q, new Requests.ReceiveRequest(1, 0, null));
+                got = service.receive(q, new ReceiveOptions(1, 0, null));
             }
             service.ack(q, got.get(0).receiptHandle());
         }

@@ -2,17 +2,15 @@ package dev.mq.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.local.LocalLambdaContext;
 import dev.mq.model.Json;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import java.lang.management.ManagementFactory;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -48,10 +46,11 @@ public final class HttpClientProbe {
 
         DynamoDbClient dynamo = functionClient(httpClient(client));
         Tables tables = Tables.fromEnvironment();
-        QueueService service = new QueueService(new DynamoDbQueueStore(dynamo, tables), Clock.systemUTC(),
-                Base64.getDecoder().decode(System.getenv("MQ_RECEIPT_KEY")), QueueService.Settings.defaults());
-        TopicService topics = new TopicService(new DynamoDbTopicStore(dynamo, tables), service, Clock.systemUTC(),
-                new EndpointPolicy(false, false));
+        Services services = Services.over(dynamo, tables)
+                .receiptKey(Base64.getDecoder().decode(System.getenv("MQ_RECEIPT_KEY")))
+                .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES)).build();
+        QueueService service = services.queues();
+        TopicService topics = services.topics();
         PublishHandler handler = new PublishHandler(service, topics);
         long initDone = System.currentTimeMillis();
         if (primed) { // what PublishHandler's SnapStart priming runs before the snapshot

@@ -1,6 +1,5 @@
 package dev.mq.bench;
 
-import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueMetrics;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
@@ -9,8 +8,8 @@ import dev.mq.delivery.EndpointDeliverer;
 import dev.mq.handlers.MetricsHandler;
 import dev.mq.model.QueueAttributes;
 import dev.mq.store.CapacityMeter;
-import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.TableSetup;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import java.net.URI;
 import java.time.Clock;
@@ -63,9 +62,9 @@ final class IdleDeployment {
         CapacityMeter meter = new CapacityMeter();
         // the sweep's and the metrics function's durations stand for the functions': their HTTP client
         DynamoDbClient metered = Benchmarks.EmbeddedDynamoDbClients.likeTheFunctions(endpoint, meter, reads);
-        QueueService service = Benchmarks.service(metered, tables);
-        TopicService topics = new TopicService(new DynamoDbTopicStore(metered, tables), service, Clock.systemUTC(),
-                new EndpointPolicy(false, false));
+        Services services = Benchmarks.services(metered, tables);
+        QueueService service = services.queues();
+        TopicService topics = services.topics();
         for (int i = 0; i < queues; i++) {
             service.createQueue(prefix + "-q" + i, QueueAttributes.defaults());
         }

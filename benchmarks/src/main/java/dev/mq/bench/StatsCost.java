@@ -1,8 +1,8 @@
 package dev.mq.bench;
 
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.store.CapacityMeter;
 import dev.mq.store.Tables;
 import java.net.URI;
@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What a queue's stats cost to read, the read the metrics function makes for every queue each minute
@@ -35,10 +33,8 @@ final class StatsCost {
             String queue = "stats-" + stored;
             plain.createQueue(queue, QueueAttributes.defaults());
             for (int sent = 0; sent < stored; sent += 10) {
-                List<Requests.SendEntry> entries = Collections.nCopies(Math.min(10, stored - sent),
-                        new Requests.SendEntry(new Requests.MessageRequest(Capacity.ONE_KB_ITEM_BODY, Map.of(), null,
-                                null, null, null), null));
-                plain.send(queue, new Requests.SendBatch(true, entries));
+                plain.sendBatch(queue, Collections.nCopies(Math.min(10, stored - sent),
+                        MessageToSend.of(Capacity.ONE_KB_ITEM_BODY)));
             }
             meter.reset();
             reads.reset();

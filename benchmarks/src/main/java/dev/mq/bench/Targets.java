@@ -3,11 +3,12 @@ package dev.mq.bench;
 import dev.mq.client.Message;
 import dev.mq.client.MqClient;
 import dev.mq.client.RetryPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.local.EmbeddedDynamoDb;
 import dev.mq.local.LocalServer;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.TableSetup;
 import dev.mq.store.Tables;
@@ -124,14 +125,17 @@ final class Targets {
             }
 
             public void send(List<String> bodies) {
-                List<Requests.SendEntry> entries = bodies.stream().map(b -> new Requests.SendEntry(
-                        new Requests.MessageRequest(b, Map.of(), null, null, null, null), null)).toList();
-                service.send(queue, new Requests.SendBatch(bodies.size() > 1, entries));
+                List<MessageToSend> messages = bodies.stream().map(MessageToSend::of).toList();
+                if (messages.size() > 1) {
+                    service.sendBatch(queue, messages);
+                } else {
+                    service.send(queue, messages.get(0));
+                }
             }
 
             public List<String> receive(int max) {
-                return service.receive(queue, new Requests.ReceiveRequest(max, 1, null)).stream()
-                        .map(ReceivedMessage::receiptHandle).toList();
+                return service.receive(queue, new ReceiveOptions(max, 1, null)).stream()
+                        .map(m -> m.receiptHandle()).toList();
             }
 
             public void ack(List<String> handles) {

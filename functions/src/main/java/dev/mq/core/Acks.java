@@ -2,7 +2,6 @@ package dev.mq.core;
 
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
-import dev.mq.model.Responses.AckResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,22 +42,22 @@ final class Acks {
      * Acks each handle, side by side. A handle's own problem is its entry's error; a store failure is
      * thrown (the others may have been acked: acking again is harmless).
      */
-    List<AckResult> ackAll(String queue, List<String> receiptHandles) {
+    List<AckOutcome> ackAll(String queue, List<String> receiptHandles) {
         catalog.requireQueue(queue);
-        List<Supplier<AckResult>> acks = receiptHandles.stream()
-                .<Supplier<AckResult>>map(handle -> () -> {
+        List<Supplier<AckOutcome>> acks = receiptHandles.stream()
+                .<Supplier<AckOutcome>>map(handle -> () -> {
                     try {
                         ack(queue, handle);
-                        return AckResult.ok(handle);
+                        return AckOutcome.acked(handle);
                     } catch (QueueException e) {
                         if (e.code() != ErrorCode.INVALID_RECEIPT_HANDLE && e.code() != ErrorCode.LEASE_LOST) {
                             throw e;
                         }
-                        return AckResult.failed(handle, e);
+                        return AckOutcome.refused(handle, e);
                     }
                 }).toList();
-        List<AckResult> results = new ArrayList<>();
-        for (SideBySide.Outcome<AckResult> outcome : sideBySide.run(acks)) {
+        List<AckOutcome> results = new ArrayList<>();
+        for (SideBySide.Outcome<AckOutcome> outcome : sideBySide.run(acks)) {
             if (outcome.error() != null) {
                 throw outcome.error();
             }

@@ -3,9 +3,9 @@ package dev.mq.core;
 import java.util.Map;
 
 /**
- * A safe estimate of the bytes a message takes in a Lambda proxy answer, where its text is JSON-escaped
- * once in the API's body and again in the proxy response. Lambda refuses answers over 6 MB, so pages
- * and receives stop adding messages before that.
+ * A safe estimate of the bytes a message takes in an answer whose JSON may itself be carried as a JSON
+ * string (a Lambda proxy response): its text escaped once in the API's body and again around it. Pages
+ * and receives stop adding messages before the edge's limit ({@link QueueService.Settings#maxAnswerBytes}).
  */
 final class AnswerSize {
     /** Room for the other fields of a message: ids, handle, times, names. */

@@ -4,9 +4,6 @@ import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Responses.QueueDescription;
-import dev.mq.model.Responses.QueueStats;
-import dev.mq.model.Responses.QueueSummary;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,7 +36,7 @@ final class QueueCatalog {
         this.settings = settings;
     }
 
-    QueueService.Created createQueue(String name, QueueAttributes attributes) {
+    Created<QueueDescription> createQueue(String name, QueueAttributes attributes) {
         Names.requireQueueName(name);
         checkDeadLetterQueue(name, attributes);
         QueueConfig wanted = new QueueConfig(name, Names.isFifo(name), now(), UUID.randomUUID().toString(),
@@ -47,13 +44,13 @@ final class QueueCatalog {
         Optional<QueueConfig> existing = store.createQueue(wanted);
         configCache.remove(name);
         if (existing.isEmpty()) {
-            return new QueueService.Created(describe(wanted, null), true);
+            return new Created<>(describe(wanted, null), true);
         }
         if (!existing.get().attributes().equals(attributes)) {
             throw new QueueException(ErrorCode.QUEUE_ALREADY_EXISTS,
                     "queue " + name + " exists with other attributes; change them with PATCH");
         }
-        return new QueueService.Created(describe(existing.get(), null), false);
+        return new Created<>(describe(existing.get(), null), false);
     }
 
     /**
@@ -87,11 +84,11 @@ final class QueueCatalog {
         if (!LIST_PREFIX.matcher(from).matches()) {
             throw QueueException.invalid("prefix must be up to 80 of A-Z a-z 0-9 _ - .");
         }
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeQueueName(next, from);
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeQueueName(next, from);
         Page<QueueConfig> page = store.listQueues(from, limit, after);
         return new Page<>(page.items().stream()
-                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt().toString())).toList(),
-                page.next() == null ? null : Tokens.encode(page.next()));
+                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt())).toList(),
+                page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
     /**
@@ -163,8 +160,7 @@ final class QueueCatalog {
     }
 
     QueueDescription describe(QueueConfig config, QueueStats stats) {
-        return new QueueDescription(config.name(), config.fifo(), config.createdAt().toString(), config.attributes(),
-                stats);
+        return new QueueDescription(config.name(), config.fifo(), config.createdAt(), config.attributes(), stats);
     }
 
     /** Milliseconds, the precision times are stored at, so a time reads the same in every answer. */

@@ -1,9 +1,6 @@
 package dev.mq.core;
 
 import dev.mq.model.QueueException;
-import dev.mq.model.Responses.QueueDescription;
-import dev.mq.model.Responses.QueueStats;
-import dev.mq.model.Responses.QueueSummary;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -2,15 +2,6 @@ package dev.mq.core;
 
 import dev.mq.core.StoredMessage.MessageState;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Requests.SendBatch;
-import dev.mq.model.Responses.AckResult;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.model.Responses.QueueDescription;
-import dev.mq.model.Responses.QueueStats;
-import dev.mq.model.Responses.QueueSummary;
-import dev.mq.model.Responses.ReceivedMessage;
-import dev.mq.model.Responses.SendResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,20 +38,36 @@ public final class QueueService {
     private final Receiving receiving;
     private final Acks acks;
     private final DeadLetters deadLetters;
+    private final long maxAnswerBytes;
 
     /**
      * @param shardsPerQueue partitions a new queue spreads over; each takes ~1,000 writes/s on AWS
      * @param configCacheTtl how long a queue's settings are reused before they are read again; sends
      *     and receives on other instances see a change or a re-created queue after at most this long
+     * @param maxAnswerBytes what the messages of one receive or browse page may take in the answer, as
+     *     {@link AnswerSize} estimates them: the limit of what carries the answer (a Lambda function's
+     *     answer, say), which the edge sets; the first message is always answered
      */
-    public record Settings(int shardsPerQueue, Duration configCacheTtl) {
+    public record Settings(int shardsPerQueue, Duration configCacheTtl, long maxAnswerBytes) {
+        /** No limit of an edge on the size of an answer. */
+        public static final long UNLIMITED_ANSWER = Long.MAX_VALUE;
+
+        public Settings(int shardsPerQueue, Duration configCacheTtl) {
+            this(shardsPerQueue, configCacheTtl, UNLIMITED_ANSWER);
+        }
+
         public static Settings defaults() {
             return new Settings(2, Duration.ofSeconds(2));
+        }
+
+        public Settings withMaxAnswerBytes(long maxAnswerBytes) {
+            return new Settings(shardsPerQueue, configCacheTtl, maxAnswerBytes);
         }
     }
 
     public QueueService(QueueStore store, Clock clock, byte[] receiptKey, Settings settings) {
         this.store = store;
+        this.maxAnswerBytes = settings.maxAnswerBytes();
         ReceiptHandles receipts = new ReceiptHandles(receiptKey);
         MessageIds ids = new MessageIds();
         // what receives, sends and acks in this process share: a send wakes waiting polls, a receive
@@ -73,15 +80,14 @@ public final class QueueService {
         this.catalog = new QueueCatalog(store, clock, settings);
         this.sending = new Sending(store, catalog, ids, signal, parkedSchedule);
         this.deadLetters = new DeadLetters(store, catalog, ids, signal);
-        this.receiving = new Receiving(store, catalog, deadLetters, receipts, signal, sideBySide, claims, parkedSchedule);
+        this.receiving = new Receiving(store, catalog, deadLetters, receipts, signal, sideBySide, claims, parkedSchedule,
+                maxAnswerBytes);
         this.acks = new Acks(store, catalog, receipts, signal, sideBySide, claims, parkedSchedule);
     }
 
     // ---------------------------------------------------------------- queues
 
-    public record Created(QueueDescription queue, boolean created) {}
-
-    public Created createQueue(String name, QueueAttributes attributes) {
+    public Created<QueueDescription> createQueue(String name, QueueAttributes attributes) {
         return catalog.createQueue(name, attributes);
     }
 
@@ -207,16 +213,25 @@ public final class QueueService {
 
     // ---------------------------------------------------------------- messages
 
-    public List<SendResult> send(String queue, SendBatch request) {
-        return sending.send(queue, request);
+    /** Sends one message; a refusal (by the queue's rules or the store) is thrown. */
+    public SendOutcome send(String queue, MessageToSend message) {
+        return sending.send(queue, List.of(message), false).get(0);
+    }
+
+    /**
+     * Sends up to a batch of messages, each with its own outcome, in the order given: one refused (by
+     * the queue's rules or the store) does not stop the others. A missing queue is thrown.
+     */
+    public List<SendOutcome> sendBatch(String queue, List<MessageToSend> messages) {
+        return sending.send(queue, messages, true);
     }
 
     /**
      * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
      * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
      */
-    public List<ReceivedMessage> receive(String queue, ReceiveRequest request) {
-        return receiving.receive(queue, request);
+    public List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
+        return receiving.receive(queue, options);
     }
 
     /** Acks one handle: deleted or already gone is success; a superseded lease is {@code LeaseLost}. */
@@ -225,7 +240,7 @@ public final class QueueService {
     }
 
     /** Acks each handle, side by side; a handle's own problem is its entry's error. */
-    public List<AckResult> ackAll(String queue, List<String> receiptHandles) {
+    public List<AckOutcome> ackAll(String queue, List<String> receiptHandles) {
         return acks.ackAll(queue, receiptHandles);
     }
 
@@ -240,7 +255,7 @@ public final class QueueService {
     public Page<BrowsedMessage> browse(String queue, int limit, String next) {
         QueueConfig config = catalog.requireQueueFresh(queue);
         Instant now = catalog.now();
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeMessageId(next);
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeMessageId(next);
         List<StoredMessage> merged = new ArrayList<>();
         for (int shard = 0; shard < config.shards(); shard++) {
             merged.addAll(unexpired(config, shard, after, limit + 1, now));
@@ -265,7 +280,7 @@ public final class QueueService {
         long bytes = 0;
         while (fit < Math.min(limit, merged.size())) {
             long size = AnswerSize.of(merged.get(fit));
-            if (fit > 0 && bytes + size > Receiving.Batch.ANSWER_BUDGET) {
+            if (fit > 0 && bytes + size > maxAnswerBytes) {
                 break;
             }
             bytes += size;
@@ -273,11 +288,10 @@ public final class QueueService {
         }
         boolean more = merged.size() > fit;
         List<StoredMessage> pageItems = merged.subList(0, fit);
-        String token = more ? Tokens.encode(pageItems.get(pageItems.size() - 1).key().id()) : null;
+        String cursor = more ? PageCursors.encode(pageItems.get(pageItems.size() - 1).key().id()) : null;
         return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
-                m.stateAt(now).wire(), m.receiveCount(), m.sentAt().toString(),
-                m.firstReceivedAt() == null ? null : m.firstReceivedAt().toString(), m.groupId(),
-                m.deduplicationId())).toList(), token);
+                m.stateAt(now), m.receiveCount(), m.sentAt(), m.firstReceivedAt(), m.groupId(),
+                m.deduplicationId())).toList(), cursor);
     }
 
     /** Up to {@code want} unexpired messages of a shard after {@code after}, in order. */

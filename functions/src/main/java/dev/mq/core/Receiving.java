@@ -1,8 +1,6 @@
 package dev.mq.core;
 
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Responses.ReceivedMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,9 +45,11 @@ final class Receiving {
     private final SideBySide sideBySide;
     private final LeaseClaims claims;
     private final ParkedSchedule parkedSchedule;
+    private final long maxAnswerBytes;
 
     Receiving(QueueStore store, QueueCatalog catalog, DeadLetters deadLetterMoves, ReceiptHandles receipts,
-              MessageSignal signal, SideBySide sideBySide, LeaseClaims claims, ParkedSchedule parkedSchedule) {
+              MessageSignal signal, SideBySide sideBySide, LeaseClaims claims, ParkedSchedule parkedSchedule,
+              long maxAnswerBytes) {
         this.store = store;
         this.catalog = catalog;
         this.deadLetterMoves = deadLetterMoves;
@@ -58,22 +58,23 @@ final class Receiving {
         this.sideBySide = sideBySide;
         this.claims = claims;
         this.parkedSchedule = parkedSchedule;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     /**
      * Leases up to {@code maxMessages} messages. With a wait, polls until at least one is available or
      * the wait ends; a send in this process wakes the poll at once, others are seen at the next re-query.
      */
-    List<ReceivedMessage> receive(String queue, ReceiveRequest request) {
+    List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
         QueueConfig config = catalog.requireQueue(queue);
-        int wait = request.waitSeconds() != null ? request.waitSeconds() : config.attributes().receiveWaitSeconds();
-        int timeout = request.visibilityTimeoutSeconds() != null
-                ? request.visibilityTimeoutSeconds() : config.attributes().visibilityTimeoutSeconds();
+        int wait = options.waitSeconds() != null ? options.waitSeconds() : config.attributes().receiveWaitSeconds();
+        int timeout = options.visibilityTimeoutSeconds() != null
+                ? options.visibilityTimeoutSeconds() : config.attributes().visibilityTimeoutSeconds();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
         long pause = FIRST_POLL_MILLIS;
         while (true) {
             long seenSignal = signal.version(config.incarnation());
-            List<ReceivedMessage> messages = receiveOnce(config, request.maxMessages(), timeout);
+            List<ReceivedMessage> messages = receiveOnce(config, options.maxMessages(), timeout);
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!messages.isEmpty() || left <= 0) {
                 return messages;
@@ -86,7 +87,7 @@ final class Receiving {
     private List<ReceivedMessage> receiveOnce(QueueConfig config, int max, int timeoutSeconds) {
         Instant now = catalog.now();
         Optional<QueueConfig> deadLetters = deadLetterMoves.deadLetterQueue(config);
-        Batch taken = new Batch(max);
+        Batch taken = new Batch(max, maxAnswerBytes);
         int start = MessageIds.randomIndex(config.shards());
         try {
             // The next shard is read only while the batch is not full: one query answers a receive whose
@@ -112,19 +113,20 @@ final class Receiving {
     }
 
     /**
-     * The messages one receive hands out, bounded by count and by an estimate of their size in a Lambda
-     * answer (6 MB, with the body escaped twice on the way), so an answer never exceeds what the
-     * function may return. The first message always fits: 256 KB escaped twice is under 2 MB.
+     * The messages one receive hands out, bounded by count and by an estimate of their size in the
+     * answer ({@link AnswerSize}) against the edge's limit ({@link QueueService.Settings#maxAnswerBytes}),
+     * so an answer never exceeds what the edge may carry. The first message always fits.
      */
     static final class Batch {
-        static final long ANSWER_BUDGET = 5_000_000;
         final List<ReceivedMessage> messages = new ArrayList<>();
         final int max;
+        private final long maxBytes;
         long bytes;
         boolean closed;
 
-        Batch(int max) {
+        Batch(int max, long maxBytes) {
             this.max = max;
+            this.maxBytes = maxBytes;
         }
 
         /** No more room: by count, or closed when the next message would not fit the answer. */
@@ -143,7 +145,7 @@ final class Receiving {
 
         /** With {@code pendingBytes} of messages being leased beside it ({@code nonePending}: none). */
         boolean fits(long size, boolean nonePending, long pendingBytes) {
-            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + size <= ANSWER_BUDGET;
+            return (messages.isEmpty() && nonePending) || bytes + pendingBytes + size <= maxBytes;
         }
 
         void add(ReceivedMessage received, long size) {
@@ -352,7 +354,6 @@ final class Receiving {
         Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
         return Optional.of(new ReceivedMessage(message.messageId(), message.body(), message.attributes(),
                 receipts.issue(config.name(), leased.get(), token), message.receiveCount() + 1,
-                message.sentAt().toString(), firstReceived.toString(), message.groupId(),
-                message.deduplicationId()));
+                message.sentAt(), firstReceived, message.groupId(), message.deduplicationId()));
     }
 }

@@ -3,10 +3,6 @@ package dev.mq.core;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Requests.SendBatch;
-import dev.mq.model.Requests.SendEntry;
-import dev.mq.model.Responses.SendResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,28 +36,25 @@ final class Sending {
     }
 
     /**
-     * Sends each entry; in a batch, an entry refused by validation or by the store keeps its error and
-     * the others are still sent. Results are in request order. A FIFO queue's messages are written
-     * one by one in request order, and a store failure fails every later entry, so a retry can never
-     * put a group's messages out of order.
+     * Sends each message; in a batch ({@code batch}), a message refused by validation or by the store
+     * gets its error as its outcome and the others are still sent, while a single message's refusal is
+     * thrown. Outcomes are in the order given. A FIFO queue's messages are written one by one in that
+     * order, and a store failure fails every later one, so a retry can never put a group's messages out
+     * of order.
      */
-    List<SendResult> send(String queue, SendBatch request) {
+    List<SendOutcome> send(String queue, List<MessageToSend> messages, boolean batch) {
         QueueConfig config = catalog.requireQueue(queue);
         Instant now = catalog.now();
-        List<SendEntry> entries = request.entries();
-        SendResult[] results = new SendResult[entries.size()];
+        SendOutcome[] results = new SendOutcome[messages.size()];
         List<StoredMessage> batched = new ArrayList<>();
         List<Integer> batchedAt = new ArrayList<>();
         QueueException storeFailure = null;
-        for (int i = 0; i < entries.size(); i++) {
+        for (int i = 0; i < messages.size(); i++) {
             try {
-                if (entries.get(i).error() != null) {
-                    throw entries.get(i).error();
-                }
                 if (storeFailure != null) {
                     throw storeFailure;
                 }
-                StoredMessage message = prepare(config, entries.get(i).message(), now);
+                StoredMessage message = prepare(config, messages.get(i), now);
                 if (message.key().isParked()) {
                     parkedSchedule.parked(config.incarnation(), message.key().shard(), message.visibleAt());
                 }
@@ -77,32 +70,32 @@ final class Sending {
                 } else {
                     batched.add(message);
                     batchedAt.add(i);
-                    results[i] = SendResult.sent(message.messageId(), false);
+                    results[i] = SendOutcome.sent(message.messageId(), false);
                 }
             } catch (QueueException e) {
-                if (!request.batch()) {
-                    throw e; // a single message answers with the HTTP error itself
+                if (!batch) {
+                    throw e; // a single message's refusal is the answer itself
                 }
-                results[i] = SendResult.failed(e);
+                results[i] = SendOutcome.refused(e);
             }
         }
-        writeBatch(batched, batchedAt, results, request.batch());
+        writeBatch(batched, batchedAt, results, batch);
         signal.wake(config.incarnation(), results.length);
         return List.of(results);
     }
 
-    private SendResult write(QueueConfig config, StoredMessage message, Instant now) {
+    private SendOutcome write(QueueConfig config, StoredMessage message, Instant now) {
         if (message.deduplicationId() == null) {
             store.put(message);
-            return SendResult.sent(message.messageId(), false);
+            return SendOutcome.sent(message.messageId(), false);
         }
         Instant window = now.plusSeconds(config.attributes().deduplicationWindowSeconds());
         Optional<String> first = store.putDeduplicated(message, message.deduplicationId(), window, now);
-        return SendResult.sent(first.orElse(message.messageId()), first.isPresent());
+        return SendOutcome.sent(first.orElse(message.messageId()), first.isPresent());
     }
 
     /** Standard messages without deduplication go in one batch write; what it could not store is failed. */
-    private void writeBatch(List<StoredMessage> messages, List<Integer> positions, SendResult[] results,
+    private void writeBatch(List<StoredMessage> messages, List<Integer> positions, SendOutcome[] results,
                             boolean batch) {
         if (messages.isEmpty()) {
             return;
@@ -124,12 +117,12 @@ final class Sending {
         }
         for (int k = 0; k < messages.size(); k++) {
             if (unwritten.contains(messages.get(k).messageId())) {
-                results[positions.get(k)] = SendResult.failed(failure);
+                results[positions.get(k)] = SendOutcome.refused(failure);
             }
         }
     }
 
-    private StoredMessage prepare(QueueConfig config, MessageRequest request, Instant now) {
+    private StoredMessage prepare(QueueConfig config, MessageToSend request, Instant now) {
         QueueAttributes attributes = config.attributes();
         if (config.fifo()) {
             if (request.groupId() == null) {
@@ -166,8 +159,9 @@ final class Sending {
                 : new MessageKey(config.incarnation(), shard, messageId);
         // Retention counts from when the message becomes deliverable, so a scheduled message is never
         // due and expired at once.
-        return new StoredMessage(key, messageId, request.body(), request.attributes(), now, visibleAt, null, 0, null,
-                request.groupId(), dedupId, visibleAt.plusSeconds(attributes.messageRetentionSeconds()), null);
+        return StoredMessage.sent(key, messageId, request.body(), request.attributes(), now, visibleAt,
+                visibleAt.plusSeconds(attributes.messageRetentionSeconds()))
+                .inGroup(request.groupId()).deduplicatedBy(dedupId);
     }
 
     /**
@@ -180,8 +174,8 @@ final class Sending {
         QueueConfig config = catalog.requireQueue(queue);
         Instant now = catalog.now();
         MessageKey key = new MessageKey(config.incarnation(), config.shardFor(null), ids.next(now));
-        StoredMessage copy = new StoredMessage(key, messageId, body, Map.copyOf(attributes), now, now, null, 0, null,
-                null, null, now.plusSeconds(config.attributes().messageRetentionSeconds()), null);
+        StoredMessage copy = StoredMessage.sent(key, messageId, body, Map.copyOf(attributes), now, now,
+                now.plusSeconds(config.attributes().messageRetentionSeconds()));
         store.putDeduplicated(copy, copyKey, now.plus(window), now);
         signal.wake(config.incarnation(), 1);
     }

@@ -26,6 +26,28 @@ public record StoredMessage(
         Instant expiresAt,
         String sourceQueue) {
 
+    /**
+     * A message as a send writes it: never received, visible from {@code visibleAt}, kept until
+     * {@code expiresAt}; {@link #inGroup} and {@link #deduplicatedBy} add what a send may carry besides.
+     */
+    public static StoredMessage sent(MessageKey key, String messageId, String body, Map<String, String> attributes,
+                                     Instant sentAt, Instant visibleAt, Instant expiresAt) {
+        return new StoredMessage(key, messageId, body, attributes, sentAt, visibleAt, null, 0, null, null, null,
+                expiresAt, null);
+    }
+
+    /** The same message in FIFO group {@code groupId} (null: none). */
+    public StoredMessage inGroup(String groupId) {
+        return new StoredMessage(key, messageId, body, attributes, sentAt, visibleAt, leaseToken, receiveCount,
+                firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
+    }
+
+    /** The same message, deduplicated by {@code deduplicationId} (null: not deduplicated). */
+    public StoredMessage deduplicatedBy(String deduplicationId) {
+        return new StoredMessage(key, messageId, body, attributes, sentAt, visibleAt, leaseToken, receiveCount,
+                firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
+    }
+
     public boolean visibleAt(Instant now) {
         return !visibleAt.isAfter(now);
     }
@@ -63,17 +85,5 @@ public record StoredMessage(
                 firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
     }
 
-    public enum MessageState {
-        VISIBLE("visible"), IN_FLIGHT("inFlight"), DELAYED("delayed");
-
-        private final String wire;
-
-        MessageState(String wire) {
-            this.wire = wire;
-        }
-
-        public String wire() {
-            return wire;
-        }
-    }
+    public enum MessageState { VISIBLE, IN_FLIGHT, DELAYED }
 }

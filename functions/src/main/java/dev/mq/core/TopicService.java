@@ -8,13 +8,6 @@ import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Requests.SendBatch;
-import dev.mq.model.Requests.SendEntry;
-import dev.mq.model.Responses.SendResult;
-import dev.mq.model.Responses.SubscriptionDescription;
-import dev.mq.model.Responses.TopicDescription;
-import dev.mq.model.Responses.TopicSummary;
 import dev.mq.model.TopicRequests.SubscriptionRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -73,8 +66,6 @@ public final class TopicService {
         this.endpoints = endpoints;
     }
 
-    public record Created<T>(T value, boolean created) {}
-
     // ---------------------------------------------------------------- topics
 
     public Created<TopicDescription> createTopic(String name) {
@@ -88,11 +79,11 @@ public final class TopicService {
         return describe(requireTopic(name));
     }
 
-    public Page<TopicSummary> listTopics(int limit, String next) {
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeName(next);
+    public Page<TopicDescription> listTopics(int limit, String next) {
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<TopicConfig> page = store.listTopics(limit, after);
-        return new Page<>(page.items().stream().map(t -> new TopicSummary(t.name())).toList(),
-                page.next() == null ? null : Tokens.encode(page.next()));
+        return new Page<>(page.items().stream().map(TopicService::describe).toList(),
+                page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
     public void deleteTopic(String name) {
@@ -106,7 +97,7 @@ public final class TopicService {
      * Creates or replaces a subscription; a replaced one keeps its creation time. A filter SNS would refuse
      * is {@code InvalidRequest}, saying what is wrong, before anything is written.
      */
-    public Created<SubscriptionDescription> subscribe(String topic, String name, SubscriptionRequest request) {
+    public Created<Subscription> subscribe(String topic, String name, SubscriptionRequest request) {
         Names.requirePlainName("subscription", name);
         FilterScope scope = FilterScope.fromWire(request.filterScope());
         SubscriptionFilter filter = request.filter() == null ? null
@@ -129,19 +120,20 @@ public final class TopicService {
         if (filter != null) {
             filters.put(filterKey(subscription), filter);
         }
-        return new Created<>(describe(subscription), existing.isEmpty());
+        return new Created<>(subscription, existing.isEmpty());
     }
 
-    public SubscriptionDescription getSubscription(String topic, String name) {
-        return describe(requireSubscription(topic, name));
+    /** The subscription as stored, its secret too: what the owner is shown of it is the edge's to choose. */
+    public Subscription getSubscription(String topic, String name) {
+        return requireSubscription(topic, name);
     }
 
-    public Page<SubscriptionDescription> listSubscriptions(String topic, int limit, String next) {
+    public Page<Subscription> listSubscriptions(String topic, int limit, String next) {
         requireTopic(topic);
-        String after = next == null || next.isEmpty() ? null : Tokens.decodeName(next);
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<Subscription> page = store.listSubscriptions(topic, limit, after);
-        return new Page<>(page.items().stream().map(TopicService::describe).toList(),
-                page.next() == null ? null : Tokens.encode(page.next()));
+        return new Page<>(page.items(),
+                page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
     public void unsubscribe(String topic, String name) {
@@ -152,28 +144,34 @@ public final class TopicService {
 
     // ---------------------------------------------------------------- publishing and fan-out
 
-    /** Same body and answers as a send to a queue; a topic takes no group and no delay. */
-    public List<SendResult> publish(String topic, SendBatch request) {
+    /** Publishes one message, as a send to a queue does; a topic takes no group and no delay. */
+    public SendOutcome publish(String topic, MessageToSend message) {
+        return publish(topic, List.of(message), false).get(0);
+    }
+
+    /** Publishes each message, with its own outcome, as a batch send to a queue does. */
+    public List<SendOutcome> publishBatch(String topic, List<MessageToSend> messages) {
+        return publish(topic, messages, true);
+    }
+
+    private List<SendOutcome> publish(String topic, List<MessageToSend> messages, boolean batch) {
         TopicConfig config = requireTopic(topic);
         Instant now = now();
-        List<SendResult> results = new ArrayList<>();
-        for (SendEntry entry : request.entries()) {
+        List<SendOutcome> results = new ArrayList<>();
+        for (MessageToSend message : messages) {
             try {
-                if (entry.error() != null) {
-                    throw entry.error();
-                }
-                results.add(publishOne(config, entry.message(), now));
+                results.add(publishOne(config, message, now));
             } catch (QueueException e) {
-                if (!request.batch()) {
+                if (!batch) {
                     throw e;
                 }
-                results.add(SendResult.failed(e));
+                results.add(SendOutcome.refused(e));
             }
         }
         return results;
     }
 
-    private SendResult publishOne(TopicConfig config, MessageRequest request, Instant now) {
+    private SendOutcome publishOne(TopicConfig config, MessageToSend request, Instant now) {
         if (request.groupId() != null) {
             throw QueueException.invalid("topics take no groupId");
         }
@@ -186,11 +184,11 @@ public final class TopicService {
         Instant keepUntil = now.plus(KEEP_IN_LOG);
         if (request.deduplicationId() == null) {
             store.publish(message, keepUntil);
-            return SendResult.sent(message.messageId(), false);
+            return SendOutcome.sent(message.messageId(), false);
         }
         Optional<String> first = store.publishDeduplicated(message, keepUntil, request.deduplicationId(),
                 now.plus(DEDUP_WINDOW), now);
-        return SendResult.sent(first.orElse(message.messageId()), first.isPresent());
+        return SendOutcome.sent(first.orElse(message.messageId()), first.isPresent());
     }
 
     /**
@@ -381,15 +379,7 @@ public final class TopicService {
     }
 
     private static TopicDescription describe(TopicConfig topic) {
-        return new TopicDescription(topic.name(), topic.createdAt().toString());
-    }
-
-    private static SubscriptionDescription describe(Subscription s) {
-        String scope = s.filterJson() != null || s.filterScope() != FilterScope.ATTRIBUTES
-                ? s.filterScope().wireName() : null;
-        return new SubscriptionDescription(s.topic(), s.name(), s.queue(), s.endpoint(),
-                s.filterJson() == null ? null : dev.mq.model.Json.parseObject(s.filterJson()), scope,
-                s.deadLetterQueue(), s.createdAt().toString());
+        return new TopicDescription(topic.name(), topic.createdAt());
     }
 
     private Instant now() {

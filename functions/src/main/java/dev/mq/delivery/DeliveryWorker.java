@@ -2,13 +2,13 @@ package dev.mq.delivery;
 
 import dev.mq.core.DeliveryJob;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.core.Subscription;
 import dev.mq.core.TopicService;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Responses.ReceivedMessage;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,7 +119,7 @@ public final class DeliveryWorker {
      */
     public int pollOnce(int waitSeconds) throws InterruptedException {
         List<ReceivedMessage> jobs = queues.receive(TopicService.DELIVERY_QUEUE,
-                new ReceiveRequest(BATCH, waitSeconds, leaseSeconds));
+                new ReceiveOptions(BATCH, waitSeconds, leaseSeconds));
         List<Attempt> attempts = new ArrayList<>();
         for (ReceivedMessage job : jobs) {
             attempts.add(start(job));

@@ -2,8 +2,14 @@ package dev.mq.handlers;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.mq.core.BrowsedMessage;
+import dev.mq.core.Created;
 import dev.mq.core.Page;
+import dev.mq.core.QueueDescription;
 import dev.mq.core.QueueService;
+import dev.mq.core.QueueSummary;
+import dev.mq.core.Subscription;
+import dev.mq.core.TopicDescription;
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.core.TopicService;
 import dev.mq.model.Fields;
@@ -11,17 +17,13 @@ import dev.mq.model.Json;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
+import dev.mq.model.Responses;
 import dev.mq.model.Responses.BrowseResponse;
-import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.Responses.Health;
 import dev.mq.model.Responses.QueueList;
-import dev.mq.model.Responses.QueueSummary;
 import dev.mq.model.Responses.RedriveResponse;
-import dev.mq.model.Responses.SubscriptionDescription;
 import dev.mq.model.Responses.SubscriptionList;
-import dev.mq.model.Responses.TopicDescription;
 import dev.mq.model.Responses.TopicList;
-import dev.mq.model.Responses.TopicSummary;
 import dev.mq.model.TopicRequests;
 import java.util.List;
 import java.util.Map;
@@ -54,20 +56,20 @@ public final class AdminHandler extends ApiHandler {
                 Page<QueueSummary> page = service.listQueues(query.get("prefix"),
                         Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
                 // mq's internal queues are not the user's to see (see Routes): a page may come out shorter
-                List<QueueSummary> userQueues =
-                        page.items().stream().filter(q -> !Names.isInternal(q.name())).toList();
+                List<Responses.QueueSummary> userQueues =
+                        page.items().stream().filter(q -> !Names.isInternal(q.name())).map(Wire::summary).toList();
                 yield json(200, new QueueList(userQueues, page.next()));
             }
             case PUT_QUEUE -> {
                 QueueAttributes attributes =
                         QueueAttributes.parse(Json.parseObject(request.getBody()), QueueAttributes.defaults());
-                QueueService.Created created = service.createQueue(queue, attributes);
-                yield json(created.created() ? 201 : 200, created.queue());
+                Created<QueueDescription> created = service.createQueue(queue, attributes);
+                yield json(created.created() ? 201 : 200, Wire.queue(created.value()));
             }
-            case GET_QUEUE -> json(200, service.getQueue(queue));
+            case GET_QUEUE -> json(200, Wire.queue(service.getQueue(queue)));
             case PATCH_QUEUE -> {
                 var body = Json.parseObject(request.getBody());
-                yield json(200, service.updateQueue(queue, current -> QueueAttributes.parse(body, current)));
+                yield json(200, Wire.queue(service.updateQueue(queue, current -> QueueAttributes.parse(body, current))));
             }
             case DELETE_QUEUE -> {
                 service.deleteQueue(queue);
@@ -80,39 +82,40 @@ public final class AdminHandler extends ApiHandler {
             case BROWSE -> {
                 Page<BrowsedMessage> page = service.browse(queue,
                         Requests.queryInt(query, "limit", 1, 100, 100), query.get("next"));
-                yield json(200, new BrowseResponse(page.items(), page.next()));
+                yield json(200, new BrowseResponse(page.items().stream().map(Wire::browsed).toList(), page.next()));
             }
             case REDRIVE -> {
                 Requests.RedriveRequest redrive = Requests.parseRedrive(request.getBody());
                 yield json(200, new RedriveResponse(service.redrive(queue, redrive.destination(), redrive.maxMessages())));
             }
             case LIST_TOPICS -> {
-                Page<TopicSummary> page = topics.listTopics(Requests.queryInt(query, "limit", 1, 1000, 1000),
+                Page<TopicDescription> page = topics.listTopics(Requests.queryInt(query, "limit", 1, 1000, 1000),
                         query.get("next"));
-                yield json(200, new TopicList(page.items(), page.next()));
+                yield json(200, new TopicList(page.items().stream().map(Wire::topicSummary).toList(), page.next()));
             }
             case PUT_TOPIC -> {
                 // topics have no attributes yet: a body may be empty or {}, and any field is a mistake
                 Fields.onlyKnown(Json.parseObject(request.getBody()), Set.of());
-                TopicService.Created<TopicDescription> created = topics.createTopic(match.name());
-                yield json(created.created() ? 201 : 200, created.value());
+                Created<TopicDescription> created = topics.createTopic(match.name());
+                yield json(created.created() ? 201 : 200, Wire.topic(created.value()));
             }
-            case GET_TOPIC -> json(200, topics.getTopic(match.name()));
+            case GET_TOPIC -> json(200, Wire.topic(topics.getTopic(match.name())));
             case DELETE_TOPIC -> {
                 topics.deleteTopic(match.name());
                 yield noContent();
             }
             case LIST_SUBSCRIPTIONS -> {
-                Page<SubscriptionDescription> page = topics.listSubscriptions(match.name(),
+                Page<Subscription> page = topics.listSubscriptions(match.name(),
                         Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
-                yield json(200, new SubscriptionList(page.items(), page.next()));
+                yield json(200, new SubscriptionList(page.items().stream().map(Wire::subscription).toList(),
+                        page.next()));
             }
             case PUT_SUBSCRIPTION -> {
-                TopicService.Created<SubscriptionDescription> created = topics.subscribe(match.name(), match.child(),
+                Created<Subscription> created = topics.subscribe(match.name(), match.child(),
                         TopicRequests.parseSubscription(request.getBody()));
-                yield json(created.created() ? 201 : 200, created.value());
+                yield json(created.created() ? 201 : 200, Wire.subscription(created.value()));
             }
-            case GET_SUBSCRIPTION -> json(200, topics.getSubscription(match.name(), match.child()));
+            case GET_SUBSCRIPTION -> json(200, Wire.subscription(topics.getSubscription(match.name(), match.child())));
             case DELETE_SUBSCRIPTION -> {
                 topics.unsubscribe(match.name(), match.child());
                 yield noContent();

@@ -57,7 +57,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
             }
             response = handle(match, request);
         } catch (QueueException e) {
-            if (e.code().status() >= 500) {
+            if (ErrorStatuses.of(e.code()) >= 500) {
                 LOG.log(Level.WARNING, "request " + requestId + " failed: " + e.getMessage(), e.getCause());
             }
             response = error(e);
@@ -80,7 +80,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     public static APIGatewayProxyResponseEvent error(QueueException e) {
-        APIGatewayProxyResponseEvent response = json(e.code().status(), ErrorBody.of(e.code(), e.getMessage()));
+        APIGatewayProxyResponseEvent response = json(ErrorStatuses.of(e.code()), ErrorBody.of(e.code(), e.getMessage()));
         if (e.code() == ErrorCode.THROTTLED) {
             response.getHeaders().put("Retry-After", "1");
         }

@@ -3,11 +3,9 @@ package dev.mq.handlers;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.MessageCounts;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
-import java.time.Clock;
 import java.util.Base64;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,15 +22,22 @@ public final class FunctionRuntime {
 
     private FunctionRuntime() {}
 
+    /**
+     * What the messages of one answer may take ({@link QueueService.Settings#maxAnswerBytes}): Lambda
+     * refuses answers over 6 MB, and a proxy response escapes the body once more; a 256 KB message escaped
+     * twice is under 2 MB, so the first message always fits.
+     */
+    public static final long MAX_ANSWER_BYTES = 5_000_000;
+
     /** {@code true} lets subscriptions target private and link-local addresses (inside a VPC, say). */
     public static final String ALLOW_PRIVATE_ENDPOINTS_ENV = "MQ_ALLOW_PRIVATE_ENDPOINTS";
 
     public static QueueService service() {
-        return Holder.SERVICE;
+        return Holder.SERVICES.queues();
     }
 
     public static TopicService topics() {
-        return Holder.TOPICS;
+        return Holder.SERVICES.topics();
     }
 
     public static MessageCounts counts() {
@@ -42,10 +47,8 @@ public final class FunctionRuntime {
     private static final class Holder {
         static final DynamoDbClient CLIENT = client();
         static final Tables TABLES = Tables.fromEnvironment();
-        static final QueueService SERVICE = create();
+        static final Services SERVICES = create();
         static final MessageCounts COUNTS = new MessageCounts(CLIENT, TABLES);
-        static final TopicService TOPICS = new TopicService(new DynamoDbTopicStore(CLIENT, TABLES), SERVICE,
-                Clock.systemUTC(), new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))));
 
         /**
          * Lambda puts the region in the environment: naming it saves the SDK's region search at every cold
@@ -61,13 +64,16 @@ public final class FunctionRuntime {
             return builder.build();
         }
 
-        private static QueueService create() {
+        private static Services create() {
             String key = System.getenv(RECEIPT_KEY_ENV);
             if (key == null || key.isBlank()) {
                 throw new IllegalStateException(RECEIPT_KEY_ENV + " is not set: receipt handles cannot be signed");
             }
-            return new QueueService(new DynamoDbQueueStore(CLIENT, TABLES), Clock.systemUTC(),
-                    Base64.getDecoder().decode(key), QueueService.Settings.defaults());
+            return Services.over(CLIENT, TABLES)
+                    .receiptKey(Base64.getDecoder().decode(key))
+                    .settings(QueueService.Settings.defaults().withMaxAnswerBytes(MAX_ANSWER_BYTES))
+                    .endpoints(new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))))
+                    .build();
         }
     }
 }

@@ -25,8 +25,10 @@ public final class PublishHandler extends ApiHandler {
     @Override
     protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
         Requests.SendBatch batch = Requests.parseSend(request.getBody());
-        return json(200, new SendResponse(match.operation() == Routes.Operation.PUBLISH
-                ? topics.publish(match.name(), batch)
-                : service.send(match.name(), batch)));
+        String name = match.name();
+        boolean publish = match.operation() == Routes.Operation.PUBLISH;
+        return json(200, new SendResponse(Wire.send(batch,
+                message -> publish ? topics.publish(name, message) : service.send(name, message),
+                messages -> publish ? topics.publishBatch(name, messages) : service.sendBatch(name, messages))));
     }
 }

@@ -3,8 +3,6 @@ package dev.mq.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.CapacityMeter;
 import dev.mq.testing.LocalDynamoDb;
 import java.util.List;
@@ -82,7 +80,7 @@ class CapacityTest {
         f.send("orders", "warm-up");
         METER.reset();
 
-        f.send("orders", new MessageRequest("x".repeat(824), Map.of(), null, null, "order-42", null));
+        f.send("orders", new MessageToSend("x".repeat(824), Map.of(), null, null, "order-42", null));
         double sendWrites = METER.writeUnits();
         f.service.ack("orders", f.receive("orders", 1).get(0).receiptHandle());
 

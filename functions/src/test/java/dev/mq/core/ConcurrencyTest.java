@@ -9,20 +9,11 @@ import dev.mq.core.ConcurrencyLog.Sent;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Requests.SendBatch;
-import dev.mq.model.Requests.SendEntry;
-import dev.mq.model.Responses.AckResult;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.model.Responses.ReceivedMessage;
-import dev.mq.model.Responses.SendResult;
-import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Services;
 import dev.mq.testing.LocalDynamoDb;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,8 +63,7 @@ class ConcurrencyTest {
 
     @BeforeEach
     void freshService() {
-        service = new QueueService(new DynamoDbQueueStore(db.client(), db.freshTables()), Clock.systemUTC(), KEY,
-                QueueService.Settings.defaults());
+        service = Services.over(db.client(), db.freshTables()).receiptKey(KEY).queues();
         seed = Long.getLong("mq.concurrency.seed", System.nanoTime());
     }
 
@@ -197,20 +187,22 @@ class ConcurrencyTest {
         int count = 0;
         while (count < s.messagesPerProducer()) {
             int n = Math.min(1 + random.nextInt(10), s.messagesPerProducer() - count);
-            List<SendEntry> entries = new ArrayList<>();
+            List<MessageToSend> messages = new ArrayList<>();
             List<String> bodies = new ArrayList<>();
             List<Integer> groups = new ArrayList<>();
             for (int k = 0; k < n; k++) {
                 int group = s.fifo() ? random.nextInt(s.groupsPerProducer()) : -1;
                 String groupId = group < 0 ? null : groupId(producer, group);
                 String body = "p" + producer + "-m" + (count + k) + (groupId == null ? "" : "-" + groupId);
-                entries.add(new SendEntry(new MessageRequest(body, Map.of(), null, null, null, groupId), null));
+                messages.add(new MessageToSend(body, Map.of(), null, null, null, groupId));
                 bodies.add(body);
                 groups.add(group);
             }
-            List<SendResult> results = service.send(s.queue(), new SendBatch(n > 1 || random.nextBoolean(), entries));
+            boolean batch = n > 1 || random.nextBoolean();
+            List<SendOutcome> results = batch ? service.sendBatch(s.queue(), messages)
+                    : List.of(service.send(s.queue(), messages.get(0)));
             for (int k = 0; k < n; k++) {
-                SendResult result = results.get(k);
+                SendOutcome result = results.get(k);
                 int group = groups.get(k);
                 if (result.error() != null || Boolean.TRUE.equals(result.duplicate())) {
                     log.error("send of " + bodies.get(k) + " answered " + result);
@@ -242,7 +234,7 @@ class ConcurrencyTest {
             int max = 1 + random.nextInt(10);
             int wait = random.nextInt(2);
             Instant started = Instant.now();
-            List<ReceivedMessage> received = service.receive(s.queue(), new ReceiveRequest(max, wait, null));
+            List<ReceivedMessage> received = service.receive(s.queue(), new ReceiveOptions(max, wait, null));
             Instant returned = Instant.now();
             long call = log.nextCall();
             List<Lease> leases = new ArrayList<>();
@@ -284,15 +276,15 @@ class ConcurrencyTest {
         }
         if (leases.size() > 1 && random.nextBoolean()) {
             Instant started = Instant.now();
-            List<AckResult> results = service.ackAll(s.queue(), leases.stream().map(Lease::receiptHandle).toList());
+            List<dev.mq.core.AckOutcome> results = service.ackAll(s.queue(), leases.stream().map(Lease::receiptHandle).toList());
             Instant returned = Instant.now();
             for (int i = 0; i < leases.size(); i++) {
-                AckResult result = results.get(i);
+                dev.mq.core.AckOutcome result = results.get(i);
                 if (!result.receiptHandle().equals(leases.get(i).receiptHandle())) {
                     log.error("ack results are not in request order: " + results);
                 } else if (Boolean.TRUE.equals(result.ok())) {
                     log.acked(new Ack(leases.get(i), started, returned, AckOutcome.OK, late));
-                } else if (ErrorCode.LEASE_LOST.code().equals(result.error().code())) {
+                } else if (result.error().code() == ErrorCode.LEASE_LOST) {
                     log.acked(new Ack(leases.get(i), started, returned, AckOutcome.LEASE_LOST, late));
                 } else {
                     log.error("ack of " + log.describe(leases.get(i)) + " answered " + result.error());

@@ -6,13 +6,11 @@ import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
 import dev.mq.model.TopicRequests;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.FaultInjector;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,9 +34,9 @@ class FanoutFaultsTest {
         FaultInjector faults = FaultInjector.all(0.20, 11);
         DynamoDbClient faulty = LocalDynamoDb.client(db.endpoint(),
                 ClientOverrideConfiguration.builder().addExecutionInterceptor(faults).build());
-        QueueService plainQueues = service(db.client(), tables);
-        TopicService plainTopics = new TopicService(new DynamoDbTopicStore(db.client(), tables), plainQueues,
-                Clock.systemUTC(), new EndpointPolicy(false, false));
+        Services plain = services(db.client(), tables);
+        QueueService plainQueues = plain.queues();
+        TopicService plainTopics = plain.topics();
         List<String> queues = List.of("copies-a", "copies-b", "copies-c");
         plainTopics.createTopic("events");
         for (String q : queues) {
@@ -47,8 +45,7 @@ class FanoutFaultsTest {
         }
         Thread.sleep(5);
         String incarnation = new DynamoDbTopicStore(db.client(), tables).getTopic("events").orElseThrow().incarnation();
-        TopicService faultyTopics = new TopicService(new DynamoDbTopicStore(faulty, tables), service(faulty, tables),
-                Clock.systemUTC(), new EndpointPolicy(false, false));
+        TopicService faultyTopics = services(faulty, tables).topics();
 
         int messages = 40;
         int failedAttempts = 0;
@@ -76,9 +73,8 @@ class FanoutFaultsTest {
         }
     }
 
-    private static QueueService service(DynamoDbClient client, Tables tables) {
-        return new QueueService(new DynamoDbQueueStore(client, tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+    private static Services services(DynamoDbClient client, Tables tables) {
+        return Services.over(client, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes()).build();
     }
 
     private static List<BrowsedMessage> all(QueueService queues, String queue) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.CapacityMeter;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Duration;
@@ -63,7 +61,7 @@ class ParkingTest {
             taken += f.receive("q", 10, 600).size();
         }
         for (int i = 0; i < 200; i++) {
-            f.send("q", new MessageRequest("later " + i, Map.of(), 600, null, null, null));
+            f.send("q", new MessageToSend("later " + i, Map.of(), 600, null, null, null));
         }
         // the receives of ten left eleven leases in place; the receives of one park all but two
         for (int i = 0; i < 4; i++) {
@@ -116,7 +114,7 @@ class ParkingTest {
     void messagePastItsRetention_isRemovedByTheReceiveThatReadsIt_soNoLaterReceivePaysForIt() {
         f.queue("short", ServiceFixture.attributes("messageRetentionSeconds", 60));
         f.send("short", "stale");
-        f.send("short", new MessageRequest("stale and delayed", Map.of(), 10, null, null, null));
+        f.send("short", new MessageToSend("stale and delayed", Map.of(), 10, null, null, null));
         f.clock.advance(Duration.ofSeconds(71));
 
         assertThat(f.receive("short", 10)).isEmpty();
@@ -132,7 +130,7 @@ class ParkingTest {
     void browse_pagesThroughWaitingAndParkedMessages_inSendOrder() {
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            ids.add(f.send("q", new MessageRequest("m" + i, Map.of(), i % 3 == 1 ? 600 : null, null, null, null)));
+            ids.add(f.send("q", new MessageToSend("m" + i, Map.of(), i % 3 == 1 ? 600 : null, null, null, null)));
             f.clock.advance(Duration.ofMillis(1));
         }
         f.receive("q", 2, 600); // two of the waiting ones are parked in flight
@@ -140,7 +138,7 @@ class ParkingTest {
         List<String> browsed = new java.util.ArrayList<>();
         String next = null;
         do {
-            Page<dev.mq.model.Responses.BrowsedMessage> page = f.service.browse("q", 2, next);
+            Page<BrowsedMessage> page = f.service.browse("q", 2, next);
             assertThat(page.items()).hasSizeLessThanOrEqualTo(2);
             page.items().forEach(m -> browsed.add(m.messageId()));
             next = page.next();
@@ -151,7 +149,7 @@ class ParkingTest {
 
     @Test
     void delayedMessage_isReceivedWhenDue_andNotBefore() {
-        f.send("q", new MessageRequest("scheduled", Map.of(), 30, null, null, null));
+        f.send("q", new MessageToSend("scheduled", Map.of(), 30, null, null, null));
         assertThat(f.receive("q", 10)).isEmpty();
 
         f.clock.advance(Duration.ofSeconds(30));

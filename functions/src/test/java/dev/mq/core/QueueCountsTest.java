@@ -5,9 +5,6 @@ import static dev.mq.core.ServiceFixture.fifoMessage;
 import static dev.mq.core.ServiceFixture.withDeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Responses.QueueStats;
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.CapacityMeter;
 import dev.mq.store.MessageCounts;
 import dev.mq.testing.LocalDynamoDb;
@@ -52,7 +49,7 @@ class QueueCountsTest {
         f.send("q", "a");
         f.send("q", "b");
         f.send("q", "c");
-        f.send("q", new MessageRequest("later", Map.of(), 60, null, null, null));
+        f.send("q", new MessageToSend("later", Map.of(), 60, null, null, null));
         List<ReceivedMessage> leased = f.receive("q", 2, 30); // each lease moves its message: a put and a delete, in one transaction
         f.service.ack("q", leased.get(0).receiptHandle());
 
@@ -64,7 +61,7 @@ class QueueCountsTest {
     void stats_seeLeasesRunOutAndDelaysEnd_withoutAWrite() {
         QueueConfig q = f.queue("q");
         f.send("q", "taken");
-        f.send("q", new MessageRequest("later", Map.of(), 60, null, null, null));
+        f.send("q", new MessageToSend("later", Map.of(), 60, null, null, null));
         f.receive("q", 1, 30);
         f.clock.advance(Duration.ofSeconds(61));
 
@@ -76,7 +73,7 @@ class QueueCountsTest {
     @Test
     void oldestAge_isOfVisibleMessagesOnly() {
         f.queue("q");
-        f.send("q", new MessageRequest("in an hour", Map.of(), null, f.clock.instant().plusSeconds(3600), null, null));
+        f.send("q", new MessageToSend("in an hour", Map.of(), null, f.clock.instant().plusSeconds(3600), null, null));
         f.send("q", "taken");
         f.receive("q", 1, 600);
         f.clock.advance(Duration.ofSeconds(90));
@@ -109,7 +106,7 @@ class QueueCountsTest {
         for (int i = 0; i < 30; i++) {
             f.send("q", "m" + i);
         }
-        f.send("q", new MessageRequest("later", Map.of(), 60, null, null, null));
+        f.send("q", new MessageToSend("later", Map.of(), 60, null, null, null));
         f.receive("q", 5, 30);
         f.service.purge("q");
         assertThat(f.service.getQueue("q").stats()).isEqualTo(new QueueStats(0, 0, 0, 0));
@@ -168,7 +165,7 @@ class QueueCountsTest {
         ServiceFixture m = new ServiceFixture(metered, db.freshTables());
         QueueConfig q = m.queue("q");
         m.send("q", "one");
-        m.send("q", new MessageRequest("later", Map.of(), 60, null, null, null));
+        m.send("q", new MessageToSend("later", Map.of(), 60, null, null, null));
         double few = unitsOfStats(m);
 
         Instant now = m.clock.instant();
@@ -180,8 +177,8 @@ class QueueCountsTest {
             // a tenth delayed for an hour, the rest visible; 1 KB bodies, as CapacityTest's
             MessageKey key = i % 10 == 0 ? MessageKey.parked(q.incarnation(), shard, now.plusSeconds(3600), id)
                     : new MessageKey(q.incarnation(), shard, id);
-            stored.add(new StoredMessage(key, id, "x".repeat(900), Map.of(), now, i % 10 == 0 ? now.plusSeconds(3600) : now,
-                    null, 0, null, null, null, now.plusSeconds(86_400), null));
+            stored.add(StoredMessage.sent(key, id, "x".repeat(900), Map.of(), now,
+                    i % 10 == 0 ? now.plusSeconds(3600) : now, now.plusSeconds(86_400)));
         }
         for (int from = 0; from < stored.size(); from += 500) {
             assertThat(m.store.putAll(stored.subList(from, from + 500))).isEmpty();

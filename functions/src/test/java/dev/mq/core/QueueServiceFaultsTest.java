@@ -9,8 +9,6 @@ import dev.mq.model.ErrorCode;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.Tables;
 import dev.mq.testing.FailingCalls;
 import dev.mq.testing.LocalDynamoDb;

@@ -10,14 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Requests.SendBatch;
-import dev.mq.model.Requests.SendEntry;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.model.Responses.QueueStats;
-import dev.mq.model.Responses.ReceivedMessage;
-import dev.mq.model.Responses.SendResult;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,7 +108,7 @@ class QueueServiceTest {
             f.queue("q");
             f.send("q", "a");
             f.send("q", "b");
-            f.send("q", new MessageRequest("later", Map.of(), 60, null, null, null));
+            f.send("q", new MessageToSend("later", Map.of(), 60, null, null, null));
             f.receive("q", 1);
             f.clock.advance(Duration.ofSeconds(5));
 
@@ -137,6 +129,30 @@ class QueueServiceTest {
 
     @Nested
     class Leases {
+        @Test
+        void receiveAndBrowse_keepToTheAnswerLimitTheEdgeSets_butAlwaysAnswerOneMessage() {
+            // given: an edge whose answers take two 1,000-byte messages (about 2 KB each, as estimated)
+            ServiceFixture limited = new ServiceFixture(db.client(), db.freshTables(), 1,
+                    wiring -> wiring.settings(new QueueService.Settings(1, Duration.ofSeconds(2), 5_000)));
+            limited.queue("q");
+            for (int i = 0; i < 5; i++) {
+                limited.send("q", "x".repeat(1_000));
+            }
+
+            // when / then
+            Page<BrowsedMessage> page = limited.service.browse("q", 10, null);
+            assertThat(page.items()).hasSize(2);
+            assertThat(page.next()).isNotNull();
+            assertThat(limited.receive("q", 10)).hasSize(2);
+
+            ServiceFixture tiny = new ServiceFixture(db.client(), db.freshTables(), 1,
+                    wiring -> wiring.settings(new QueueService.Settings(1, Duration.ofSeconds(2), 100)));
+            tiny.queue("q");
+            tiny.send("q", "x".repeat(1_000));
+            tiny.send("q", "x".repeat(1_000));
+            assertThat(tiny.receive("q", 10)).hasSize(1);
+        }
+
         @Test
         void receivedMessage_isInvisibleUntilItsTimeoutEnds() {
             f.queue("q", attributes("visibilityTimeoutSeconds", 30, "delaySeconds", 0));
@@ -196,7 +212,7 @@ class QueueServiceTest {
             String good = f.receive("q", 1).get(0).receiptHandle();
             var results = service.ackAll("q", List.of(good, "garbage"));
             assertThat(results.get(0).ok()).isTrue();
-            assertThat(results.get(1).error().code()).isEqualTo("InvalidReceiptHandle");
+            assertThat(results.get(1).error().code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
         }
 
         @Test
@@ -249,7 +265,7 @@ class QueueServiceTest {
         @Test
         void delayedMessage_isDeliveredOnlyAfterItsDelay() {
             f.queue("q");
-            f.send("q", new MessageRequest("later", Map.of(), 10, null, null, null));
+            f.send("q", new MessageToSend("later", Map.of(), 10, null, null, null));
             assertThat(f.receive("q", 1)).isEmpty();
             f.clock.advance(Duration.ofSeconds(10));
             assertThat(f.receive("q", 1)).hasSize(1);
@@ -267,9 +283,9 @@ class QueueServiceTest {
         @Test
         void deliverAt_inThePastMeansNow_andBeyondRetentionIsRefused() {
             f.queue("q");
-            f.send("q", new MessageRequest("x", Map.of(), null, f.clock.instant().minusSeconds(60), null, null));
+            f.send("q", new MessageToSend("x", Map.of(), null, f.clock.instant().minusSeconds(60), null, null));
             assertThat(f.receive("q", 1)).hasSize(1);
-            assertThatThrownBy(() -> f.send("q", new MessageRequest("x", Map.of(), null,
+            assertThatThrownBy(() -> f.send("q", new MessageToSend("x", Map.of(), null,
                     f.clock.instant().plus(Duration.ofDays(5)), null, null)))
                     .hasMessageContaining("retention");
         }
@@ -277,24 +293,21 @@ class QueueServiceTest {
         @Test
         void duplicateDeduplicationId_storesNothing_andAnswersTheFirstId() {
             f.queue("q");
-            String first = f.send("q", new MessageRequest("a", Map.of(), null, null, "order-1", null));
-            List<SendResult> again = service.send("q", new SendBatch(false, List.of(
-                    new SendEntry(new MessageRequest("b", Map.of(), null, null, "order-1", null), null))));
-            assertThat(again.get(0)).isEqualTo(SendResult.sent(first, true));
+            String first = f.send("q", new MessageToSend("a", Map.of(), null, null, "order-1", null));
+            SendOutcome again = service.send("q", new MessageToSend("b", Map.of(), null, null, "order-1", null));
+            assertThat(again).isEqualTo(SendOutcome.sent(first, true));
             assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::body).containsExactly("a");
         }
 
         @Test
         void deduplication_lastsForTheWindowOnly_evenAfterAck() {
             f.queue("q");
-            f.send("q", new MessageRequest("a", Map.of(), null, null, "d", null));
+            f.send("q", new MessageToSend("a", Map.of(), null, null, "d", null));
             service.ack("q", f.receive("q", 1).get(0).receiptHandle());
-            assertThat(service.send("q", new SendBatch(false, List.of(new SendEntry(
-                    new MessageRequest("a", Map.of(), null, null, "d", null), null)))).get(0).duplicate()).isTrue();
+            assertThat(service.send("q", new MessageToSend("a", Map.of(), null, null, "d", null)).duplicate()).isTrue();
 
             f.clock.advance(Duration.ofSeconds(301));
-            assertThat(service.send("q", new SendBatch(false, List.of(new SendEntry(
-                    new MessageRequest("a", Map.of(), null, null, "d", null), null)))).get(0).duplicate()).isFalse();
+            assertThat(service.send("q", new MessageToSend("a", Map.of(), null, null, "d", null)).duplicate()).isFalse();
         }
 
         @Test
@@ -312,12 +325,10 @@ class QueueServiceTest {
         @Test
         void batch_sendsTheValidEntries_andReportsTheOthers() {
             f.queue("q");
-            List<SendResult> results = service.send("q", new SendBatch(true, List.of(
-                    new SendEntry(message("a"), null),
-                    new SendEntry(fifoMessage("b", "g"), null),
-                    new SendEntry(message("c"), null))));
+            List<SendOutcome> results = service.sendBatch("q", List.of(message("a"), fifoMessage("b", "g"),
+                    message("c")));
             assertThat(results.get(0).messageId()).isNotNull();
-            assertThat(results.get(1).error().code()).isEqualTo("InvalidRequest");
+            assertThat(results.get(1).error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(results.get(2).messageId()).isNotNull();
             assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::body)
                     .containsExactly("a", "c");
@@ -327,7 +338,7 @@ class QueueServiceTest {
         void oversizedMessage_isPayloadTooLarge_countingAttributes() {
             f.queue("q", attributes("maxMessageBytes", 10));
             f.send("q", "0123456789");
-            assertThatThrownBy(() -> f.send("q", new MessageRequest("01234", Map.of("ab", "cdef"), null, null, null, null)))
+            assertThatThrownBy(() -> f.send("q", new MessageToSend("01234", Map.of("ab", "cdef"), null, null, null, null)))
                     .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         }
 
@@ -350,7 +361,7 @@ class QueueServiceTest {
             f.queue("f.fifo");
             f.queue("s");
             assertThatThrownBy(() -> f.send("f.fifo", "x")).hasMessageContaining("groupId is required");
-            assertThatThrownBy(() -> f.send("f.fifo", new MessageRequest("x", Map.of(), 5, null, null, "g")))
+            assertThatThrownBy(() -> f.send("f.fifo", new MessageToSend("x", Map.of(), 5, null, null, "g")))
                     .hasMessageContaining("FIFO");
             assertThatThrownBy(() -> f.send("s", fifoMessage("x", "g"))).hasMessageContaining("only allowed on FIFO");
         }
@@ -437,7 +448,7 @@ class QueueServiceTest {
             f.queue("dlq");
             f.queue("other");
             f.queue("q", withDeadLetters("dlq", 1));
-            String id = f.send("q", new MessageRequest("poison", Map.of(), null, null, "order-7", null));
+            String id = f.send("q", new MessageToSend("poison", Map.of(), null, null, "order-7", null));
             deadLetterOnce("q");
             assertThat(service.browse("dlq", 10, null).items()).extracting(BrowsedMessage::messageId)
                     .containsExactly(id);
@@ -446,8 +457,7 @@ class QueueServiceTest {
             assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::messageId)
                     .containsExactly(id);
             // the deduplication record still names it, and it is the message in the queue again
-            SendResult again = service.send("q", new SendBatch(false, List.of(new SendEntry(
-                    new MessageRequest("poison", Map.of(), null, null, "order-7", null), null)))).get(0);
+            SendOutcome again = service.send("q", new MessageToSend("poison", Map.of(), null, null, "order-7", null));
             assertThat(again.duplicate()).isTrue();
             assertThat(again.messageId()).isEqualTo(id);
 
@@ -505,7 +515,7 @@ class QueueServiceTest {
             for (int i = 0; i < 5; i++) {
                 f.send("q", "m" + i);
             }
-            f.send("q", new MessageRequest("later", Map.of(), 30, null, null, null));
+            f.send("q", new MessageToSend("later", Map.of(), 30, null, null, null));
             f.clock.advance(Duration.ofMillis(1));
             f.receive("q", 1);
 
@@ -515,8 +525,8 @@ class QueueServiceTest {
             all.addAll(second.items());
             assertThat(second.next()).isNull();
             assertThat(all).extracting(BrowsedMessage::body).containsExactly("m0", "m1", "m2", "m3", "m4", "later");
-            assertThat(all).extracting(BrowsedMessage::state).filteredOn("inFlight"::equals).hasSize(1);
-            assertThat(all.get(5).state()).isEqualTo("delayed");
+            assertThat(all).extracting(BrowsedMessage::state).filteredOn(StoredMessage.MessageState.IN_FLIGHT::equals).hasSize(1);
+            assertThat(all.get(5).state()).isEqualTo(StoredMessage.MessageState.DELAYED);
             assertThat(f.receive("q", 10)).hasSize(4);
         }
     }
@@ -534,7 +544,7 @@ class QueueServiceTest {
         });
         sender.start();
         long started = System.nanoTime();
-        List<ReceivedMessage> got = service.receive("q", new ReceiveRequest(1, 10, null));
+        List<ReceivedMessage> got = service.receive("q", new ReceiveOptions(1, 10, null));
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         sender.join();
         assertThat(got).extracting(ReceivedMessage::body).containsExactly("late");

@@ -2,7 +2,6 @@ package dev.mq.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.testing.LocalDynamoDb;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,11 @@
 package dev.mq.core;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Requests.ReceiveRequest;
-import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
@@ -15,6 +13,7 @@ import dev.mq.testing.MutableClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** A QueueService over fresh tables in DynamoDB Local, with a hand-moved clock, and short-hands for tests. */
@@ -27,6 +26,8 @@ final class ServiceFixture {
     final CountsFeed counts;
     final DynamoDbQueueStore store;
     final QueueService service;
+    /** Topics delivering into {@link #service}. */
+    final TopicService topics;
 
     ServiceFixture(LocalDynamoDb db) {
         this(db.client(), db.freshTables());
@@ -37,12 +38,23 @@ final class ServiceFixture {
     }
 
     ServiceFixture(DynamoDbClient client, Tables tables, int shardsPerQueue) {
+        this(client, tables, shardsPerQueue, UnaryOperator.identity());
+    }
+
+    /** With {@code wiring} applied to the services' wiring (a topic store that records, say). */
+    ServiceFixture(DynamoDbClient client, Tables tables, int shardsPerQueue, UnaryOperator<Services.Builder> wiring) {
         this.tables = tables;
         // the tables are in the JVM's DynamoDB Local, whatever client the test goes through
         this.counts = new CountsFeed(LocalDynamoDb.shared(), tables);
+        // the same tables as the service's store, for tests that write or read items directly
         this.store = new DynamoDbQueueStore(client, tables, counts::catchUp);
-        this.service = new QueueService(store, clock, KEY,
-                new QueueService.Settings(shardsPerQueue, QueueService.Settings.defaults().configCacheTtl()));
+        Services services = wiring.apply(Services.over(client, tables).clock(clock).receiptKey(KEY)
+                .countsCaughtUp(counts::catchUp)
+                .settings(new QueueService.Settings(shardsPerQueue, QueueService.Settings.defaults().configCacheTtl(),
+                        FunctionRuntime.MAX_ANSWER_BYTES)))
+                .build();
+        this.service = services.queues();
+        this.topics = services.topics();
     }
 
     QueueConfig queue(String name) {
@@ -67,17 +79,16 @@ final class ServiceFixture {
         return attributes("deadLetterQueue", dlq, "maxReceiveCount", maxReceives);
     }
 
-    static MessageRequest message(String body) {
-        return new MessageRequest(body, Map.of(), null, null, null, null);
+    static MessageToSend message(String body) {
+        return new MessageToSend(body, Map.of(), null, null, null, null);
     }
 
-    static MessageRequest fifoMessage(String body, String group) {
-        return new MessageRequest(body, Map.of(), null, null, null, group);
+    static MessageToSend fifoMessage(String body, String group) {
+        return new MessageToSend(body, Map.of(), null, null, null, group);
     }
 
-    String send(String queue, MessageRequest message) {
-        return service.send(queue, new Requests.SendBatch(false, List.of(new Requests.SendEntry(message, null))))
-                .get(0).messageId();
+    String send(String queue, MessageToSend message) {
+        return service.send(queue, message).messageId();
     }
 
     String send(String queue, String body) {
@@ -85,10 +96,10 @@ final class ServiceFixture {
     }
 
     List<ReceivedMessage> receive(String queue, int max) {
-        return service.receive(queue, new ReceiveRequest(max, 0, null));
+        return service.receive(queue, new ReceiveOptions(max, 0, null));
     }
 
     List<ReceivedMessage> receive(String queue, int max, int visibilityTimeout) {
-        return service.receive(queue, new ReceiveRequest(max, 0, visibilityTimeout));
+        return service.receive(queue, new ReceiveOptions(max, 0, visibilityTimeout));
     }
 }

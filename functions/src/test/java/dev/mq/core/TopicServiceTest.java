@@ -1,16 +1,12 @@
 package dev.mq.core;
 
+import dev.mq.core.filters.FilterScope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
-import dev.mq.model.Requests;
-import dev.mq.model.Requests.MessageRequest;
-import dev.mq.model.Responses.BrowsedMessage;
-import dev.mq.model.Responses.SendResult;
 import dev.mq.model.TopicRequests;
-import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Duration;
@@ -33,18 +29,18 @@ class TopicServiceTest {
     @BeforeEach
     void fresh() {
         Tables tables = db.freshTables();
-        f = new ServiceFixture(db.client(), tables);
-        published = new FanoutCapture(new DynamoDbTopicStore(db.client(), tables));
-        topics = new TopicService(published, f.service, f.clock, new EndpointPolicy(true, false));
+        f = new ServiceFixture(db.client(), tables, QueueService.Settings.defaults().shardsPerQueue(),
+                wiring -> wiring.endpoints(new EndpointPolicy(true, false))
+                        .topicStore(store -> published = new FanoutCapture(store)));
+        topics = f.topics;
     }
 
     private void subscribe(String topic, String name, String json) {
         topics.subscribe(topic, name, TopicRequests.parseSubscription(json));
     }
 
-    private List<SendResult> publish(String topic, String body, Map<String, String> attributes) {
-        return topics.publish(topic, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest(body, attributes, null, null, null, null), null))));
+    private List<SendOutcome> publish(String topic, String body, Map<String, String> attributes) {
+        return List.of(topics.publish(topic, new MessageToSend(body, attributes, null, null, null, null)));
     }
 
     private List<String> bodies(String queue) {
@@ -142,11 +138,9 @@ class TopicServiceTest {
     @Test
     void deduplicationId_dedupsAtTheTopic() {
         topics.createTopic("t");
-        List<SendResult> first = topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("x", Map.of(), null, null, "d-1", null), null))));
-        List<SendResult> again = topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("y", Map.of(), null, null, "d-1", null), null))));
-        assertThat(again.get(0)).isEqualTo(SendResult.sent(first.get(0).messageId(), true));
+        SendOutcome first = topics.publish("t", new MessageToSend("x", Map.of(), null, null, "d-1", null));
+        SendOutcome again = topics.publish("t", new MessageToSend("y", Map.of(), null, null, "d-1", null));
+        assertThat(again).isEqualTo(SendOutcome.sent(first.messageId(), true));
         assertThat(published.messages).hasSize(1);
     }
 
@@ -207,10 +201,8 @@ class TopicServiceTest {
     @Test
     void publishRules_noGroup_noDelay_unknownTopic() {
         topics.createTopic("t");
-        assertThatThrownBy(() -> topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("x", Map.of(), 5, null, null, null), null))))).hasMessageContaining("delaySeconds");
-        assertThatThrownBy(() -> topics.publish("t", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new MessageRequest("x", Map.of(), null, null, null, "g"), null))))).hasMessageContaining("groupId");
+        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), 5, null, null, null))).hasMessageContaining("delaySeconds");
+        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), null, null, null, "g"))).hasMessageContaining("groupId");
         assertThatThrownBy(() -> publish("none", "x", Map.of()))
                 .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
     }
@@ -242,7 +234,7 @@ class TopicServiceTest {
 
         assertThatThrownBy(() -> topics.getSubscription("t", "new"))
                 .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.SUBSCRIPTION_NOT_FOUND);
-        assertThat(topics.getSubscription("t", "kept").filter().toString()).isEqualTo("{\"type\":[\"a\"]}");
+        assertThat(topics.getSubscription("t", "kept").filterJson()).isEqualTo("{\"type\":[\"a\"]}");
     }
 
     @Test
@@ -262,10 +254,10 @@ class TopicServiceTest {
 
         assertThat(bodies("big")).containsExactly("{\"order\": {\"total\": 250}}");
         assertThat(bodies("typed")).hasSize(2);
-        assertThat(topics.getSubscription("t", "big").filterScope()).isEqualTo("body");
-        assertThat(topics.getSubscription("t", "typed").filterScope()).isEqualTo("attributes");
+        assertThat(topics.getSubscription("t", "big").filterScope()).isEqualTo(FilterScope.BODY);
+        assertThat(topics.getSubscription("t", "typed").filterScope()).isEqualTo(FilterScope.ATTRIBUTES);
         assertThat(topics.listSubscriptions("t", 10, null).items())
-                .extracting(d -> d.filterScope()).containsExactly("body", "attributes");
+                .extracting(Subscription::filterScope).containsExactly(FilterScope.BODY, FilterScope.ATTRIBUTES);
     }
 
     @Test

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mq.core.BrowsedMessage;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Responses.BrowsedMessage;
 import dev.mq.model.TopicRequests;
-import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import dev.mq.testing.MutableClock;
@@ -47,6 +47,7 @@ class EndpointDeliveryTest {
             new DeliveryWorker.Settings(Duration.ofSeconds(1), Duration.ofMinutes(15), 3, 0);
 
     final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    Tables tables;
     DynamoDbTopicStore topicStore;
     QueueService queues;
     TopicService topics;
@@ -55,11 +56,12 @@ class EndpointDeliveryTest {
 
     @BeforeEach
     void fresh() throws IOException {
-        Tables tables = db.freshTables();
+        tables = db.freshTables();
         topicStore = new DynamoDbTopicStore(db.client(), tables);
-        queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), clock, RECEIPT_KEY,
-                QueueService.Settings.defaults());
-        topics = new TopicService(topicStore, queues, clock, new EndpointPolicy(true, false));
+        Services services = Services.over(db.client(), tables).clock(clock).receiptKey(RECEIPT_KEY)
+                .endpoints(new EndpointPolicy(true, false)).build();
+        queues = services.queues();
+        topics = services.topics();
         worker = new DeliveryWorker(topics, queues, new EndpointDeliverer(), SETTINGS);
         receiver = new Receiver();
         queues.createQueue("hook-dlq", QueueAttributes.defaults());
@@ -143,8 +145,9 @@ class EndpointDeliveryTest {
         // Subscribed while "localhost" was acceptable; by delivery time the check refuses loopback, as it
         // would refuse a public name that DNS now answers with a private address.
         subscribe("hook", receiver.url("/hook").replace("127.0.0.1", "localhost"));
-        TopicService deployed = new TopicService(topicStore, queues, clock, EndpointPolicy.deployed());
-        worker = new DeliveryWorker(deployed, queues, new EndpointDeliverer(), SETTINGS);
+        Services deployed = Services.over(db.client(), tables).clock(clock).receiptKey(RECEIPT_KEY)
+                .endpoints(EndpointPolicy.deployed()).build();
+        worker = new DeliveryWorker(deployed.topics(), deployed.queues(), new EndpointDeliverer(), SETTINGS);
         publish("order 10", Map.of());
 
         assertThat(roundsUntilIdle()).isEqualTo(3);

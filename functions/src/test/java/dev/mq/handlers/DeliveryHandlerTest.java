@@ -15,13 +15,12 @@ import dev.mq.delivery.DeliveryWorker;
 import dev.mq.delivery.EndpointDeliverer;
 import dev.mq.core.TopicMessage;
 import dev.mq.model.TopicRequests;
-import dev.mq.store.DynamoDbQueueStore;
 import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +44,11 @@ class DeliveryHandlerTest {
     @BeforeEach
     void fresh() throws Exception {
         Tables tables = db.freshTables();
-        queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false)).build();
+        queues = services.queues();
         topicStore = new DynamoDbTopicStore(db.client(), tables);
-        topics = new TopicService(topicStore, queues, Clock.systemUTC(),
-                new EndpointPolicy(true, false));
+        topics = services.topics();
         handler = new DeliveryHandler(new DeliveryWorker(topics, queues, new EndpointDeliverer(),
                 DeliveryWorker.Settings.defaults()));
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

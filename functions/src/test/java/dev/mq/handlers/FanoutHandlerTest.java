@@ -7,17 +7,15 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.model.TopicRequests;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.FailingCalls;
 import dev.mq.testing.LocalDynamoDb;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,10 +49,10 @@ class FanoutHandlerTest {
     @BeforeEach
     void fresh() {
         tables = db.freshTables();
-        queues = new QueueService(new DynamoDbQueueStore(faulty, tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
-        topics = new TopicService(new DynamoDbTopicStore(faulty, tables), queues, Clock.systemUTC(),
-                new EndpointPolicy(true, false));
+        Services services = Services.over(faulty, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false)).build();
+        queues = services.queues();
+        topics = services.topics();
         queues.createQueue("inbox", QueueAttributes.defaults());
         topics.createTopic("news");
         topics.subscribe("news", "inbox", TopicRequests.parseSubscription("{\"queue\": \"inbox\"}"));
@@ -62,8 +60,7 @@ class FanoutHandlerTest {
 
     private void publish(String body) throws InterruptedException {
         Thread.sleep(2); // published strictly after the subscription was created
-        topics.publish("news", new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new Requests.MessageRequest(body, Map.of(), null, null, null, null), null))));
+        topics.publish("news", new MessageToSend(body, Map.of(), null, null, null, null));
     }
 
     /** The topic log's items as a stream batch of INSERT records, in the order read. */

@@ -8,16 +8,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,10 +34,10 @@ class HandlersTest {
     @BeforeEach
     void freshService() {
         Tables tables = db.freshTables();
-        service = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
-        topics = new TopicService(new DynamoDbTopicStore(db.client(), tables), service, Clock.systemUTC(),
-                new EndpointPolicy(true, false));
+        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false)).build();
+        service = services.queues();
+        topics = services.topics();
         service.createQueue("orders", QueueAttributes.defaults());
     }
 
@@ -131,8 +130,7 @@ class HandlersTest {
     @Test
     void unreachableStore_isUnavailable_safeToRetry() throws Exception {
         var closedClient = LocalDynamoDb.client(java.net.URI.create("http://127.0.0.1:1"), null);
-        QueueService offline = new QueueService(new DynamoDbQueueStore(closedClient, db.freshTables()),
-                Clock.systemUTC(), "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        QueueService offline = Services.over(closedClient, db.freshTables()).receiptKey("0123456789abcdef0123456789abcdef".getBytes()).queues();
         APIGatewayProxyRequestEvent health = fixture().withHttpMethod("GET").withResource("/health").withPath("/health").withBody(null);
 
         APIGatewayProxyResponseEvent response = new AdminHandler(offline, null).handleRequest(health, null);
@@ -155,8 +153,7 @@ class HandlersTest {
     void internalQueue_isNotListed_andEveryRequestNamingItIsRefused_whileTheServiceStillServesIt() throws Exception {
         String internal = TopicService.DELIVERY_QUEUE;
         service.createQueue(internal, QueueAttributes.defaults());
-        service.send(internal, new Requests.SendBatch(false, List.of(new Requests.SendEntry(
-                new Requests.MessageRequest("a delivery job", Map.of(), null, null, null, null), null))));
+        service.send(internal, new MessageToSend("a delivery job", Map.of(), null, null, null, null));
         String path = "/v1/queues/" + internal;
         AdminHandler admin = new AdminHandler(service, topics);
 
@@ -182,7 +179,7 @@ class HandlersTest {
         }));
 
         assertThat(service.queueConfig(internal).attributes()).isEqualTo(QueueAttributes.defaults());
-        assertThat(service.receive(internal, new Requests.ReceiveRequest(10, 0, null)))
+        assertThat(service.receive(internal, new ReceiveOptions(10, 0, null)))
                 .extracting(m -> m.body()).containsExactly("a delivery job");
     }
 

@@ -3,12 +3,13 @@ package dev.mq.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueMetrics;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
-import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
@@ -33,8 +34,8 @@ class MetricsHandlerTest {
     @BeforeEach
     void fresh() {
         Tables tables = db.freshTables();
-        queues = new QueueService(new DynamoDbQueueStore(db.client(), tables, new CountsFeed(db, tables)::catchUp), clock,
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        queues = Services.over(db.client(), tables).clock(clock).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .countsCaughtUp(new CountsFeed(db, tables)::catchUp).queues();
         handler = new MetricsHandler(new QueueMetrics(queues), "mq-test", "prod", clock, lines::add);
     }
 
@@ -45,12 +46,12 @@ class MetricsHandlerTest {
         queues.createQueue("orders", QueueAttributes.parse(Json.parseObject(
                 "{\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}"), QueueAttributes.defaults()));
         send("orders", "poison");
-        queues.receive("orders", Requests.parseReceive("{\"visibilityTimeoutSeconds\":0}"));
-        assertThat(queues.receive("orders", Requests.parseReceive("{}"))).isEmpty(); // "poison" dead-lettered
+        queues.receive("orders", new ReceiveOptions(1, null, 0));
+        assertThat(queues.receive("orders", new ReceiveOptions(1, null, null))).isEmpty(); // "poison" dead-lettered
         clock.advance(Duration.ofSeconds(10));
         send("orders", "a");
         send("orders", "b");
-        assertThat(queues.receive("orders", Requests.parseReceive("{\"maxMessages\":1}"))).hasSize(1);
+        assertThat(queues.receive("orders", new ReceiveOptions(1, null, null))).hasSize(1);
         clock.advance(Duration.ofSeconds(90));
 
         // when
@@ -81,9 +82,9 @@ class MetricsHandlerTest {
     void oldestMessageAge_countsVisibleMessagesOnly() {
         // given: a message scheduled an hour ahead, and one in flight, for 10 minutes
         queues.createQueue("orders", QueueAttributes.defaults());
-        queues.send("orders", Requests.parseSend(Json.write(Map.of("body", "later", "delaySeconds", 900))));
+        queues.send("orders", new MessageToSend("later", Map.of(), 900, null, null, null));
         send("orders", "taken");
-        assertThat(queues.receive("orders", Requests.parseReceive("{\"visibilityTimeoutSeconds\":900}"))).hasSize(1);
+        assertThat(queues.receive("orders", new ReceiveOptions(1, null, 900))).hasSize(1);
         clock.advance(Duration.ofMinutes(10));
 
         handler.handleRequest(Map.of(), null);
@@ -104,7 +105,7 @@ class MetricsHandlerTest {
     }
 
     private void send(String queue, String body) {
-        queues.send(queue, Requests.parseSend(Json.write(Map.of("body", body))));
+        queues.send(queue, MessageToSend.of(body));
     }
 
     private JsonNode line(String queue) {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.mq.core.QueueService;
-import dev.mq.store.DynamoDbQueueStore;
+import dev.mq.store.Services;
 import dev.mq.testing.LocalDynamoDb;
-import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -27,9 +26,9 @@ class PrimingTest {
                 calls.incrementAndGet();
             }
         };
-        QueueService service = new QueueService(new DynamoDbQueueStore(LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(counter).build()), db.freshTables()),
-                Clock.systemUTC(), "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        QueueService service = Services.over(LocalDynamoDb.client(db.endpoint(),
+                ClientOverrideConfiguration.builder().addExecutionInterceptor(counter).build()), db.freshTables())
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes()).queues();
         AdminHandler handler = new AdminHandler(service, null);
 
         handler.primeBeforeSnapshot();

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.Requests;
 import dev.mq.model.TopicRequests;
 import dev.mq.testing.LocalDynamoDb;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -32,12 +32,13 @@ class StreamFiltersTest {
     void newDeliveryJobs_matchesJobInserts_only() throws Exception {
         // given: a plain send, a queue subscription's copy, and an endpoint subscription's job
         Tables tables = db.freshTables();
-        QueueService queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), QueueService.Settings.defaults());
+        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false)).build();
+        QueueService queues = services.queues();
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(db.client(), tables);
-        TopicService topics = new TopicService(topicStore, queues, Clock.systemUTC(), new EndpointPolicy(true, false));
+        TopicService topics = services.topics();
         queues.createQueue("plain", QueueAttributes.defaults());
-        queues.send("plain", Requests.parseSend("{\"body\":\"x\",\"attributes\":{\"subscription\":\"s\"}}"));
+        queues.send("plain", new MessageToSend("x", Map.of("subscription", "s"), null, null, null, null));
         topics.createTopic("t");
         topics.subscribe("t", "copy", TopicRequests.parseSubscription("{\"queue\":\"plain\"}"));
         topics.subscribe("t", "hook", TopicRequests.parseSubscription(
@@ -59,7 +60,7 @@ class StreamFiltersTest {
         assertThat(messages).noneMatch(i -> matches(pattern, record("MODIFY", i)));
 
         // and: a lease parks the job, which writes it anew; that insert wakes nobody
-        assertThat(queues.receive(TopicService.DELIVERY_QUEUE, new Requests.ReceiveRequest(10, 0, 60))).hasSize(1);
+        assertThat(queues.receive(TopicService.DELIVERY_QUEUE, new ReceiveOptions(10, 0, 60))).hasSize(1);
         List<Map<String, AttributeValue>> leasedJobs = db.client().scan(r -> r.tableName(tables.messages())).items()
                 .stream().filter(i -> i.containsKey("body") && i.get("body").s().contains("\"subscription\":\"hook\""))
                 .toList();
@@ -82,15 +83,15 @@ class StreamFiltersTest {
         // given: messages, one with a dedup record, and a lease note: on one shard, the third lease is past
         // the hidden budget and parks, and a sooner visibility moves it on, leaving a note behind
         Tables tables = db.freshTables();
-        QueueService queues = new QueueService(new DynamoDbQueueStore(db.client(), tables), Clock.systemUTC(),
-                "0123456789abcdef0123456789abcdef".getBytes(), new QueueService.Settings(1, java.time.Duration.ofSeconds(2)));
+        QueueService queues = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .settings(new QueueService.Settings(1, java.time.Duration.ofSeconds(2))).queues();
         queues.createQueue("q", QueueAttributes.defaults());
-        queues.send("q", Requests.parseSend("{\"body\":\"x\",\"deduplicationId\":\"d-1\"}"));
-        queues.send("q", Requests.parseSend("{\"body\":\"y\"}"));
-        queues.send("q", Requests.parseSend("{\"body\":\"z\"}"));
+        queues.send("q", new MessageToSend("x", Map.of(), null, null, "d-1", null));
+        queues.send("q", MessageToSend.of("y"));
+        queues.send("q", MessageToSend.of("z"));
         String handle = null;
         for (int i = 0; i < 3; i++) {
-            handle = queues.receive("q", new Requests.ReceiveRequest(1, 0, 30)).get(0).receiptHandle();
+            handle = queues.receive("q", new ReceiveOptions(1, 0, 30)).get(0).receiptHandle();
         }
         queues.changeVisibility("q", handle, 5);
         List<Map<String, AttributeValue>> items = db.client().scan(r -> r.tableName(tables.messages())).items();

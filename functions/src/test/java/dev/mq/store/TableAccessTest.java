@@ -6,8 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueMetrics;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceiveOptions;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.delivery.DeliveryWorker;
@@ -24,7 +26,6 @@ import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -109,7 +110,7 @@ class TableAccessTest {
         call(new AdminHandler(services(db.client()).queues, services(db.client()).topics), "PUT",
                 "/v1/queues/orders.fifo", "{}");
         services(db.client()).queues.send("orders.fifo",
-                dev.mq.model.Requests.parseSend("{\"body\":\"f\",\"groupId\":\"g\"}"));
+                new MessageToSend("f", Map.of(), null, null, null, "g"));
         Services s = recording();
         ReceiveHandler receive = new ReceiveHandler(s.queues);
         call(receive, "POST", "/v1/queues/orders/receive", "{\"visibilityTimeoutSeconds\":0}");
@@ -127,7 +128,7 @@ class TableAccessTest {
         // one at a time: the first two leases stay in place, the third is past the hidden budget and parks
         List<String> handles = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            handles.addAll(plain.queues.receive("orders", dev.mq.model.Requests.parseReceive("{}")).stream()
+            handles.addAll(plain.queues.receive("orders", new ReceiveOptions(1, null, null)).stream()
                     .map(m -> m.receiptHandle()).toList());
         }
         assertThat(handles).hasSize(3);
@@ -147,8 +148,8 @@ class TableAccessTest {
     void admin() {
         send("x");
         Services plain = services(db.client());
-        plain.queues.receive("orders", dev.mq.model.Requests.parseReceive("{\"visibilityTimeoutSeconds\":0}"));
-        plain.queues.receive("orders", dev.mq.model.Requests.parseReceive("{}")); // "x" is dead-lettered
+        plain.queues.receive("orders", new ReceiveOptions(1, null, 0));
+        plain.queues.receive("orders", new ReceiveOptions(1, null, null)); // "x" is dead-lettered
         Services s = recording();
         AdminHandler admin = new AdminHandler(s.queues, s.topics);
         call(admin, "GET", "/health", null);
@@ -187,7 +188,7 @@ class TableAccessTest {
             plain.topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-" + i, "hello", Map.of(), Instant.now())));
         }
         // ten jobs held in flight in place: the worker's receive leases one more in place and parks the last
-        assertThat(plain.queues.receive(TopicService.DELIVERY_QUEUE, new dev.mq.model.Requests.ReceiveRequest(10, 0, 600)))
+        assertThat(plain.queues.receive(TopicService.DELIVERY_QUEUE, new ReceiveOptions(10, 0, 600)))
                 .hasSize(10);
         Services s = recording();
         // the endpoint fails: a retry due in a second, sooner than the job's lease ends, parks the job sooner
@@ -212,7 +213,7 @@ class TableAccessTest {
     @Test
     void counts() {
         send("a");
-        services(db.client()).queues.receive("orders", dev.mq.model.Requests.parseReceive("{}"));
+        services(db.client()).queues.receive("orders", new ReceiveOptions(1, null, null));
         List<MessageCounts.Change> batch = feed.read();
         DynamoDbClient client = LocalDynamoDb.client(db.endpoint(), ClientOverrideConfiguration.builder()
                 .addExecutionInterceptor(new Recorder()).build());
@@ -233,7 +234,7 @@ class TableAccessTest {
     }
 
     private void send(String body) {
-        services(db.client()).queues.send("orders", dev.mq.model.Requests.parseSend(Json.write(Map.of("body", body))));
+        services(db.client()).queues.send("orders", MessageToSend.of(body));
     }
 
     private static APIGatewayProxyResponseEvent call(ApiHandler handler, String method, String path, String body) {
@@ -247,11 +248,10 @@ class TableAccessTest {
 
     private Services services(DynamoDbClient client) {
         // one shard per queue: whether a lease stays in place or parks depends only on what the test leased before
-        QueueService queues = new QueueService(new DynamoDbQueueStore(client, tables, feed::catchUp), Clock.systemUTC(), KEY,
-                new QueueService.Settings(1, Duration.ofSeconds(2)));
-        DynamoDbTopicStore topicStore = new DynamoDbTopicStore(client, tables);
-        return new Services(queues, topicStore,
-                new TopicService(topicStore, queues, Clock.systemUTC(), new EndpointPolicy(true, false)));
+        dev.mq.store.Services services = dev.mq.store.Services.over(client, tables).receiptKey(KEY)
+                .settings(new QueueService.Settings(1, Duration.ofSeconds(2))).countsCaughtUp(feed::catchUp)
+                .endpoints(new EndpointPolicy(true, false)).build();
+        return new Services(services.queues(), new DynamoDbTopicStore(client, tables), services.topics());
     }
 
     /** Services whose every DynamoDB call is recorded in {@link #observed}; fresh, so no cached settings. */

@@ -1,6 +1,7 @@
 package dev.mq.infra;
 
 import dev.mq.deploy.DeployedFunction;
+import dev.mq.handlers.ErrorStatuses;
 import dev.mq.handlers.Routes;
 import dev.mq.model.ErrorCode;
 import java.util.EnumMap;
@@ -154,7 +155,7 @@ public final class RestApiFront extends Construct {
                 .templates(Map.of("application/json", "{\"error\": {\"code\": \"" + code.code()
                         + "\", \"message\": $context.error.messageString}}"));
         if (setStatus) {
-            response.statusCode(Integer.toString(code.status()));
+            response.statusCode(Integer.toString(ErrorStatuses.of(code)));
         }
         api.addGatewayResponse(type.getResponseType(), response.build());
     }

@@ -12,10 +12,10 @@ import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.FanoutHandler;
+import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
-import dev.mq.store.DynamoDbQueueStore;
-import dev.mq.store.DynamoDbTopicStore;
+import dev.mq.store.Services;
 import dev.mq.store.MessageCounts;
 import dev.mq.store.TableSetup;
 import dev.mq.store.FaultInjector;
@@ -181,11 +181,13 @@ public final class LocalServer implements AutoCloseable {
                     poller.awaitCaughtUp(COUNTS_CATCH_UP);
                 }
             };
-            QueueService service = new QueueService(new DynamoDbQueueStore(data, tables, countsCaughtUp),
-                    Clock.systemUTC(), receiptKey, QueueService.Settings.defaults());
-            // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too.
-            TopicService topics = new TopicService(new DynamoDbTopicStore(data, tables), service,
-                    Clock.systemUTC(), new EndpointPolicy(true, false));
+            // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too. Answers
+            // keep to the functions' limit, so what works here works deployed.
+            Services services = Services.over(data, tables).receiptKey(receiptKey).countsCaughtUp(countsCaughtUp)
+                    .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES))
+                    .endpoints(new EndpointPolicy(true, false)).build();
+            QueueService service = services.queues();
+            TopicService topics = services.topics();
 
             httpThreads = httpThreads();
             http = HttpServer.create(new InetSocketAddress(address, options.port()), MAX_HTTP_THREADS);

@@ -1,43 +1,37 @@
 package dev.mq.model;
 
 /**
- * Every error the API answers, with its HTTP status and wire code. This enum is the one place where
- * an error becomes a status: handlers, the local server and the client all read it from here.
+ * Every error the API answers, by its wire code. Which HTTP status each one answers with is the HTTP
+ * edge's to say (the functions' {@code ErrorStatuses}); a client reads the status from the answer.
  */
 public enum ErrorCode {
-    INVALID_REQUEST(400, "InvalidRequest"),
-    TOO_MANY_ENTRIES(400, "TooManyEntries"),
-    EMPTY_BATCH(400, "EmptyBatch"),
-    INVALID_RECEIPT_HANDLE(400, "InvalidReceiptHandle"),
-    UNAUTHORIZED(401, "Unauthorized"),
-    FORBIDDEN(403, "Forbidden"),
-    QUEUE_NOT_FOUND(404, "QueueNotFound"),
-    TOPIC_NOT_FOUND(404, "TopicNotFound"),
-    SUBSCRIPTION_NOT_FOUND(404, "SubscriptionNotFound"),
+    INVALID_REQUEST("InvalidRequest"),
+    TOO_MANY_ENTRIES("TooManyEntries"),
+    EMPTY_BATCH("EmptyBatch"),
+    INVALID_RECEIPT_HANDLE("InvalidReceiptHandle"),
+    UNAUTHORIZED("Unauthorized"),
+    FORBIDDEN("Forbidden"),
+    QUEUE_NOT_FOUND("QueueNotFound"),
+    TOPIC_NOT_FOUND("TopicNotFound"),
+    SUBSCRIPTION_NOT_FOUND("SubscriptionNotFound"),
     /** A path that names no resource of the API. */
-    NOT_FOUND(404, "NotFound"),
+    NOT_FOUND("NotFound"),
     /** A known path with a method it does not serve. */
-    METHOD_NOT_ALLOWED(405, "MethodNotAllowed"),
-    QUEUE_ALREADY_EXISTS(409, "QueueAlreadyExists"),
-    LEASE_LOST(409, "LeaseLost"),
+    METHOD_NOT_ALLOWED("MethodNotAllowed"),
+    QUEUE_ALREADY_EXISTS("QueueAlreadyExists"),
+    LEASE_LOST("LeaseLost"),
     /** A delete of a queue that others still rely on (they name it as their dead-letter queue). */
-    QUEUE_IN_USE(409, "QueueInUse"),
-    PAYLOAD_TOO_LARGE(413, "PayloadTooLarge"),
-    THROTTLED(429, "Throttled"),
-    INTERNAL_ERROR(500, "InternalError"),
-    UNAVAILABLE(503, "Unavailable"),
-    TIMEOUT(504, "Timeout");
+    QUEUE_IN_USE("QueueInUse"),
+    PAYLOAD_TOO_LARGE("PayloadTooLarge"),
+    THROTTLED("Throttled"),
+    INTERNAL_ERROR("InternalError"),
+    UNAVAILABLE("Unavailable"),
+    TIMEOUT("Timeout");
 
-    private final int status;
     private final String code;
 
-    ErrorCode(int status, String code) {
-        this.status = status;
+    ErrorCode(String code) {
         this.code = code;
-    }
-
-    public int status() {
-        return status;
     }
 
     /** The code as it appears in {@code {"error": {"code": ...}}}. */

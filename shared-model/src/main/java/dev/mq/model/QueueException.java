@@ -2,7 +2,8 @@ package dev.mq.model;
 
 /**
  * An expected failure of an API operation: bad input, a missing queue, a lost lease, a throttled back
- * end. Its {@link ErrorCode} decides the HTTP status; its message is written for the person calling.
+ * end. Its {@link ErrorCode} names the error (the HTTP edge maps it to a status); its message is written
+ * for the person calling.
  */
 public class QueueException extends RuntimeException {
     private final ErrorCode code;

@@ -2,7 +2,6 @@ package dev.mq.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -32,27 +31,7 @@ public final class Requests {
             Integer delaySeconds,
             Instant deliverAt,
             String deduplicationId,
-            String groupId) {
-
-        /**
-         * Refuses a message whose body plus attribute names and values exceed {@code maxBytes} in UTF-8,
-         * with {@code PayloadTooLarge}; {@code holder} names what sets the limit ("this queue").
-         */
-        public void requireSizeAtMost(int maxBytes, String holder) {
-            long size = utf8Length(body);
-            for (Map.Entry<String, String> a : attributes.entrySet()) {
-                size += utf8Length(a.getKey()) + utf8Length(a.getValue());
-            }
-            if (size > maxBytes) {
-                throw new QueueException(ErrorCode.PAYLOAD_TOO_LARGE, "the message holds " + size
-                        + " bytes (body and attributes, UTF-8); " + holder + " takes at most " + maxBytes);
-            }
-        }
-
-        private static long utf8Length(String s) {
-            return s.getBytes(StandardCharsets.UTF_8).length;
-        }
-    }
+            String groupId) {}
 
     /** One entry of a send: the message, or why it was refused. */
     public record SendEntry(MessageRequest message, QueueException error) {}
