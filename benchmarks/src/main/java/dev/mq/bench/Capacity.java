@@ -9,7 +9,7 @@ import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.TopicRequests;
+import dev.mq.handlers.Wire;
 import dev.mq.store.CapacityMeter;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Services;
@@ -105,7 +105,7 @@ final class Capacity {
         List<String> queues = List.of("cap-sub-a", "cap-sub-b", "cap-sub-c");
         for (String q : queues) {
             service.createQueue(q, QueueAttributes.defaults());
-            topics.subscribe(topic, q, TopicRequests.parseSubscription(Json.write(Map.of("queue", q))));
+            topics.subscribe(topic, q, Wire.subscriptionSpec(Json.write(Map.of("queue", q))));
         }
         Thread.sleep(5);
         String incarnation = topicStore.getTopic(topic).orElseThrow().incarnation();

@@ -8,7 +8,6 @@ import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.TopicRequests.SubscriptionRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -97,9 +96,9 @@ public final class TopicService {
      * Creates or replaces a subscription; a replaced one keeps its creation time. A filter SNS would refuse
      * is {@code InvalidRequest}, saying what is wrong, before anything is written.
      */
-    public Created<Subscription> subscribe(String topic, String name, SubscriptionRequest request) {
+    public Created<Subscription> subscribe(String topic, String name, SubscriptionSpec request) {
         Names.requirePlainName("subscription", name);
-        FilterScope scope = FilterScope.fromWire(request.filterScope());
+        FilterScope scope = request.filterScope();
         SubscriptionFilter filter = request.filter() == null ? null
                 : SubscriptionFilter.compile(request.filter(), scope);
         TopicConfig config = requireTopic(topic);

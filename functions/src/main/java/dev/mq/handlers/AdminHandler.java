@@ -24,7 +24,6 @@ import dev.mq.model.Responses.QueueList;
 import dev.mq.model.Responses.RedriveResponse;
 import dev.mq.model.Responses.SubscriptionList;
 import dev.mq.model.Responses.TopicList;
-import dev.mq.model.TopicRequests;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,7 +111,7 @@ public final class AdminHandler extends ApiHandler {
             }
             case PUT_SUBSCRIPTION -> {
                 Created<Subscription> created = topics.subscribe(match.name(), match.child(),
-                        TopicRequests.parseSubscription(request.getBody()));
+                        Wire.subscriptionSpec(request.getBody()));
                 yield json(created.created() ? 201 : 200, Wire.subscription(created.value()));
             }
             case GET_SUBSCRIPTION -> json(200, Wire.subscription(topics.getSubscription(match.name(), match.child())));

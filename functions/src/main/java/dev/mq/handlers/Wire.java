@@ -11,11 +11,13 @@ import dev.mq.core.ReceivedMessage;
 import dev.mq.core.SendOutcome;
 import dev.mq.core.StoredMessage.MessageState;
 import dev.mq.core.Subscription;
+import dev.mq.core.SubscriptionSpec;
 import dev.mq.core.filters.FilterScope;
 import dev.mq.core.TopicDescription;
 import dev.mq.model.Json;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses;
+import dev.mq.model.TopicRequests;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,7 +29,7 @@ import java.util.function.Function;
  * in {@code Responses}) and the core's values: times become ISO-8601 strings, states their wire names,
  * errors inside a batch their error body, and a subscription is shown without its secret.
  */
-final class Wire {
+public final class Wire {
     private Wire() {}
 
     // ---------------------------------------------------------------- requests
@@ -111,6 +113,13 @@ final class Wire {
 
     static Responses.TopicSummary topicSummary(TopicDescription t) {
         return new Responses.TopicSummary(t.name());
+    }
+
+    /** The body of a subscription's PUT as the core takes it; the filter stays as written, for the core to judge. */
+    public static SubscriptionSpec subscriptionSpec(String body) {
+        TopicRequests.SubscriptionRequest r = TopicRequests.parseSubscription(body);
+        return new SubscriptionSpec(r.queue(), r.endpoint(), r.secret(), r.filter(),
+                FilterScope.fromWire(r.filterScope()), r.deadLetterQueue());
     }
 
     /** Never the secret; the filter as it was written, and its scope when there is a filter or it is not the default. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.model.TopicRequests;
+import dev.mq.handlers.Wire;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.FaultInjector;
 import dev.mq.store.Services;
@@ -41,7 +41,7 @@ class FanoutFaultsTest {
         plainTopics.createTopic("events");
         for (String q : queues) {
             plainQueues.createQueue(q, QueueAttributes.defaults());
-            plainTopics.subscribe("events", q, TopicRequests.parseSubscription(Json.write(Map.of("queue", q))));
+            plainTopics.subscribe("events", q, Wire.subscriptionSpec(Json.write(Map.of("queue", q))));
         }
         Thread.sleep(5);
         String incarnation = new DynamoDbTopicStore(db.client(), tables).getTopic("events").orElseThrow().incarnation();

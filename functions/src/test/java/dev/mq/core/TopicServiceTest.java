@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
-import dev.mq.model.TopicRequests;
+import dev.mq.handlers.Wire;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Duration;
@@ -36,7 +36,7 @@ class TopicServiceTest {
     }
 
     private void subscribe(String topic, String name, String json) {
-        topics.subscribe(topic, name, TopicRequests.parseSubscription(json));
+        topics.subscribe(topic, name, Wire.subscriptionSpec(json));
     }
 
     private List<SendOutcome> publish(String topic, String body, Map<String, String> attributes) {
@@ -261,14 +261,14 @@ class TopicServiceTest {
     }
 
     @Test
-    void subscriptionWithoutAFilter_isDescribedWithoutAScope_unlessItIsBody() {
+    void subscriptionWithoutAFilter_keepsTheDefaultScope_unlessItIsBody() {
         topics.createTopic("t");
         f.queue("q");
         subscribe("t", "plain", "{\"queue\": \"q\"}");
         subscribe("t", "body", "{\"queue\": \"q\", \"filterScope\": \"body\"}");
 
-        assertThat(topics.getSubscription("t", "plain").filterScope()).isNull();
-        assertThat(topics.getSubscription("t", "body").filterScope()).isEqualTo("body");
+        assertThat(topics.getSubscription("t", "plain").filterScope()).isEqualTo(FilterScope.ATTRIBUTES);
+        assertThat(topics.getSubscription("t", "body").filterScope()).isEqualTo(FilterScope.BODY);
     }
 
     @Test
@@ -282,7 +282,7 @@ class TopicServiceTest {
         published.messages.clear();
 
         TopicService other = new TopicService(published, f.service, f.clock, new EndpointPolicy(true, false));
-        other.subscribe("t", "s", TopicRequests.parseSubscription(
+        other.subscribe("t", "s", Wire.subscriptionSpec(
                 "{\"queue\": \"q\", \"filterScope\": \"body\", \"filter\": {\"type\": [\"b\"]}}"));
         publish("t", "second a", Map.of("type", "a"));
         publish("t", "{\"type\": \"b\"}", Map.of("type", "a"));

@@ -12,7 +12,7 @@ import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.TopicRequests;
+import dev.mq.handlers.Wire;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
@@ -184,7 +184,7 @@ class EndpointDeliveryTest {
 
     @Test
     void withoutADeadLetterQueue_anUndeliverablePayloadIsDropped_afterTheBudget() throws Exception {
-        topics.subscribe("orders", "bare", TopicRequests.parseSubscription(
+        topics.subscribe("orders", "bare", Wire.subscriptionSpec(
                 "{\"endpoint\": \"" + receiver.url("/hook") + "\", \"secret\": \"" + SECRET + "\"}"));
         clock.advance(Duration.ofMillis(1));
         receiver.answer(500, 500, 500);
@@ -210,7 +210,7 @@ class EndpointDeliveryTest {
     // ---------------------------------------------------------------- helpers
 
     private void subscribe(String name, String endpoint) {
-        topics.subscribe("orders", name, TopicRequests.parseSubscription("{\"endpoint\": \"" + endpoint
+        topics.subscribe("orders", name, Wire.subscriptionSpec("{\"endpoint\": \"" + endpoint
                 + "\", \"secret\": \"" + SECRET + "\", \"deadLetterQueue\": \"hook-dlq\"}"));
         clock.advance(Duration.ofMillis(1)); // publish strictly after the subscription was created
     }

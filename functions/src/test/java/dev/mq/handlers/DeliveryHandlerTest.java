@@ -14,7 +14,6 @@ import dev.mq.core.TopicService;
 import dev.mq.delivery.DeliveryWorker;
 import dev.mq.delivery.EndpointDeliverer;
 import dev.mq.core.TopicMessage;
-import dev.mq.model.TopicRequests;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
@@ -69,7 +68,7 @@ class DeliveryHandlerTest {
     /** A message fanned out to an endpoint subscription, as the stream handler would do it. */
     private void publishToAnEndpoint() throws InterruptedException {
         topics.createTopic("t");
-        topics.subscribe("t", "hook", TopicRequests.parseSubscription("{\"endpoint\": \"http://127.0.0.1:"
+        topics.subscribe("t", "hook", Wire.subscriptionSpec("{\"endpoint\": \"http://127.0.0.1:"
                 + receiver.getAddress().getPort() + "/hook\", \"secret\": \"k\"}"));
         Thread.sleep(2); // published strictly after the subscription was created
         String incarnation = topicStore.getTopic("t").orElseThrow().incarnation();

@@ -11,7 +11,6 @@ import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.TopicRequests;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
 import dev.mq.testing.FailingCalls;
@@ -55,7 +54,7 @@ class FanoutHandlerTest {
         topics = services.topics();
         queues.createQueue("inbox", QueueAttributes.defaults());
         topics.createTopic("news");
-        topics.subscribe("news", "inbox", TopicRequests.parseSubscription("{\"queue\": \"inbox\"}"));
+        topics.subscribe("news", "inbox", Wire.subscriptionSpec("{\"queue\": \"inbox\"}"));
     }
 
     private void publish(String body) throws InterruptedException {

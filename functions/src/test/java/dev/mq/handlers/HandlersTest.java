@@ -183,6 +183,21 @@ class HandlersTest {
                 .extracting(m -> m.body()).containsExactly("a delivery job");
     }
 
+    @Test
+    void subscriptionWithoutAFilter_isAnsweredWithoutAScope_unlessItFiltersTheBody() throws Exception {
+        topics.createTopic("t");
+        AdminHandler admin = new AdminHandler(service, topics);
+
+        JsonNode plain = json(admin.handleRequest(request("PUT", "/v1/topics/t/subscriptions/plain",
+                "{\"queue\": \"orders\"}"), null));
+        JsonNode body = json(admin.handleRequest(request("PUT", "/v1/topics/t/subscriptions/body",
+                "{\"queue\": \"orders\", \"filterScope\": \"body\"}"), null));
+
+        assertThat(plain.path("filterScope").isMissingNode() || plain.path("filterScope").isNull()).as(plain.toString())
+                .isTrue();
+        assertThat(body.path("filterScope").asText()).isEqualTo("body");
+    }
+
     private static APIGatewayProxyRequestEvent request(String method, String path, String body) throws Exception {
         // no resource: a handler invoked with only a path (as the benchmarks do) routes by the path
         return fixture().withHttpMethod(method).withResource(null).withPathParameters(null).withPath(path)

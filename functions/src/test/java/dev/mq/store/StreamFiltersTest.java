@@ -12,7 +12,7 @@ import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.model.TopicRequests;
+import dev.mq.handlers.Wire;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Instant;
 import java.util.Iterator;
@@ -40,8 +40,8 @@ class StreamFiltersTest {
         queues.createQueue("plain", QueueAttributes.defaults());
         queues.send("plain", new MessageToSend("x", Map.of("subscription", "s"), null, null, null, null));
         topics.createTopic("t");
-        topics.subscribe("t", "copy", TopicRequests.parseSubscription("{\"queue\":\"plain\"}"));
-        topics.subscribe("t", "hook", TopicRequests.parseSubscription(
+        topics.subscribe("t", "copy", Wire.subscriptionSpec("{\"queue\":\"plain\"}"));
+        topics.subscribe("t", "hook", Wire.subscriptionSpec(
                 "{\"endpoint\":\"http://127.0.0.1:9/hook\",\"secret\":\"k\"}"));
         Thread.sleep(2);
         String incarnation = topicStore.getTopic("t").orElseThrow().incarnation();
