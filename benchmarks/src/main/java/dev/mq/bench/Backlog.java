@@ -72,19 +72,24 @@ final class Backlog {
     /** Puts {@code count} messages out of reach: received with a long lease, or sent with the longest delay. */
     private static void hide(QueueService service, String queue, String hidden, int count) {
         for (int sent = 0; sent < count; sent += 10) {
-            send(service, queue, java.util.Collections.nCopies(Math.min(10, count - sent), Capacity.ONE_KB_ITEM_BODY),
+            send(
+                    service,
+                    queue,
+                    java.util.Collections.nCopies(Math.min(10, count - sent), Capacity.ONE_KB_ITEM_BODY),
                     hidden.equals(DELAYED) ? QueueAttributes.MAX_DELAY : null);
         }
         if (hidden.equals(IN_FLIGHT)) {
             for (int leased = 0; leased < count; ) {
-                leased += service.receive(queue, new ReceiveOptions(10, 0, 3_600)).size();
+                leased +=
+                        service.receive(queue, new ReceiveOptions(10, 0, 3_600)).size();
             }
         }
     }
 
     private static void send(QueueService service, String queue, List<String> bodies, Integer delaySeconds) {
         List<MessageToSend> messages = bodies.stream()
-                .map(b -> new MessageToSend(b, Map.of(), delaySeconds, null, null, null)).toList();
+                .map(b -> new MessageToSend(b, Map.of(), delaySeconds, null, null, null))
+                .toList();
         if (messages.size() > 1) {
             service.sendBatch(queue, messages);
         } else {
@@ -95,7 +100,9 @@ final class Backlog {
     /** Whether each figure stays within {@code factor} of the same kind's figure with nothing hidden. */
     static boolean flat(List<Point> points, double factor) {
         for (Point p : points) {
-            Point none = points.stream().filter(q -> q.hidden().equals(p.hidden()) && q.count() == 0).findFirst()
+            Point none = points.stream()
+                    .filter(q -> q.hidden().equals(p.hidden()) && q.count() == 0)
+                    .findFirst()
                     .orElseThrow();
             if (p.readUnitsPerMessage() > factor * none.readUnitsPerMessage() || p.p50Ms() > factor * none.p50Ms()) {
                 return false;
@@ -105,13 +112,19 @@ final class Backlog {
     }
 
     static String describe(Point p) {
-        return String.format(Locale.ROOT, "%,6d %-9s %.2f R per message received, p50 %.1f ms", p.count(), p.hidden(),
-                p.readUnitsPerMessage(), p.p50Ms());
+        return String.format(
+                Locale.ROOT,
+                "%,6d %-9s %.2f R per message received, p50 %.1f ms",
+                p.count(),
+                p.hidden(),
+                p.readUnitsPerMessage(),
+                p.p50Ms());
     }
 
     /** On its own: {@code java -cp benchmarks.jar dev.mq.bench.Backlog [counts...]}. */
     public static void main(String[] args) throws Exception {
-        List<Integer> counts = args.length == 0 ? List.of(0, 1_000, 10_000)
+        List<Integer> counts = args.length == 0
+                ? List.of(0, 1_000, 10_000)
                 : Arrays.stream(args).map(Integer::parseInt).toList();
         try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.OVER_HTTP)) {
             Tables tables = Tables.withPrefix("backlog");

@@ -7,9 +7,9 @@ import dev.mq.core.ReceivedMessage;
 import dev.mq.core.SendOutcome;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
+import dev.mq.handlers.Wire;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.handlers.Wire;
 import dev.mq.store.CapacityMeter;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Services;
@@ -46,23 +46,70 @@ final class Capacity {
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(metered, tables);
         List<Units> all = new ArrayList<>();
 
-        all.add(lifecycle("standard queue, 1 KB item, send -> receive -> ack", service, meter, "cap-std",
-                QueueAttributes.defaults(), ONE_KB_ITEM_BODY, null, false, messages));
-        all.add(lifecycle("standard queue, 1,024-byte body (1.2 KB item)", service, meter, "cap-big",
-                QueueAttributes.defaults(), "x".repeat(1024), null, false, messages));
-        all.add(lifecycle("standard queue, 1 KB item, with deduplicationId", service, meter, "cap-dedup",
-                QueueAttributes.defaults(), ONE_KB_ITEM_BODY, "dedup", false, messages));
-        all.add(lifecycle("standard queue, 1 KB items in batches of 10", service, meter, "cap-batch",
-                QueueAttributes.defaults(), ONE_KB_ITEM_BODY, null, true, messages));
-        all.add(lifecycle("FIFO queue, 1 KB item", service, meter, "cap-fifo.fifo",
-                QueueAttributes.defaults(), ONE_KB_ITEM_BODY, null, false, messages));
+        all.add(lifecycle(
+                "standard queue, 1 KB item, send -> receive -> ack",
+                service,
+                meter,
+                "cap-std",
+                QueueAttributes.defaults(),
+                ONE_KB_ITEM_BODY,
+                null,
+                false,
+                messages));
+        all.add(lifecycle(
+                "standard queue, 1,024-byte body (1.2 KB item)",
+                service,
+                meter,
+                "cap-big",
+                QueueAttributes.defaults(),
+                "x".repeat(1024),
+                null,
+                false,
+                messages));
+        all.add(lifecycle(
+                "standard queue, 1 KB item, with deduplicationId",
+                service,
+                meter,
+                "cap-dedup",
+                QueueAttributes.defaults(),
+                ONE_KB_ITEM_BODY,
+                "dedup",
+                false,
+                messages));
+        all.add(lifecycle(
+                "standard queue, 1 KB items in batches of 10",
+                service,
+                meter,
+                "cap-batch",
+                QueueAttributes.defaults(),
+                ONE_KB_ITEM_BODY,
+                null,
+                true,
+                messages));
+        all.add(lifecycle(
+                "FIFO queue, 1 KB item",
+                service,
+                meter,
+                "cap-fifo.fifo",
+                QueueAttributes.defaults(),
+                ONE_KB_ITEM_BODY,
+                null,
+                false,
+                messages));
         all.add(fanOut(service, topics, topicStore, meter, messages));
         return all;
     }
 
-    private static Units lifecycle(String path, QueueService service, CapacityMeter meter, String queue,
-                                   QueueAttributes attributes, String body, String dedupPrefix, boolean batched,
-                                   int messages) {
+    private static Units lifecycle(
+            String path,
+            QueueService service,
+            CapacityMeter meter,
+            String queue,
+            QueueAttributes attributes,
+            String body,
+            String dedupPrefix,
+            boolean batched,
+            int messages) {
         service.createQueue(queue, attributes);
         boolean fifo = queue.endsWith(".fifo");
         oneMessage(service, queue, body, fifo ? "warm" : null, "warm-up"); // caches the queue's settings
@@ -74,7 +121,8 @@ final class Capacity {
                 while (got.size() < 10) {
                     got.addAll(service.receive(queue, new ReceiveOptions(10, 0, null)));
                 }
-                service.ackAll(queue, got.stream().map(ReceivedMessage::receiptHandle).toList());
+                service.ackAll(
+                        queue, got.stream().map(ReceivedMessage::receiptHandle).toList());
             }
             messages = (messages + 9) / 10 * 10;
         } else {
@@ -98,8 +146,9 @@ final class Capacity {
      * A topic with three queue subscriptions: publish, the fan-out the stream function does, then each
      * copy received and acked. Reading the stream itself is free for Lambda and is not counted.
      */
-    private static Units fanOut(QueueService service, TopicService topics, DynamoDbTopicStore topicStore,
-                                CapacityMeter meter, int messages) throws InterruptedException {
+    private static Units fanOut(
+            QueueService service, TopicService topics, DynamoDbTopicStore topicStore, CapacityMeter meter, int messages)
+            throws InterruptedException {
         String topic = "cap-topic";
         topics.createTopic(topic);
         List<String> queues = List.of("cap-sub-a", "cap-sub-b", "cap-sub-c");
@@ -117,11 +166,11 @@ final class Capacity {
         return units("topic, 3 queue subscriptions: publish, fan-out, 3 x (receive, ack)", meter, messages);
     }
 
-    private static void publishAndDeliver(TopicService topics, QueueService service, String topic, String incarnation,
-                                          List<String> queues) {
+    private static void publishAndDeliver(
+            TopicService topics, QueueService service, String topic, String incarnation, List<String> queues) {
         SendOutcome published = topics.publish(topic, MessageToSend.of(ONE_KB_ITEM_BODY));
-        topics.fanOut(List.of(new TopicMessage(topic, incarnation, published.messageId(), ONE_KB_ITEM_BODY, Map.of(),
-                Instant.now())));
+        topics.fanOut(List.of(new TopicMessage(
+                topic, incarnation, published.messageId(), ONE_KB_ITEM_BODY, Map.of(), Instant.now())));
         for (String q : queues) {
             List<ReceivedMessage> got = List.of();
             while (got.isEmpty()) {
@@ -133,7 +182,8 @@ final class Capacity {
 
     private static Units units(String path, CapacityMeter meter, int messages) {
         Map<String, double[]> byOperation = new TreeMap<>();
-        meter.byOperation().forEach((op, u) -> byOperation.put(op, new double[] {u.write() / messages, u.read() / messages}));
+        meter.byOperation()
+                .forEach((op, u) -> byOperation.put(op, new double[] {u.write() / messages, u.read() / messages}));
         return new Units(path, meter.writeUnits() / messages, meter.readUnits() / messages, byOperation);
     }
 

@@ -22,14 +22,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class ColdStart {
     static final String QUEUE = "bench-cold-start";
-    static final List<String> HANDLERS = List.of("PublishHandler", "ReceiveHandler", "AckHandler", "AdminHandler",
-            "FanoutHandler", "DeliveryHandler", "MetricsHandler");
+    static final List<String> HANDLERS = List.of(
+            "PublishHandler",
+            "ReceiveHandler",
+            "AckHandler",
+            "AdminHandler",
+            "FanoutHandler",
+            "DeliveryHandler",
+            "MetricsHandler");
 
     private ColdStart() {}
 
     /** One handler's times, unprimed (a plain cold start) and primed (what SnapStart restores). */
-    record Times(String handler, long unprimedTotalMs, long unprimedInitMs, long unprimedFirstRequestMs,
-                 long primedFirstRequestMs, long primingMs) {}
+    record Times(
+            String handler,
+            long unprimedTotalMs,
+            long unprimedInitMs,
+            long unprimedFirstRequestMs,
+            long primedFirstRequestMs,
+            long primingMs) {}
 
     /** {@code service} must store in the DynamoDB Local at {@code dynamoEndpoint}: it creates the probes' queue. */
     static List<Times> measure(List<String> handlers, URI dynamoEndpoint, Tables tables, QueueService service)
@@ -37,10 +48,16 @@ final class ColdStart {
         service.createQueue(QUEUE, QueueAttributes.defaults());
         List<Times> all = new ArrayList<>();
         for (String handler : handlers) {
-            JsonNode unprimed = probe(dynamoEndpoint, tables, ColdStartProbe.class, "dev.mq.handlers." + handler, "unprimed");
-            JsonNode primed = probe(dynamoEndpoint, tables, ColdStartProbe.class, "dev.mq.handlers." + handler, "primed");
-            all.add(new Times(handler, unprimed.get("totalMs").asLong(), unprimed.get("initMs").asLong(),
-                    unprimed.get("firstRequestMs").asLong(), primed.get("firstRequestMs").asLong(),
+            JsonNode unprimed =
+                    probe(dynamoEndpoint, tables, ColdStartProbe.class, "dev.mq.handlers." + handler, "unprimed");
+            JsonNode primed =
+                    probe(dynamoEndpoint, tables, ColdStartProbe.class, "dev.mq.handlers." + handler, "primed");
+            all.add(new Times(
+                    handler,
+                    unprimed.get("totalMs").asLong(),
+                    unprimed.get("initMs").asLong(),
+                    unprimed.get("firstRequestMs").asLong(),
+                    primed.get("firstRequestMs").asLong(),
                     primed.get("primingMs").asLong()));
         }
         return all;
@@ -52,8 +69,14 @@ final class ColdStart {
      */
     static JsonNode probe(URI dynamoEndpoint, Tables tables, Class<?> probe, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), probe.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                probe.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
@@ -70,7 +93,8 @@ final class ColdStart {
         String line;
         String result = null;
         StringBuilder output = new StringBuilder();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             while ((line = out.readLine()) != null) {
                 if (line.startsWith("COLDSTART ")) {
                     result = line.substring("COLDSTART ".length());

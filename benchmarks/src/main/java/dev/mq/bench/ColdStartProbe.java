@@ -27,14 +27,17 @@ public final class ColdStartProbe {
         String handlerClass = args[0];
         boolean primed = args[1].equals("primed");
 
-        RequestHandler handler = (RequestHandler) Class.forName(handlerClass).getDeclaredConstructor().newInstance();
+        RequestHandler handler = (RequestHandler)
+                Class.forName(handlerClass).getDeclaredConstructor().newInstance();
         long initDone = System.currentTimeMillis();
         if (primed) {
             Priming.primeAll();
         }
         long primeDone = System.currentTimeMillis();
-        Object answer = handler.handleRequest(event(handlerClass), new LocalLambdaContext("cold-start",
-                handlerClass.substring(handlerClass.lastIndexOf('.') + 1), 300_000));
+        Object answer = handler.handleRequest(
+                event(handlerClass),
+                new LocalLambdaContext(
+                        "cold-start", handlerClass.substring(handlerClass.lastIndexOf('.') + 1), 300_000));
         long answered = System.currentTimeMillis();
 
         Map<String, Object> times = new LinkedHashMap<>();
@@ -61,8 +64,8 @@ public final class ColdStartProbe {
         return switch (simple) {
             case "PublishHandler" -> api("POST", "/v1/queues/" + ColdStart.QUEUE + "/messages", "{\"body\":\"hello\"}");
             case "ReceiveHandler" -> api("POST", "/v1/queues/" + ColdStart.QUEUE + "/receive", "{}");
-            case "AckHandler" -> api("POST", "/v1/queues/" + ColdStart.QUEUE + "/ack",
-                    "{\"receiptHandles\":[\"not-a-handle\"]}");
+            case "AckHandler" ->
+                api("POST", "/v1/queues/" + ColdStart.QUEUE + "/ack", "{\"receiptHandles\":[\"not-a-handle\"]}");
             case "AdminHandler" -> api("GET", "/v1/queues/" + ColdStart.QUEUE, null);
             case "FanoutHandler" -> {
                 DynamodbEvent event = new DynamodbEvent();
@@ -74,7 +77,10 @@ public final class ColdStartProbe {
     }
 
     static APIGatewayProxyRequestEvent api(String method, String path, String body) {
-        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path).withBody(body)
+        return new APIGatewayProxyRequestEvent()
+                .withHttpMethod(method)
+                .withPath(path)
+                .withBody(body)
                 .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("cold-start"));
     }
 }

@@ -27,6 +27,7 @@ final class Cost {
         static final double CLOUDWATCH_METRIC_MONTH = 0.30;
         /** Beyond the 3 dashboards an account has for free. */
         static final double CLOUDWATCH_DASHBOARD_MONTH = 3.00;
+
         static final double CLOUDWATCH_LOGS_INGESTED_GB = 0.50;
         static final double SECRETS_MANAGER_SECRET_MONTH = 0.40;
 
@@ -35,10 +36,12 @@ final class Cost {
 
     /** Memory of the functions as the CDK stack sets it (MqStack), in GB. */
     static final double PUBLISH_GB = 1.0;
+
     static final double RECEIVE_GB = 0.5;
     static final double ACK_GB = 1.0;
     /** Seconds a long-polling consumer waits per receive. */
     static final int LONG_POLL_SECONDS = 20;
+
     static final double POLLS_PER_MONTH = 30.0 * 24 * 3600 / LONG_POLL_SECONDS;
 
     /**
@@ -47,26 +50,39 @@ final class Cost {
      *
      * @param warm median warm handler durations in ms: send, receive, ack, send10, receive10, ack10
      */
-    static Map<String, Object> perMillionMessages(Capacity.Units single, Capacity.Units batched, Map<String, Double> warm) {
+    static Map<String, Object> perMillionMessages(
+            Capacity.Units single, Capacity.Units batched, Map<String, Double> warm) {
         double million = 1e6;
-        double dynamoSingle = million * (single.writeUnits() * Prices.DYNAMO_WRITE_UNIT + single.readUnits() * Prices.DYNAMO_READ_UNIT);
-        double dynamoBatched = million * (batched.writeUnits() * Prices.DYNAMO_WRITE_UNIT + batched.readUnits() * Prices.DYNAMO_READ_UNIT);
+        double dynamoSingle = million
+                * (single.writeUnits() * Prices.DYNAMO_WRITE_UNIT + single.readUnits() * Prices.DYNAMO_READ_UNIT);
+        double dynamoBatched = million
+                * (batched.writeUnits() * Prices.DYNAMO_WRITE_UNIT + batched.readUnits() * Prices.DYNAMO_READ_UNIT);
         double apiSingle = 3 * million * Prices.API_GATEWAY_REST_REQUEST;
         double apiBatched = apiSingle / 10;
         double lambdaRequestsSingle = 3 * million * Prices.LAMBDA_REQUEST;
         double lambdaRequestsBatched = lambdaRequestsSingle / 10;
-        double gbSecondsSingle = million * (warm.get("send") * PUBLISH_GB + warm.get("receive") * RECEIVE_GB
-                + warm.get("ack") * ACK_GB) / 1000;
-        double gbSecondsBatched = million / 10 * (warm.get("send10") * PUBLISH_GB + warm.get("receive10") * RECEIVE_GB
-                + warm.get("ack10") * ACK_GB) / 1000;
+        double gbSecondsSingle = million
+                * (warm.get("send") * PUBLISH_GB + warm.get("receive") * RECEIVE_GB + warm.get("ack") * ACK_GB)
+                / 1000;
+        double gbSecondsBatched = million
+                / 10
+                * (warm.get("send10") * PUBLISH_GB + warm.get("receive10") * RECEIVE_GB + warm.get("ack10") * ACK_GB)
+                / 1000;
         Map<String, Object> cost = new LinkedHashMap<>();
         cost.put("dynamoDb", pair(dynamoSingle, dynamoBatched));
         cost.put("apiGateway", pair(apiSingle, apiBatched));
         cost.put("lambdaRequests", pair(lambdaRequestsSingle, lambdaRequestsBatched));
-        cost.put("lambdaDuration", pair(gbSecondsSingle * Prices.LAMBDA_GB_SECOND_ARM,
-                gbSecondsBatched * Prices.LAMBDA_GB_SECOND_ARM));
-        cost.put("total", pair(dynamoSingle + apiSingle + lambdaRequestsSingle + gbSecondsSingle * Prices.LAMBDA_GB_SECOND_ARM,
-                dynamoBatched + apiBatched + lambdaRequestsBatched + gbSecondsBatched * Prices.LAMBDA_GB_SECOND_ARM));
+        cost.put(
+                "lambdaDuration",
+                pair(gbSecondsSingle * Prices.LAMBDA_GB_SECOND_ARM, gbSecondsBatched * Prices.LAMBDA_GB_SECOND_ARM));
+        cost.put(
+                "total",
+                pair(
+                        dynamoSingle + apiSingle + lambdaRequestsSingle + gbSecondsSingle * Prices.LAMBDA_GB_SECOND_ARM,
+                        dynamoBatched
+                                + apiBatched
+                                + lambdaRequestsBatched
+                                + gbSecondsBatched * Prices.LAMBDA_GB_SECOND_ARM));
         cost.put("sqsForTheSameWork", pair(3 * million * Prices.SQS_REQUEST, 0.3 * million * Prices.SQS_REQUEST));
         return cost;
     }
@@ -74,7 +90,8 @@ final class Cost {
     /** Dollars per million messages published to a topic with three queue subscribers, each copy received and acked. */
     static Map<String, Object> perMillionFannedOut(Capacity.Units fanOut) {
         double million = 1e6;
-        double dynamo = million * (fanOut.writeUnits() * Prices.DYNAMO_WRITE_UNIT + fanOut.readUnits() * Prices.DYNAMO_READ_UNIT);
+        double dynamo = million
+                * (fanOut.writeUnits() * Prices.DYNAMO_WRITE_UNIT + fanOut.readUnits() * Prices.DYNAMO_READ_UNIT);
         double requests = 1 + 3 * 2; // publish, and receive + ack per copy
         double api = requests * million * Prices.API_GATEWAY_REST_REQUEST;
         // the fan-out function takes up to 100 stream records per invocation
@@ -117,6 +134,7 @@ final class Cost {
     static final int ALARMS = 2 * DeployedFunction.values().length + 2 + 3;
     /** Metrics the metrics function writes (MetricsHandler): per deployment, and per queue. */
     static final int DEPLOYMENT_METRICS = 3;
+
     static final int QUEUE_METRICS = 4;
 
     /**
@@ -131,9 +149,17 @@ final class Cost {
         deployment.put("alarms", round(ALARMS * Prices.CLOUDWATCH_ALARM_MONTH));
         deployment.put("dashboard (free for an account's first 3)", Prices.CLOUDWATCH_DASHBOARD_MONTH);
         deployment.put("receiptKeySecret", Prices.SECRETS_MANAGER_SECRET_MONTH);
-        deployment.put("total", round(deployment.values().stream().mapToDouble(Double::doubleValue).sum()));
+        deployment.put(
+                "total",
+                round(deployment.values().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum()));
         Map<String, Double> perQueue = idleParts(measured.perQueue(), 0, QUEUE_METRICS);
-        perQueue.put("total", round(perQueue.values().stream().mapToDouble(Double::doubleValue).sum()));
+        perQueue.put(
+                "total",
+                round(perQueue.values().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum()));
         cost.put("perDeployment", deployment);
         cost.put("perQueue", perQueue);
         cost.put("measuredPerMinute", measured);
@@ -143,11 +169,18 @@ final class Cost {
 
     private static Map<String, Double> idleParts(IdleDeployment.Minute minute, int invocations, int metrics) {
         Map<String, Double> parts = new LinkedHashMap<>();
-        parts.put("scheduledLambda", round(MINUTES_PER_MONTH * (invocations * Prices.LAMBDA_REQUEST
-                + (minute.metricsMs() + minute.sweepMs()) / 1000 * SCHEDULED_GB * Prices.LAMBDA_GB_SECOND_ARM)));
+        parts.put(
+                "scheduledLambda",
+                round(MINUTES_PER_MONTH
+                        * (invocations * Prices.LAMBDA_REQUEST
+                                + (minute.metricsMs() + minute.sweepMs())
+                                        / 1000
+                                        * SCHEDULED_GB
+                                        * Prices.LAMBDA_GB_SECOND_ARM)));
         parts.put("dynamoDbReads", round(MINUTES_PER_MONTH * minute.readUnits() * Prices.DYNAMO_READ_UNIT));
         parts.put("customMetrics", round(metrics * Prices.CLOUDWATCH_METRIC_MONTH));
-        parts.put("metricLogs", round(MINUTES_PER_MONTH * minute.logBytes() / 1e9 * Prices.CLOUDWATCH_LOGS_INGESTED_GB));
+        parts.put(
+                "metricLogs", round(MINUTES_PER_MONTH * minute.logBytes() / 1e9 * Prices.CLOUDWATCH_LOGS_INGESTED_GB));
         return parts;
     }
 

@@ -48,7 +48,8 @@ public final class HttpClientProbe {
         Tables tables = Tables.fromEnvironment();
         Services services = Services.over(dynamo, tables)
                 .receiptKey(Base64.getDecoder().decode(System.getenv("MQ_RECEIPT_KEY")))
-                .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES)).build();
+                .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES))
+                .build();
         QueueService service = services.queues();
         TopicService topics = services.topics();
         PublishHandler handler = new PublishHandler(service, topics);
@@ -75,7 +76,10 @@ public final class HttpClientProbe {
             Warm putGet = warm(warmCalls, () -> putAndGet(dynamo, tables.messages(), client));
             figures.put("putGetMs", putGet.medianMs());
             figures.put("putGetCpuMs", putGet.cpuMsPerCall());
-            figures.put("publishMs", warm(warmCalls, () -> answered(handler.handleRequest(publish, null))).medianMs());
+            figures.put(
+                    "publishMs",
+                    warm(warmCalls, () -> answered(handler.handleRequest(publish, null)))
+                            .medianMs());
         }
         System.out.println("COLDSTART " + Json.write(figures));
         System.exit(0);
@@ -106,8 +110,8 @@ public final class HttpClientProbe {
     }
 
     private static Object putAndGet(DynamoDbClient dynamo, String table, String client) {
-        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("http-client-probe#" + client),
-                "sk", AttributeValue.fromS("item"));
+        Map<String, AttributeValue> key =
+                Map.of("pk", AttributeValue.fromS("http-client-probe#" + client), "sk", AttributeValue.fromS("item"));
         Map<String, AttributeValue> item = new LinkedHashMap<>(key);
         item.put("body", AttributeValue.fromS(Lifecycle.BODY));
         dynamo.putItem(r -> r.tableName(table).item(item));
@@ -151,6 +155,7 @@ public final class HttpClientProbe {
      * where a function of 1 GB has less than one vCPU.
      */
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

@@ -8,8 +8,8 @@ import dev.mq.delivery.EndpointDeliverer;
 import dev.mq.handlers.MetricsHandler;
 import dev.mq.model.QueueAttributes;
 import dev.mq.store.CapacityMeter;
-import dev.mq.store.TableSetup;
 import dev.mq.store.Services;
+import dev.mq.store.TableSetup;
 import dev.mq.store.Tables;
 import java.net.URI;
 import java.time.Clock;
@@ -44,12 +44,15 @@ final class IdleDeployment {
     static Measured measure(URI dynamoEndpoint, DynamoDbClient plain, int rounds) throws InterruptedException {
         Minute one = minute(dynamoEndpoint, plain, "idle1", 1, rounds);
         Minute eleven = minute(dynamoEndpoint, plain, "idle11", 11, rounds);
-        Minute perQueue = new Minute((eleven.readUnits() - one.readUnits()) / 10,
+        Minute perQueue = new Minute(
+                (eleven.readUnits() - one.readUnits()) / 10,
                 Math.max(0, (eleven.metricsMs() - one.metricsMs()) / 10),
                 Math.max(0, (eleven.sweepMs() - one.sweepMs()) / 10),
                 (eleven.logBytes() - one.logBytes()) / 10);
-        Minute deployment = new Minute(one.readUnits() - perQueue.readUnits(),
-                Math.max(0, one.metricsMs() - perQueue.metricsMs()), one.sweepMs(),
+        Minute deployment = new Minute(
+                one.readUnits() - perQueue.readUnits(),
+                Math.max(0, one.metricsMs() - perQueue.metricsMs()),
+                one.sweepMs(),
                 one.logBytes() - perQueue.logBytes());
         return new Measured(deployment, perQueue);
     }
@@ -69,10 +72,14 @@ final class IdleDeployment {
             service.createQueue(prefix + "-q" + i, QueueAttributes.defaults());
         }
         AtomicLong logBytes = new AtomicLong();
-        MetricsHandler metrics = new MetricsHandler(new QueueMetrics(service), "mq", "bench", Clock.systemUTC(),
+        MetricsHandler metrics = new MetricsHandler(
+                new QueueMetrics(service),
+                "mq",
+                "bench",
+                Clock.systemUTC(),
                 line -> logBytes.addAndGet(line.length() + 1));
-        DeliveryWorker sweep = new DeliveryWorker(topics, service, new EndpointDeliverer(),
-                DeliveryWorker.Settings.defaults());
+        DeliveryWorker sweep =
+                new DeliveryWorker(topics, service, new EndpointDeliverer(), DeliveryWorker.Settings.defaults());
 
         List<Double> metricsMs = new ArrayList<>();
         List<Double> sweepMs = new ArrayList<>();
@@ -95,7 +102,8 @@ final class IdleDeployment {
                 bytes += logBytes.get();
             }
         }
-        return new Minute(readUnits / rounds, hundredths(median(metricsMs)), hundredths(median(sweepMs)), bytes / rounds);
+        return new Minute(
+                readUnits / rounds, hundredths(median(metricsMs)), hundredths(median(sweepMs)), bytes / rounds);
     }
 
     private static double hundredths(double ms) {

@@ -32,20 +32,32 @@ import picocli.CommandLine.Spec;
  * add to the function package. Runs are interleaved (one of each client, then again), so whatever else
  * loads the machine weighs on every client alike.
  */
-@Command(name = "lambda-http-clients", mixinStandardHelpOptions = true,
-        description = "Cold start, warm per-call time and package size of each SDK HTTP client in the publish function.")
+@Command(
+        name = "lambda-http-clients",
+        mixinStandardHelpOptions = true,
+        description =
+                "Cold start, warm per-call time and package size of each SDK HTTP client in the publish function.")
 public final class LambdaHttpClients implements Callable<Integer> {
     /** The deployed functions run on arm64 (see MqStack); the CRT client needs only that platform's library. */
     static final String LAMBDA_NATIVE_PLATFORM = "linux/armv8/glibc/";
 
-    @Option(names = "--runs", defaultValue = "5", description = "fresh JVMs per client and mode (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runs",
+            defaultValue = "5",
+            description = "fresh JVMs per client and mode (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--warm-calls", defaultValue = "500",
-            description = "timed warm calls per JVM, after " + HttpClientProbe.WARM_UP_CALLS + " untimed (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warm-calls",
+            defaultValue = "500",
+            description = "timed warm calls per JVM, after " + HttpClientProbe.WARM_UP_CALLS
+                    + " untimed (default ${DEFAULT-VALUE})")
     int warmCalls;
 
-    @Option(names = "--clients", split = ",", defaultValue = "url-connection,apache,apache5,crt",
+    @Option(
+            names = "--clients",
+            split = ",",
+            defaultValue = "url-connection,apache,apache5,crt",
             description = "which clients, comma-separated (default ${DEFAULT-VALUE})")
     List<String> clients;
 
@@ -62,8 +74,8 @@ public final class LambdaHttpClients implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!HttpClientProbe.CLIENTS.containsAll(clients)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--clients: each one of " + String.join(", ", HttpClientProbe.CLIENTS));
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--clients: each one of " + String.join(", ", HttpClientProbe.CLIENTS));
         }
         PrintWriter out = spec.commandLine().getOut();
         List<Run> all = new ArrayList<>();
@@ -74,8 +86,13 @@ public final class LambdaHttpClients implements Callable<Integer> {
             for (int run = 1; run <= runs; run++) {
                 for (String client : clients) {
                     for (boolean primed : List.of(false, true)) {
-                        JsonNode figures = ColdStart.probe(dynamo.endpoint(), tables, HttpClientProbe.class,
-                                client, primed ? "primed" : "unprimed", Integer.toString(warmCalls));
+                        JsonNode figures = ColdStart.probe(
+                                dynamo.endpoint(),
+                                tables,
+                                HttpClientProbe.class,
+                                client,
+                                primed ? "primed" : "unprimed",
+                                Integer.toString(warmCalls));
                         all.add(new Run(client, primed, figures));
                         out.printf(Locale.ROOT, "run %d/%d %s%n", run, runs, figures);
                         out.flush();
@@ -90,16 +107,27 @@ public final class LambdaHttpClients implements Callable<Integer> {
     }
 
     static String table(List<Run> all, List<String> clients, int runs) {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder out = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%d fresh JVMs per client and mode (C1 only, -Xmx512m, as Lambda), publish function, DynamoDB Local in another process%n",
                 runs));
-        out.append("| client | cold start to first answer | its CPU time | classes loaded "
-                + "| first request after priming | warm put+get pair | its CPU time | warm publish | package size added |\n");
+        out.append(
+                "| client | cold start to first answer | its CPU time | classes loaded "
+                        + "| first request after priming | warm put+get pair | its CPU time | warm publish | package size added |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String client : clients) {
-            List<JsonNode> unprimed = all.stream().filter(r -> r.client().equals(client) && !r.primed()).map(Run::figures).toList();
-            List<JsonNode> primed = all.stream().filter(r -> r.client().equals(client) && r.primed()).map(Run::figures).toList();
-            out.append(String.format(Locale.ROOT, "| %s | %s ms | %s ms | %.0f | %s ms | %s ms | %s ms | %s ms | %s |%n", client,
+            List<JsonNode> unprimed = all.stream()
+                    .filter(r -> r.client().equals(client) && !r.primed())
+                    .map(Run::figures)
+                    .toList();
+            List<JsonNode> primed = all.stream()
+                    .filter(r -> r.client().equals(client) && r.primed())
+                    .map(Run::figures)
+                    .toList();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s ms | %s ms | %.0f | %s ms | %s ms | %s ms | %s ms | %s |%n",
+                    client,
                     medianMin(values(unprimed, "totalMs"), 0),
                     medianMin(values(unprimed, "cpuMs"), 0),
                     median(values(unprimed, "classesLoaded")),
@@ -119,7 +147,11 @@ public final class LambdaHttpClients implements Callable<Integer> {
 
     private static String medianMin(List<Double> values, int decimals) {
         String format = "%." + decimals + "f (%." + decimals + "f)";
-        return String.format(Locale.ROOT, format, median(values), values.stream().mapToDouble(d -> d).min().orElse(0));
+        return String.format(
+                Locale.ROOT,
+                format,
+                median(values),
+                values.stream().mapToDouble(d -> d).min().orElse(0));
     }
 
     private static double median(List<Double> values) {
@@ -128,7 +160,8 @@ public final class LambdaHttpClients implements Callable<Integer> {
     }
 
     private static String kib(long bytes) {
-        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
+        return bytes >= 1 << 20
+                ? String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0)
                 : String.format(Locale.ROOT, "%d KiB", Math.round(bytes / 1024.0));
     }
 
@@ -139,14 +172,24 @@ public final class LambdaHttpClients implements Callable<Integer> {
     static List<String> libraryClasses(String client) {
         return switch (client) {
             case "url-connection" -> List.of("software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient");
-            case "apache" -> List.of("software.amazon.awssdk.http.apache.ApacheHttpClient",
-                    "org.apache.http.impl.client.HttpClientBuilder", "org.apache.http.HttpRequest",
-                    "org.apache.commons.logging.Log", "org.apache.commons.codec.binary.Base64");
-            case "apache5" -> List.of("software.amazon.awssdk.http.apache5.Apache5HttpClient",
-                    "org.apache.hc.client5.http.impl.classic.HttpClientBuilder", "org.apache.hc.core5.http.HttpRequest",
-                    "org.apache.hc.core5.http2.HttpVersionPolicy");
-            case "crt" -> List.of("software.amazon.awssdk.http.crt.AwsCrtHttpClient",
-                    "software.amazon.awssdk.crt.CRT", "software.amazon.awssdk.crtcore.CrtProxyConfiguration");
+            case "apache" ->
+                List.of(
+                        "software.amazon.awssdk.http.apache.ApacheHttpClient",
+                        "org.apache.http.impl.client.HttpClientBuilder",
+                        "org.apache.http.HttpRequest",
+                        "org.apache.commons.logging.Log",
+                        "org.apache.commons.codec.binary.Base64");
+            case "apache5" ->
+                List.of(
+                        "software.amazon.awssdk.http.apache5.Apache5HttpClient",
+                        "org.apache.hc.client5.http.impl.classic.HttpClientBuilder",
+                        "org.apache.hc.core5.http.HttpRequest",
+                        "org.apache.hc.core5.http2.HttpVersionPolicy");
+            case "crt" ->
+                List.of(
+                        "software.amazon.awssdk.http.crt.AwsCrtHttpClient",
+                        "software.amazon.awssdk.crt.CRT",
+                        "software.amazon.awssdk.crtcore.CrtProxyConfiguration");
             default -> throw new IllegalArgumentException("unknown HTTP client " + client);
         };
     }
@@ -160,7 +203,10 @@ public final class LambdaHttpClients implements Callable<Integer> {
         for (String name : libraryClasses(client)) {
             try {
                 URI location = Class.forName(name, false, LambdaHttpClients.class.getClassLoader())
-                        .getProtectionDomain().getCodeSource().getLocation().toURI();
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI();
                 jars.add(Path.of(location));
             } catch (ReflectiveOperationException | java.net.URISyntaxException e) {
                 throw new IllegalStateException("no jar for " + name, e);

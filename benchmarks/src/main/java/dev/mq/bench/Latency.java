@@ -23,8 +23,14 @@ final class Latency {
 
     record Percentiles(String path, int samples, double p50, double p95, double p99, double max) {
         static Percentiles of(String path, List<Double> millis) {
-            double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return new Percentiles(path, sorted.length, at(sorted, 0.50), at(sorted, 0.95), at(sorted, 0.99),
+            double[] sorted =
+                    millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Percentiles(
+                    path,
+                    sorted.length,
+                    at(sorted, 0.50),
+                    at(sorted, 0.95),
+                    at(sorted, 0.99),
                     sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
         }
 
@@ -39,8 +45,12 @@ final class Latency {
     static Percentiles queue(MqClient mq, String queue, int samples) throws Exception {
         mq.createQueue(queue);
         try {
-            List<Double> latencies = measure(mq, List.of(queue), samples,
-                    () -> mq.send(queue, Message.of("ping").withAttribute("sentNanos", Long.toString(System.nanoTime()))));
+            List<Double> latencies = measure(
+                    mq,
+                    List.of(queue),
+                    samples,
+                    () -> mq.send(
+                            queue, Message.of("ping").withAttribute("sentNanos", Long.toString(System.nanoTime()))));
             return Percentiles.of("send -> receive (waiting long poll)", latencies);
         } finally {
             mq.deleteQueue(queue);
@@ -57,8 +67,12 @@ final class Latency {
                 mq.subscribe(topic, q, Subscription.toQueue(q));
             }
             Thread.sleep(5);
-            List<Double> latencies = measure(mq, queues, samples,
-                    () -> mq.publish(topic, Message.of("ping").withAttribute("sentNanos", Long.toString(System.nanoTime()))));
+            List<Double> latencies = measure(
+                    mq,
+                    queues,
+                    samples,
+                    () -> mq.publish(
+                            topic, Message.of("ping").withAttribute("sentNanos", Long.toString(System.nanoTime()))));
             return Percentiles.of("topic publish -> each of 3 subscriber queues", latencies);
         } finally {
             mq.deleteTopic(topic);

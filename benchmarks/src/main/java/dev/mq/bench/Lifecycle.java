@@ -19,15 +19,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Lifecycle {
     /** A 1,024-byte body. */
     static final String BODY = "x".repeat(1024);
+
     private static final Duration LIMIT = Duration.ofMinutes(5);
 
     private Lifecycle() {}
 
-    record Outcome(String target, int threads, int batch, int messages, double seconds, double perSecond,
-                   double cpuMsPerMessage) {}
+    record Outcome(
+            String target,
+            int threads,
+            int batch,
+            int messages,
+            double seconds,
+            double perSecond,
+            double cpuMsPerMessage) {}
 
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     static Outcome run(Targets.Target target, int threads, int batch, int messages) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2 * threads);

@@ -26,15 +26,16 @@ final class StatsCost {
         BilledReads reads = new BilledReads();
         QueueService plain = Benchmarks.service(
                 Benchmarks.EmbeddedDynamoDbClients.metered(dynamoEndpoint, new CapacityMeter()), tables);
-        QueueService metered = Benchmarks.service(
-                Benchmarks.EmbeddedDynamoDbClients.metered(dynamoEndpoint, meter, reads), tables);
+        QueueService metered =
+                Benchmarks.service(Benchmarks.EmbeddedDynamoDbClients.metered(dynamoEndpoint, meter, reads), tables);
         List<Point> points = new ArrayList<>();
         for (int stored : storedCounts) {
             String queue = "stats-" + stored;
             plain.createQueue(queue, QueueAttributes.defaults());
             for (int sent = 0; sent < stored; sent += 10) {
-                plain.sendBatch(queue, Collections.nCopies(Math.min(10, stored - sent),
-                        MessageToSend.of(Capacity.ONE_KB_ITEM_BODY)));
+                plain.sendBatch(
+                        queue,
+                        Collections.nCopies(Math.min(10, stored - sent), MessageToSend.of(Capacity.ONE_KB_ITEM_BODY)));
             }
             meter.reset();
             reads.reset();
@@ -45,6 +46,7 @@ final class StatsCost {
     }
 
     static String describe(Point p) {
-        return String.format(Locale.ROOT, "%,7d messages stored: %.2f read units per stats read", p.stored(), p.readUnits());
+        return String.format(
+                Locale.ROOT, "%,7d messages stored: %.2f read units per stats read", p.stored(), p.readUnits());
     }
 }

@@ -67,8 +67,11 @@ final class Targets {
         LocalServer server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null));
         MqClient mq;
         try {
-            mq = MqClient.builder().endpoint(server.baseUrl()).autoDeduplication(false)
-                    .retryPolicy(RetryPolicy.defaults()).build();
+            mq = MqClient.builder()
+                    .endpoint(server.baseUrl())
+                    .autoDeduplication(false)
+                    .retryPolicy(RetryPolicy.defaults())
+                    .build();
             mq.createQueue(queue);
         } catch (RuntimeException e) {
             server.close();
@@ -88,7 +91,9 @@ final class Targets {
             }
 
             public List<String> receive(int max) {
-                return mq.receive(queue, max, 1).stream().map(ReceivedMessage::receiptHandle).toList();
+                return mq.receive(queue, max, 1).stream()
+                        .map(ReceivedMessage::receiptHandle)
+                        .toList();
             }
 
             public void ack(List<String> handles) {
@@ -125,7 +130,8 @@ final class Targets {
             }
 
             public void send(List<String> bodies) {
-                List<MessageToSend> messages = bodies.stream().map(MessageToSend::of).toList();
+                List<MessageToSend> messages =
+                        bodies.stream().map(MessageToSend::of).toList();
                 if (messages.size() > 1) {
                     service.sendBatch(queue, messages);
                 } else {
@@ -135,7 +141,8 @@ final class Targets {
 
             public List<String> receive(int max) {
                 return service.receive(queue, new ReceiveOptions(max, 1, null)).stream()
-                        .map(m -> m.receiptHandle()).toList();
+                        .map(m -> m.receiptHandle())
+                        .toList();
             }
 
             public void ack(List<String> handles) {
@@ -157,9 +164,12 @@ final class Targets {
      * the DynamoDB clients, so neither side is slowed by reconnecting.
      */
     static Target elasticMq(URI endpoint, String queue) {
-        SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+        SqsClient sqs = SqsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .httpClientBuilder(Apache5HttpClient.builder()).build();
+                .httpClientBuilder(Apache5HttpClient.builder())
+                .build();
         String url = sqs.createQueue(r -> r.queueName(queue)).queueUrl();
         return new Target() {
             public String name() {
@@ -172,15 +182,23 @@ final class Targets {
                 } else {
                     List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
                     for (int i = 0; i < bodies.size(); i++) {
-                        entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(bodies.get(i)).build());
+                        entries.add(SendMessageBatchRequestEntry.builder()
+                                .id("m" + i)
+                                .messageBody(bodies.get(i))
+                                .build());
                     }
                     sqs.sendMessageBatch(r -> r.queueUrl(url).entries(entries));
                 }
             }
 
             public List<String> receive(int max) {
-                return sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(max).waitTimeSeconds(1))
-                        .messages().stream().map(m -> m.receiptHandle()).toList();
+                return sqs
+                        .receiveMessage(
+                                r -> r.queueUrl(url).maxNumberOfMessages(max).waitTimeSeconds(1))
+                        .messages()
+                        .stream()
+                        .map(m -> m.receiptHandle())
+                        .toList();
             }
 
             public void ack(List<String> handles) {
@@ -189,7 +207,10 @@ final class Targets {
                 } else {
                     List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
                     for (int i = 0; i < handles.size(); i++) {
-                        entries.add(DeleteMessageBatchRequestEntry.builder().id("d" + i).receiptHandle(handles.get(i)).build());
+                        entries.add(DeleteMessageBatchRequestEntry.builder()
+                                .id("d" + i)
+                                .receiptHandle(handles.get(i))
+                                .build());
                     }
                     sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries));
                 }
@@ -218,22 +239,28 @@ final class Targets {
 
             public void send(List<String> bodies) {
                 for (String body : bodies) {
-                    dynamo.putItem(r -> r.tableName(table).item(Map.of("pk", s(pk), "sk", s(UUID.randomUUID().toString()),
-                            "body", s(body))));
+                    dynamo.putItem(r -> r.tableName(table)
+                            .item(Map.of("pk", s(pk), "sk", s(UUID.randomUUID().toString()), "body", s(body))));
                 }
             }
 
             public List<String> receive(int max) {
                 List<Map<String, AttributeValue>> items = dynamo.query(r -> r.tableName(table)
-                        .keyConditionExpression("pk = :pk").filterExpression("attribute_not_exists(lease)")
-                        .expressionAttributeValues(Map.of(":pk", s(pk))).limit(max)).items();
+                                .keyConditionExpression("pk = :pk")
+                                .filterExpression("attribute_not_exists(lease)")
+                                .expressionAttributeValues(Map.of(":pk", s(pk)))
+                                .limit(max))
+                        .items();
                 List<String> taken = new ArrayList<>();
                 for (Map<String, AttributeValue> item : items) {
                     String sk = item.get("sk").s();
                     try {
-                        dynamo.updateItem(r -> r.tableName(table).key(key(pk, sk))
-                                .updateExpression("SET lease = :l").conditionExpression("attribute_not_exists(lease)")
-                                .expressionAttributeValues(Map.of(":l", s(UUID.randomUUID().toString()))));
+                        dynamo.updateItem(r -> r.tableName(table)
+                                .key(key(pk, sk))
+                                .updateExpression("SET lease = :l")
+                                .conditionExpression("attribute_not_exists(lease)")
+                                .expressionAttributeValues(
+                                        Map.of(":l", s(UUID.randomUUID().toString()))));
                         taken.add(sk);
                     } catch (ConditionalCheckFailedException takenByAnother) {
                         // another consumer leased it first

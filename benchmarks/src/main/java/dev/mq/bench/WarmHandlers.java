@@ -42,22 +42,41 @@ final class WarmHandlers {
         List<Double> ack10 = new ArrayList<>();
         for (int i = 0; i < rounds + 3; i++) { // the first 3 rounds warm the JIT and are not counted
             boolean counted = i >= 3;
-            timed(counted ? send : null, () -> publish.handleRequest(event("POST", "/v1/queues/" + queue + "/messages", one), null));
-            JsonNode got = Json.parseObject(timed(counted ? receive1 : null, () -> receive.handleRequest(
-                    event("POST", "/v1/queues/" + queue + "/receive", "{}"), null)).getBody());
+            timed(
+                    counted ? send : null,
+                    () -> publish.handleRequest(event("POST", "/v1/queues/" + queue + "/messages", one), null));
+            JsonNode got = Json.parseObject(timed(
+                            counted ? receive1 : null,
+                            () -> receive.handleRequest(event("POST", "/v1/queues/" + queue + "/receive", "{}"), null))
+                    .getBody());
             String handle = got.at("/messages/0/receiptHandle").asText();
-            timed(counted ? ack1 : null, () -> ack.handleRequest(
-                    event("DELETE", "/v1/queues/" + queue + "/messages/" + handle, null), null));
+            timed(
+                    counted ? ack1 : null,
+                    () -> ack.handleRequest(
+                            event("DELETE", "/v1/queues/" + queue + "/messages/" + handle, null), null));
 
-            timed(counted ? send10 : null, () -> publish.handleRequest(event("POST", "/v1/queues/" + queue + "/messages", batch), null));
+            timed(
+                    counted ? send10 : null,
+                    () -> publish.handleRequest(event("POST", "/v1/queues/" + queue + "/messages", batch), null));
             List<String> handles = new ArrayList<>();
             while (handles.size() < 10) {
-                JsonNode page = Json.parseObject(timed(handles.isEmpty() && counted ? receive10 : null, () -> receive.handleRequest(
-                        event("POST", "/v1/queues/" + queue + "/receive", "{\"maxMessages\":10}"), null)).getBody());
-                page.get("messages").forEach(m -> handles.add(m.get("receiptHandle").asText()));
+                JsonNode page = Json.parseObject(timed(
+                                handles.isEmpty() && counted ? receive10 : null,
+                                () -> receive.handleRequest(
+                                        event("POST", "/v1/queues/" + queue + "/receive", "{\"maxMessages\":10}"),
+                                        null))
+                        .getBody());
+                page.get("messages")
+                        .forEach(m -> handles.add(m.get("receiptHandle").asText()));
             }
-            timed(counted ? ack10 : null, () -> ack.handleRequest(event("POST", "/v1/queues/" + queue + "/ack",
-                    Json.write(Map.of("receiptHandles", handles))), null));
+            timed(
+                    counted ? ack10 : null,
+                    () -> ack.handleRequest(
+                            event(
+                                    "POST",
+                                    "/v1/queues/" + queue + "/ack",
+                                    Json.write(Map.of("receiptHandles", handles))),
+                            null));
         }
         Map<String, Double> medians = new LinkedHashMap<>();
         medians.put("send", median(send));
@@ -87,7 +106,10 @@ final class WarmHandlers {
     }
 
     private static APIGatewayProxyRequestEvent event(String method, String path, String body) {
-        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path).withBody(body)
+        return new APIGatewayProxyRequestEvent()
+                .withHttpMethod(method)
+                .withPath(path)
+                .withBody(body)
                 .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("bench"));
     }
 }

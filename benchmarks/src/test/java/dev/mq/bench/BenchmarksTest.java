@@ -34,30 +34,53 @@ class BenchmarksTest {
             assertThat(o.get("perSecond").asDouble()).isPositive();
             assertThat(o.get("cpuMsPerMessage").asDouble()).isPositive();
         });
-        assertThat(results.get("latency")).hasSize(2).allSatisfy(p -> assertThat(p.get("samples").asInt()).isPositive());
+        assertThat(results.get("latency"))
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(p.get("samples").asInt()).isPositive());
         assertThat(results.get("capacity")).hasSize(6);
         assertThat(results.at("/capacity/0/writeUnits").asDouble()).isPositive();
-        assertThat(results.at("/cost/perMillionMessages/total/onePerRequest").asDouble()).isPositive();
-        assertThat(results.at("/cost/idleConsumerPerMonth/receiveCallsPerMonth").asLong()).isEqualTo(129_600);
+        assertThat(results.at("/cost/perMillionMessages/total/onePerRequest").asDouble())
+                .isPositive();
+        assertThat(results.at("/cost/idleConsumerPerMonth/receiveCallsPerMonth").asLong())
+                .isEqualTo(129_600);
         // an idle deployment: a fixed part, and a part per queue that includes its custom metrics
-        assertThat(results.at("/cost/idleDeploymentPerMonth/perDeployment/alarms").asDouble()).isEqualTo(2.1);
-        assertThat(results.at("/cost/idleDeploymentPerMonth/perQueue/customMetrics").asDouble()).isEqualTo(1.2);
-        assertThat(results.at("/cost/idleDeploymentPerMonth/measuredPerMinute/perQueue/readUnits").asDouble()).isPositive();
+        assertThat(results.at("/cost/idleDeploymentPerMonth/perDeployment/alarms")
+                        .asDouble())
+                .isEqualTo(2.1);
+        assertThat(results.at("/cost/idleDeploymentPerMonth/perQueue/customMetrics")
+                        .asDouble())
+                .isEqualTo(1.2);
+        assertThat(results.at("/cost/idleDeploymentPerMonth/measuredPerMinute/perQueue/readUnits")
+                        .asDouble())
+                .isPositive();
         // in flight and delayed, each beside 0 and 20 hidden messages
         assertThat(results.get("backlog")).hasSize(4).allSatisfy(p -> {
             assertThat(p.get("readUnitsPerMessage").asDouble()).isPositive();
             assertThat(p.get("p50Ms").asDouble()).isPositive();
         });
-        assertThat(results.get("statsCost")).hasSize(2).allSatisfy(p -> assertThat(p.get("readUnits").asDouble()).isPositive());
+        assertThat(results.get("statsCost"))
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(p.get("readUnits").asDouble()).isPositive());
         assertThat(results.get("coldStart")).hasSize(1);
         assertThat(results.at("/coldStart/0/unprimedTotalMs").asLong()).isPositive();
 
         String markdown = Files.readString(out.resolve("latest.md"));
-        assertThat(markdown).contains("# Benchmark results", "## Goals", "![throughput](throughput.png)",
-                "*mq over HTTP ÷ ElasticMQ*", "*mq library mode ÷ raw DynamoDB Local*",
-                "## CPU per message (ms, client and server, whole process)", "## Latency (ms)", "## DynamoDB capacity units per message", "## Cost on AWS", "## Cold start",
-                "![backlog](backlog.png)", "| 20 in flight |", "| 20 delayed |",
-                "## A queue's stats beside stored messages");
+        assertThat(markdown)
+                .contains(
+                        "# Benchmark results",
+                        "## Goals",
+                        "![throughput](throughput.png)",
+                        "*mq over HTTP ÷ ElasticMQ*",
+                        "*mq library mode ÷ raw DynamoDB Local*",
+                        "## CPU per message (ms, client and server, whole process)",
+                        "## Latency (ms)",
+                        "## DynamoDB capacity units per message",
+                        "## Cost on AWS",
+                        "## Cold start",
+                        "![backlog](backlog.png)",
+                        "| 20 in flight |",
+                        "| 20 delayed |",
+                        "## A queue's stats beside stored messages");
 
         BufferedImage chart = ImageIO.read(out.resolve("throughput.png").toFile());
         assertThat(chart.getWidth()).isEqualTo(1000);

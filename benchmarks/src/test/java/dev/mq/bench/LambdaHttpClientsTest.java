@@ -25,13 +25,23 @@ class LambdaHttpClientsTest {
         assertThat(code).isZero();
         assertThat(out.toString()).contains("| client | cold start to first answer");
         for (String client : HttpClientProbe.CLIENTS) {
-            assertThat(out.toString()).containsPattern("(?m)^\\| " + client + " \\| \\d+ \\(\\d+\\) ms \\| .* \\| [\\d.]+ (KiB|MiB) \\|$");
+            assertThat(out.toString())
+                    .containsPattern(
+                            "(?m)^\\| " + client + " \\| \\d+ \\(\\d+\\) ms \\| .* \\| [\\d.]+ (KiB|MiB) \\|$");
         }
     }
 
     @Test
     void crtPackageSize_countsLambdasNativeLibraryOnly() throws Exception {
-        Path crtJar = Path.of(software.amazon.awssdk.crt.CRT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path crtJar = Path.of(software.amazon
+                .awssdk
+                .crt
+                .CRT
+                .class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
 
         long added = LambdaHttpClients.packageBytes("crt");
 

@@ -45,6 +45,7 @@ final class MessageCommands {
     static final class MessageOptions {
         @Option(names = "--attr", paramLabel = "NAME=VALUE", description = "a message attribute (repeatable)")
         Map<String, String> attributes = Map.of();
+
         @Option(names = "--dedup-id", paramLabel = "ID", description = "deduplication id (one message only)")
         String dedupId;
 
@@ -57,6 +58,7 @@ final class MessageCommands {
     static final class QueueMessageOptions {
         @Option(names = "--group", paramLabel = "ID", description = "message group (FIFO queues)")
         String group;
+
         @Option(names = "--delay", paramLabel = "S", description = "deliver after this many seconds")
         Integer delay;
 
@@ -72,17 +74,29 @@ final class MessageCommands {
      * it is not a terminal ({@code seq 1 100 | mq send q}).
      */
     abstract static class Sending extends MqCli.Base {
-        @Parameters(index = "1..*", paramLabel = "BODY", description = "message bodies; '-' (or none, when "
-                + "standard input is not a terminal) reads one message per line of standard input")
+        @Parameters(
+                index = "1..*",
+                paramLabel = "BODY",
+                description = "message bodies; '-' (or none, when "
+                        + "standard input is not a terminal) reads one message per line of standard input")
         List<String> bodies = List.of();
+
         @Option(names = "--file", paramLabel = "FILE", description = "one message per line")
         Path file;
-        @Option(names = "--progress", negatable = true,
+
+        @Option(
+                names = "--progress",
+                negatable = true,
                 description = "a progress bar on standard error while sending lines (default: when it is a terminal)")
         Boolean progress;
-        @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+
+        @Option(
+                names = "--parallel",
+                paramLabel = "N",
+                defaultValue = "4",
                 description = "batches in flight at once (standard queues; FIFO queues send in order, one at a time)")
         int parallel;
+
         @Mixin
         MessageOptions options = new MessageOptions();
 
@@ -106,8 +120,8 @@ final class MessageCommands {
             if (bodies.contains("-") && bodies.size() > 1) {
                 throw new IllegalArgumentException("'-' reads the messages from standard input; give it alone");
             }
-            boolean fromStdin = bodies.equals(List.of("-")) || (bodies.isEmpty() && file == null
-                    && !root().terminal.input());
+            boolean fromStdin = bodies.equals(List.of("-"))
+                    || (bodies.isEmpty() && file == null && !root().terminal.input());
             if (!fromStdin && file == null && bodies.isEmpty()) {
                 throw new IllegalArgumentException(
                         "give message bodies, --file FILE, or '-' (or a pipe) for one message per line of standard input");
@@ -129,9 +143,17 @@ final class MessageCommands {
             for (int i = 0; i < messages.size(); i += 10) {
                 results.addAll(sendBatch(messages.subList(i, Math.min(i + 10, messages.size()))));
             }
-            root().print(Map.of("results", results), () -> results.forEach(r -> root().out.println(
-                    r.error() != null ? "error: " + r.error().code() + ": " + r.error().message()
-                            : r.messageId() + (Boolean.TRUE.equals(r.duplicate()) ? " (duplicate)" : ""))));
+            root().print(
+                            Map.of("results", results),
+                            () -> results.forEach(r -> root().out
+                                    .println(
+                                            r.error() != null
+                                                    ? "error: " + r.error().code() + ": "
+                                                            + r.error().message()
+                                                    : r.messageId()
+                                                            + (Boolean.TRUE.equals(r.duplicate())
+                                                                    ? " (duplicate)"
+                                                                    : ""))));
             return results;
         }
 
@@ -154,7 +176,8 @@ final class MessageCommands {
             List<Future<List<LineResult>>> batches = new ArrayList<>();
             long notSentFrom = 0;
             long started = System.nanoTime();
-            try (BufferedReader reader = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
+            try (BufferedReader reader = file != null
+                    ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
                     : new BufferedReader(new InputStreamReader(root().in, StandardCharsets.UTF_8))) {
                 List<Line> batch = new ArrayList<>(10);
                 long number = 0;
@@ -198,8 +221,13 @@ final class MessageCommands {
          * Starts sending a batch once one of the window's places is free, unless a batch failed meanwhile.
          * Answers 0, or the number of the batch's first line when it was not started: the line to resume from.
          */
-        private long submit(ExecutorService pool, Semaphore window, AtomicReference<MqException> firstFailure,
-                            List<Line> batch, Progress counter, List<Future<List<LineResult>>> batches)
+        private long submit(
+                ExecutorService pool,
+                Semaphore window,
+                AtomicReference<MqException> firstFailure,
+                List<Line> batch,
+                Progress counter,
+                List<Future<List<LineResult>>> batches)
                 throws InterruptedException {
             window.acquire();
             if (firstFailure.get() != null) {
@@ -227,15 +255,22 @@ final class MessageCommands {
                 firstFailure.compareAndSet(null, failure); // before the window opens: no batch starts after it
                 Outcome outcome = failure instanceof MqException.OutcomeUnknown ? Outcome.UNKNOWN : Outcome.REFUSED;
                 String why = root().describe(failure);
-                return batch.stream().map(l -> new LineResult(l.number(), outcome, false, why)).toList();
+                return batch.stream()
+                        .map(l -> new LineResult(l.number(), outcome, false, why))
+                        .toList();
             }
             List<LineResult> results = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 SendResult r = answers.get(i);
-                results.add(r.error() == null
-                        ? new LineResult(batch.get(i).number(), Outcome.SENT, Boolean.TRUE.equals(r.duplicate()), null)
-                        : new LineResult(batch.get(i).number(), Outcome.REFUSED, false,
-                                r.error().code() + ": " + r.error().message()));
+                results.add(
+                        r.error() == null
+                                ? new LineResult(
+                                        batch.get(i).number(), Outcome.SENT, Boolean.TRUE.equals(r.duplicate()), null)
+                                : new LineResult(
+                                        batch.get(i).number(),
+                                        Outcome.REFUSED,
+                                        false,
+                                        r.error().code() + ": " + r.error().message()));
             }
             return results;
         }
@@ -256,9 +291,12 @@ final class MessageCommands {
          * reason, and the line to resume from when the reading stopped early. With --json the same as one object.
          */
         private void printSummary(List<LineResult> results, long notSentFrom, long nanos) {
-            long sent = results.stream().filter(r -> r.outcome() == Outcome.SENT).count();
-            long failed = results.stream().filter(r -> r.outcome() == Outcome.REFUSED).count();
-            long unknown = results.stream().filter(r -> r.outcome() == Outcome.UNKNOWN).count();
+            long sent =
+                    results.stream().filter(r -> r.outcome() == Outcome.SENT).count();
+            long failed =
+                    results.stream().filter(r -> r.outcome() == Outcome.REFUSED).count();
+            long unknown =
+                    results.stream().filter(r -> r.outcome() == Outcome.UNKNOWN).count();
             long duplicates = results.stream().filter(LineResult::duplicate).count();
             double seconds = Math.max(nanos, 1_000_000) / 1e9;
             List<Failure> failures = failures(results);
@@ -270,28 +308,39 @@ final class MessageCommands {
             summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
             summary.put("failures", failures);
             summary.put("resumeFrom", notSentFrom == 0 ? null : notSentFrom);
-            root().print(summary, () -> root().out.println(String.format(
-                    "sent %d messages to %s%s, %d failed%s, in %.1f s (%d msg/s)", sent, target(),
-                    duplicates > 0 ? " (" + duplicates + " duplicates)" : "", failed,
-                    unknown > 0 ? ", " + unknown + " outcome unknown" : "", seconds, Math.round(sent / seconds))));
+            root().print(
+                            summary,
+                            () -> root().out
+                                    .println(String.format(
+                                            "sent %d messages to %s%s, %d failed%s, in %.1f s (%d msg/s)",
+                                            sent,
+                                            target(),
+                                            duplicates > 0 ? " (" + duplicates + " duplicates)" : "",
+                                            failed,
+                                            unknown > 0 ? ", " + unknown + " outcome unknown" : "",
+                                            seconds,
+                                            Math.round(sent / seconds))));
             for (Failure f : failures) {
                 root().err.println("mq: " + f.describe());
             }
             if (notSentFrom > 0) {
-                root().err.println("mq: stopped at the first failure: lines from " + notSentFrom
-                        + " on were not sent (resume with tail -n +" + notSentFrom + ")");
+                root().err
+                        .println("mq: stopped at the first failure: lines from " + notSentFrom
+                                + " on were not sent (resume with tail -n +" + notSentFrom + ")");
             }
         }
 
         private static List<Failure> failures(List<LineResult> results) {
             record Reason(Outcome outcome, String why) {}
             Map<Reason, List<Long>> lines = new LinkedHashMap<>();
-            results.stream().filter(r -> r.outcome() != Outcome.SENT)
+            results.stream()
+                    .filter(r -> r.outcome() != Outcome.SENT)
                     .sorted(Comparator.comparingLong(LineResult::line))
                     .forEach(r -> lines.computeIfAbsent(new Reason(r.outcome(), r.why()), k -> new ArrayList<>())
                             .add(r.line()));
             List<Failure> failures = new ArrayList<>();
-            lines.forEach((reason, numbers) -> failures.add(new Failure(reason.outcome(), ranges(numbers), reason.why())));
+            lines.forEach(
+                    (reason, numbers) -> failures.add(new Failure(reason.outcome(), ranges(numbers), reason.why())));
             failures.sort(Comparator.comparingLong(f -> f.lines().get(0)[0]));
             return failures;
         }
@@ -321,7 +370,9 @@ final class MessageCommands {
 
     /** What became of a line's message. */
     enum Outcome {
-        SENT, REFUSED, UNKNOWN;
+        SENT,
+        REFUSED,
+        UNKNOWN;
 
         @JsonValue
         String json() {
@@ -338,9 +389,11 @@ final class MessageCommands {
     /** Input lines with the same fate and reason, as ranges of line numbers ({@code [[41, 50], [61, 61]]}). */
     record Failure(Outcome outcome, List<long[]> lines, String error) {
         String describe() {
-            String numbers = lines.stream().map(r -> r[0] == r[1] ? Long.toString(r[0]) : r[0] + "-" + r[1])
+            String numbers = lines.stream()
+                    .map(r -> r[0] == r[1] ? Long.toString(r[0]) : r[0] + "-" + r[1])
                     .collect(Collectors.joining(", "));
-            return (lines.size() == 1 && lines.get(0)[0] == lines.get(0)[1] ? "line " : "lines ") + numbers
+            return (lines.size() == 1 && lines.get(0)[0] == lines.get(0)[1] ? "line " : "lines ")
+                    + numbers
                     + (outcome == Outcome.UNKNOWN ? ": outcome unknown, may or may not be stored: " : ": not sent: ")
                     + error;
         }
@@ -384,8 +437,9 @@ final class MessageCommands {
                 return "sent " + done + failures;
             }
             int filled = (int) (WIDTH * done / total);
-            return String.format("[%s%s] %d/%d %3d%%%s", "#".repeat(filled), " ".repeat(WIDTH - filled),
-                    done, total, 100 * done / total, failures);
+            return String.format(
+                    "[%s%s] %d/%d %3d%%%s",
+                    "#".repeat(filled), " ".repeat(WIDTH - filled), done, total, 100 * done / total, failures);
         }
 
         synchronized void finish() {
@@ -396,11 +450,16 @@ final class MessageCommands {
         }
     }
 
-    @Command(name = "send", description = {"Send messages to a queue: each BODY argument is one; with --file, "
-            + "'-', or a pipe into standard input each non-empty line is one, sent in batches of 10."})
+    @Command(
+            name = "send",
+            description = {
+                "Send messages to a queue: each BODY argument is one; with --file, "
+                        + "'-', or a pipe into standard input each non-empty line is one, sent in batches of 10."
+            })
     static final class Send extends Sending {
         @Parameters(index = "0", paramLabel = "QUEUE")
         String queue;
+
         @Mixin
         QueueMessageOptions queueOptions = new QueueMessageOptions();
 
@@ -425,17 +484,23 @@ final class MessageCommands {
         }
     }
 
-    @Command(name = "receive", description = "Receive messages; each stays leased for its visibility timeout "
-            + "until acked (mq ack), released (mq nack) or, with --ack, acked once printed.")
+    @Command(
+            name = "receive",
+            description = "Receive messages; each stays leased for its visibility timeout "
+                    + "until acked (mq ack), released (mq nack) or, with --ack, acked once printed.")
     static final class Receive extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String queue;
+
         @Option(names = "--max", paramLabel = "N", defaultValue = "1", description = "1..10 (default ${DEFAULT-VALUE})")
         int max;
+
         @Option(names = "--wait", paramLabel = "S", defaultValue = "0", description = "long-poll wait, 0..20 s")
         int wait;
+
         @Option(names = "--visibility-timeout", paramLabel = "S", description = "lease (default: the queue's)")
         Integer visibility;
+
         @Option(names = "--ack", description = "ack the messages once they were printed")
         boolean ack;
 
@@ -453,15 +518,22 @@ final class MessageCommands {
                     headers.add("GROUP");
                 }
                 headers.addAll(List.of("ATTRIBUTES", "BODY", "RECEIPT-HANDLE"));
-                root().table(headers, messages.stream().map(m -> {
-                    List<String> row = new ArrayList<>(List.of(m.messageId(), Integer.toString(m.receiveCount())));
-                    if (groups) {
-                        row.add(Objects.requireNonNullElse(m.groupId(), "-"));
-                    }
-                    row.addAll(List.of(MqCli.attributes(m.attributes()), MqCli.shorten(m.body(), 60),
-                            m.receiptHandle()));
-                    return row;
-                }).toList());
+                root().table(
+                                headers,
+                                messages.stream()
+                                        .map(m -> {
+                                            List<String> row = new ArrayList<>(
+                                                    List.of(m.messageId(), Integer.toString(m.receiveCount())));
+                                            if (groups) {
+                                                row.add(Objects.requireNonNullElse(m.groupId(), "-"));
+                                            }
+                                            row.addAll(List.of(
+                                                    MqCli.attributes(m.attributes()),
+                                                    MqCli.shorten(m.body(), 60),
+                                                    m.receiptHandle()));
+                                            return row;
+                                        })
+                                        .toList());
             });
             if (!ack || messages.isEmpty()) {
                 return 0;
@@ -470,10 +542,14 @@ final class MessageCommands {
                 release(client(), queue, messages);
                 return root().outputFailed("no message was acked; they are back in the queue");
             }
-            List<String> handles = messages.stream().map(ReceivedMessage::receiptHandle).toList();
+            List<String> handles =
+                    messages.stream().map(ReceivedMessage::receiptHandle).toList();
             List<AckResult> results = client().ackBatch(queue, handles);
-            results.stream().filter(r -> r.error() != null).forEach(r -> root().err.println(
-                    "not acked: " + r.error().code() + ": " + r.error().message()));
+            results.stream()
+                    .filter(r -> r.error() != null)
+                    .forEach(r -> root().err
+                            .println("not acked: " + r.error().code() + ": "
+                                    + r.error().message()));
             return results.stream().anyMatch(r -> r.error() != null) ? MqCli.API_ERROR : 0;
         }
     }
@@ -496,6 +572,7 @@ final class MessageCommands {
     static final class Ack extends MqCli.Base {
         @Parameters(index = "0", paramLabel = "QUEUE")
         String queue;
+
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "RECEIPT-HANDLE")
         List<String> handles;
 
@@ -508,18 +585,24 @@ final class MessageCommands {
             long failed = results.stream().filter(r -> r.error() != null).count();
             root().print(Map.of("results", results), () -> {
                 root().out.println("acked " + (results.size() - failed) + " of " + results.size());
-                results.stream().filter(r -> r.error() != null).forEach(r -> root().err.println(
-                        "not acked: " + r.error().code() + ": " + r.error().message()));
+                results.stream()
+                        .filter(r -> r.error() != null)
+                        .forEach(r -> root().err
+                                .println("not acked: " + r.error().code() + ": "
+                                        + r.error().message()));
             });
             return failed > 0 ? MqCli.API_ERROR : 0;
         }
     }
 
-    @Command(name = "nack", description = "Give received messages back to the queue at once (visibility 0), "
-            + "to be received again, by their receipt handles.")
+    @Command(
+            name = "nack",
+            description = "Give received messages back to the queue at once (visibility 0), "
+                    + "to be received again, by their receipt handles.")
     static final class Nack extends MqCli.Base {
         @Parameters(index = "0", paramLabel = "QUEUE")
         String queue;
+
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "RECEIPT-HANDLE")
         List<String> handles;
 
@@ -544,37 +627,54 @@ final class MessageCommands {
         }
     }
 
-    @Command(name = "visibility", description = "Change a received message's lease: it stays invisible for "
-            + "SECONDS from now (0 gives it back at once).")
+    @Command(
+            name = "visibility",
+            description = "Change a received message's lease: it stays invisible for "
+                    + "SECONDS from now (0 gives it back at once).")
     static final class Visibility extends MqCli.Base {
         @Parameters(index = "0", paramLabel = "QUEUE")
         String queue;
+
         @Parameters(index = "1", paramLabel = "RECEIPT-HANDLE")
         String handle;
+
         @Parameters(index = "2", paramLabel = "SECONDS", description = "0..43200")
         int seconds;
 
         @Override
         public Integer call() {
             client().changeVisibility(queue, handle, seconds);
-            root().print(Map.of("visibilityTimeoutSeconds", seconds), () -> root().out.println(seconds == 0
-                    ? "released the message" : "the message stays invisible for " + seconds + " s"));
+            root().print(
+                            Map.of("visibilityTimeoutSeconds", seconds),
+                            () -> root().out
+                                    .println(
+                                            seconds == 0
+                                                    ? "released the message"
+                                                    : "the message stays invisible for " + seconds + " s"));
             return 0;
         }
     }
 
-    @Command(name = "tail", description = "Consume continuously: print each message's body (a JSON line with "
-            + "--json) and ack it once printed. Ctrl-C stops; so does a closed output, leaving the rest queued.")
+    @Command(
+            name = "tail",
+            description =
+                    "Consume continuously: print each message's body (a JSON line with "
+                            + "--json) and ack it once printed. Ctrl-C stops; so does a closed output, leaving the rest queued.")
     static final class Tail extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String queue;
+
         @Option(names = "--max", paramLabel = "N", description = "stop after N messages")
         Long max;
+
         @Option(names = "--wait", paramLabel = "S", defaultValue = "20", description = "long-poll wait per receive")
         int wait;
+
         @Option(names = "--idle-exit", paramLabel = "S", description = "stop after this many seconds with no message")
         Integer idleExit;
-        @Option(names = {"-l", "--long"},
+
+        @Option(
+                names = {"-l", "--long"},
                 description = "print each message's id, group and attributes before its body")
         boolean longFormat;
 
@@ -607,20 +707,28 @@ final class MessageCommands {
         }
 
         private static String describe(ReceivedMessage m) {
-            return m.messageId() + (m.groupId() == null ? "" : "  group=" + m.groupId())
-                    + "  " + MqCli.attributes(m.attributes()) + "  " + m.body();
+            return m.messageId() + (m.groupId() == null ? "" : "  group=" + m.groupId()) + "  "
+                    + MqCli.attributes(m.attributes()) + "  " + m.body();
         }
     }
 
-    @Command(name = "peek", description = "Look at a queue's messages in the order they arrived in the queue (a redriven message arrives again), without taking them.")
+    @Command(
+            name = "peek",
+            description =
+                    "Look at a queue's messages in the order they arrived in the queue (a redriven message arrives again), without taking them.")
     static final class Peek extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String queue;
-        @Option(names = "--limit", paramLabel = "N",
+
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
                 description = "messages per page, 1..100 (default 20, with --all 100)")
         Integer limit;
+
         @Option(names = "--next", paramLabel = "TOKEN", description = "the page after the one that printed TOKEN")
         String next;
+
         @Option(names = "--all", description = "every message, page after page")
         boolean all;
 
@@ -648,15 +756,23 @@ final class MessageCommands {
                     headers.add("GROUP");
                 }
                 headers.addAll(List.of("ATTRIBUTES", "BODY"));
-                root().table(headers, shown.messages().stream().map(m -> {
-                    List<String> row = new ArrayList<>(List.of(m.messageId(), m.state(),
-                            Integer.toString(m.receiveCount()), m.sentAt()));
-                    if (groups) {
-                        row.add(Objects.requireNonNullElse(m.groupId(), "-"));
-                    }
-                    row.addAll(List.of(MqCli.attributes(m.attributes()), MqCli.shorten(m.body(), 60)));
-                    return row;
-                }).toList());
+                root().table(
+                                headers,
+                                shown.messages().stream()
+                                        .map(m -> {
+                                            List<String> row = new ArrayList<>(List.of(
+                                                    m.messageId(),
+                                                    m.state(),
+                                                    Integer.toString(m.receiveCount()),
+                                                    m.sentAt()));
+                                            if (groups) {
+                                                row.add(Objects.requireNonNullElse(m.groupId(), "-"));
+                                            }
+                                            row.addAll(List.of(
+                                                    MqCli.attributes(m.attributes()), MqCli.shorten(m.body(), 60)));
+                                            return row;
+                                        })
+                                        .toList());
                 if (shown.next() != null) {
                     root().out.println("more: mq peek " + queue + " --next " + shown.next());
                 }
@@ -669,8 +785,10 @@ final class MessageCommands {
     static final class Redrive extends MqCli.Base {
         @Parameters(paramLabel = "DEAD-LETTER-QUEUE")
         String queue;
+
         @Option(names = "--to", paramLabel = "QUEUE", description = "destination (default: where each came from)")
         String destination;
+
         @Option(names = "--max", paramLabel = "N", description = "at most N messages")
         Integer max;
 

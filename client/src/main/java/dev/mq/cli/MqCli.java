@@ -31,13 +31,26 @@ import picocli.CommandLine.ScopeType;
  * pipe: what was not written was not acked).
  */
 // scope INHERIT gives every subcommand -h/--help (and -V): help never stops at a missing parameter
-@Command(name = "mq", mixinStandardHelpOptions = true, versionProvider = MqCli.Version.class,
+@Command(
+        name = "mq",
+        mixinStandardHelpOptions = true,
+        versionProvider = MqCli.Version.class,
         scope = ScopeType.INHERIT,
         description = "Talk to an mq queue: the local server or a deployed stack.",
-        subcommands = {QueueCommands.class, MessageCommands.Send.class, MessageCommands.Receive.class,
-                MessageCommands.Ack.class, MessageCommands.Nack.class, MessageCommands.Visibility.class,
-                MessageCommands.Tail.class, MessageCommands.Peek.class, MessageCommands.Redrive.class,
-                TopicCommands.class, SubscriptionCommands.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            QueueCommands.class,
+            MessageCommands.Send.class,
+            MessageCommands.Receive.class,
+            MessageCommands.Ack.class,
+            MessageCommands.Nack.class,
+            MessageCommands.Visibility.class,
+            MessageCommands.Tail.class,
+            MessageCommands.Peek.class,
+            MessageCommands.Redrive.class,
+            TopicCommands.class,
+            SubscriptionCommands.class,
+            CommandLine.HelpCommand.class
+        })
 public final class MqCli {
     static final int API_ERROR = 1;
     static final int USAGE = 2;
@@ -45,27 +58,42 @@ public final class MqCli {
     /** Standard output failed (e.g. a closed pipe): nothing after the last line written was acked. */
     static final int OUTPUT_FAILED = 4;
 
-    @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "URL",
+    @Option(
+            names = "--endpoint",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
             defaultValue = "${env:MQ_ENDPOINT:-http://127.0.0.1:8080}",
             description = "API base URL (env MQ_ENDPOINT; default ${DEFAULT-VALUE})")
     String endpoint;
 
-    @Option(names = "--token", scope = ScopeType.INHERIT, defaultValue = "${env:MQ_TOKEN}",
+    @Option(
+            names = "--token",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:MQ_TOKEN}",
             description = "bearer token of the local server (env MQ_TOKEN)")
     String token;
 
-    @Option(names = "--auth", scope = ScopeType.INHERIT, paramLabel = "none|bearer|sigv4",
+    @Option(
+            names = "--auth",
+            scope = ScopeType.INHERIT,
+            paramLabel = "none|bearer|sigv4",
             description = "how to sign requests; default: sigv4 for execute-api URLs, bearer with a token, else none")
     String auth;
 
-    @Option(names = "--region", scope = ScopeType.INHERIT,
-            defaultValue = "${env:AWS_REGION}", description = "AWS region for SigV4 when the URL names none (env AWS_REGION)")
+    @Option(
+            names = "--region",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:AWS_REGION}",
+            description = "AWS region for SigV4 when the URL names none (env AWS_REGION)")
     String region;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the API's JSON answers")
     boolean json;
 
-    @Option(names = "--auto-dedup", negatable = true, scope = ScopeType.INHERIT,
+    @Option(
+            names = "--auto-dedup",
+            negatable = true,
+            scope = ScopeType.INHERIT,
             description = "give each send without --dedup-id a random deduplication id, so it is retried after a lost "
                     + "answer and stored once; each send is then a transaction (twice the write units) and a "
                     + "queue's content-based deduplication no longer applies (default: off)")
@@ -100,7 +128,9 @@ public final class MqCli {
     /** Runs one command line; answers its exit code. */
     static int run(PrintWriter out, PrintWriter err, InputStream in, Terminal terminal, String... args) {
         MqCli cli = new MqCli(out, err, in, terminal);
-        CommandLine line = new CommandLine(cli).setOut(out).setErr(err)
+        CommandLine line = new CommandLine(cli)
+                .setOut(out)
+                .setErr(err)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> cli.failed(e));
         int code = line.execute(args);
         out.flush();
@@ -143,7 +173,8 @@ public final class MqCli {
 
     /** A failed request in one line: the API's code (when it answered), the message, request id and a hint. */
     String describe(MqException failure) {
-        return (failure.answeredByApi() ? failure.code().code() + ": " : "") + failure.getMessage()
+        return (failure.answeredByApi() ? failure.code().code() + ": " : "")
+                + failure.getMessage()
                 + (failure.requestId() == null ? "" : " (request " + failure.requestId() + ")")
                 + credentialsHint(failure);
     }
@@ -169,9 +200,11 @@ public final class MqCli {
             return "";
         }
         if (sigV4Region != null) {
-            return failure.status() == 0 ? "" : "; requests are signed with SigV4 for " + sigV4Region
-                    + ": check the AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
-                    + " and that they may call execute-api:Invoke on this API";
+            return failure.status() == 0
+                    ? ""
+                    : "; requests are signed with SigV4 for " + sigV4Region
+                            + ": check the AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                            + " and that they may call execute-api:Invoke on this API";
         }
         if (failure instanceof MqException.Forbidden) {
             return "";
@@ -185,20 +218,21 @@ public final class MqCli {
     synchronized MqClient client() {
         if (client == null) {
             URI uri = MqClient.parseEndpoint(endpoint);
-            MqClient.Builder builder = MqClient.builder().endpoint(uri).token(token)
-                    .autoDeduplication(autoDedup);
+            MqClient.Builder builder =
+                    MqClient.builder().endpoint(uri).token(token).autoDeduplication(autoDedup);
             if (auth != null) {
-                builder.auth(switch (auth) {
-                    case "none" -> RequestAuth.none();
-                    case "bearer" -> {
-                        if (token == null || token.isBlank()) {
-                            throw new IllegalArgumentException("--auth bearer needs --token or MQ_TOKEN");
-                        }
-                        yield RequestAuth.bearer(token);
-                    }
-                    case "sigv4" -> RequestAuth.sigV4(regionFor(uri));
-                    default -> throw new IllegalArgumentException("--auth must be none, bearer or sigv4");
-                });
+                builder.auth(
+                        switch (auth) {
+                            case "none" -> RequestAuth.none();
+                            case "bearer" -> {
+                                if (token == null || token.isBlank()) {
+                                    throw new IllegalArgumentException("--auth bearer needs --token or MQ_TOKEN");
+                                }
+                                yield RequestAuth.bearer(token);
+                            }
+                            case "sigv4" -> RequestAuth.sigV4(regionFor(uri));
+                            default -> throw new IllegalArgumentException("--auth must be none, bearer or sigv4");
+                        });
             }
             client = builder.build();
             sigV4Region = auth == null ? MqClient.regionOf(uri) : auth.equals("sigv4") ? regionFor(uri) : null;
@@ -284,8 +318,11 @@ public final class MqCli {
             return "-";
         }
         StringBuilder line = new StringBuilder();
-        new TreeMap<>(attributes).forEach((k, v) -> line.append(line.isEmpty() ? "" : ",")
-                .append(k).append('=').append(v));
+        new TreeMap<>(attributes)
+                .forEach((k, v) -> line.append(line.isEmpty() ? "" : ",")
+                        .append(k)
+                        .append('=')
+                        .append(v));
         return line.toString();
     }
 

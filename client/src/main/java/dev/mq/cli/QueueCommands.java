@@ -21,30 +21,48 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mq queue create|update|get|list|delete|purge}. */
-@Command(name = "queue", description = "Create, change, inspect, list, delete and purge queues.",
-        subcommands = {QueueCommands.Create.class, QueueCommands.Update.class, QueueCommands.Get.class,
-                QueueCommands.ListQueues.class, QueueCommands.Delete.class, QueueCommands.Purge.class})
+@Command(
+        name = "queue",
+        description = "Create, change, inspect, list, delete and purge queues.",
+        subcommands = {
+            QueueCommands.Create.class,
+            QueueCommands.Update.class,
+            QueueCommands.Get.class,
+            QueueCommands.ListQueues.class,
+            QueueCommands.Delete.class,
+            QueueCommands.Purge.class
+        })
 final class QueueCommands {
 
     /** A queue's settings as options; only those given are sent (docs/openapi.yaml lists each one's range and default). */
     static final class Settings {
         @Option(names = "--visibility-timeout", paramLabel = "S", description = "lease of a received message (s)")
         Integer visibility;
+
         @Option(names = "--retention", paramLabel = "S", description = "how long a message is kept (s)")
         Integer retention;
+
         @Option(names = "--delay", paramLabel = "S", description = "delay of every message (s)")
         Integer delay;
+
         @Option(names = "--receive-wait", paramLabel = "S", description = "default long-poll wait (s)")
         Integer receiveWait;
+
         @Option(names = "--max-message-bytes", paramLabel = "N")
         Integer maxBytes;
+
         @Option(names = "--dedup-window", paramLabel = "S")
         Integer dedupWindow;
-        @Option(names = "--content-based-dedup", negatable = true,
+
+        @Option(
+                names = "--content-based-dedup",
+                negatable = true,
                 description = "a missing deduplication id is the body's SHA-256")
         Boolean contentBased;
+
         @Option(names = "--dead-letter-queue", paramLabel = "QUEUE")
         String deadLetterQueue;
+
         @Option(names = "--max-receives", paramLabel = "N", description = "receives before a message is dead-lettered")
         Integer maxReceives;
 
@@ -73,14 +91,16 @@ final class QueueCommands {
     static final class Create extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String name;
+
         @Mixin
         Settings settings = new Settings();
 
         @Override
         public Integer call() {
             Created<QueueDescription> created = client().createQueue(name, settings.attributes());
-            root().print(created.value(), () -> root().out.println(
-                    (created.created() ? "created queue " : "queue exists: ") + name));
+            root().print(
+                            created.value(),
+                            () -> root().out.println((created.created() ? "created queue " : "queue exists: ") + name));
             return 0;
         }
     }
@@ -89,8 +109,10 @@ final class QueueCommands {
     static final class Update extends MqCli.Base {
         @Parameters(paramLabel = "QUEUE")
         String name;
+
         @Mixin
         Settings settings = new Settings();
+
         @Option(names = "--no-dead-letter-queue", description = "messages are no longer dead-lettered")
         boolean noDeadLetterQueue;
 
@@ -146,6 +168,7 @@ final class QueueCommands {
 
         @Option(names = "--prefix", description = "only names starting with this")
         String prefix;
+
         @Option(names = "--no-counts", description = "names only: no request per queue for its message counts")
         boolean noCounts;
 
@@ -154,8 +177,11 @@ final class QueueCommands {
             List<QueueSummary> queues = client().listAllQueues(prefix);
             root().print(Map.of("queues", queues), () -> {
                 if (noCounts) {
-                    root().table(List.of("NAME", "FIFO", "CREATED"), queues.stream()
-                            .map(q -> List.of(q.name(), q.fifo() ? "yes" : "no", q.createdAt())).toList());
+                    root().table(
+                                    List.of("NAME", "FIFO", "CREATED"),
+                                    queues.stream()
+                                            .map(q -> List.of(q.name(), q.fifo() ? "yes" : "no", q.createdAt()))
+                                            .toList());
                     return;
                 }
                 List<QueueStats> stats = statsOf(queues);
@@ -163,8 +189,13 @@ final class QueueCommands {
                 for (int i = 0; i < queues.size(); i++) {
                     QueueSummary q = queues.get(i);
                     QueueStats s = stats.get(i);
-                    rows.add(List.of(q.name(), q.fifo() ? "yes" : "no", count(s, QueueStats::visible),
-                            count(s, QueueStats::inFlight), count(s, QueueStats::delayed), q.createdAt()));
+                    rows.add(List.of(
+                            q.name(),
+                            q.fifo() ? "yes" : "no",
+                            count(s, QueueStats::visible),
+                            count(s, QueueStats::inFlight),
+                            count(s, QueueStats::delayed),
+                            q.createdAt()));
                 }
                 root().table(List.of("NAME", "FIFO", "VISIBLE", "IN-FLIGHT", "DELAYED", "CREATED"), rows);
             });
@@ -179,8 +210,9 @@ final class QueueCommands {
             client(); // built once, before the threads ask for it
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(STATS_IN_FLIGHT, queues.size()));
             try {
-                List<CompletableFuture<QueueStats>> pending = queues.stream().map(q -> CompletableFuture.supplyAsync(
-                        () -> stats(q.name()), pool)).toList();
+                List<CompletableFuture<QueueStats>> pending = queues.stream()
+                        .map(q -> CompletableFuture.supplyAsync(() -> stats(q.name()), pool))
+                        .toList();
                 return pending.stream().map(CompletableFuture::join).toList();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;

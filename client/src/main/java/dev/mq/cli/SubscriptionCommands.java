@@ -15,34 +15,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mq sub create|list|delete}. */
-@Command(name = "sub", description = "Subscribe queues and HTTPS endpoints to topics.",
-        subcommands = {SubscriptionCommands.Create.class, SubscriptionCommands.ListSubscriptions.class,
-                SubscriptionCommands.Delete.class})
+@Command(
+        name = "sub",
+        description = "Subscribe queues and HTTPS endpoints to topics.",
+        subcommands = {
+            SubscriptionCommands.Create.class,
+            SubscriptionCommands.ListSubscriptions.class,
+            SubscriptionCommands.Delete.class
+        })
 final class SubscriptionCommands {
 
     @Command(name = "create", description = "Create or replace a subscription.")
     static final class Create extends MqCli.Base {
         @Parameters(index = "0", paramLabel = "TOPIC")
         String topic;
+
         @Parameters(index = "1", paramLabel = "NAME")
         String name;
+
         @ArgGroup(exclusive = true, multiplicity = "1")
         Target target;
+
         @Option(names = "--secret", description = "HMAC key that signs endpoint deliveries")
         String secret;
-        @Option(names = "--filter", paramLabel = "JSON",
+
+        @Option(
+                names = "--filter",
+                paramLabel = "JSON",
                 description = "SNS-style filter, e.g. '{\"type\":[\"order\"]}'")
         String filter;
-        @Option(names = "--filter-scope", paramLabel = "SCOPE",
+
+        @Option(
+                names = "--filter-scope",
+                paramLabel = "SCOPE",
                 description = "what the filter matches: ${COMPLETION-CANDIDATES} (default attributes; body: the JSON"
                         + " body)")
         Scope filterScope;
+
         @Option(names = "--dead-letter-queue", paramLabel = "QUEUE")
         String deadLetterQueue;
 
         /** The scopes as the command line writes them. */
         enum Scope {
-            attributes(FilterScope.ATTRIBUTES), body(FilterScope.BODY);
+            attributes(FilterScope.ATTRIBUTES),
+            body(FilterScope.BODY);
 
             final FilterScope scope;
 
@@ -54,14 +70,19 @@ final class SubscriptionCommands {
         static final class Target {
             @Option(names = "--queue", required = true, description = "deliver copies into this standard queue")
             String queue;
-            @Option(names = "--endpoint-url", required = true, paramLabel = "URL",
+
+            @Option(
+                    names = "--endpoint-url",
+                    required = true,
+                    paramLabel = "URL",
                     description = "POST each message to this HTTPS URL")
             String endpoint;
         }
 
         @Override
         public Integer call() {
-            Subscription subscription = target.queue != null ? Subscription.toQueue(target.queue)
+            Subscription subscription = target.queue != null
+                    ? Subscription.toQueue(target.queue)
                     : Subscription.toEndpoint(target.endpoint, secret);
             if (filter != null) {
                 Map<String, Object> parsed;
@@ -79,8 +100,11 @@ final class SubscriptionCommands {
                 subscription = subscription.withDeadLetterQueue(deadLetterQueue);
             }
             Created<SubscriptionDescription> created = client().subscribe(topic, name, subscription);
-            root().print(created.value(), () -> root().out.println(
-                    (created.created() ? "created subscription " : "replaced subscription ") + topic + "/" + name));
+            root().print(
+                            created.value(),
+                            () -> root().out
+                                    .println((created.created() ? "created subscription " : "replaced subscription ")
+                                            + topic + "/" + name));
             return 0;
         }
     }
@@ -93,9 +117,18 @@ final class SubscriptionCommands {
         @Override
         public Integer call() {
             List<SubscriptionDescription> all = client().listAllSubscriptions(topic);
-            root().print(Map.of("subscriptions", all), () -> root().table(List.of("NAME", "DELIVERS-TO", "FILTER"),
-                    all.stream().map(s -> List.of(s.name(), s.queue() != null ? "queue " + s.queue()
-                            : "endpoint " + s.endpoint(), filterColumn(s))).toList()));
+            root().print(
+                            Map.of("subscriptions", all),
+                            () -> root().table(
+                                            List.of("NAME", "DELIVERS-TO", "FILTER"),
+                                            all.stream()
+                                                    .map(s -> List.of(
+                                                            s.name(),
+                                                            s.queue() != null
+                                                                    ? "queue " + s.queue()
+                                                                    : "endpoint " + s.endpoint(),
+                                                            filterColumn(s)))
+                                                    .toList()));
             return 0;
         }
 
@@ -111,14 +144,16 @@ final class SubscriptionCommands {
     static final class Delete extends MqCli.Base {
         @Parameters(index = "0", paramLabel = "TOPIC")
         String topic;
+
         @Parameters(index = "1", paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
             client().unsubscribe(topic, name);
-            root().print(Map.of("deleted", topic + "/" + name),
-                    () -> root().out.println("deleted subscription " + topic + "/" + name));
+            root().print(
+                            Map.of("deleted", topic + "/" + name),
+                            () -> root().out.println("deleted subscription " + topic + "/" + name));
             return 0;
         }
     }

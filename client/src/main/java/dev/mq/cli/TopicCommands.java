@@ -11,9 +11,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code mq topic create|list|delete|publish}. */
-@Command(name = "topic", description = "Create, list and delete topics; publish to them.",
-        subcommands = {TopicCommands.Create.class, TopicCommands.ListTopics.class, TopicCommands.Delete.class,
-                TopicCommands.Publish.class})
+@Command(
+        name = "topic",
+        description = "Create, list and delete topics; publish to them.",
+        subcommands = {
+            TopicCommands.Create.class,
+            TopicCommands.ListTopics.class,
+            TopicCommands.Delete.class,
+            TopicCommands.Publish.class
+        })
 final class TopicCommands {
 
     @Command(name = "create", description = "Create a topic.")
@@ -24,8 +30,9 @@ final class TopicCommands {
         @Override
         public Integer call() {
             Created<TopicDescription> created = client().createTopic(name);
-            root().print(created.value(), () -> root().out.println(
-                    (created.created() ? "created topic " : "topic exists: ") + name));
+            root().print(
+                            created.value(),
+                            () -> root().out.println((created.created() ? "created topic " : "topic exists: ") + name));
             return 0;
         }
     }
@@ -35,8 +42,13 @@ final class TopicCommands {
         @Override
         public Integer call() {
             List<TopicSummary> topics = client().listAllTopics();
-            root().print(Map.of("topics", topics), () -> root().table(List.of("NAME"),
-                    topics.stream().map(t -> List.of(t.name())).toList()));
+            root().print(
+                            Map.of("topics", topics),
+                            () -> root().table(
+                                            List.of("NAME"),
+                                            topics.stream()
+                                                    .map(t -> List.of(t.name()))
+                                                    .toList()));
             return 0;
         }
     }
@@ -54,9 +66,13 @@ final class TopicCommands {
         }
     }
 
-    @Command(name = "publish", description = {"Publish messages to every matching subscription: each BODY "
-            + "argument is one; with --file, '-', or a pipe into standard input each non-empty line is one, "
-            + "published in batches of 10. A topic delivers at once and has no message groups."})
+    @Command(
+            name = "publish",
+            description = {
+                "Publish messages to every matching subscription: each BODY "
+                        + "argument is one; with --file, '-', or a pipe into standard input each non-empty line is one, "
+                        + "published in batches of 10. A topic delivers at once and has no message groups."
+            })
     static final class Publish extends MessageCommands.Sending {
         @Parameters(index = "0", paramLabel = "TOPIC")
         String topic;

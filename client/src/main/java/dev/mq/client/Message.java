@@ -13,8 +13,13 @@ import java.util.Map;
  *                        after an unknown outcome, unless {@link MqClient.Builder#autoDeduplication(boolean)}
  *                        fills in a random id
  */
-public record Message(String body, Map<String, String> attributes, Integer delaySeconds, Instant deliverAt,
-                      String deduplicationId, String groupId) {
+public record Message(
+        String body,
+        Map<String, String> attributes,
+        Integer delaySeconds,
+        Instant deliverAt,
+        String deduplicationId,
+        String groupId) {
     public Message {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     }

@@ -95,8 +95,10 @@ public final class MqClient implements AutoCloseable {
         // rather than being handed to a pool thread each: they never block, and on a 2-core machine the
         // hand-offs cost more CPU than the request itself (a request took about 240 µs of CPU, client and
         // local server together, with the default pool; about 140 µs this way).
-        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).executor(Runnable::run);
+        HttpClient.Builder http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .executor(Runnable::run);
         if (endpoint.getScheme().equalsIgnoreCase("http")) {
             // Plain HTTP never needs TLS (redirects are not followed): a context that is never initialised
             // spares loading and parsing the JDK's trust store, a third of a short command's start-up.
@@ -116,8 +118,10 @@ public final class MqClient implements AutoCloseable {
     /** A client of {@code MQ_ENDPOINT} (default: the local server), with {@code MQ_TOKEN} when set. */
     public static MqClient fromEnvironment() {
         String endpoint = System.getenv("MQ_ENDPOINT");
-        return builder().endpoint(endpoint == null || endpoint.isBlank() ? LOCAL_SERVER : parseEndpoint(endpoint))
-                .token(System.getenv("MQ_TOKEN")).build();
+        return builder()
+                .endpoint(endpoint == null || endpoint.isBlank() ? LOCAL_SERVER : parseEndpoint(endpoint))
+                .token(System.getenv("MQ_TOKEN"))
+                .build();
     }
 
     public static final class Builder {
@@ -212,9 +216,11 @@ public final class MqClient implements AutoCloseable {
 
     private static IllegalArgumentException badEndpoint(String endpoint, String why) {
         // "localhost:8080" parses as scheme "localhost": the likeliest fix is the same text with http://
-        String example = endpoint.contains("://") || endpoint.isBlank() ? LOCAL_SERVER.toString() : "http://" + endpoint.strip();
-        return new IllegalArgumentException("endpoint '" + endpoint + "' is not a valid URL (" + why + "): give one like "
-                + example + ", or https://ID.execute-api.REGION.amazonaws.com/STAGE for a deployment");
+        String example =
+                endpoint.contains("://") || endpoint.isBlank() ? LOCAL_SERVER.toString() : "http://" + endpoint.strip();
+        return new IllegalArgumentException(
+                "endpoint '" + endpoint + "' is not a valid URL (" + why + "): give one like " + example
+                        + ", or https://ID.execute-api.REGION.amazonaws.com/STAGE for a deployment");
     }
 
     /** The region of an {@code execute-api} host name, or null. */
@@ -292,7 +298,9 @@ public final class MqClient implements AutoCloseable {
     public SendResult send(String queue, Message message) {
         Message m = withDeduplication(message);
         return call("POST", queuePath(queue) + "/messages", wire(m), m.deduplicationId() != null)
-                .as(SendResponse.class).results().get(0);
+                .as(SendResponse.class)
+                .results()
+                .get(0);
     }
 
     /**
@@ -311,8 +319,8 @@ public final class MqClient implements AutoCloseable {
      * Receives up to {@code maxMessages} (1..10), waiting up to {@code waitSeconds} (0..20) for the first;
      * each is leased for {@code visibilityTimeoutSeconds} (null: the queue's setting).
      */
-    public List<ReceivedMessage> receive(String queue, int maxMessages, int waitSeconds,
-                                         Integer visibilityTimeoutSeconds) {
+    public List<ReceivedMessage> receive(
+            String queue, int maxMessages, int waitSeconds, Integer visibilityTimeoutSeconds) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("maxMessages", maxMessages);
         body.put("waitSeconds", waitSeconds);
@@ -321,7 +329,8 @@ public final class MqClient implements AutoCloseable {
         }
         // A lost answer only leaves its messages leased until their timeout: safe to retry.
         return call("POST", queuePath(queue) + "/receive", body, true, timeout.plusSeconds(waitSeconds))
-                .as(ReceiveResponse.class).messages();
+                .as(ReceiveResponse.class)
+                .messages();
     }
 
     /** Deletes a received message. Acking one already gone is fine; a lease taken over is {@code LeaseLost}. */
@@ -332,13 +341,17 @@ public final class MqClient implements AutoCloseable {
     /** Acks up to 10 handles; each result says ok or carries its error. */
     public List<AckResult> ackBatch(String queue, List<String> receiptHandles) {
         return call("POST", queuePath(queue) + "/ack", Map.of("receiptHandles", receiptHandles), true)
-                .as(AckResponse.class).results();
+                .as(AckResponse.class)
+                .results();
     }
 
     /** Extends or shortens a lease; 0 gives the message back at once (negative acknowledgement). */
     public void changeVisibility(String queue, String receiptHandle, int visibilityTimeoutSeconds) {
-        call("POST", queuePath(queue) + "/visibility", Map.of("receiptHandle", receiptHandle,
-                "visibilityTimeoutSeconds", visibilityTimeoutSeconds), true);
+        call(
+                "POST",
+                queuePath(queue) + "/visibility",
+                Map.of("receiptHandle", receiptHandle, "visibilityTimeoutSeconds", visibilityTimeoutSeconds),
+                true);
     }
 
     /** One page of the queue's messages in send order, without leasing them. */
@@ -359,7 +372,9 @@ public final class MqClient implements AutoCloseable {
         if (maxMessages != null) {
             body.put("maxMessages", maxMessages);
         }
-        return call("POST", queuePath(queue) + "/redrive", body, false).as(RedriveResponse.class).moved();
+        return call("POST", queuePath(queue) + "/redrive", body, false)
+                .as(RedriveResponse.class)
+                .moved();
     }
 
     // ================================================================ topics
@@ -374,7 +389,8 @@ public final class MqClient implements AutoCloseable {
     }
 
     public TopicList listTopics(Integer limit, String next) {
-        return call("GET", "/v1/topics" + query("limit", limit, "next", next), null, true).as(TopicList.class);
+        return call("GET", "/v1/topics" + query("limit", limit, "next", next), null, true)
+                .as(TopicList.class);
     }
 
     /** Every topic, page after page. */
@@ -401,7 +417,9 @@ public final class MqClient implements AutoCloseable {
     public SendResult publish(String topic, Message message) {
         Message m = withDeduplication(message);
         return call("POST", "/v1/topics/" + segment(topic) + "/messages", wire(m), m.deduplicationId() != null)
-                .as(SendResponse.class).results().get(0);
+                .as(SendResponse.class)
+                .results()
+                .get(0);
     }
 
     public List<SendResult> publishBatch(String topic, List<Message> messages) {
@@ -419,8 +437,12 @@ public final class MqClient implements AutoCloseable {
     }
 
     public SubscriptionList listSubscriptions(String topic, Integer limit, String next) {
-        return call("GET", "/v1/topics/" + segment(topic) + "/subscriptions" + query("limit", limit, "next", next),
-                null, true).as(SubscriptionList.class);
+        return call(
+                        "GET",
+                        "/v1/topics/" + segment(topic) + "/subscriptions" + query("limit", limit, "next", next),
+                        null,
+                        true)
+                .as(SubscriptionList.class);
     }
 
     /** Every subscription of a topic, page after page. */
@@ -447,8 +469,15 @@ public final class MqClient implements AutoCloseable {
      */
     public boolean health() {
         try {
-            return "ok".equals(call("GET", "/health", null, true).json().path("status").asText());
-        } catch (MqException.Unavailable | MqException.Timeout | MqException.InternalError | MqException.Throttled down) {
+            return "ok"
+                    .equals(call("GET", "/health", null, true)
+                            .json()
+                            .path("status")
+                            .asText());
+        } catch (MqException.Unavailable
+                | MqException.Timeout
+                | MqException.InternalError
+                | MqException.Throttled down) {
             return false;
         }
     }
@@ -465,8 +494,13 @@ public final class MqClient implements AutoCloseable {
      * deliveries are signed with; optionally a filter, on message attributes or (with
      * {@link FilterScope#BODY}) on the JSON message body, and a dead-letter queue.
      */
-    public record Subscription(String queue, String endpoint, String secret, Map<String, ?> filter,
-                               FilterScope filterScope, String deadLetterQueue) {
+    public record Subscription(
+            String queue,
+            String endpoint,
+            String secret,
+            Map<String, ?> filter,
+            FilterScope filterScope,
+            String deadLetterQueue) {
         public static Subscription toQueue(String queue) {
             return new Subscription(queue, null, null, null, null, null);
         }
@@ -530,12 +564,15 @@ public final class MqClient implements AutoCloseable {
             allDeduplicated &= m.deduplicationId() != null;
             entries.add(wire(m));
         }
-        return call("POST", path, Map.of("messages", entries), allDeduplicated).as(SendResponse.class).results();
+        return call("POST", path, Map.of("messages", entries), allDeduplicated)
+                .as(SendResponse.class)
+                .results();
     }
 
     private Message withDeduplication(Message message) {
         return autoDeduplication && message.deduplicationId() == null
-                ? message.withDeduplicationId(UUID.randomUUID().toString()) : message;
+                ? message.withDeduplicationId(UUID.randomUUID().toString())
+                : message;
     }
 
     private static Map<String, Object> wire(Message m) {
@@ -584,7 +621,9 @@ public final class MqClient implements AutoCloseable {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             Object value = namesAndValues[i + 1];
             if (value != null && !value.toString().isEmpty()) {
-                q.append(q.length() == 0 ? '?' : '&').append(namesAndValues[i]).append('=')
+                q.append(q.length() == 0 ? '?' : '&')
+                        .append(namesAndValues[i])
+                        .append('=')
                         .append(segment(value.toString()));
             }
         }
@@ -595,7 +634,9 @@ public final class MqClient implements AutoCloseable {
     private record Answer(int status, String body, Supplier<MqException> notTheApi) {
         <T> T as(Class<T> type) {
             try {
-                return Json.MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                return Json.MAPPER
+                        .readerFor(type)
+                        .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .readValue(body);
             } catch (JsonProcessingException e) {
                 throw notTheApi.get();
@@ -628,7 +669,10 @@ public final class MqClient implements AutoCloseable {
                     return new Answer(status, response.body(), () -> notTheApi(method, path, response));
                 }
                 failure = error(method, path, response);
-                retryAfter = response.headers().firstValue("Retry-After").map(MqClient::seconds).orElse(null);
+                retryAfter = response.headers()
+                        .firstValue("Retry-After")
+                        .map(MqClient::seconds)
+                        .orElse(null);
                 // 429 and 503 usually mean nothing was done, but a store call whose answer was lost also
                 // ends as 503: only a request that is safe to repeat is retried on an error answer
                 if (!safeToRepeat && status >= 500) {
@@ -653,14 +697,16 @@ public final class MqClient implements AutoCloseable {
     }
 
     private static MqException.OutcomeUnknown outcomeUnknown(String method, String path, MqException failure) {
-        return new MqException.OutcomeUnknown("outcome unknown: " + failure.getMessage() + ". " + method + " " + path
-                + " may or may not have been done and was not repeated, as a repeat could do it twice"
-                + " (a send with a deduplicationId is safe to retry)", failure);
+        return new MqException.OutcomeUnknown(
+                "outcome unknown: " + failure.getMessage() + ". " + method + " " + path
+                        + " may or may not have been done and was not repeated, as a repeat could do it twice"
+                        + " (a send with a deduplicationId is safe to retry)",
+                failure);
     }
 
     private HttpResponse<String> send(String method, URI uri, String body, Duration requestTimeout) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                .header("Accept", "application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json");
         auth.apply(request, method, uri, body);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -718,16 +764,26 @@ public final class MqClient implements AutoCloseable {
         JsonNode error = answer == null ? null : answer.path("error");
         if (error != null && error.path("code").isTextual()) {
             try {
-                return MqException.of(ErrorCode.fromCode(error.path("code").asText()), status,
-                        error.path("message").asText(), requestId);
+                return MqException.of(
+                        ErrorCode.fromCode(error.path("code").asText()),
+                        status,
+                        error.path("message").asText(),
+                        requestId);
             } catch (IllegalArgumentException newerCode) {
-                return MqException.of(codeOf(status), status, error.path("code").asText() + ": "
-                        + error.path("message").asText(), requestId);
+                return MqException.of(
+                        codeOf(status),
+                        status,
+                        error.path("code").asText() + ": "
+                                + error.path("message").asText(),
+                        requestId);
             }
         }
         // API Gateway answers for itself (no route, IAM refused, throttled) as {"message": "..."}
         if (answer != null && answer.path("message").isTextual()) {
-            return MqException.of(codeOf(status), status, "API Gateway: " + answer.path("message").asText(),
+            return MqException.of(
+                    codeOf(status),
+                    status,
+                    "API Gateway: " + answer.path("message").asText(),
                     response.headers().firstValue("x-amzn-RequestId").orElse(requestId));
         }
         return notTheApi(method, path, response);
@@ -739,14 +795,20 @@ public final class MqClient implements AutoCloseable {
      */
     private MqException notTheApi(String method, String path, HttpResponse<String> response) {
         int status = response.statusCode();
-        String type = response.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip())
+        String type = response.headers()
+                .firstValue("Content-Type")
+                .map(t -> t.split(";")[0].strip())
                 .orElse("no content type");
         String answered = " answered " + status + " with " + type;
         String message = status >= 500
                 ? method + " " + base + path + answered + ", not the mq API's JSON: a proxy or gateway in front of"
                         + " it failed, or it is no mq API"
-                : base + " is not an mq API: " + method + " " + path + answered + ", not the API's JSON (check the endpoint)";
-        return MqException.notFromApi(status / 100 == 2 ? ErrorCode.NOT_FOUND : codeOf(status), status, message,
+                : base + " is not an mq API: " + method + " " + path + answered
+                        + ", not the API's JSON (check the endpoint)";
+        return MqException.notFromApi(
+                status / 100 == 2 ? ErrorCode.NOT_FOUND : codeOf(status),
+                status,
+                message,
                 response.headers().firstValue("X-Request-Id").orElse(null));
     }
 

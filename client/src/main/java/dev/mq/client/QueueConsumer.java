@@ -47,6 +47,7 @@ public final class QueueConsumer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(QueueConsumer.class.getName());
     /** How long a handled message may wait for the rest of its batch before it is acked anyway. */
     private static final long ACK_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final Duration LONGEST_RECEIVE_PAUSE = Duration.ofSeconds(30);
 
     /** What to do with one message. Throwing means it failed and should come back later. */
@@ -78,19 +79,28 @@ public final class QueueConsumer implements AutoCloseable {
      *                           request. Fewer requests cost less; a larger batch holds more messages
      *                           per worker while it works through them.
      */
-    public record Settings(int threads, int waitSeconds, Duration visibilityTimeout, Duration retryBase,
-                           Duration retryMax, int batchSize) {
+    public record Settings(
+            int threads,
+            int waitSeconds,
+            Duration visibilityTimeout,
+            Duration retryBase,
+            Duration retryMax,
+            int batchSize) {
         public Settings {
-            if (threads < 1 || waitSeconds < 0 || waitSeconds > 20 || visibilityTimeout.toSeconds() < 3
-                    || batchSize < 1 || batchSize > 10) {
+            if (threads < 1
+                    || waitSeconds < 0
+                    || waitSeconds > 20
+                    || visibilityTimeout.toSeconds() < 3
+                    || batchSize < 1
+                    || batchSize > 10) {
                 throw new IllegalArgumentException(
                         "need threads >= 1, waitSeconds 0..20, visibility >= 3 s, batchSize 1..10");
             }
         }
 
         /** As before batches could be chosen: batches of 10. */
-        public Settings(int threads, int waitSeconds, Duration visibilityTimeout, Duration retryBase,
-                        Duration retryMax) {
+        public Settings(
+                int threads, int waitSeconds, Duration visibilityTimeout, Duration retryBase, Duration retryMax) {
             this(threads, waitSeconds, visibilityTimeout, retryBase, retryMax, 10);
         }
 
@@ -262,8 +272,8 @@ public final class QueueConsumer implements AutoCloseable {
                 while (startPolling()) {
                     List<ReceivedMessage> received;
                     try {
-                        received = client.receive(queue, settings.batchSize(), settings.waitSeconds(),
-                                (int) settings.visibilityTimeout().toSeconds());
+                        received = client.receive(queue, settings.batchSize(), settings.waitSeconds(), (int)
+                                settings.visibilityTimeout().toSeconds());
                         failuresInARow = 0;
                     } catch (MqException e) {
                         if (!running.get()) {
@@ -310,6 +320,7 @@ public final class QueueConsumer implements AutoCloseable {
         private final List<ReceivedMessage> messages;
         /** Received and neither acked nor given back yet: the heartbeat keeps these leased. */
         private final Set<ReceivedMessage> held = new HashSet<>();
+
         private final List<ReceivedMessage> toAck = new ArrayList<>();
         private long firstToAckAt;
 
@@ -381,7 +392,9 @@ public final class QueueConsumer implements AutoCloseable {
             }
             forget(toAck);
             try {
-                List<AckResult> results = client.ackBatch(queue, toAck.stream().map(ReceivedMessage::receiptHandle).toList());
+                List<AckResult> results = client.ackBatch(
+                        queue,
+                        toAck.stream().map(ReceivedMessage::receiptHandle).toList());
                 for (int i = 0; i < results.size() && i < toAck.size(); i++) {
                     AckResult result = results.get(i);
                     if (Boolean.TRUE.equals(result.ok())) {
@@ -390,8 +403,10 @@ public final class QueueConsumer implements AutoCloseable {
                         // LeaseLost: it was received again meanwhile and will be handled again
                         String id = toAck.get(i).messageId();
                         LOG.warning(() -> "ack of message " + id + " of " + queue + " failed: "
-                                + (result.error() == null ? "no reason given" : result.error().code() + ": "
-                                + result.error().message()));
+                                + (result.error() == null
+                                        ? "no reason given"
+                                        : result.error().code() + ": "
+                                                + result.error().message()));
                     }
                 }
             } catch (MqException e) {

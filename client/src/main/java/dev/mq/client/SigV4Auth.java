@@ -38,7 +38,8 @@ final class SigV4Auth implements RequestAuth {
 
     @Override
     public void apply(HttpRequest.Builder request, String method, URI uri, String body) {
-        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
+        SdkHttpRequest.Builder unsigned =
+                SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri);
         if (body != null) {
             unsigned.putHeader("Content-Type", "application/json");
         }
@@ -63,8 +64,12 @@ final class SigV4Auth implements RequestAuth {
         try {
             return credentials.resolveCredentials();
         } catch (RuntimeException none) {
-            throw new MqException.Unauthorized(0, "no AWS credentials to sign with (SigV4): set AWS_PROFILE, or "
-                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them", null, none)
+            throw new MqException.Unauthorized(
+                            0,
+                            "no AWS credentials to sign with (SigV4): set AWS_PROFILE, or "
+                                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them",
+                            null,
+                            none)
                     .notFromApi();
         }
     }

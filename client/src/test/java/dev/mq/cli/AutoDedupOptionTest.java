@@ -23,7 +23,8 @@ class AutoDedupOptionTest {
         assertThat(mq("send", queue, "order 42 placed")).isZero();
         assertThat(mq("send", queue, "order 42 placed")).isZero();
 
-        assertThat(mq.browse(queue, 10, null).messages()).extracting(BrowsedMessage::body)
+        assertThat(mq.browse(queue, 10, null).messages())
+                .extracting(BrowsedMessage::body)
                 .containsExactly("order 42 placed");
     }
 
@@ -37,7 +38,8 @@ class AutoDedupOptionTest {
         assertThat(mq("send", queue, "with id", "--auto-dedup")).isZero();
 
         assertThat(mq.browse(queue, 10, null).messages())
-                .allSatisfy(m -> assertThat(m.deduplicationId() != null).as(m.body())
+                .allSatisfy(m -> assertThat(m.deduplicationId() != null)
+                        .as(m.body())
                         .isEqualTo(m.body().equals("with id")));
     }
 
@@ -46,7 +48,10 @@ class AutoDedupOptionTest {
         all[0] = "--endpoint";
         all[1] = TestServer.url().toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        return MqCli.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                new ByteArrayInputStream(new byte[0]), all);
+        return MqCli.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
+                new ByteArrayInputStream(new byte[0]),
+                all);
     }
 }

@@ -36,7 +36,8 @@ final class FailingSendProxy implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
-        boolean send = exchange.getRequestMethod().equals("POST") && exchange.getRequestURI().getPath().endsWith("/messages");
+        boolean send = exchange.getRequestMethod().equals("POST")
+                && exchange.getRequestURI().getPath().endsWith("/messages");
         int n = send ? sends.incrementAndGet() : 0;
         if (n >= 1 && n <= IN_FLIGHT) {
             allInFlight.countDown();

@@ -56,8 +56,11 @@ class MqCliTest {
     /** A run whose standard output takes {@code lines} lines and then fails, as a closed pipe does. */
     private Run mqWithOutputClosedAfter(int lines, StringWriter written, String... args) {
         StringWriter err = new StringWriter();
-        int code = MqCli.run(new PrintWriter(new ClosingAfter(lines, written)), new PrintWriter(err),
-                new ByteArrayInputStream(new byte[0]), withEndpoint(TestServer.url().toString(), args));
+        int code = MqCli.run(
+                new PrintWriter(new ClosingAfter(lines, written)),
+                new PrintWriter(err),
+                new ByteArrayInputStream(new byte[0]),
+                withEndpoint(TestServer.url().toString(), args));
         return new Run(code, written.toString(), err.toString());
     }
 
@@ -103,17 +106,40 @@ class MqCliTest {
     void queueCommands_createGetListPurgeDelete() {
         String q = TestServer.unique("cli");
 
-        Run created = mq("queue", "create", q, "--visibility-timeout", "45", "--max-receives", "3",
-                "--dead-letter-queue", make("cli-dlq"));
+        Run created = mq(
+                "queue",
+                "create",
+                q,
+                "--visibility-timeout",
+                "45",
+                "--max-receives",
+                "3",
+                "--dead-letter-queue",
+                make("cli-dlq"));
         assertThat(created.code()).isZero();
         assertThat(created.out()).isEqualTo("created queue " + q + System.lineSeparator());
-        assertThat(mq("queue", "create", q, "--visibility-timeout", "45", "--max-receives", "3",
-                "--dead-letter-queue", mq.getQueue(q).attributes().deadLetterQueue()).out()).startsWith("queue exists");
+        assertThat(mq(
+                                "queue",
+                                "create",
+                                q,
+                                "--visibility-timeout",
+                                "45",
+                                "--max-receives",
+                                "3",
+                                "--dead-letter-queue",
+                                mq.getQueue(q).attributes().deadLetterQueue())
+                        .out())
+                .startsWith("queue exists");
 
         Run get = mq("queue", "get", q);
-        assertThat(get.out()).contains("visibilityTimeoutSeconds    45").contains("maxReceiveCount             3")
+        assertThat(get.out())
+                .contains("visibilityTimeoutSeconds    45")
+                .contains("maxReceiveCount             3")
                 .contains("visible ");
-        assertThat(mq("--json", "queue", "get", q).json().at("/attributes/visibilityTimeoutSeconds").asInt())
+        assertThat(mq("--json", "queue", "get", q)
+                        .json()
+                        .at("/attributes/visibilityTimeoutSeconds")
+                        .asInt())
                 .isEqualTo(45);
 
         Run list = mq("queue", "list", "--prefix", q);
@@ -146,7 +172,10 @@ class MqCliTest {
         assertThat(messages).hasSize(2);
         assertThat(messages.get(0).at("/attributes/type").asText()).isEqualTo("order");
 
-        Run acked = mq("ack", q, messages.get(0).get("receiptHandle").asText(),
+        Run acked = mq(
+                "ack",
+                q,
+                messages.get(0).get("receiptHandle").asText(),
                 messages.get(1).get("receiptHandle").asText());
         assertThat(acked.code()).isZero();
         assertThat(acked.out()).contains("acked 2 of 2");
@@ -170,17 +199,24 @@ class MqCliTest {
     void send_tenThousandLinesFromAFile_arriveComplete(@TempDir Path dir) throws Exception {
         String q = make("bulk");
         Path file = dir.resolve("lines.txt");
-        Files.writeString(file, IntStream.rangeClosed(1, 10_000).mapToObj(i -> "line " + i)
-                .collect(Collectors.joining("\n", "", "\n")));
+        Files.writeString(
+                file,
+                IntStream.rangeClosed(1, 10_000)
+                        .mapToObj(i -> "line " + i)
+                        .collect(Collectors.joining("\n", "", "\n")));
 
         Run sent = mq("send", q, "--file", file.toString(), "--progress", "--no-auto-dedup", "--parallel", "8");
 
         assertThat(sent.code()).isZero();
-        assertThat(sent.out()).matches("sent 10000 messages to queue " + q
-                + ", 0 failed, in \\d+\\.\\d s \\(\\d+ msg/s\\)" + System.lineSeparator());
+        assertThat(sent.out())
+                .matches("sent 10000 messages to queue " + q + ", 0 failed, in \\d+\\.\\d s \\(\\d+ msg/s\\)"
+                        + System.lineSeparator());
         assertThat(sent.err()).contains("10000/10000 100%");
-        List<Long> drawn = Pattern.compile("\\] (\\d+)/10000").matcher(sent.err()).results()
-                .map(m -> Long.parseLong(m.group(1))).toList();
+        List<Long> drawn = Pattern.compile("\\] (\\d+)/10000")
+                .matcher(sent.err())
+                .results()
+                .map(m -> Long.parseLong(m.group(1)))
+                .toList();
         assertThat(drawn).as("the bar never goes backwards").isSorted().endsWith(10_000L);
         assertThat(mq.getQueue(q).stats().visible()).isEqualTo(10_000);
         java.util.Set<String> bodies = new java.util.HashSet<>();
@@ -238,11 +274,14 @@ class MqCliTest {
 
         Run published = mq("topic", "publish", topic, "an order", "--attr", "type=order");
         assertThat(published.code()).isZero();
-        assertThat(mq("tail", copies, "--max", "1", "--wait", "5").out().strip()).isEqualTo("an order");
+        assertThat(mq("tail", copies, "--max", "1", "--wait", "5").out().strip())
+                .isEqualTo("an order");
 
         assertThat(mq("sub", "delete", topic, "orders").out()).contains("deleted subscription");
         assertThat(mq("topic", "delete", topic).out()).contains("deleted topic " + topic);
-        assertThat(mq("sub", "create", topic, "x", "--queue", copies, "--filter", "not json").code()).isEqualTo(2);
+        assertThat(mq("sub", "create", topic, "x", "--queue", copies, "--filter", "not json")
+                        .code())
+                .isEqualTo(2);
     }
 
     @Test
@@ -250,16 +289,27 @@ class MqCliTest {
         String topic = TestServer.unique("news");
         String copies = make("copies");
         mq("topic", "create", topic);
-        Run sub = mq("sub", "create", topic, "big", "--queue", copies, "--filter", "{\"total\":[{\"numeric\":[\">\",100]}]}",
-                "--filter-scope", "body");
+        Run sub = mq(
+                "sub",
+                "create",
+                topic,
+                "big",
+                "--queue",
+                copies,
+                "--filter",
+                "{\"total\":[{\"numeric\":[\">\",100]}]}",
+                "--filter-scope",
+                "body");
         assertThat(sub.code()).isZero();
         assertThat(mq("sub", "list", topic).out()).contains("{\"total\":[{\"numeric\":[\">\",100]}]} on body");
 
         mq("topic", "publish", topic, "{\"total\": 5}");
         mq("topic", "publish", topic, "{\"total\": 500}");
-        assertThat(mq("tail", copies, "--max", "1", "--wait", "5").out().strip()).isEqualTo("{\"total\": 500}");
+        assertThat(mq("tail", copies, "--max", "1", "--wait", "5").out().strip())
+                .isEqualTo("{\"total\": 500}");
 
-        assertThat(mq("sub", "create", topic, "x", "--queue", copies, "--filter-scope", "MessageBody").code())
+        assertThat(mq("sub", "create", topic, "x", "--queue", copies, "--filter-scope", "MessageBody")
+                        .code())
                 .isEqualTo(2);
         mq("topic", "delete", topic);
     }
@@ -268,12 +318,21 @@ class MqCliTest {
     void usageErrors_areExitCode2_andAnUnreachableEndpoint3() {
         assertThat(mq("queue").code()).isEqualTo(2);
         assertThat(mqOn(new MqCli.Terminal(true, false), "", "send", "q").code())
-                .as("no bodies, and standard input is a terminal").isEqualTo(2);
-        assertThat(mq("sub", "create", "t", "s").code()).as("needs --queue or --endpoint-url").isEqualTo(2);
+                .as("no bodies, and standard input is a terminal")
+                .isEqualTo(2);
+        assertThat(mq("sub", "create", "t", "s").code())
+                .as("needs --queue or --endpoint-url")
+                .isEqualTo(2);
 
         StringWriter err = new StringWriter();
-        int code = MqCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                new ByteArrayInputStream(new byte[0]), "--endpoint", "http://127.0.0.1:1", "queue", "list");
+        int code = MqCli.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                new ByteArrayInputStream(new byte[0]),
+                "--endpoint",
+                "http://127.0.0.1:1",
+                "queue",
+                "list");
         assertThat(code).isEqualTo(3);
         assertThat(err.toString()).startsWith("mq: cannot connect to http://127.0.0.1:1");
     }
@@ -281,7 +340,8 @@ class MqCliTest {
     @Test
     void tail_whoseOutputCloses_acksOnlyTheMessagesWritten_andExitsNonZero() {
         String q = make("pipe");
-        List<String> bodies = IntStream.rangeClosed(1, 30).mapToObj(i -> "m" + i).toList();
+        List<String> bodies =
+                IntStream.rangeClosed(1, 30).mapToObj(i -> "m" + i).toList();
         bodies.forEach(b -> mq.send(q, b));
 
         StringWriter written = new StringWriter();
@@ -292,9 +352,13 @@ class MqCliTest {
         List<String> printed = tail.out().lines().toList();
         assertThat(printed).hasSize(3);
         var left = mq.browse(q, 100, null).messages();
-        assertThat(left).as("every message not written is still queued, none acked")
-                .extracting(m -> m.body()).hasSize(27).doesNotContainAnyElementsOf(printed);
-        assertThat(left).as("the received but unwritten ones are given back at once")
+        assertThat(left)
+                .as("every message not written is still queued, none acked")
+                .extracting(m -> m.body())
+                .hasSize(27)
+                .doesNotContainAnyElementsOf(printed);
+        assertThat(left)
+                .as("the received but unwritten ones are given back at once")
                 .allMatch(m -> m.state().equals("visible"));
     }
 
@@ -304,18 +368,29 @@ class MqCliTest {
         mq.send(q, "a");
         mq.send(q, "b");
 
-        Run received = mqWithOutputClosedAfter(0, new StringWriter(), "receive", q, "--max", "10", "--wait", "1",
-                "--ack");
+        Run received =
+                mqWithOutputClosedAfter(0, new StringWriter(), "receive", q, "--max", "10", "--wait", "1", "--ack");
 
         assertThat(received.code()).isEqualTo(MqCli.OUTPUT_FAILED);
-        assertThat(mq.browse(q, 10, null).messages()).hasSize(2).allMatch(m -> m.state().equals("visible"));
+        assertThat(mq.browse(q, 10, null).messages())
+                .hasSize(2)
+                .allMatch(m -> m.state().equals("visible"));
     }
 
     @Test
     void help_atEveryLevel_exitsZero_evenWithoutRequiredParameters() {
-        for (String[] args : new String[][] {{"--help"}, {"send", "--help"}, {"send", "-h"},
-                {"queue", "--help"}, {"queue", "create", "--help"}, {"queue", "update", "-h"},
-                {"sub", "create", "--help"}, {"topic", "publish", "--help"}, {"peek", "-h"}, {"help", "send"}}) {
+        for (String[] args : new String[][] {
+            {"--help"},
+            {"send", "--help"},
+            {"send", "-h"},
+            {"queue", "--help"},
+            {"queue", "create", "--help"},
+            {"queue", "update", "-h"},
+            {"sub", "create", "--help"},
+            {"topic", "publish", "--help"},
+            {"peek", "-h"},
+            {"help", "send"}
+        }) {
             Run help = mq(args);
             assertThat(help.code()).as(String.join(" ", args)).isZero();
             assertThat(help.out()).as(String.join(" ", args)).startsWith("Usage: mq");
@@ -346,17 +421,21 @@ class MqCliTest {
         assertThat(mqWithInput("there\nyou\n", "topic", "publish", topic).out())
                 .startsWith("sent 2 messages to topic " + topic);
         assertThat(mq("tail", copies, "--max", "3", "--wait", "5").out().lines().toList())
-                .as("copies reach the subscription shortly after").containsExactlyInAnyOrder("hi", "there", "you");
+                .as("copies reach the subscription shortly after")
+                .containsExactlyInAnyOrder("hi", "there", "you");
 
         assertThat(mq("topic", "publish", topic, "x", "--group", "g").code()).isEqualTo(2);
         assertThat(mq("topic", "publish", topic, "x", "--delay", "5").code()).isEqualTo(2);
-        assertThat(mq("topic", "publish", "--help").out()).doesNotContain("--group").doesNotContain("--delay");
+        assertThat(mq("topic", "publish", "--help").out())
+                .doesNotContain("--group")
+                .doesNotContain("--delay");
     }
 
     @Test
     void peek_pagesWithNext_andAll() {
         String q = make("pages");
-        List<String> bodies = IntStream.rangeClosed(1, 25).mapToObj(i -> "b" + i).toList();
+        List<String> bodies =
+                IntStream.rangeClosed(1, 25).mapToObj(i -> "b" + i).toList();
         mq.sendBatch(q, bodies.subList(0, 10).stream().map(Message::of).toList());
         mq.sendBatch(q, bodies.subList(10, 20).stream().map(Message::of).toList());
         mq.sendBatch(q, bodies.subList(20, 25).stream().map(Message::of).toList());
@@ -368,11 +447,13 @@ class MqCliTest {
         String token = lines.get(11).substring(lines.get(11).lastIndexOf(' ') + 1);
 
         Run second = mq("--json", "peek", q, "--limit", "10", "--next", token);
-        assertThat(second.json().get("messages")).extracting(m -> m.get("body").asText())
+        assertThat(second.json().get("messages"))
+                .extracting(m -> m.get("body").asText())
                 .containsExactlyElementsOf(bodies.subList(10, 20));
 
         Run all = mq("--json", "peek", q, "--all", "--limit", "7");
-        assertThat(all.json().get("messages")).extracting(m -> m.get("body").asText())
+        assertThat(all.json().get("messages"))
+                .extracting(m -> m.get("body").asText())
                 .containsExactlyElementsOf(bodies);
         assertThat(all.json().get("next").isNull()).isTrue();
         assertThat(mq("peek", q, "--all").out().lines().toList()).hasSize(26);
@@ -383,8 +464,17 @@ class MqCliTest {
         String q = make("settings");
         String dlq = make("settings-dlq");
 
-        Run updated = mq("queue", "update", q, "--visibility-timeout", "90", "--dead-letter-queue", dlq,
-                "--max-receives", "2", "--content-based-dedup");
+        Run updated = mq(
+                "queue",
+                "update",
+                q,
+                "--visibility-timeout",
+                "90",
+                "--dead-letter-queue",
+                dlq,
+                "--max-receives",
+                "2",
+                "--content-based-dedup");
         assertThat(updated.code()).isZero();
         assertThat(updated.out()).contains("updated queue " + q);
         var attributes = mq.getQueue(q).attributes();
@@ -392,14 +482,17 @@ class MqCliTest {
         assertThat(attributes.deadLetterQueue()).isEqualTo(dlq);
         assertThat(attributes.contentBasedDeduplication()).isTrue();
 
-        assertThat(mq("queue", "update", q, "--no-dead-letter-queue", "--no-content-based-dedup").code()).isZero();
+        assertThat(mq("queue", "update", q, "--no-dead-letter-queue", "--no-content-based-dedup")
+                        .code())
+                .isZero();
         attributes = mq.getQueue(q).attributes();
         assertThat(attributes.deadLetterQueue()).isNull();
         assertThat(attributes.contentBasedDeduplication()).isFalse();
         assertThat(attributes.visibilityTimeoutSeconds()).isEqualTo(90);
 
         assertThat(mq("queue", "update", q).code()).as("nothing to change").isEqualTo(2);
-        assertThat(mq("queue", "update", q, "--visibility-timeout", "-1").code()).isEqualTo(1);
+        assertThat(mq("queue", "update", q, "--visibility-timeout", "-1").code())
+                .isEqualTo(1);
     }
 
     @Test
@@ -418,7 +511,8 @@ class MqCliTest {
         assertThat(mq.browse(q, 10, null).messages()).allMatch(m -> m.state().equals("visible"));
 
         var again = mq.receive(q, 1, 1, 600);
-        assertThat(mq("visibility", q, again.get(0).receiptHandle(), "900").code()).isZero();
+        assertThat(mq("visibility", q, again.get(0).receiptHandle(), "900").code())
+                .isZero();
         assertThat(mq.browse(q, 10, null).messages()).extracting(m -> m.state()).contains("inFlight");
 
         Run forged = mq("nack", q, "forged");
@@ -436,7 +530,9 @@ class MqCliTest {
 
         Run piped = mqOn(MqCli.Terminal.NONE, lines, "send", q);
         assertThat(piped.err()).isEmpty();
-        assertThat(mqOn(new MqCli.Terminal(false, true), lines, "send", q, "--no-progress").err()).isEmpty();
+        assertThat(mqOn(new MqCli.Terminal(false, true), lines, "send", q, "--no-progress")
+                        .err())
+                .isEmpty();
     }
 
     @Test
@@ -477,8 +573,9 @@ class MqCliTest {
         Run run = mqAt("http://no-such-host.invalid:8080", "queue", "list");
 
         assertThat(run.code()).isEqualTo(3);
-        assertThat(run.err()).isEqualTo("mq: cannot connect to http://no-such-host.invalid:8080: the host "
-                + "no-such-host.invalid does not resolve" + System.lineSeparator());
+        assertThat(run.err())
+                .isEqualTo("mq: cannot connect to http://no-such-host.invalid:8080: the host "
+                        + "no-such-host.invalid does not resolve" + System.lineSeparator());
     }
 
     @Test
@@ -488,11 +585,15 @@ class MqCliTest {
         Run noHost = mqAt("http:///v1", "queue", "list");
 
         assertThat(noScheme.code()).isEqualTo(2);
-        assertThat(noScheme.err()).startsWith("mq: endpoint 'localhost:8080' is not a valid URL")
-                .contains("give one like http://localhost:8080").hasLineCount(1);
+        assertThat(noScheme.err())
+                .startsWith("mq: endpoint 'localhost:8080' is not a valid URL")
+                .contains("give one like http://localhost:8080")
+                .hasLineCount(1);
         assertThat(malformed.code()).isEqualTo(2);
-        assertThat(malformed.err()).startsWith("mq: endpoint 'http://local host:8080' is not a valid URL")
-                .contains("http://127.0.0.1:8080").hasLineCount(1);
+        assertThat(malformed.err())
+                .startsWith("mq: endpoint 'http://local host:8080' is not a valid URL")
+                .contains("http://127.0.0.1:8080")
+                .hasLineCount(1);
         assertThat(noHost.code()).isEqualTo(2);
         assertThat(noHost.err()).contains("names no host").hasLineCount(1);
     }
@@ -503,7 +604,8 @@ class MqCliTest {
         web.createContext("/", exchange -> {
             // a web server: a page for its home, "not found" pages elsewhere
             boolean home = exchange.getRequestURI().getPath().startsWith("/home/");
-            byte[] page = "<!DOCTYPE html>\n<html><body><h1>Welcome</h1></body></html>\n".getBytes(StandardCharsets.UTF_8);
+            byte[] page =
+                    "<!DOCTYPE html>\n<html><body><h1>Welcome</h1></body></html>\n".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(home ? 200 : 404, page.length);
             exchange.getResponseBody().write(page);
@@ -517,11 +619,15 @@ class MqCliTest {
             Run ok = mqAt(url + "/home", "queue", "get", "q");
 
             assertThat(notFound.code()).isEqualTo(3);
-            assertThat(notFound.err()).isEqualTo("mq: " + url + " is not an mq API: GET /v1/queues?limit=1000"
-                    + " answered 404 with text/html, not the API's JSON (check the endpoint)" + System.lineSeparator());
+            assertThat(notFound.err())
+                    .isEqualTo("mq: " + url + " is not an mq API: GET /v1/queues?limit=1000"
+                            + " answered 404 with text/html, not the API's JSON (check the endpoint)"
+                            + System.lineSeparator());
             assertThat(ok.code()).isEqualTo(3);
-            assertThat(ok.err()).isEqualTo("mq: " + url + "/home is not an mq API: GET /v1/queues/q"
-                    + " answered 200 with text/html, not the API's JSON (check the endpoint)" + System.lineSeparator());
+            assertThat(ok.err())
+                    .isEqualTo("mq: " + url + "/home is not an mq API: GET /v1/queues/q"
+                            + " answered 200 with text/html, not the API's JSON (check the endpoint)"
+                            + System.lineSeparator());
         } finally {
             web.stop(0);
         }
@@ -537,11 +643,12 @@ class MqCliTest {
             Run right = mqAt(url, "--token", "the-token", "queue", "list");
 
             assertThat(none.code()).isEqualTo(1);
-            assertThat(none.err()).startsWith("mq: Unauthorized: ")
+            assertThat(none.err())
+                    .startsWith("mq: Unauthorized: ")
                     .endsWith("; give the server's token with --token or MQ_TOKEN" + System.lineSeparator())
                     .hasLineCount(1);
-            assertThat(wrong.err()).endsWith("; the token given (--token or MQ_TOKEN) is not this server's"
-                    + System.lineSeparator());
+            assertThat(wrong.err())
+                    .endsWith("; the token given (--token or MQ_TOKEN) is not this server's" + System.lineSeparator());
             assertThat(right.code()).isZero();
         }
     }
@@ -568,10 +675,11 @@ class MqCliTest {
             Run refused = mqAt(url, "--auth", "sigv4", "--region", "eu-west-1", "queue", "list");
 
             assertThat(refused.code()).isEqualTo(1);
-            assertThat(refused.err()).isEqualTo("mq: Forbidden: API Gateway: The security token "
-                    + "included in the request is invalid.; requests are signed with SigV4 for eu-west-1: check the "
-                    + "AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and that they "
-                    + "may call execute-api:Invoke on this API" + System.lineSeparator());
+            assertThat(refused.err())
+                    .isEqualTo("mq: Forbidden: API Gateway: The security token "
+                            + "included in the request is invalid.; requests are signed with SigV4 for eu-west-1: check the "
+                            + "AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and that they "
+                            + "may call execute-api:Invoke on this API" + System.lineSeparator());
         } finally {
             System.clearProperty("aws.accessKeyId");
             System.clearProperty("aws.secretAccessKey");
@@ -590,12 +698,14 @@ class MqCliTest {
 
         assertThat(sent.code()).isEqualTo(1);
         Matcher summary = Pattern.compile("sent (\\d+) messages to queue " + q + ", 10 failed, 10 outcome unknown,"
-                + " in \\d+\\.\\d s \\(\\d+ msg/s\\)" + System.lineSeparator()).matcher(sent.out());
+                        + " in \\d+\\.\\d s \\(\\d+ msg/s\\)" + System.lineSeparator())
+                .matcher(sent.out());
         assertThat(summary.matches()).as(sent.out()).isTrue();
         Set<Long> refused = linesOf(sent.err(), ": not sent: Throttled: injected 429");
         Set<Long> unknown = linesOf(sent.err(), ": outcome unknown, may or may not be stored: Unavailable: ");
         Matcher stopped = Pattern.compile("mq: stopped at the first failure: lines from (\\d+) on were not sent "
-                + "\\(resume with tail -n \\+(\\d+)\\)").matcher(sent.err());
+                        + "\\(resume with tail -n \\+(\\d+)\\)")
+                .matcher(sent.err());
         assertThat(stopped.find()).as(sent.err()).isTrue();
         long resumeFrom = Long.parseLong(stopped.group(1));
         assertThat(stopped.group(2)).isEqualTo(stopped.group(1));
@@ -609,8 +719,11 @@ class MqCliTest {
         assertThat(Long.parseLong(summary.group(1))).isEqualTo(read.size() - unknown.size());
 
         // a rerun of the refused lines and of the rest (tail -n +N) completes the queue, nothing twice
-        String rerun = input.stream().filter(l -> !l.isBlank() && refused.contains(lineOf(l))).map(l -> l + "\n")
-                .collect(Collectors.joining()) + String.join("\n", input.subList((int) resumeFrom - 1, input.size()));
+        String rerun = input.stream()
+                        .filter(l -> !l.isBlank() && refused.contains(lineOf(l)))
+                        .map(l -> l + "\n")
+                        .collect(Collectors.joining())
+                + String.join("\n", input.subList((int) resumeFrom - 1, input.size()));
         assertThat(mqWithInput(rerun, "send", q).code()).isZero();
         assertThat(storedBodies(q)).containsExactlyInAnyOrderElementsOf(bodies(input, n -> true));
     }
@@ -635,12 +748,17 @@ class MqCliTest {
         java.util.Map<String, Set<Long>> lines = new java.util.HashMap<>();
         for (JsonNode f : failures) {
             Set<Long> numbers = new java.util.HashSet<>();
-            f.get("lines").forEach(r -> LongStream.rangeClosed(r.get(0).asLong(), r.get(1).asLong()).forEach(numbers::add));
+            f.get("lines")
+                    .forEach(r -> LongStream.rangeClosed(
+                                    r.get(0).asLong(), r.get(1).asLong())
+                            .forEach(numbers::add));
             lines.put(f.get("outcome").asText(), numbers);
         }
         assertThat(lines.keySet()).containsExactlyInAnyOrder("refused", "unknown");
         assertThat(lines.get("refused")).hasSize(10);
-        List<String> read = bodies(input.subList(0, (int) resumeFrom - 1), n -> !lines.get("refused").contains(n));
+        List<String> read = bodies(
+                input.subList(0, (int) resumeFrom - 1),
+                n -> !lines.get("refused").contains(n));
         assertThat(storedBodies(q)).containsExactlyInAnyOrderElementsOf(read);
         assertThat(summary.get("sent").asLong()).isEqualTo(read.size() - 10);
     }
@@ -651,14 +769,18 @@ class MqCliTest {
             Run sent = mqAt(hangsUp.url().toString(), "send", "q", "x");
 
             assertThat(sent.code()).as(sent.err()).isEqualTo(3);
-            assertThat(sent.err()).startsWith("mq: outcome unknown: POST ").contains("may or may not")
+            assertThat(sent.err())
+                    .startsWith("mq: outcome unknown: POST ")
+                    .contains("may or may not")
                     .hasLineCount(1);
         }
     }
 
     /** Input lines: line n is "m&lt;n&gt;", but lines 1 and 13 are blank (line numbers are not message numbers). */
     private static List<String> numberedLines(int count) {
-        return IntStream.rangeClosed(1, count).mapToObj(n -> n == 1 || n == 13 ? "" : "m" + n).toList();
+        return IntStream.rangeClosed(1, count)
+                .mapToObj(n -> n == 1 || n == 13 ? "" : "m" + n)
+                .toList();
     }
 
     private static long lineOf(String body) {
@@ -671,14 +793,18 @@ class MqCliTest {
 
     /** The line numbers a failure line of standard error names ("mq: lines 3-12, 20: ..."). */
     private static Set<Long> linesOf(String err, String reason) {
-        String line = err.lines().filter(l -> l.contains(reason)).findFirst().orElseThrow(
-                () -> new AssertionError("no line with '" + reason + "' in:\n" + err));
-        Matcher m = Pattern.compile("^mq: lines? ([0-9, -]+)" + Pattern.quote(reason)).matcher(line);
+        String line = err.lines()
+                .filter(l -> l.contains(reason))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no line with '" + reason + "' in:\n" + err));
+        Matcher m = Pattern.compile("^mq: lines? ([0-9, -]+)" + Pattern.quote(reason))
+                .matcher(line);
         assertThat(m.find()).as(line).isTrue();
         Set<Long> numbers = new java.util.TreeSet<>();
         for (String range : m.group(1).split(", ")) {
             String[] ends = range.split("-");
-            LongStream.rangeClosed(Long.parseLong(ends[0]), Long.parseLong(ends[ends.length - 1])).forEach(numbers::add);
+            LongStream.rangeClosed(Long.parseLong(ends[0]), Long.parseLong(ends[ends.length - 1]))
+                    .forEach(numbers::add);
         }
         return numbers;
     }
@@ -700,15 +826,27 @@ class MqCliTest {
     @Test
     void aCommandOnAPlainHttpEndpoint_loadsNeitherTheAwsSdkNorTheJdksTrustStore() throws Exception {
         // a JVM of its own: this one has loaded both for other tests
-        Process mq = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), MqCli.class.getName(),
-                "--endpoint", TestServer.url().toString(), "queue", "list", "--prefix", "none-")
-                .redirectErrorStream(true).start();
+        Process mq = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xlog:class+load=info",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        MqCli.class.getName(),
+                        "--endpoint",
+                        TestServer.url().toString(),
+                        "queue",
+                        "list",
+                        "--prefix",
+                        "none-")
+                .redirectErrorStream(true)
+                .start();
         String loaded = new String(mq.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(mq.waitFor()).isZero();
-        assertThat(loaded).contains("dev.mq.client.MqClient ")
-                .doesNotContain("software.amazon.awssdk").doesNotContain("sun.security.ssl.TrustStoreManager");
+        assertThat(loaded)
+                .contains("dev.mq.client.MqClient ")
+                .doesNotContain("software.amazon.awssdk")
+                .doesNotContain("sun.security.ssl.TrustStoreManager");
     }
 
     /** A run against another endpoint than the test server. */
@@ -724,8 +862,12 @@ class MqCliTest {
     private static Run runAt(String endpoint, MqCli.Terminal terminal, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = MqCli.run(new PrintWriter(out), new PrintWriter(err),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal, withEndpoint(endpoint, args));
+        int code = MqCli.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                terminal,
+                withEndpoint(endpoint, args));
         return new Run(code, out.toString(), err.toString());
     }
 

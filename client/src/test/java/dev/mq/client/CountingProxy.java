@@ -45,11 +45,14 @@ final class CountingProxy implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
-        String operation = method.equals("DELETE") && path.contains("/messages/") ? "message"
+        String operation = method.equals("DELETE") && path.contains("/messages/")
+                ? "message"
                 : path.substring(path.lastIndexOf('/') + 1);
-        requests.computeIfAbsent(method + " " + operation, k -> new AtomicInteger()).incrementAndGet();
+        requests.computeIfAbsent(method + " " + operation, k -> new AtomicInteger())
+                .incrementAndGet();
 
-        HttpResponse<byte[]> answer = proxy.forward(exchange, exchange.getRequestBody().readAllBytes());
+        HttpResponse<byte[]> answer =
+                proxy.forward(exchange, exchange.getRequestBody().readAllBytes());
         if (operation.equals("receive") && answer.statusCode() == 200) {
             JsonNode messages = Json.MAPPER.readTree(answer.body()).path("messages");
             if (messages.size() > 0) {

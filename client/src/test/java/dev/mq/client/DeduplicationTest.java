@@ -30,7 +30,8 @@ class DeduplicationTest {
         assertThat(second.duplicate()).isTrue();
         assertThat(second.messageId()).isEqualTo(first.messageId());
         assertThat(batch.get(0).duplicate()).isTrue();
-        assertThat(mq.browse(queue, 10, null).messages()).extracting(BrowsedMessage::body)
+        assertThat(mq.browse(queue, 10, null).messages())
+                .extracting(BrowsedMessage::body)
                 .containsExactly("order 42 placed", "order 43");
     }
 
@@ -52,12 +53,16 @@ class DeduplicationTest {
     void autoDeduplication_whenAskedFor_givesEachSendAnId() {
         String queue = TestServer.unique("auto");
         mq.createQueue(queue);
-        MqClient auto = MqClient.builder().endpoint(TestServer.url()).autoDeduplication(true).build();
+        MqClient auto = MqClient.builder()
+                .endpoint(TestServer.url())
+                .autoDeduplication(true)
+                .build();
 
         auto.send(queue, "a");
         auto.send(queue, "a");
 
-        assertThat(mq.browse(queue, 10, null).messages()).hasSize(2)
+        assertThat(mq.browse(queue, 10, null).messages())
+                .hasSize(2)
                 .allSatisfy(m -> assertThat(m.deduplicationId()).isNotBlank());
     }
 }

@@ -27,7 +27,8 @@ public final class HangingUpServer implements AutoCloseable {
 
     private void hangUpOnEach() {
         while (!socket.isClosed()) {
-            try (Socket connection = socket.accept(); InputStream request = connection.getInputStream()) {
+            try (Socket connection = socket.accept();
+                    InputStream request = connection.getInputStream()) {
                 request.read(new byte[8192]); // the request was sent, so the server may have acted on it
             } catch (IOException closed) {
                 // closed by close(), or the client went away first

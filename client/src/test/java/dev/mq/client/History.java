@@ -38,6 +38,7 @@ final class History {
     private final Map<String, Long> ackedAt = new ConcurrentHashMap<>();
     /** Per group, the acks answered OK: when each was asked for, and of what. */
     private final Map<String, List<Ack>> acksByGroup = new ConcurrentHashMap<>();
+
     private final Set<String> crashed = ConcurrentHashMap.newKeySet();
     private final Set<String> ackFailed = ConcurrentHashMap.newKeySet();
 
@@ -72,7 +73,8 @@ final class History {
     void acked(String body, String group, long askedNanos) {
         ackedAt.putIfAbsent(body, System.nanoTime());
         if (group != null) {
-            acksByGroup.computeIfAbsent(group, g -> java.util.Collections.synchronizedList(new ArrayList<>()))
+            acksByGroup
+                    .computeIfAbsent(group, g -> java.util.Collections.synchronizedList(new ArrayList<>()))
                     .add(new Ack(askedNanos, body));
         }
     }
@@ -91,8 +93,17 @@ final class History {
     }
 
     /** The verdict, with the counts. */
-    record Verdict(int sent, int sendsUnknown, int delivered, int duplicated, int lost, int invented,
-                   int deliveredAfterAck, int fifoOrderViolations, int crashes, int failedAcks) {
+    record Verdict(
+            int sent,
+            int sendsUnknown,
+            int delivered,
+            int duplicated,
+            int lost,
+            int invented,
+            int deliveredAfterAck,
+            int fifoOrderViolations,
+            int crashes,
+            int failedAcks) {
         boolean ok() {
             return lost == 0 && invented == 0 && deliveredAfterAck == 0 && fifoOrderViolations == 0;
         }
@@ -119,7 +130,10 @@ final class History {
         for (List<Ack> acks : acksByGroup.values()) {
             List<String> order;
             synchronized (acks) {
-                order = acks.stream().sorted(java.util.Comparator.comparingLong(Ack::askedNanos)).map(Ack::body).toList();
+                order = acks.stream()
+                        .sorted(java.util.Comparator.comparingLong(Ack::askedNanos))
+                        .map(Ack::body)
+                        .toList();
             }
             for (int i = 1; i < order.size(); i++) {
                 if (sequence(order.get(i)) < sequence(order.get(i - 1))) {
@@ -129,18 +143,29 @@ final class History {
                 }
             }
         }
-        return new Verdict(sentOk.size(), sendUnknown.size(), timesDelivered.size(), duplicated, lost.size(),
-                invented, afterAck, fifoViolations, crashed.size(), ackFailed.size());
+        return new Verdict(
+                sentOk.size(),
+                sendUnknown.size(),
+                timesDelivered.size(),
+                duplicated,
+                lost.size(),
+                invented,
+                afterAck,
+                fifoViolations,
+                crashed.size(),
+                ackFailed.size());
     }
 
     /** In order, each delivery of the bodies named, with when its receive began and ended (ms from the first). */
     private List<String> deliveriesOf(List<String> bodies) {
-        long first = deliveries.stream().mapToLong(Delivery::receiveStartNanos).min().orElse(0);
+        long first =
+                deliveries.stream().mapToLong(Delivery::receiveStartNanos).min().orElse(0);
         List<String> seen = new ArrayList<>();
         for (Delivery d : deliveries) {
             if (bodies.contains(d.body())) {
                 seen.add(d.body() + "@" + (d.receiveStartNanos() - first) / 1_000_000 + "-"
-                        + (d.receivedNanos() - first) / 1_000_000 + (ackFailed.contains(d.body()) ? "(ack failed once)" : ""));
+                        + (d.receivedNanos() - first) / 1_000_000
+                        + (ackFailed.contains(d.body()) ? "(ack failed once)" : ""));
             }
         }
         return seen;

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mq.local.LocalServer;
 import dev.mq.store.FaultInjector;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The history check under the failures a deployment sees: 5% of the server's DynamoDB calls fail
@@ -29,8 +24,11 @@ class HistoryTest {
     static void start() throws Exception {
         faults = FaultInjector.all(0.05, 42);
         server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null, faults));
-        client = MqClient.builder().endpoint(server.baseUrl()).retryPolicy(PATIENT)
-                .autoDeduplication(true).build(); // every send carries an id, so the client retries it safely
+        client = MqClient.builder()
+                .endpoint(server.baseUrl())
+                .retryPolicy(PATIENT)
+                .autoDeduplication(true)
+                .build(); // every send carries an id, so the client retries it safely
     }
 
     @AfterAll
@@ -41,8 +39,8 @@ class HistoryTest {
     @Test
     void standardQueue_underFaultsAndCrashingConsumers_losesNothing() throws Exception {
         String queue = create(TestServer.unique("history"));
-        History history = LoadRun.run(client, queue,
-                new LoadRun.Settings(4, 4, 60, 0.05, 2, Duration.ofSeconds(60)), acked -> { });
+        History history = LoadRun.run(
+                client, queue, new LoadRun.Settings(4, 4, 60, 0.05, 2, Duration.ofSeconds(60)), acked -> {});
 
         History.Verdict verdict = history.check();
         System.out.println("standard queue under faults: " + History.describe(verdict) + ", faults injected: "
@@ -56,8 +54,8 @@ class HistoryTest {
     @Test
     void fifoQueue_underFaults_keepsEachGroupInOrder() throws Exception {
         String queue = create(TestServer.unique("history") + ".fifo");
-        History history = LoadRun.run(client, queue,
-                new LoadRun.Settings(3, 3, 40, 0.05, 2, Duration.ofSeconds(60)), acked -> { });
+        History history = LoadRun.run(
+                client, queue, new LoadRun.Settings(3, 3, 40, 0.05, 2, Duration.ofSeconds(60)), acked -> {});
 
         History.Verdict verdict = history.check();
         System.out.println("FIFO queue under faults: " + History.describe(verdict));

@@ -32,14 +32,19 @@ class KillRestartTest {
         }
         Process server = start(data, port);
         try {
-            MqClient client = MqClient.builder().endpoint("http://127.0.0.1:" + port)
+            MqClient client = MqClient.builder()
+                    .endpoint("http://127.0.0.1:" + port)
                     .retryPolicy(new RetryPolicy(40, Duration.ofMillis(100), Duration.ofSeconds(1)))
-                    .autoDeduplication(true).build(); // every send carries an id, so the client retries it safely
+                    .autoDeduplication(true)
+                    .build(); // every send carries an id, so the client retries it safely
             client.createQueue("orders");
             CompletableFuture<History> load = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return LoadRun.run(client, "orders",
-                            new LoadRun.Settings(2, 2, 150, 0.05, 2, Duration.ofSeconds(90)), acked -> { });
+                    return LoadRun.run(
+                            client,
+                            "orders",
+                            new LoadRun.Settings(2, 2, 150, 0.05, 2, Duration.ofSeconds(90)),
+                            acked -> {});
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -61,11 +66,20 @@ class KillRestartTest {
 
     private static Process start(Path data, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-jar", SERVER_JAR.toString(), "--data", data.toString(),
-                "--port", Integer.toString(port)).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java,
+                        "-jar",
+                        SERVER_JAR.toString(),
+                        "--data",
+                        data.toString(),
+                        "--port",
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .start();
         CountDownLatch listening = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
                     if (line.contains("listening on")) {
@@ -78,7 +92,9 @@ class KillRestartTest {
         });
         reader.setDaemon(true);
         reader.start();
-        assertThat(listening.await(60, TimeUnit.SECONDS)).as("the local server started").isTrue();
+        assertThat(listening.await(60, TimeUnit.SECONDS))
+                .as("the local server started")
+                .isTrue();
         return process;
     }
 }

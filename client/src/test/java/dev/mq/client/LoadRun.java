@@ -23,10 +23,21 @@ final class LoadRun {
      * @param messagesPerProducer how many each producer sends, unless {@code produceFor} is set
      * @param produceFor          null, or how long producers keep sending (a soak)
      */
-    record Settings(int producers, int consumers, int messagesPerProducer, double crashRate, int visibilitySeconds,
-                    Duration drainLimit, Duration produceFor) {
-        Settings(int producers, int consumers, int messagesPerProducer, double crashRate, int visibilitySeconds,
-                 Duration drainLimit) {
+    record Settings(
+            int producers,
+            int consumers,
+            int messagesPerProducer,
+            double crashRate,
+            int visibilitySeconds,
+            Duration drainLimit,
+            Duration produceFor) {
+        Settings(
+                int producers,
+                int consumers,
+                int messagesPerProducer,
+                double crashRate,
+                int visibilitySeconds,
+                Duration drainLimit) {
             this(producers, consumers, messagesPerProducer, crashRate, visibilitySeconds, drainLimit, null);
         }
     }
@@ -46,11 +57,15 @@ final class LoadRun {
             List<Future<?>> producers = new ArrayList<>();
             for (int p = 0; p < settings.producers(); p++) {
                 int producer = p;
-                long stopAt = settings.produceFor() == null ? Long.MAX_VALUE
+                long stopAt = settings.produceFor() == null
+                        ? Long.MAX_VALUE
                         : System.nanoTime() + settings.produceFor().toNanos();
                 producers.add(pool.submit(() -> {
-                    for (int i = 0; settings.produceFor() != null ? System.nanoTime() < stopAt
-                            : i < settings.messagesPerProducer(); i++) {
+                    for (int i = 0;
+                            settings.produceFor() != null
+                                    ? System.nanoTime() < stopAt
+                                    : i < settings.messagesPerProducer();
+                            i++) {
                         String body = History.body(producer, i);
                         history.attempt(body);
                         Message m = Message.of(body);

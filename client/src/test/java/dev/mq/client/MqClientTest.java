@@ -37,7 +37,8 @@ class MqClientTest {
         assertThat(again.created()).isFalse();
         assertThat(created.value().attributes().visibilityTimeoutSeconds()).isEqualTo(45);
 
-        assertThat(mq.updateQueue(name, Map.of("delaySeconds", 2)).attributes().delaySeconds()).isEqualTo(2);
+        assertThat(mq.updateQueue(name, Map.of("delaySeconds", 2)).attributes().delaySeconds())
+                .isEqualTo(2);
         assertThat(mq.getQueue(name).stats()).isNotNull();
         assertThat(mq.listAllQueues(name)).extracting(q -> q.name()).containsExactly(name);
         assertThat(mq.listQueues(name, 1, null).queues()).hasSize(1);
@@ -47,7 +48,8 @@ class MqClientTest {
         assertThat(mq.browse(name, 10, null).messages()).isEmpty();
 
         mq.deleteQueue(name);
-        assertThatThrownBy(() -> mq.getQueue(name)).isInstanceOf(MqException.QueueNotFound.class)
+        assertThatThrownBy(() -> mq.getQueue(name))
+                .isInstanceOf(MqException.QueueNotFound.class)
                 .satisfies(e -> {
                     MqException error = (MqException) e;
                     assertThat(error.status()).isEqualTo(404);
@@ -75,8 +77,10 @@ class MqClientTest {
     }
 
     private static Set<String> httpClientWorkers() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.matches("HttpClient-\\d+-Worker-\\d+")).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> n.matches("HttpClient-\\d+-Worker-\\d+"))
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -88,9 +92,13 @@ class MqClientTest {
         assertThat(batch).hasSize(2).allSatisfy(r -> assertThat(r.error()).isNull());
 
         List<ReceivedMessage> received = mq.receive(name, 10, 1);
-        assertThat(received).extracting(ReceivedMessage::body)
+        assertThat(received)
+                .extracting(ReceivedMessage::body)
                 .containsExactlyInAnyOrder("order 1", "order 2", "order 3");
-        ReceivedMessage first = received.stream().filter(m -> m.body().equals("order 1")).findFirst().orElseThrow();
+        ReceivedMessage first = received.stream()
+                .filter(m -> m.body().equals("order 1"))
+                .findFirst()
+                .orElseThrow();
         assertThat(first.attributes()).containsEntry("type", "order");
 
         mq.ack(name, received.get(0).receiptHandle());
@@ -99,7 +107,8 @@ class MqClientTest {
         assertThat(acks.get(1).error().code()).isEqualTo("InvalidReceiptHandle");
         mq.changeVisibility(name, received.get(2).receiptHandle(), 0);
 
-        assertThat(mq.receive(name, 10, 1)).extracting(ReceivedMessage::body)
+        assertThat(mq.receive(name, 10, 1))
+                .extracting(ReceivedMessage::body)
                 .containsExactly(received.get(2).body());
     }
 
@@ -111,7 +120,8 @@ class MqClientTest {
 
         assertThat(second.duplicate()).isTrue();
         assertThat(second.messageId()).isEqualTo(first.messageId());
-        assertThat(mq.browse(name, 10, null).messages()).singleElement()
+        assertThat(mq.browse(name, 10, null).messages())
+                .singleElement()
                 .satisfies(m -> assertThat(m.deduplicationId()).isEqualTo("order-7"));
     }
 
@@ -127,7 +137,8 @@ class MqClientTest {
         mq.send(name, Message.of("later").withDelaySeconds(60));
         mq.send(name, Message.of("much later").withDeliverAt(Instant.now().plus(Duration.ofHours(1))));
         assertThat(mq.receive(name, 10, 0)).isEmpty();
-        assertThat(mq.browse(name, 10, null).messages()).extracting(BrowsedMessage::state)
+        assertThat(mq.browse(name, 10, null).messages())
+                .extracting(BrowsedMessage::state)
                 .containsOnly("delayed");
     }
 
@@ -139,7 +150,9 @@ class MqClientTest {
         mq.send(name, "poison");
         mq.receive(name, 1, 0, 0);
         assertThat(mq.receive(name, 1, 0)).isEmpty();
-        assertThat(mq.browse(dlq, 10, null).messages()).extracting(BrowsedMessage::body).containsExactly("poison");
+        assertThat(mq.browse(dlq, 10, null).messages())
+                .extracting(BrowsedMessage::body)
+                .containsExactly("poison");
 
         assertThat(mq.redrive(dlq, null, 10)).isEqualTo(1);
         assertThat(mq.receive(name, 1, 1)).extracting(ReceivedMessage::body).containsExactly("poison");
@@ -156,12 +169,13 @@ class MqClientTest {
         assertThat(mq.listAllTopics()).extracting(t -> t.name()).contains(topic);
 
         mq.subscribe(topic, "all", Subscription.toQueue(all));
-        MqClient.Created<SubscriptionDescription> filtered = mq.subscribe(topic, "orders",
-                Subscription.toQueue(orders).withFilter(Map.of("type", List.of("order"))));
+        MqClient.Created<SubscriptionDescription> filtered = mq.subscribe(
+                topic, "orders", Subscription.toQueue(orders).withFilter(Map.of("type", List.of("order"))));
         assertThat(filtered.created()).isTrue();
         assertThat(mq.getSubscription(topic, "orders").filter().toString()).contains("order");
         assertThat(mq.listSubscriptions(topic, null, null).subscriptions()).hasSize(2);
-        assertThat(mq.listAllSubscriptions(topic)).extracting(SubscriptionDescription::name)
+        assertThat(mq.listAllSubscriptions(topic))
+                .extracting(SubscriptionDescription::name)
                 .containsExactly("all", "orders");
 
         mq.publish(topic, Message.of("an order").withAttribute("type", "order"));
@@ -182,18 +196,24 @@ class MqClientTest {
         String topic = TestServer.unique("orders");
         String big = queue();
         mq.createTopic(topic);
-        mq.subscribe(topic, "big", Subscription.toQueue(big)
-                .withFilter(Map.of("order", Map.of("total", List.of(Map.of("numeric", List.of(">=", 100))))))
-                .withFilterScope(MqClient.FilterScope.BODY));
+        mq.subscribe(
+                topic,
+                "big",
+                Subscription.toQueue(big)
+                        .withFilter(Map.of("order", Map.of("total", List.of(Map.of("numeric", List.of(">=", 100))))))
+                        .withFilterScope(MqClient.FilterScope.BODY));
 
         mq.publish(topic, "{\"order\": {\"total\": 50}}");
         mq.publish(topic, "{\"order\": {\"total\": 250}}");
 
         assertThat(receiveAll(big, 1)).containsExactly("{\"order\": {\"total\": 250}}");
         assertThat(mq.getSubscription(topic, "big").filterScope()).isEqualTo("body");
-        assertThatThrownBy(() -> mq.subscribe(topic, "bad", Subscription.toQueue(big)
-                .withFilter(Map.of("type", List.of(Map.of("sufix", "x"))))))
-                .isInstanceOf(MqException.InvalidRequest.class).hasMessageContaining("unknown condition 'sufix'");
+        assertThatThrownBy(() -> mq.subscribe(
+                        topic,
+                        "bad",
+                        Subscription.toQueue(big).withFilter(Map.of("type", List.of(Map.of("sufix", "x"))))))
+                .isInstanceOf(MqException.InvalidRequest.class)
+                .hasMessageContaining("unknown condition 'sufix'");
         mq.deleteTopic(topic);
     }
 
@@ -218,8 +238,10 @@ class MqClientTest {
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        MqClient down = MqClient.builder().endpoint("http://127.0.0.1:" + closedPort)
-                .retryPolicy(RetryPolicy.none()).build();
+        MqClient down = MqClient.builder()
+                .endpoint("http://127.0.0.1:" + closedPort)
+                .retryPolicy(RetryPolicy.none())
+                .build();
 
         assertThat(down.health()).isFalse();
     }
@@ -238,9 +260,13 @@ class MqClientTest {
     void anEndpointThatIsNoHttpUrl_isRefused_withAnExample() {
         assertThatThrownBy(() -> MqClient.builder().endpoint("localhost:8080"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'localhost:8080'").hasMessageContaining("http://localhost:8080");
-        assertThatThrownBy(() -> MqClient.builder().endpoint(java.net.URI.create("ftp://example.com")).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http:// or https://");
+                .hasMessageContaining("'localhost:8080'")
+                .hasMessageContaining("http://localhost:8080");
+        assertThatThrownBy(() -> MqClient.builder()
+                        .endpoint(java.net.URI.create("ftp://example.com"))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http:// or https://");
     }
 
     @Test
@@ -255,11 +281,13 @@ class MqClientTest {
         });
         proxy.start();
         try {
-            MqClient behindProxy = MqClient.builder().endpoint("http://127.0.0.1:" + proxy.getAddress().getPort())
-                    .retryPolicy(RetryPolicy.none()).build();
+            MqClient behindProxy = MqClient.builder()
+                    .endpoint("http://127.0.0.1:" + proxy.getAddress().getPort())
+                    .retryPolicy(RetryPolicy.none())
+                    .build();
 
-            assertThatThrownBy(() -> behindProxy.getQueue("q")).isInstanceOfSatisfying(MqException.Unavailable.class,
-                    e -> {
+            assertThatThrownBy(() -> behindProxy.getQueue("q"))
+                    .isInstanceOfSatisfying(MqException.Unavailable.class, e -> {
                         assertThat(e.answeredByApi()).isFalse();
                         assertThat(e.status()).isEqualTo(502);
                         assertThat(e.getMessage()).contains("answered 502 with text/html, not the mq API's JSON");
@@ -274,8 +302,10 @@ class MqClientTest {
         AwsCredentialsProvider none = () -> {
             throw new IllegalStateException("Unable to load credentials from any of the providers in the chain");
         };
-        MqClient unsigned = MqClient.builder().endpoint(TestServer.url())
-                .auth(RequestAuth.sigV4(none, "eu-west-1")).build();
+        MqClient unsigned = MqClient.builder()
+                .endpoint(TestServer.url())
+                .auth(RequestAuth.sigV4(none, "eu-west-1"))
+                .build();
 
         assertThatThrownBy(() -> unsigned.getQueue("q")).isInstanceOfSatisfying(MqException.Unauthorized.class, e -> {
             assertThat(e.status()).isZero();

@@ -21,8 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class QueueConsumerTest {
     final MqClient mq = TestServer.client();
-    static final QueueConsumer.Settings FAST = QueueConsumer.Settings.defaults().withThreads(2).withWaitSeconds(1)
-            .withVisibilityTimeout(Duration.ofSeconds(3)).withRetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    static final QueueConsumer.Settings FAST = QueueConsumer.Settings.defaults()
+            .withThreads(2)
+            .withWaitSeconds(1)
+            .withVisibilityTimeout(Duration.ofSeconds(3))
+            .withRetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(2));
 
     @Test
     void heartbeat_keepsASlowMessageLeased_pastItsVisibilityTimeout() throws Exception {
@@ -39,7 +42,9 @@ class QueueConsumerTest {
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             long until = System.nanoTime() + 6_000_000_000L;
             while (System.nanoTime() < until) {
-                assertThat(mq.receive(queue, 1, 1)).as("a competing receive while the handler works").isEmpty();
+                assertThat(mq.receive(queue, 1, 1))
+                        .as("a competing receive while the handler works")
+                        .isEmpty();
             }
             waitUntil(() -> consumer.acked() == 1);
         }
@@ -94,8 +99,7 @@ class QueueConsumerTest {
     @Test
     void close_whileIdle_returnsWithoutWaitingForTheLongPoll() {
         String queue = queue();
-        QueueConsumer consumer = QueueConsumer.start(mq, queue,
-                FAST.withWaitSeconds(20), (ReceivedMessage m) -> { });
+        QueueConsumer consumer = QueueConsumer.start(mq, queue, FAST.withWaitSeconds(20), (ReceivedMessage m) -> {});
         long start = System.nanoTime();
         consumer.close(Duration.ofSeconds(30));
         assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
@@ -106,17 +110,23 @@ class QueueConsumerTest {
         String queue = queue();
         for (int batch = 0; batch < 5; batch++) {
             int first = batch * 10;
-            mq.sendBatch(queue, IntStream.range(first, first + 10).mapToObj(i -> Message.of("m" + i)).toList());
+            mq.sendBatch(
+                    queue,
+                    IntStream.range(first, first + 10)
+                            .mapToObj(i -> Message.of("m" + i))
+                            .toList());
         }
 
         try (CountingProxy proxy = new CountingProxy()) {
-            try (QueueConsumer consumer = QueueConsumer.start(proxy.client(), queue, FAST.withThreads(1),
-                    (ReceivedMessage m) -> { })) {
+            try (QueueConsumer consumer =
+                    QueueConsumer.start(proxy.client(), queue, FAST.withThreads(1), (ReceivedMessage m) -> {})) {
                 waitUntil(() -> consumer.acked() == 50);
             }
             // 50 messages in batches of 10: 5 receives and 5 acks when every receive comes back full;
             // one message at a time took 50 of each
-            assertThat(proxy.receivesWithMessages()).as("receives that got messages").isBetween(5, 10);
+            assertThat(proxy.receivesWithMessages())
+                    .as("receives that got messages")
+                    .isBetween(5, 10);
             assertThat(proxy.count("POST ack")).as("batch acks").isBetween(5, proxy.receivesWithMessages());
             assertThat(proxy.count("DELETE message")).as("single acks").isZero();
         }
@@ -126,11 +136,12 @@ class QueueConsumerTest {
     @Test
     void batchSizeOne_receivesOneMessageARequest() throws Exception {
         String queue = queue();
-        mq.sendBatch(queue, IntStream.range(0, 3).mapToObj(i -> Message.of("m" + i)).toList());
+        mq.sendBatch(
+                queue, IntStream.range(0, 3).mapToObj(i -> Message.of("m" + i)).toList());
 
         try (CountingProxy proxy = new CountingProxy()) {
-            try (QueueConsumer consumer = QueueConsumer.start(proxy.client(), queue,
-                    FAST.withThreads(1).withBatchSize(1), (ReceivedMessage m) -> { })) {
+            try (QueueConsumer consumer = QueueConsumer.start(
+                    proxy.client(), queue, FAST.withThreads(1).withBatchSize(1), (ReceivedMessage m) -> {})) {
                 waitUntil(() -> consumer.acked() == 3);
             }
             assertThat(proxy.receivesWithMessages()).isEqualTo(3);
@@ -138,12 +149,15 @@ class QueueConsumerTest {
     }
 
     @Test
-    void fifo_aFailedMessage_sendsTheRestOfItsGroupInTheBatchBackUnhandled_soTheGroupKeepsItsOrder()
-            throws Exception {
+    void fifo_aFailedMessage_sendsTheRestOfItsGroupInTheBatchBackUnhandled_soTheGroupKeepsItsOrder() throws Exception {
         String queue = TestServer.unique("consumer") + ".fifo";
         mq.createQueue(queue);
-        mq.sendBatch(queue, List.of(Message.of("g1").withGroupId("g"), Message.of("g2").withGroupId("g"),
-                Message.of("g3").withGroupId("g")));
+        mq.sendBatch(
+                queue,
+                List.of(
+                        Message.of("g1").withGroupId("g"),
+                        Message.of("g2").withGroupId("g"),
+                        Message.of("g3").withGroupId("g")));
         List<String> handled = new CopyOnWriteArrayList<>();
 
         try (QueueConsumer consumer = QueueConsumer.start(mq, queue, FAST.withThreads(1), m -> {
@@ -161,16 +175,17 @@ class QueueConsumerTest {
     @Test
     void close_givesBackTheMessagesOfABatchNotYetStarted_atOnce() throws Exception {
         String queue = queue();
-        mq.sendBatch(queue, IntStream.range(0, 3).mapToObj(i -> Message.of("m" + i)).toList());
+        mq.sendBatch(
+                queue, IntStream.range(0, 3).mapToObj(i -> Message.of("m" + i)).toList());
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> handled = new CopyOnWriteArrayList<>();
-        QueueConsumer consumer = QueueConsumer.start(mq, queue, FAST.withThreads(1)
-                .withVisibilityTimeout(Duration.ofSeconds(60)), m -> {
-            handled.add(m.body());
-            started.countDown();
-            release.await();
-        });
+        QueueConsumer consumer =
+                QueueConsumer.start(mq, queue, FAST.withThreads(1).withVisibilityTimeout(Duration.ofSeconds(60)), m -> {
+                    handled.add(m.body());
+                    started.countDown();
+                    release.await();
+                });
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(mq.receive(queue, 10, 0)).as("the batch leased all three").isEmpty();
 
@@ -181,7 +196,9 @@ class QueueConsumerTest {
         release.countDown();
         closing.join();
 
-        assertThat(handled).as("the batch held every message; only the first one was started").hasSize(1);
+        assertThat(handled)
+                .as("the batch held every message; only the first one was started")
+                .hasSize(1);
         assertThat(consumer.acked()).isEqualTo(1);
         // given back with no lease left: receivable at once, although the lease taken was 60 s
         List<ReceivedMessage> back = new java.util.ArrayList<>();
@@ -194,27 +211,30 @@ class QueueConsumerTest {
     @Test
     void aQueueThatDoesNotExist_stopsTheConsumer_andStoppedCarriesTheError() {
         String missing = TestServer.unique("missing");
-        QueueConsumer consumer = QueueConsumer.start(mq, missing, FAST, (ReceivedMessage m) -> { });
+        QueueConsumer consumer = QueueConsumer.start(mq, missing, FAST, (ReceivedMessage m) -> {});
 
         assertThatThrownBy(() -> consumer.stopped().get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(MqException.QueueNotFound.class).hasMessageContaining(missing);
+                .cause()
+                .isInstanceOf(MqException.QueueNotFound.class)
+                .hasMessageContaining(missing);
         consumer.close(Duration.ofSeconds(5));
     }
 
     @Test
     void aQueueDeletedWhileConsuming_stopsTheConsumer() throws Exception {
         String queue = queue();
-        QueueConsumer consumer = QueueConsumer.start(mq, queue, FAST, (ReceivedMessage m) -> { });
+        QueueConsumer consumer = QueueConsumer.start(mq, queue, FAST, (ReceivedMessage m) -> {});
         mq.deleteQueue(queue);
 
         assertThatThrownBy(() -> consumer.stopped().get(30, TimeUnit.SECONDS))
-                .cause().isInstanceOf(MqException.QueueNotFound.class);
+                .cause()
+                .isInstanceOf(MqException.QueueNotFound.class);
     }
 
     @Test
     void close_completesStopped_normally() throws Exception {
-        QueueConsumer consumer = QueueConsumer.start(mq, queue(), FAST, (ReceivedMessage m) -> { });
+        QueueConsumer consumer = QueueConsumer.start(mq, queue(), FAST, (ReceivedMessage m) -> {});
         assertThat(consumer.stopped()).isNotDone();
 
         consumer.close(Duration.ofSeconds(30));

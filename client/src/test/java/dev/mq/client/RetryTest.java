@@ -20,7 +20,13 @@ import org.junit.jupiter.api.Test;
  * then loses the answer, as a proxy, a throttled gateway or a dropped connection would.
  */
 class RetryTest {
-    enum Step { UNAVAILABLE, THROTTLED, FORWARD_THEN_UNAVAILABLE, FORWARD_THEN_TIMEOUT, FORWARD }
+    enum Step {
+        UNAVAILABLE,
+        THROTTLED,
+        FORWARD_THEN_UNAVAILABLE,
+        FORWARD_THEN_TIMEOUT,
+        FORWARD
+    }
 
     static final RetryPolicy FAST = new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50));
 
@@ -43,8 +49,11 @@ class RetryTest {
     }
 
     private MqClient throughStub(boolean autoDeduplication) {
-        return MqClient.builder().endpoint(stub.url())
-                .retryPolicy(FAST).autoDeduplication(autoDeduplication).build();
+        return MqClient.builder()
+                .endpoint(stub.url())
+                .retryPolicy(FAST)
+                .autoDeduplication(autoDeduplication)
+                .build();
     }
 
     @Test
@@ -65,8 +74,11 @@ class RetryTest {
         SendResult result = throughStub(true).send(queue, "order 1");
 
         assertThat(requests.get()).isEqualTo(2);
-        assertThat(result.duplicate()).as("the retry found the first attempt's message").isTrue();
-        assertThat(direct.browse(queue, 10, null).messages()).singleElement()
+        assertThat(result.duplicate())
+                .as("the retry found the first attempt's message")
+                .isTrue();
+        assertThat(direct.browse(queue, 10, null).messages())
+                .singleElement()
                 .satisfies(m -> assertThat(m.messageId()).isEqualTo(result.messageId()));
     }
 
@@ -86,32 +98,37 @@ class RetryTest {
 
         assertThatThrownBy(() -> throughStub(false).send(queue, "order 1"))
                 .isInstanceOf(MqException.OutcomeUnknown.class)
-                .hasMessageContaining("outcome unknown").hasMessageContaining("deduplicationId")
+                .hasMessageContaining("outcome unknown")
+                .hasMessageContaining("deduplicationId")
                 .hasCauseInstanceOf(MqException.Timeout.class);
 
-        assertThat(requests.get()).as("an unknown outcome is not retried without a deduplication id").isEqualTo(1);
+        assertThat(requests.get())
+                .as("an unknown outcome is not retried without a deduplication id")
+                .isEqualTo(1);
         assertThat(direct.browse(queue, 10, null).messages()).hasSize(1);
     }
 
     @Test
     void byDefault_aSendWhoseAnswerWasLost_isNotRepeated_andSaysItsOutcomeIsUnknown() {
         script.add(Step.FORWARD_THEN_UNAVAILABLE);
-        MqClient byDefault = MqClient.builder().endpoint(stub.url())
-                .retryPolicy(FAST).build();
+        MqClient byDefault =
+                MqClient.builder().endpoint(stub.url()).retryPolicy(FAST).build();
 
         assertThatThrownBy(() -> byDefault.sendBatch(queue, java.util.List.of(Message.of("a"), Message.of("b"))))
                 .isInstanceOf(MqException.OutcomeUnknown.class)
                 .satisfies(e -> assertThat(((MqException) e).code()).isEqualTo(dev.mq.model.ErrorCode.UNAVAILABLE));
 
         assertThat(requests.get()).isEqualTo(1);
-        assertThat(direct.browse(queue, 10, null).messages()).as("stored once, not twice").hasSize(2);
+        assertThat(direct.browse(queue, 10, null).messages())
+                .as("stored once, not twice")
+                .hasSize(2);
     }
 
     @Test
     void byDefault_aThrottledSend_isARefusal_notAnUnknownOutcome() {
         script.add(Step.THROTTLED);
-        MqClient byDefault = MqClient.builder().endpoint(stub.url())
-                .retryPolicy(FAST).build();
+        MqClient byDefault =
+                MqClient.builder().endpoint(stub.url()).retryPolicy(FAST).build();
 
         assertThatThrownBy(() -> byDefault.send(queue, "a")).isInstanceOf(MqException.Throttled.class);
         assertThat(direct.browse(queue, 10, null).messages()).isEmpty();
@@ -150,21 +167,27 @@ class RetryTest {
         try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        MqClient client = MqClient.builder().endpoint("http://127.0.0.1:" + closedPort).retryPolicy(FAST).build();
-        assertThatThrownBy(() -> client.send(queue, "x")).isInstanceOf(MqException.ConnectionFailed.class)
+        MqClient client = MqClient.builder()
+                .endpoint("http://127.0.0.1:" + closedPort)
+                .retryPolicy(FAST)
+                .build();
+        assertThatThrownBy(() -> client.send(queue, "x"))
+                .isInstanceOf(MqException.ConnectionFailed.class)
                 .hasMessageContaining("cannot connect");
     }
 
     @Test
     void aConnectionThatBreaksMidSend_isAnUnknownOutcome_thatNoApiAnswered() throws Exception {
         try (HangingUpServer hangsUp = new HangingUpServer()) {
-            MqClient client = MqClient.builder().endpoint(hangsUp.url()).retryPolicy(FAST).build();
+            MqClient client =
+                    MqClient.builder().endpoint(hangsUp.url()).retryPolicy(FAST).build();
 
             assertThatThrownBy(() -> client.send(queue, "x"))
                     .isInstanceOf(MqException.OutcomeUnknown.class)
                     .hasCauseInstanceOf(MqException.ConnectionFailed.class)
                     .satisfies(e -> assertThat(((MqException) e).answeredByApi())
-                            .as("no answer came, so the API did not answer").isFalse());
+                            .as("no answer came, so the API did not answer")
+                            .isFalse());
         }
     }
 

@@ -24,22 +24,29 @@ class SoakTest {
         double faultRate = Double.parseDouble(System.getProperty("mq.soak.faults", "0"));
         FaultInjector faults = faultRate > 0 ? FaultInjector.all(faultRate, 7) : null;
         try (LocalServer server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null, faults))) {
-            MqClient client = MqClient.builder().endpoint(server.baseUrl())
+            MqClient client = MqClient.builder()
+                    .endpoint(server.baseUrl())
                     .retryPolicy(new RetryPolicy(12, Duration.ofMillis(50), Duration.ofSeconds(1)))
-                    .autoDeduplication(true).build(); // every send carries an id, so the client retries it safely
+                    .autoDeduplication(true)
+                    .build(); // every send carries an id, so the client retries it safely
             client.createQueue("soak");
             long start = System.nanoTime();
             AtomicLong last = new AtomicLong();
             AtomicLong lastReport = new AtomicLong(start);
-            History history = LoadRun.run(client, "soak", new LoadRun.Settings(8, 8, 0, 0.02, 5,
-                    Duration.ofMinutes(2), Duration.ofMinutes((long) Double.parseDouble(minutes))), acked -> {
-                long now = System.nanoTime();
-                if (now - lastReport.get() >= 10_000_000_000L) {
-                    double seconds = (now - lastReport.getAndSet(now)) / 1e9;
-                    System.out.printf("[%4.0fs] %,d acked, %.0f msg/s%n", (now - start) / 1e9, acked,
-                            (acked - last.getAndSet(acked)) / seconds);
-                }
-            });
+            History history = LoadRun.run(
+                    client,
+                    "soak",
+                    new LoadRun.Settings(8, 8, 0, 0.02, 5, Duration.ofMinutes(2), Duration.ofMinutes((long)
+                            Double.parseDouble(minutes))),
+                    acked -> {
+                        long now = System.nanoTime();
+                        if (now - lastReport.get() >= 10_000_000_000L) {
+                            double seconds = (now - lastReport.getAndSet(now)) / 1e9;
+                            System.out.printf(
+                                    "[%4.0fs] %,d acked, %.0f msg/s%n",
+                                    (now - start) / 1e9, acked, (acked - last.getAndSet(acked)) / seconds);
+                        }
+                    });
             History.Verdict verdict = history.check();
             System.out.println("soak verdict: " + History.describe(verdict)
                     + (faults == null ? "" : ", faults injected: " + faults.injected()));

@@ -41,8 +41,12 @@ public final class TestProxy implements AutoCloseable {
     /** Sends the request (with the body already read from it) on to the test server; answers its answer. */
     public HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException {
         URI target = URI.create(TestServer.url().toString().replaceAll("/$", "") + exchange.getRequestURI());
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).method(exchange.getRequestMethod(),
-                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .method(
+                        exchange.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body.length > 0) {
             request.header("Content-Type", "application/json");
         }
@@ -56,7 +60,9 @@ public final class TestProxy implements AutoCloseable {
 
     /** Answers with the test server's answer: its status, body and request id. */
     public static void relay(HttpExchange exchange, HttpResponse<byte[]> answer) throws IOException {
-        answer.headers().firstValue("X-Request-Id").ifPresent(id -> exchange.getResponseHeaders().add("X-Request-Id", id));
+        answer.headers()
+                .firstValue("X-Request-Id")
+                .ifPresent(id -> exchange.getResponseHeaders().add("X-Request-Id", id));
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
         exchange.getResponseBody().write(answer.body());

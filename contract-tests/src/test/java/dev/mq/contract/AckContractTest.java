@@ -23,12 +23,16 @@ class AckContractTest extends ContractTestSupport {
         }
         List<String> handles = texts(receiveAll(queue, 3, 30), "receiptHandle");
 
-        JsonNode answer = mq.post(queuePath(queue) + "/ack", obj("receiptHandles", handles)).expectStatus(200).json();
+        JsonNode answer = mq.post(queuePath(queue) + "/ack", obj("receiptHandles", handles))
+                .expectStatus(200)
+                .json();
 
         List<JsonNode> results = list(answer.path("results"));
         assertThat(texts(results, "receiptHandle")).containsExactlyElementsOf(handles);
         for (JsonNode r : results) {
-            assertThat(r.path("ok").isBoolean() && r.path("ok").booleanValue()).as("ok in %s", r).isTrue();
+            assertThat(r.path("ok").isBoolean() && r.path("ok").booleanValue())
+                    .as("ok in %s", r)
+                    .isTrue();
             assertThat(r.has("error")).as("no error in %s", r).isFalse();
         }
         assertThat(browseAll(queue)).isEmpty();
@@ -42,9 +46,11 @@ class AckContractTest extends ContractTestSupport {
         sendBody(queue, "two");
         List<JsonNode> got = receiveAll(queue, 2, 30);
 
-        mq.delete(messagesPath(queue) + "/" + got.get(0).path("receiptHandle").asText()).expectStatus(204);
+        mq.delete(messagesPath(queue) + "/" + got.get(0).path("receiptHandle").asText())
+                .expectStatus(204);
 
-        assertThat(texts(browseAll(queue), "messageId")).containsExactly(got.get(1).path("messageId").asText());
+        assertThat(texts(browseAll(queue), "messageId"))
+                .containsExactly(got.get(1).path("messageId").asText());
     }
 
     @Test
@@ -60,7 +66,9 @@ class AckContractTest extends ContractTestSupport {
         ack(queue, single);
         for (int i = 0; i < 2; i++) {
             JsonNode r = mq.post(queuePath(queue) + "/ack", obj("receiptHandles", arr(batched, single)))
-                    .expectStatus(200).json().path("results");
+                    .expectStatus(200)
+                    .json()
+                    .path("results");
             assertThat(r.get(0).path("ok").booleanValue()).as("%s", r).isTrue();
             assertThat(r.get(1).path("ok").booleanValue()).as("%s", r).isTrue();
         }
@@ -76,7 +84,10 @@ class AckContractTest extends ContractTestSupport {
 
         mq.delete(messagesPath(queue) + "/" + stale).expectError(409, "LeaseLost");
         JsonNode batch = mq.post(queuePath(queue) + "/ack", obj("receiptHandles", arr(stale)))
-                .expectStatus(200).json().path("results").get(0);
+                .expectStatus(200)
+                .json()
+                .path("results")
+                .get(0);
 
         assertThat(batch.path("receiptHandle").asText()).isEqualTo(stale);
         ContractClient.checkErrorShape(batch, "ack entry " + batch);
@@ -146,9 +157,11 @@ class AckContractTest extends ContractTestSupport {
         String current = receiveOne(queue, 30).path("receiptHandle").asText();
         String tampered = tamperings(current).get(0);
 
-        List<JsonNode> results = list(mq.post(queuePath(queue) + "/ack",
-                obj("receiptHandles", arr(good, "garbage", stale, tampered)))
-                .expectStatus(200).json().path("results"));
+        List<JsonNode> results =
+                list(mq.post(queuePath(queue) + "/ack", obj("receiptHandles", arr(good, "garbage", stale, tampered)))
+                        .expectStatus(200)
+                        .json()
+                        .path("results"));
 
         assertThat(texts(results, "receiptHandle")).containsExactly(good, "garbage", stale, tampered);
         assertThat(results.get(0).path("ok").booleanValue()).isTrue();
@@ -173,7 +186,10 @@ class AckContractTest extends ContractTestSupport {
 
         mq.delete(messagesPath(other) + "/" + handle).expectError(400, "InvalidReceiptHandle");
         JsonNode entry = mq.post(queuePath(other) + "/ack", obj("receiptHandles", arr(handle)))
-                .expectStatus(200).json().path("results").get(0);
+                .expectStatus(200)
+                .json()
+                .path("results")
+                .get(0);
         changeVisibility(other, handle, 0).expectError(400, "InvalidReceiptHandle");
 
         assertThat(entry.path("error").path("code").asText()).isEqualTo("InvalidReceiptHandle");
@@ -275,13 +291,19 @@ class AckContractTest extends ContractTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"visibilityTimeoutSeconds\": 43201}", "{\"visibilityTimeoutSeconds\": -1}",
-        "{\"visibilityTimeoutSeconds\": \"5\"}", "{}", "{\"visibilityTimeoutSeconds\": 5, \"extra\": 1}"})
+    @ValueSource(
+            strings = {
+                "{\"visibilityTimeoutSeconds\": 43201}",
+                "{\"visibilityTimeoutSeconds\": -1}",
+                "{\"visibilityTimeoutSeconds\": \"5\"}",
+                "{}",
+                "{\"visibilityTimeoutSeconds\": 5, \"extra\": 1}"
+            })
     void visibility_withInvalidTimeout_is400InvalidRequest(String fields) {
         String queue = leasedQueue().queue();
         String handle = leasedQueue().handle();
-        String body = "{\"receiptHandle\": \"" + handle + "\"" + (fields.equals("{}") ? "}" : ", " + fields.substring(1));
+        String body =
+                "{\"receiptHandle\": \"" + handle + "\"" + (fields.equals("{}") ? "}" : ", " + fields.substring(1));
 
         mq.post(queuePath(queue) + "/visibility", body).expectError(400, "InvalidRequest");
 
@@ -292,7 +314,8 @@ class AckContractTest extends ContractTestSupport {
     void visibility_withoutAReceiptHandle_is400InvalidRequest() {
         String queue = leasedQueue().queue();
 
-        mq.post(queuePath(queue) + "/visibility", obj("visibilityTimeoutSeconds", 5)).expectError(400, "InvalidRequest");
+        mq.post(queuePath(queue) + "/visibility", obj("visibilityTimeoutSeconds", 5))
+                .expectError(400, "InvalidRequest");
     }
 
     @Test
@@ -321,7 +344,8 @@ class AckContractTest extends ContractTestSupport {
         if (leased == null) {
             String queue = createQueue("leased");
             sendBody(queue, "kept");
-            leased = new Leased(queue, receiveOne(queue, 600).path("receiptHandle").asText());
+            leased = new Leased(
+                    queue, receiveOne(queue, 600).path("receiptHandle").asText());
         }
         return leased;
     }
@@ -339,8 +363,8 @@ class AckContractTest extends ContractTestSupport {
             middle++;
         }
         int end = handle.length() - 1;
-        return List.of(flip(handle, middle), flip(handle, end), handle + "A", handle.substring(0, end),
-                handle.substring(1));
+        return List.of(
+                flip(handle, middle), flip(handle, end), handle + "A", handle.substring(0, end), handle.substring(1));
     }
 
     private static String flip(String handle, int at) {

@@ -72,10 +72,11 @@ final class ApiDocument {
                 .put("$ref", "#/components/responses/" + response + "/content/application~1json/schema")));
         // the document's components ride along, so the schemas' references resolve inside this one
         JsonObject components = contract.getRawContract().getJsonObject("components");
-        this.undocumentedPathAnswer = Validator.create(JsonSchema.of(new JsonObject()
-                        .put("anyOf", anyOf)
-                        .put("components", components.copy())),
-                new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("app:///")
+        this.undocumentedPathAnswer = Validator.create(
+                JsonSchema.of(new JsonObject().put("anyOf", anyOf).put("components", components.copy())),
+                new JsonSchemaOptions()
+                        .setDraft(Draft.DRAFT202012)
+                        .setBaseUri("app:///")
                         .setOutputFormat(OutputFormat.Basic));
     }
 
@@ -100,7 +101,8 @@ final class ApiDocument {
         JsonObject document;
         try (InputStream in = ApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is not on the class path (the local module's jar carries it)");
+                throw new IllegalStateException(
+                        RESOURCE + " is not on the class path (the local module's jar carries it)");
             }
             Map<String, Object> yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
             document = new JsonObject(yaml);
@@ -108,27 +110,37 @@ final class ApiDocument {
             throw new IllegalStateException("cannot read " + RESOURCE, e);
         }
         // validating needs no more than one thread of each kind
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1));
+        Vertx vertx = Vertx.vertx(
+                new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         return new ApiDocument(vertx, OpenAPIContract.from(vertx, document).await());
     }
 
     /** One exchange as the suite saw it; {@code pathAndQuery} is below the base URL. Bodies may be null. */
-    record Exchange(String method, String pathAndQuery, String requestBody, int status,
-                    Map<String, String> responseHeaders, String responseBody) {}
+    record Exchange(
+            String method,
+            String pathAndQuery,
+            String requestBody,
+            int status,
+            Map<String, String> responseHeaders,
+            String responseBody) {}
 
     /** What in the exchange the document does not allow; empty when it conforms. */
     List<String> problems(Exchange exchange) {
         List<String> problems = new ArrayList<>();
         int query = exchange.pathAndQuery().indexOf('?');
-        String path = query < 0 ? exchange.pathAndQuery() : exchange.pathAndQuery().substring(0, query);
+        String path =
+                query < 0 ? exchange.pathAndQuery() : exchange.pathAndQuery().substring(0, query);
         Operation operation = findOperation(exchange.method(), path);
         if (operation == null) {
             judgeUndocumented(exchange, problems);
             return problems;
         }
         if (exchange.status() < 400) {
-            judgeRequest(operation, exchange, path, query < 0 ? "" : exchange.pathAndQuery().substring(query + 1),
+            judgeRequest(
+                    operation,
+                    exchange,
+                    path,
+                    query < 0 ? "" : exchange.pathAndQuery().substring(query + 1),
                     problems);
         }
         judgeResponse(operation, exchange, problems);
@@ -161,12 +173,17 @@ final class ApiDocument {
      * Vert.x validates requests it has received itself; a request this suite sent is handed over through
      * the validator's own request classes (its {@code impl} package), as its public API has no other way in.
      */
-    private void judgeRequest(Operation operation, Exchange exchange, String path, String query,
-                              List<String> problems) {
-        RequestParameter body = exchange.requestBody() == null ? null
+    private void judgeRequest(
+            Operation operation, Exchange exchange, String path, String query, List<String> problems) {
+        RequestParameter body = exchange.requestBody() == null
+                ? null
                 : new RequestParameterImpl(Buffer.buffer(exchange.requestBody(), "UTF-8"));
-        ValidatableRequestImpl request = new ValidatableRequestImpl(Map.of(), Map.of(),
-                pathParameters(operation.getOpenAPIPath(), path), queryParameters(query), body,
+        ValidatableRequestImpl request = new ValidatableRequestImpl(
+                Map.of(),
+                Map.of(),
+                pathParameters(operation.getOpenAPIPath(), path),
+                queryParameters(query),
+                body,
                 body == null ? null : "application/json");
         try {
             requests.validate(request, operation.getOperationId()).await();
@@ -182,8 +199,8 @@ final class ApiDocument {
         String body = exchange.responseBody();
         ValidatableResponse response = body == null || body.isEmpty()
                 ? ValidatableResponse.create(exchange.status(), headers)
-                : ValidatableResponse.create(exchange.status(), headers, Buffer.buffer(body, "UTF-8"),
-                        contentType(headers));
+                : ValidatableResponse.create(
+                        exchange.status(), headers, Buffer.buffer(body, "UTF-8"), contentType(headers));
         try {
             responses.validate(response, operation.getOperationId()).await();
         } catch (RuntimeException e) {
@@ -205,7 +222,8 @@ final class ApiDocument {
         Map<String, RequestParameter> parameters = new HashMap<>();
         for (int i = 0; i < names.length && i < values.length; i++) {
             if (names[i].startsWith("{") && names[i].endsWith("}")) {
-                parameters.put(names[i].substring(1, names[i].length() - 1), new RequestParameterImpl(decode(values[i])));
+                parameters.put(
+                        names[i].substring(1, names[i].length() - 1), new RequestParameterImpl(decode(values[i])));
             }
         }
         return parameters;

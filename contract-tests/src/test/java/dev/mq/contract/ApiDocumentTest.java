@@ -17,64 +17,81 @@ import org.junit.jupiter.api.Test;
  * not allow is reported, and the suite's one HTTP client fails the test that got it.
  */
 class ApiDocumentTest {
-    private static final Map<String, String> JSON_ANSWER = Map.of("Content-Type", "application/json",
-            "X-Request-Id", "r-1");
-    private static final String QUEUE = "{\"name\": \"orders\", \"fifo\": false, \"createdAt\": \"2030-01-01T00:00:00Z\","
-            + " \"attributes\": {\"visibilityTimeoutSeconds\": 30, \"messageRetentionSeconds\": 345600,"
-            + " \"delaySeconds\": 0, \"receiveWaitSeconds\": 0, \"maxMessageBytes\": 262144,"
-            + " \"deduplicationWindowSeconds\": 300, \"contentBasedDeduplication\": false,"
-            + " \"deadLetterQueue\": null, \"maxReceiveCount\": null}}";
+    private static final Map<String, String> JSON_ANSWER =
+            Map.of("Content-Type", "application/json", "X-Request-Id", "r-1");
+    private static final String QUEUE =
+            "{\"name\": \"orders\", \"fifo\": false, \"createdAt\": \"2030-01-01T00:00:00Z\","
+                    + " \"attributes\": {\"visibilityTimeoutSeconds\": 30, \"messageRetentionSeconds\": 345600,"
+                    + " \"delaySeconds\": 0, \"receiveWaitSeconds\": 0, \"maxMessageBytes\": 262144,"
+                    + " \"deduplicationWindowSeconds\": 300, \"contentBasedDeduplication\": false,"
+                    + " \"deadLetterQueue\": null, \"maxReceiveCount\": null}}";
 
     private final ApiDocument document = ApiDocument.shared();
 
     @Test
     void aDocumentedExchange_hasNoProblems() {
-        assertThat(document.problems(new ApiDocument.Exchange("PUT", "/v1/queues/orders",
-                "{\"visibilityTimeoutSeconds\": 30}", 201, JSON_ANSWER, QUEUE))).isEmpty();
-        assertThat(document.problems(new ApiDocument.Exchange("DELETE", "/v1/queues/orders", null, 204,
-                Map.of("X-Request-Id", "r-2"), null))).isEmpty();
+        assertThat(document.problems(new ApiDocument.Exchange(
+                        "PUT", "/v1/queues/orders", "{\"visibilityTimeoutSeconds\": 30}", 201, JSON_ANSWER, QUEUE)))
+                .isEmpty();
+        assertThat(document.problems(new ApiDocument.Exchange(
+                        "DELETE", "/v1/queues/orders", null, 204, Map.of("X-Request-Id", "r-2"), null)))
+                .isEmpty();
     }
 
     @Test
     void anAnswerWithAFieldOfTheWrongType_isReported() {
         String wrong = QUEUE.replace("\"fifo\": false", "\"fifo\": \"no\"");
 
-        assertThat(document.problems(new ApiDocument.Exchange("PUT", "/v1/queues/orders", null, 201, JSON_ANSWER,
-                wrong))).singleElement().asString().contains("createQueue");
+        assertThat(document.problems(
+                        new ApiDocument.Exchange("PUT", "/v1/queues/orders", null, 201, JSON_ANSWER, wrong)))
+                .singleElement()
+                .asString()
+                .contains("createQueue");
     }
 
     @Test
     void anAnswerWithAnUndocumentedField_isReported() {
         String extra = QUEUE.replace("\"fifo\": false", "\"fifo\": false, \"colour\": \"blue\"");
 
-        assertThat(document.problems(new ApiDocument.Exchange("PUT", "/v1/queues/orders", null, 201, JSON_ANSWER,
-                extra))).hasSize(1);
+        assertThat(document.problems(
+                        new ApiDocument.Exchange("PUT", "/v1/queues/orders", null, 201, JSON_ANSWER, extra)))
+                .hasSize(1);
     }
 
     @Test
     void anUndocumentedStatus_isReported() {
-        assertThat(document.problems(new ApiDocument.Exchange("PUT", "/v1/queues/orders", null, 202, JSON_ANSWER,
-                QUEUE))).hasSize(1);
+        assertThat(document.problems(
+                        new ApiDocument.Exchange("PUT", "/v1/queues/orders", null, 202, JSON_ANSWER, QUEUE)))
+                .hasSize(1);
     }
 
     @Test
     void anErrorWithACodeItsStatusDoesNotHave_isReported() {
         String leaseLost = "{\"error\": {\"code\": \"LeaseLost\", \"message\": \"taken over\"}}";
 
-        assertThat(document.problems(new ApiDocument.Exchange("GET", "/v1/queues/orders", null, 404, JSON_ANSWER,
-                leaseLost))).hasSize(1);
+        assertThat(document.problems(
+                        new ApiDocument.Exchange("GET", "/v1/queues/orders", null, 404, JSON_ANSWER, leaseLost)))
+                .hasSize(1);
     }
 
     @Test
     void anAnswerWithoutItsRequestId_isReported() {
-        assertThat(document.problems(new ApiDocument.Exchange("DELETE", "/v1/queues/orders", null, 204, Map.of(),
-                null))).hasSize(1);
+        assertThat(document.problems(
+                        new ApiDocument.Exchange("DELETE", "/v1/queues/orders", null, 204, Map.of(), null)))
+                .hasSize(1);
     }
 
     @Test
     void anAcceptedRequestTheDocumentRefuses_isReported() {
-        assertThat(document.problems(new ApiDocument.Exchange("POST", "/v1/queues/orders/receive",
-                "{\"maxMessages\": 11}", 200, JSON_ANSWER, "{\"messages\": []}"))).singleElement().asString()
+        assertThat(document.problems(new ApiDocument.Exchange(
+                        "POST",
+                        "/v1/queues/orders/receive",
+                        "{\"maxMessages\": 11}",
+                        200,
+                        JSON_ANSWER,
+                        "{\"messages\": []}")))
+                .singleElement()
+                .asString()
                 .contains("request");
     }
 
@@ -82,8 +99,9 @@ class ApiDocumentTest {
     void aRefusedInvalidRequest_isJudgedByItsAnswerOnly() {
         String refusal = "{\"error\": {\"code\": \"InvalidRequest\", \"message\": \"maxMessages must be ...\"}}";
 
-        assertThat(document.problems(new ApiDocument.Exchange("POST", "/v1/queues/orders/receive",
-                "{\"maxMessages\": 11}", 400, JSON_ANSWER, refusal))).isEmpty();
+        assertThat(document.problems(new ApiDocument.Exchange(
+                        "POST", "/v1/queues/orders/receive", "{\"maxMessages\": 11}", 400, JSON_ANSWER, refusal)))
+                .isEmpty();
     }
 
     @Test
@@ -94,8 +112,14 @@ class ApiDocumentTest {
                 .isEmpty();
         assertThat(document.problems(new ApiDocument.Exchange("GET", "/v2", null, 200, JSON_ANSWER, "{}")))
                 .hasSize(1);
-        assertThat(document.problems(new ApiDocument.Exchange("GET", "/v2", null, 404, JSON_ANSWER,
-                "{\"error\": {\"code\": \"QueueNotFound\", \"message\": \"x\"}}"))).hasSize(1);
+        assertThat(document.problems(new ApiDocument.Exchange(
+                        "GET",
+                        "/v2",
+                        null,
+                        404,
+                        JSON_ANSWER,
+                        "{\"error\": {\"code\": \"QueueNotFound\", \"message\": \"x\"}}")))
+                .hasSize(1);
     }
 
     @Test
@@ -112,11 +136,13 @@ class ApiDocumentTest {
         });
         server.start();
         try {
-            ContractClient client = new ContractClient("http://127.0.0.1:" + server.getAddress().getPort(),
-                    (String) null);
+            ContractClient client =
+                    new ContractClient("http://127.0.0.1:" + server.getAddress().getPort(), (String) null);
 
-            assertThatThrownBy(() -> client.get("/health")).isInstanceOf(AssertionError.class)
-                    .hasMessageContaining("docs/openapi.yaml").hasMessageContaining("health");
+            assertThatThrownBy(() -> client.get("/health"))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("docs/openapi.yaml")
+                    .hasMessageContaining("health");
         } finally {
             server.stop(0);
         }

@@ -80,14 +80,17 @@ class BadInputContractTest extends ContractTestSupport {
 
         assertThat(reply.status()).as(reply.describe()).isLessThan(500);
         reply.expectError(400, "InvalidRequest");
-        assertThat(browseAll(queue)).as("messages stored after %s", reply.describe()).isEmpty();
+        assertThat(browseAll(queue))
+                .as("messages stored after %s", reply.describe())
+                .isEmpty();
     }
 
     @Test
     void send_groupIdTooLong_onFifo_is400() {
         String queue = createFifoQueue("bad");
 
-        mq.post(messagesPath(queue), obj("body", "x", "groupId", "g".repeat(129))).expectError(400, "InvalidRequest");
+        mq.post(messagesPath(queue), obj("body", "x", "groupId", "g".repeat(129)))
+                .expectError(400, "InvalidRequest");
         mq.post(messagesPath(queue), obj("body", "x", "groupId", "")).expectError(400, "InvalidRequest");
 
         send(queue, obj("body", "x", "groupId", "g".repeat(128), "deduplicationId", "d".repeat(128)));
@@ -99,7 +102,9 @@ class BadInputContractTest extends ContractTestSupport {
         String queue = createQueue("bad");
 
         JsonNode results = mq.post(messagesPath(queue), "{\"messages\": [5, {\"body\": \"ok\"}, \"x\", {\"body\": 1}]}")
-                .expectStatus(200).json().path("results");
+                .expectStatus(200)
+                .json()
+                .path("results");
 
         assertThat(results.size()).isEqualTo(4);
         for (int i : new int[] {0, 2, 3}) {
@@ -111,10 +116,19 @@ class BadInputContractTest extends ContractTestSupport {
     }
 
     static Stream<String> invalidReceives() {
-        return Stream.of("{", "[]", "{\"maxMessages\": 0}", "{\"maxMessages\": 11}", "{\"maxMessages\": \"1\"}",
-                "{\"maxMessages\": 1.5}", "{\"waitSeconds\": -1}", "{\"waitSeconds\": 21}",
-                "{\"visibilityTimeoutSeconds\": -1}", "{\"visibilityTimeoutSeconds\": 43201}",
-                "{\"visibilityTimeoutSeconds\": true}", "{\"max\": 1}");
+        return Stream.of(
+                "{",
+                "[]",
+                "{\"maxMessages\": 0}",
+                "{\"maxMessages\": 11}",
+                "{\"maxMessages\": \"1\"}",
+                "{\"maxMessages\": 1.5}",
+                "{\"waitSeconds\": -1}",
+                "{\"waitSeconds\": 21}",
+                "{\"visibilityTimeoutSeconds\": -1}",
+                "{\"visibilityTimeoutSeconds\": 43201}",
+                "{\"visibilityTimeoutSeconds\": true}",
+                "{\"max\": 1}");
     }
 
     @ParameterizedTest
@@ -134,8 +148,15 @@ class BadInputContractTest extends ContractTestSupport {
     }
 
     static Stream<String> invalidAcks() {
-        return Stream.of("{", "[]", "{}", "{\"receiptHandles\": null}", "{\"receiptHandles\": \"h\"}",
-                "{\"receiptHandles\": [5]}", "{\"receiptHandles\": [null]}", "{\"receiptHandle\": [\"h\"]}",
+        return Stream.of(
+                "{",
+                "[]",
+                "{}",
+                "{\"receiptHandles\": null}",
+                "{\"receiptHandles\": \"h\"}",
+                "{\"receiptHandles\": [5]}",
+                "{\"receiptHandles\": [null]}",
+                "{\"receiptHandle\": [\"h\"]}",
                 "{\"receiptHandles\": [\"h\"], \"extra\": 1}");
     }
 
@@ -148,7 +169,11 @@ class BadInputContractTest extends ContractTestSupport {
     }
 
     static Stream<String> invalidVisibilityChanges() {
-        return Stream.of("{", "[]", "{}", "{\"receiptHandle\": 5, \"visibilityTimeoutSeconds\": 1}",
+        return Stream.of(
+                "{",
+                "[]",
+                "{}",
+                "{\"receiptHandle\": 5, \"visibilityTimeoutSeconds\": 1}",
                 "{\"receiptHandle\": null, \"visibilityTimeoutSeconds\": 1}");
     }
 
@@ -181,7 +206,11 @@ class BadInputContractTest extends ContractTestSupport {
 
         mq.patch(queuePath(queue), body).expectError(400, "InvalidRequest");
 
-        assertThat(describeQueue(queue).path("attributes").path("visibilityTimeoutSeconds").asInt()).isEqualTo(5);
+        assertThat(describeQueue(queue)
+                        .path("attributes")
+                        .path("visibilityTimeoutSeconds")
+                        .asInt())
+                .isEqualTo(5);
     }
 
     /** Every operation on a queue, as method, path below the queue, and a valid body. */
@@ -196,7 +225,8 @@ class BadInputContractTest extends ContractTestSupport {
                 Arguments.of("POST", "/receive", "{}"),
                 Arguments.of("POST", "/ack", "{\"receiptHandles\": [\"abc.def\"]}"),
                 Arguments.of("DELETE", "/messages/abc.def", null),
-                Arguments.of("POST", "/visibility", "{\"receiptHandle\": \"abc.def\", \"visibilityTimeoutSeconds\": 1}"),
+                Arguments.of(
+                        "POST", "/visibility", "{\"receiptHandle\": \"abc.def\", \"visibilityTimeoutSeconds\": 1}"),
                 Arguments.of("POST", "/redrive", "{}"));
     }
 

@@ -24,11 +24,16 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         ack(queue, receiveOne(queue, 30).path("receiptHandle").asText());
         String a = sendBody(queue, "a");
         assertThat(receiveOne(queue, 60).path("messageId").asText()).isEqualTo(a);
-        String b = send(queue, obj("body", "b", "attributes", Map.of("k", "v"))).path("messageId").asText();
-        String c = send(queue, obj("body", "c", "delaySeconds", 60)).path("messageId").asText();
+        String b = send(queue, obj("body", "b", "attributes", Map.of("k", "v")))
+                .path("messageId")
+                .asText();
+        String c = send(queue, obj("body", "c", "delaySeconds", 60))
+                .path("messageId")
+                .asText();
         String d = sendBody(queue, "d");
 
-        JsonNode answer = mq.get(messagesPath(queue) + "?limit=100").expectStatus(200).json();
+        JsonNode answer =
+                mq.get(messagesPath(queue) + "?limit=100").expectStatus(200).json();
 
         List<JsonNode> messages = list(answer.path("messages"));
         assertThat(texts(messages, "messageId")).containsExactly(a, b, c, d);
@@ -38,11 +43,14 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         assertThat(messages.get(1).path("receiveCount").asInt(-1)).isEqualTo(0);
         assertThat(messages.get(1).path("attributes").path("k").asText()).isEqualTo("v");
         for (JsonNode m : messages) {
-            assertThat(m.has("receiptHandle")).as("no receipt handle when browsing: %s", m).isFalse();
+            assertThat(m.has("receiptHandle"))
+                    .as("no receipt handle when browsing: %s", m)
+                    .isFalse();
             utcTime(m, "sentAt");
         }
         utcTime(messages.get(0), "firstReceivedAt");
-        assertThat(answer.has("next") && answer.get("next").isNull()).as("next is null on the last page: %s", answer)
+        assertThat(answer.has("next") && answer.get("next").isNull())
+                .as("next is null on the last page: %s", answer)
                 .isTrue();
     }
 
@@ -87,8 +95,10 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         List<Integer> sizes = new ArrayList<>();
         String next = null;
         for (int page = 0; page < 6; page++) {
-            JsonNode answer = mq.get(messagesPath(queue) + "?limit=2" + (next == null ? "" : "&next=" + urlEncode(next)))
-                    .expectStatus(200).json();
+            JsonNode answer = mq.get(
+                            messagesPath(queue) + "?limit=2" + (next == null ? "" : "&next=" + urlEncode(next)))
+                    .expectStatus(200)
+                    .json();
             sizes.add(answer.path("messages").size());
             seen.addAll(texts(list(answer.path("messages")), "messageId"));
             next = absent(answer, "next") ? null : answer.path("next").asText();
@@ -116,8 +126,10 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         sendBody(queue, "one");
         sendBody(queue, "two");
 
-        JsonNode one = mq.get(messagesPath(queue) + "?limit=1").expectStatus(200).json();
-        JsonNode hundred = mq.get(messagesPath(queue) + "?limit=100").expectStatus(200).json();
+        JsonNode one =
+                mq.get(messagesPath(queue) + "?limit=1").expectStatus(200).json();
+        JsonNode hundred =
+                mq.get(messagesPath(queue) + "?limit=100").expectStatus(200).json();
 
         assertThat(one.path("messages").size()).isEqualTo(1);
         assertThat(absent(one, "next")).isFalse();
@@ -153,7 +165,8 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         assertNothingToReceive(second);
         eventually(Duration.ofSeconds(5), () -> assertThat(browseAll(dlq)).hasSize(2));
 
-        JsonNode answer = mq.post(queuePath(dlq) + "/redrive", obj()).expectStatus(200).json();
+        JsonNode answer =
+                mq.post(queuePath(dlq) + "/redrive", obj()).expectStatus(200).json();
 
         assertThat(answer.path("moved").isIntegralNumber()).as("%s", answer).isTrue();
         assertThat(answer.path("moved").asInt()).isEqualTo(2);
@@ -177,7 +190,8 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         JsonNode received = receiveOne(queue, 30);
         assertThat(received.path("body").asText()).isEqualTo("second chance");
         assertThat(received.path("receiveCount").asInt()).isEqualTo(1);
-        assertThat(browsed.path("messageId").asText()).isEqualTo(received.path("messageId").asText());
+        assertThat(browsed.path("messageId").asText())
+                .isEqualTo(received.path("messageId").asText());
         assertThat(id).isNotBlank();
     }
 
@@ -203,7 +217,9 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         sendBody(queue, "rerouted");
         deadLetter(queue, dlq, 1);
 
-        JsonNode answer = mq.post(queuePath(dlq) + "/redrive", obj("destination", elsewhere)).expectStatus(200).json();
+        JsonNode answer = mq.post(queuePath(dlq) + "/redrive", obj("destination", elsewhere))
+                .expectStatus(200)
+                .json();
 
         assertThat(answer.path("moved").asInt()).isEqualTo(1);
         assertThat(browseAll(dlq)).isEmpty();
@@ -220,12 +236,16 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         sendBatch(queue, obj("body", "m0"), obj("body", "m1"), obj("body", "m2"));
         deadLetter(queue, dlq, 3);
 
-        JsonNode first = mq.post(queuePath(dlq) + "/redrive", obj("maxMessages", 2)).expectStatus(200).json();
+        JsonNode first = mq.post(queuePath(dlq) + "/redrive", obj("maxMessages", 2))
+                .expectStatus(200)
+                .json();
 
         assertThat(first.path("moved").asInt()).isEqualTo(2);
         assertThat(browseAll(dlq)).hasSize(1);
         assertThat(browseAll(queue)).hasSize(2);
-        JsonNode rest = mq.post(queuePath(dlq) + "/redrive", obj("maxMessages", 10_000)).expectStatus(200).json();
+        JsonNode rest = mq.post(queuePath(dlq) + "/redrive", obj("maxMessages", 10_000))
+                .expectStatus(200)
+                .json();
         assertThat(rest.path("moved").asInt()).isEqualTo(1);
         assertThat(browseBodies(queue)).containsExactlyInAnyOrder("m0", "m1", "m2");
     }
@@ -235,15 +255,18 @@ class BrowseAndRedriveContractTest extends ContractTestSupport {
         String dlq = createQueue("dlq");
         createQueue("src", "deadLetterQueue", dlq, "maxReceiveCount", 1);
 
-        JsonNode answer = mq.post(queuePath(dlq) + "/redrive", obj()).expectStatus(200).json();
+        JsonNode answer =
+                mq.post(queuePath(dlq) + "/redrive", obj()).expectStatus(200).json();
 
         assertThat(answer.path("moved").asInt(-1)).isEqualTo(0);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"maxMessages\": 0}", "{\"maxMessages\": 10001}", "{\"maxMessages\": \"5\"}", "{\"destination\": 5}",
-        "{\"destination\": \"bad.name\"}", "{\"colour\": \"red\"}", "{", "[]"})
+    @ValueSource(
+            strings = {
+                "{\"maxMessages\": 0}", "{\"maxMessages\": 10001}", "{\"maxMessages\": \"5\"}", "{\"destination\": 5}",
+                "{\"destination\": \"bad.name\"}", "{\"colour\": \"red\"}", "{", "[]"
+            })
     void redrive_withInvalidRequest_is400_andMovesNothing(String body) {
         String dlq = createQueue("dlq");
         createQueue("src", "deadLetterQueue", dlq, "maxReceiveCount", 1);

@@ -99,9 +99,8 @@ final class ContractClient {
 
     private Reply exchange(String method, String path, Object body, RequestAuth credentials) {
         URI uri = URI.create(baseUrl + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json");
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", "application/json");
         String text = body == null ? null : text(body);
         credentials.apply(request, method, uri, text);
         if (text == null) {
@@ -193,7 +192,9 @@ final class ContractClient {
         JsonNode expectError(int expectedStatus, String code) {
             expectStatus(expectedStatus);
             JsonNode error = json().path("error");
-            assertThat(error.path("code").asText()).as("error code of %s", describe()).isEqualTo(code);
+            assertThat(error.path("code").asText())
+                    .as("error code of %s", describe())
+                    .isEqualTo(code);
             return error;
         }
 
@@ -209,9 +210,11 @@ final class ContractClient {
         void checkDocumented(String requestBody) {
             Map<String, String> firstValues = new LinkedHashMap<>();
             headers.map().forEach((name, values) -> firstValues.put(name, values.get(0)));
-            List<String> problems = ApiDocument.shared().problems(
-                    new ApiDocument.Exchange(method, path, requestBody, status, firstValues, body));
-            assertThat(problems).as("what docs/openapi.yaml does not allow in %s", describe()).isEmpty();
+            List<String> problems = ApiDocument.shared()
+                    .problems(new ApiDocument.Exchange(method, path, requestBody, status, firstValues, body));
+            assertThat(problems)
+                    .as("what docs/openapi.yaml does not allow in %s", describe())
+                    .isEmpty();
         }
 
         /** What every answer of the API must hold, whatever the request. */
@@ -219,7 +222,8 @@ final class ContractClient {
             assertThat(header("X-Request-Id"))
                     .as("X-Request-Id header of %s", describe())
                     .hasValueSatisfying(id -> assertThat(id).isNotBlank());
-            assertThat(status).as("no 5xx may answer a request of the contract suite: %s", describe())
+            assertThat(status)
+                    .as("no 5xx may answer a request of the contract suite: %s", describe())
                     .isLessThan(500);
             if (body != null && !body.isEmpty()) {
                 assertThat(header("Content-Type"))
@@ -239,9 +243,15 @@ final class ContractClient {
     static void checkErrorShape(JsonNode node, String context) {
         JsonNode error = node.path("error");
         assertThat(error.isObject()).as("an object 'error' in %s", context).isTrue();
-        assertThat(error.path("code").isTextual()).as("a string error.code in %s", context).isTrue();
+        assertThat(error.path("code").isTextual())
+                .as("a string error.code in %s", context)
+                .isTrue();
         assertThat(error.path("code").asText()).as("error.code in %s", context).isNotBlank();
-        assertThat(error.path("message").isTextual()).as("a string error.message in %s", context).isTrue();
-        assertThat(error.path("message").asText()).as("error.message in %s", context).isNotBlank();
+        assertThat(error.path("message").isTextual())
+                .as("a string error.message in %s", context)
+                .isTrue();
+        assertThat(error.path("message").asText())
+                .as("error.message in %s", context)
+                .isNotBlank();
     }
 }

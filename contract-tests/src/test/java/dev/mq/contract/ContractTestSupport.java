@@ -65,12 +65,16 @@ abstract class ContractTestSupport {
                 List<String> inUse = new ArrayList<>();
                 for (int i = 0; i < left.size(); i++) {
                     int status = deletions.get(i).get(60, TimeUnit.SECONDS);
-                    assertThat(status).as("status of deleting test queue " + left.get(i)).isIn(204, 404, 409);
+                    assertThat(status)
+                            .as("status of deleting test queue " + left.get(i))
+                            .isIn(204, 404, 409);
                     if (status == 409) {
                         inUse.add(left.get(i));
                     }
                 }
-                assertThat(inUse).as("queues still in use by queues that were not deleted").hasSizeLessThan(left.size());
+                assertThat(inUse)
+                        .as("queues still in use by queues that were not deleted")
+                        .hasSizeLessThan(left.size());
                 left = inUse;
             }
         } finally {
@@ -130,11 +134,18 @@ abstract class ContractTestSupport {
 
     /** Sends one message object; answers {@code results[0]} after checking it names a message. */
     protected JsonNode send(String queue, ObjectNode message) {
-        JsonNode answer = mq.post(messagesPath(queue), message).expectStatus(200).json();
-        assertThat(answer.path("results").size()).as("results of a single send: %s", answer).isEqualTo(1);
+        JsonNode answer =
+                mq.post(messagesPath(queue), message).expectStatus(200).json();
+        assertThat(answer.path("results").size())
+                .as("results of a single send: %s", answer)
+                .isEqualTo(1);
         JsonNode result = answer.path("results").get(0);
-        assertThat(result.path("messageId").asText()).as("messageId in %s", result).isNotBlank();
-        assertThat(result.path("duplicate").isBoolean()).as("boolean duplicate in %s", result).isTrue();
+        assertThat(result.path("messageId").asText())
+                .as("messageId in %s", result)
+                .isNotBlank();
+        assertThat(result.path("duplicate").isBoolean())
+                .as("boolean duplicate in %s", result)
+                .isTrue();
         return result;
     }
 
@@ -144,13 +155,19 @@ abstract class ContractTestSupport {
     }
 
     protected String sendToGroup(String queue, String group, String body) {
-        return send(queue, obj("body", body, "groupId", group)).path("messageId").asText();
+        return send(queue, obj("body", body, "groupId", group))
+                .path("messageId")
+                .asText();
     }
 
     /** Sends a {@code messages} batch; answers {@code results}. */
     protected JsonNode sendBatch(String queue, Object... messages) {
-        JsonNode answer = mq.post(messagesPath(queue), obj("messages", arr(messages))).expectStatus(200).json();
-        assertThat(answer.path("results").size()).as("one result per entry: %s", answer).isEqualTo(messages.length);
+        JsonNode answer = mq.post(messagesPath(queue), obj("messages", arr(messages)))
+                .expectStatus(200)
+                .json();
+        assertThat(answer.path("results").size())
+                .as("one result per entry: %s", answer)
+                .isEqualTo(messages.length);
         return answer.path("results");
     }
 
@@ -158,15 +175,19 @@ abstract class ContractTestSupport {
 
     /** POST /receive with the given request; answers the messages. */
     protected List<JsonNode> receive(String queue, ObjectNode request) {
-        JsonNode answer = mq.post(queuePath(queue) + "/receive", request).expectStatus(200).json();
-        assertThat(answer.path("messages").isArray()).as("messages array in %s", answer).isTrue();
+        JsonNode answer = mq.post(queuePath(queue) + "/receive", request)
+                .expectStatus(200)
+                .json();
+        assertThat(answer.path("messages").isArray())
+                .as("messages array in %s", answer)
+                .isTrue();
         return list(answer.path("messages"));
     }
 
     /** Receives exactly one message, waiting up to a few seconds for it. */
     protected JsonNode receiveOne(String queue, int visibilitySeconds) {
-        List<JsonNode> messages = receive(queue,
-                obj("maxMessages", 1, "waitSeconds", 5, "visibilityTimeoutSeconds", visibilitySeconds));
+        List<JsonNode> messages =
+                receive(queue, obj("maxMessages", 1, "waitSeconds", 5, "visibilityTimeoutSeconds", visibilitySeconds));
         assertThat(messages).as("one message received from %s", queue).hasSize(1);
         return messages.get(0);
     }
@@ -174,7 +195,8 @@ abstract class ContractTestSupport {
     /** A receive that does not wait, which must find nothing. */
     protected void assertNothingToReceive(String queue) {
         assertThat(receive(queue, obj("maxMessages", 10, "waitSeconds", 0)))
-                .as("messages receivable from %s", queue).isEmpty();
+                .as("messages receivable from %s", queue)
+                .isEmpty();
     }
 
     /** Receives until {@code count} messages are leased (a receive may answer fewer than asked). */
@@ -182,8 +204,15 @@ abstract class ContractTestSupport {
         List<JsonNode> got = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (got.size() < count && System.nanoTime() < deadline) {
-            got.addAll(receive(queue, obj("maxMessages", Math.min(10, count - got.size()), "waitSeconds", 2,
-                    "visibilityTimeoutSeconds", visibilitySeconds)));
+            got.addAll(receive(
+                    queue,
+                    obj(
+                            "maxMessages",
+                            Math.min(10, count - got.size()),
+                            "waitSeconds",
+                            2,
+                            "visibilityTimeoutSeconds",
+                            visibilitySeconds)));
         }
         assertThat(got).as("messages received from %s", queue).hasSize(count);
         return got;
@@ -196,7 +225,8 @@ abstract class ContractTestSupport {
     }
 
     protected ContractClient.Reply changeVisibility(String queue, String receiptHandle, int seconds) {
-        return mq.post(queuePath(queue) + "/visibility",
+        return mq.post(
+                queuePath(queue) + "/visibility",
                 obj("receiptHandle", receiptHandle, "visibilityTimeoutSeconds", seconds));
     }
 
@@ -232,8 +262,8 @@ abstract class ContractTestSupport {
     }
 
     static java.util.Map<String, String> stringMap(JsonNode object) {
-        return ContractClient.JSON.convertValue(object,
-                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
+        return ContractClient.JSON.convertValue(
+                object, new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() {});
     }
 
     /** True when the field is left out or JSON null. */

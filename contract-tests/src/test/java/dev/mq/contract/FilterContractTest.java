@@ -43,7 +43,9 @@ class FilterContractTest extends ContractTestSupport {
     void deleteCreatedTopics() {
         try {
             for (String topic : createdTopics) {
-                assertThat(mq.delete(topicPath(topic)).status()).as("status of deleting a test topic").isIn(204, 404);
+                assertThat(mq.delete(topicPath(topic)).status())
+                        .as("status of deleting a test topic")
+                        .isIn(204, 404);
             }
         } finally {
             pool.shutdownNow();
@@ -101,8 +103,9 @@ class FilterContractTest extends ContractTestSupport {
         Map<String, ObjectNode> filters = new LinkedHashMap<>();
         filters.put("office", obj("ip", arr(obj("cidr", "10.0.0.0/24"))));
         filters.put("v6", obj("ip", arr(obj("cidr", "2001:db8::/32"))));
-        filters.put("orderOrBig", obj("$or", arr(obj("type", arr("order")),
-                obj("price", arr(obj("numeric", arr(">", 100)))))));
+        filters.put(
+                "orderOrBig",
+                obj("$or", arr(obj("type", arr("order")), obj("price", arr(obj("numeric", arr(">", 100)))))));
         Map<String, String> queues = subscribeAll(topic, filters, null);
 
         publish(topic, "inside", Map.of("ip", "10.0.0.33", "type", "order"));
@@ -120,8 +123,9 @@ class FilterContractTest extends ContractTestSupport {
     void filterScopeBody_matchesNestedKeysOfTheJsonBody_neverABodyThatIsNotJson_andIsEchoed() {
         String topic = createTopic("body");
         Map<String, ObjectNode> filters = new LinkedHashMap<>();
-        filters.put("bigEu", obj("order", obj("total", arr(obj("numeric", arr(">=", 100))),
-                "region", arr(obj("prefix", "eu-")))));
+        filters.put(
+                "bigEu",
+                obj("order", obj("total", arr(obj("numeric", arr(">=", 100))), "region", arr(obj("prefix", "eu-")))));
         filters.put("noCoupon", obj("coupon", arr(obj("exists", false))));
         Map<String, String> queues = subscribeAll(topic, filters, "body");
 
@@ -132,8 +136,11 @@ class FilterContractTest extends ContractTestSupport {
         assertDeliveries(Map.of(
                 queues.get("bigEu"), List.of("{\"order\": {\"total\": 250, \"region\": \"eu-west-1\"}}"),
                 queues.get("noCoupon"), List.of("{\"order\": {\"total\": 250, \"region\": \"eu-west-1\"}}")));
-        JsonNode subscription = mq.get(subscriptionPath(topic, "bigEu")).expectStatus(200).json();
-        assertThat(subscription.path("filterScope").asText()).as("filterScope in %s", subscription).isEqualTo("body");
+        JsonNode subscription =
+                mq.get(subscriptionPath(topic, "bigEu")).expectStatus(200).json();
+        assertThat(subscription.path("filterScope").asText())
+                .as("filterScope in %s", subscription)
+                .isEqualTo("body");
         assertThat(subscription.path("filter")).isEqualTo(filters.get("bigEu"));
     }
 
@@ -145,10 +152,14 @@ class FilterContractTest extends ContractTestSupport {
         String path = subscriptionPath(topic, "s");
 
         mq.put(path, obj("queue", queue, "filter", filter)).expectStatus(201);
-        assertThat(mq.get(path).expectStatus(200).json().path("filterScope").asText()).isEqualTo("attributes");
-        mq.put(path, obj("queue", queue, "filter", filter, "filterScope", "attributes")).expectStatus(200);
-        mq.put(path, obj("queue", queue, "filter", filter, "filterScope", "body")).expectStatus(200);
-        assertThat(mq.get(path).expectStatus(200).json().path("filterScope").asText()).isEqualTo("body");
+        assertThat(mq.get(path).expectStatus(200).json().path("filterScope").asText())
+                .isEqualTo("attributes");
+        mq.put(path, obj("queue", queue, "filter", filter, "filterScope", "attributes"))
+                .expectStatus(200);
+        mq.put(path, obj("queue", queue, "filter", filter, "filterScope", "body"))
+                .expectStatus(200);
+        assertThat(mq.get(path).expectStatus(200).json().path("filterScope").asText())
+                .isEqualTo("body");
 
         publish(topic, "attributes say order", Map.of("type", "order"));
         publish(topic, "{\"type\": \"order\"}", Map.of());
@@ -157,27 +168,29 @@ class FilterContractTest extends ContractTestSupport {
 
     /** filter (or a whole subscription body when it starts with "queue:") | what the message says */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "{\"type\": [{\"wildcard\": \"ord*\"}]}                 | unknown condition 'wildcard'",
-            "{\"type\": [{\"sufix\": \".png\"}]}                    | unknown condition 'sufix'",
-            "{\"type\": [{\"suffix\": 5}]}                          | suffix takes a non-empty string",
-            "{\"type\": [{\"equals-ignore-case\": [\"a\"]}]}        | equals-ignore-case takes a string",
-            "{\"type\": [{\"anything-but\": [\"a\", 1]}]}           | anything-but takes a string",
-            "{\"type\": [true]}                                     | attribute values are strings",
-            "{\"type\": \"order\"}                                  | must be a non-empty list of conditions",
-            "{\"price\": [{\"numeric\": [\">\", \"ten\"]}]}         | numeric takes one or two operator/number pairs",
-            "{\"price\": [{\"numeric\": [\">\", 10, \"<\", 5]}]}    | lower bound must be below its upper bound",
-            "{\"price\": [{\"numeric\": [\"<\", 5000000000]}]}      | numbers in a filter range from -1000000000",
-            "{\"ip\": [{\"cidr\": \"10.0.0.0/40\"}]}                | cidr takes an IPv4 or IPv6 address range",
-            "{\"ip\": [{\"cidr\": \"ten/8\"}]}                      | cidr takes an IPv4 or IPv6 address range",
-            "{\"a\": [\"x\"], \"b\": [\"x\"], \"c\": [\"x\"], \"d\": [\"x\"], \"e\": [\"x\"], \"f\": [\"x\"]} | at most 5 keys",
-            "{\"order\": {\"total\": [1]}}                          | message attributes are flat",
-            "{\"$or\": [{\"type\": [\"order\"]}]}                   | $or takes a list of two or more filter objects",
-            "queue: \"filterScope\": \"MessageBody\"                | filterScope must be \"attributes\" or \"body\"",
-            "queue: \"filterScope\": 1                              | filterScope must be a string",
-    })
-    void putSubscription_withABadFilter_is400InvalidRequest_sayingWhatIsWrong_andCreatesNothing(String filter,
-                                                                                              String message) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"type\": [{\"wildcard\": \"ord*\"}]}                 | unknown condition 'wildcard'",
+                "{\"type\": [{\"sufix\": \".png\"}]}                    | unknown condition 'sufix'",
+                "{\"type\": [{\"suffix\": 5}]}                          | suffix takes a non-empty string",
+                "{\"type\": [{\"equals-ignore-case\": [\"a\"]}]}        | equals-ignore-case takes a string",
+                "{\"type\": [{\"anything-but\": [\"a\", 1]}]}           | anything-but takes a string",
+                "{\"type\": [true]}                                     | attribute values are strings",
+                "{\"type\": \"order\"}                                  | must be a non-empty list of conditions",
+                "{\"price\": [{\"numeric\": [\">\", \"ten\"]}]}         | numeric takes one or two operator/number pairs",
+                "{\"price\": [{\"numeric\": [\">\", 10, \"<\", 5]}]}    | lower bound must be below its upper bound",
+                "{\"price\": [{\"numeric\": [\"<\", 5000000000]}]}      | numbers in a filter range from -1000000000",
+                "{\"ip\": [{\"cidr\": \"10.0.0.0/40\"}]}                | cidr takes an IPv4 or IPv6 address range",
+                "{\"ip\": [{\"cidr\": \"ten/8\"}]}                      | cidr takes an IPv4 or IPv6 address range",
+                "{\"a\": [\"x\"], \"b\": [\"x\"], \"c\": [\"x\"], \"d\": [\"x\"], \"e\": [\"x\"], \"f\": [\"x\"]} | at most 5 keys",
+                "{\"order\": {\"total\": [1]}}                          | message attributes are flat",
+                "{\"$or\": [{\"type\": [\"order\"]}]}                   | $or takes a list of two or more filter objects",
+                "queue: \"filterScope\": \"MessageBody\"                | filterScope must be \"attributes\" or \"body\"",
+                "queue: \"filterScope\": 1                              | filterScope must be a string",
+            })
+    void putSubscription_withABadFilter_is400InvalidRequest_sayingWhatIsWrong_andCreatesNothing(
+            String filter, String message) {
         String topic = createTopic("bad");
         String queue = createQueue("bad");
         String body = filter.startsWith("queue:")
@@ -198,12 +211,16 @@ class FilterContractTest extends ContractTestSupport {
         Object[] fifteen = IntStream.range(0, 15).mapToObj(i -> "w" + i).toArray();
         Object[] sixteen = IntStream.range(0, 16).mapToObj(i -> "w" + i).toArray();
 
-        mq.put(subscriptionPath(topic, "ok"), obj("queue", queue, "filter",
-                obj("a", arr(ten), "b", arr(fifteen)))).expectStatus(201);
-        JsonNode error = mq.put(subscriptionPath(topic, "s"), obj("queue", queue, "filter",
-                obj("a", arr(ten), "b", arr(sixteen)))).expectError(400, "InvalidRequest");
+        mq.put(subscriptionPath(topic, "ok"), obj("queue", queue, "filter", obj("a", arr(ten), "b", arr(fifteen))))
+                .expectStatus(201);
+        JsonNode error = mq.put(
+                        subscriptionPath(topic, "s"),
+                        obj("queue", queue, "filter", obj("a", arr(ten), "b", arr(sixteen))))
+                .expectError(400, "InvalidRequest");
 
-        assertThat(error.path("message").asText()).contains("at most 150 combinations").contains("160");
+        assertThat(error.path("message").asText())
+                .contains("at most 150 combinations")
+                .contains("160");
         mq.get(subscriptionPath(topic, "s")).expectError(404, "SubscriptionNotFound");
     }
 
@@ -242,12 +259,22 @@ class FilterContractTest extends ContractTestSupport {
      */
     private void assertDeliveries(Map<String, List<String>> expected) {
         Map<String, List<String>> got = new LinkedHashMap<>();
-        expected.forEach((queue, bodies) -> got.put(queue, new ArrayList<>(texts(
-                receiveAll(queue, bodies.size(), LEASE_SECONDS), "body"))));
+        expected.forEach((queue, bodies) ->
+                got.put(queue, new ArrayList<>(texts(receiveAll(queue, bodies.size(), LEASE_SECONDS), "body"))));
         List<Future<?>> quiet = new ArrayList<>();
         for (String queue : expected.keySet()) {
-            quiet.add(pool.submit(() -> got.get(queue).addAll(texts(receive(queue, obj("maxMessages", 10,
-                    "waitSeconds", QUIET_SECONDS, "visibilityTimeoutSeconds", LEASE_SECONDS)), "body"))));
+            quiet.add(pool.submit(() -> got.get(queue)
+                    .addAll(texts(
+                            receive(
+                                    queue,
+                                    obj(
+                                            "maxMessages",
+                                            10,
+                                            "waitSeconds",
+                                            QUIET_SECONDS,
+                                            "visibilityTimeoutSeconds",
+                                            LEASE_SECONDS)),
+                            "body"))));
         }
         for (Future<?> check : quiet) {
             try {

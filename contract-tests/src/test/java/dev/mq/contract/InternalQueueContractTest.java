@@ -19,9 +19,21 @@ class InternalQueueContractTest extends ContractTestSupport {
     private static final String DELIVERIES = "_mq-endpoint-deliveries";
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "GET ", "PUT ", "PATCH ", "DELETE ", "POST /purge", "POST /messages", "GET /messages", "POST /receive",
-        "POST /ack", "POST /visibility", "DELETE /messages/handle", "POST /redrive"})
+    @ValueSource(
+            strings = {
+                "GET ",
+                "PUT ",
+                "PATCH ",
+                "DELETE ",
+                "POST /purge",
+                "POST /messages",
+                "GET /messages",
+                "POST /receive",
+                "POST /ack",
+                "POST /visibility",
+                "DELETE /messages/handle",
+                "POST /redrive"
+            })
     void everyRouteNamingAnInternalQueue_is400_andNamesTheReservedPrefix(String route) {
         String method = route.substring(0, route.indexOf(' '));
         String path = queuePath(DELIVERIES) + route.substring(route.indexOf(' ') + 1);
@@ -59,7 +71,8 @@ class InternalQueueContractTest extends ContractTestSupport {
                 .expectError(400, "InvalidRequest");
         mq.post(queuePath(dlq) + "/redrive", obj("destination", DELIVERIES)).expectError(400, "InvalidRequest");
 
-        assertThat(absent(describeQueue(queue).path("attributes"), "deadLetterQueue")).isTrue();
+        assertThat(absent(describeQueue(queue).path("attributes"), "deadLetterQueue"))
+                .isTrue();
         assertThat(browseBodies(dlq)).containsExactly("stays");
     }
 
@@ -84,7 +97,8 @@ class InternalQueueContractTest extends ContractTestSupport {
         String next = null;
         for (int page = 0; page < 1000; page++) {
             JsonNode answer = mq.get("/v1/queues?limit=1000" + (next == null ? "" : "&next=" + urlEncode(next)))
-                    .expectStatus(200).json();
+                    .expectStatus(200)
+                    .json();
             names.addAll(texts(list(answer.path("queues")), "name"));
             if (absent(answer, "next")) {
                 return names;

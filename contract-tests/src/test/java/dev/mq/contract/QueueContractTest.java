@@ -42,28 +42,39 @@ class QueueContractTest extends ContractTestSupport {
         assertThat(attributes.path("deduplicationWindowSeconds").asInt(-1)).isEqualTo(300);
         assertThat(attributes.path("contentBasedDeduplication").isBoolean()).isTrue();
         assertThat(attributes.path("contentBasedDeduplication").booleanValue()).isFalse();
-        assertThat(absent(attributes, "deadLetterQueue")).as("no deadLetterQueue in %s", attributes).isTrue();
-        assertThat(absent(attributes, "maxReceiveCount")).as("no maxReceiveCount in %s", attributes).isTrue();
+        assertThat(absent(attributes, "deadLetterQueue"))
+                .as("no deadLetterQueue in %s", attributes)
+                .isTrue();
+        assertThat(absent(attributes, "maxReceiveCount"))
+                .as("no maxReceiveCount in %s", attributes)
+                .isTrue();
     }
 
     @Test
     void put_again_withSameAttributes_answers200WithTheExistingQueue() {
         String name = track(uniqueName("again"));
-        JsonNode first = mq.put(queuePath(name), obj("visibilityTimeoutSeconds", 5)).expectStatus(201).json();
+        JsonNode first = mq.put(queuePath(name), obj("visibilityTimeoutSeconds", 5))
+                .expectStatus(201)
+                .json();
 
-        JsonNode second = mq.put(queuePath(name), obj("visibilityTimeoutSeconds", 5)).expectStatus(200).json();
+        JsonNode second = mq.put(queuePath(name), obj("visibilityTimeoutSeconds", 5))
+                .expectStatus(200)
+                .json();
 
         assertThat(second.path("name").asText()).isEqualTo(name);
-        assertThat(utcTime(second, "createdAt")).as("createdAt of the existing queue")
+        assertThat(utcTime(second, "createdAt"))
+                .as("createdAt of the existing queue")
                 .isEqualTo(utcTime(first, "createdAt"));
-        assertThat(second.path("attributes").path("visibilityTimeoutSeconds").asInt()).isEqualTo(5);
+        assertThat(second.path("attributes").path("visibilityTimeoutSeconds").asInt())
+                .isEqualTo(5);
     }
 
     @Test
     void put_again_withDefaultsSpelledOut_answers200() {
         String name = createQueue("spelled");
 
-        mq.put(queuePath(name), obj("visibilityTimeoutSeconds", 30, "maxMessageBytes", 262_144)).expectStatus(200);
+        mq.put(queuePath(name), obj("visibilityTimeoutSeconds", 30, "maxMessageBytes", 262_144))
+                .expectStatus(200);
     }
 
     @Test
@@ -72,19 +83,35 @@ class QueueContractTest extends ContractTestSupport {
 
         mq.put(queuePath(name), obj("visibilityTimeoutSeconds", 6)).expectError(409, "QueueAlreadyExists");
 
-        assertThat(describeQueue(name).path("attributes").path("visibilityTimeoutSeconds").asInt()).isEqualTo(5);
+        assertThat(describeQueue(name)
+                        .path("attributes")
+                        .path("visibilityTimeoutSeconds")
+                        .asInt())
+                .isEqualTo(5);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "bad.name", "bad!name", "bad~name", "bad*name", "with'quote", ".fifo", "a.fifo.fifo", "a.FIFO", "a.fifox",
-        "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789x",
-        "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij012345.fifo"})
+    @ValueSource(
+            strings = {
+                "bad.name",
+                "bad!name",
+                "bad~name",
+                "bad*name",
+                "with'quote",
+                ".fifo",
+                "a.fifo.fifo",
+                "a.FIFO",
+                "a.fifox",
+                "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789x",
+                "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij012345.fifo"
+            })
     void put_withInvalidName_is400_andCreatesNothing(String name) {
         JsonNode error = mq.put(queuePath(name), obj()).expectError(400, "InvalidRequest");
 
         assertThat(error.path("message").asText()).isNotBlank();
-        assertThat(mq.get(queuePath(name)).status()).as("GET of %s after a refused create", name).isEqualTo(400);
+        assertThat(mq.get(queuePath(name)).status())
+                .as("GET of %s after a refused create", name)
+                .isEqualTo(400);
     }
 
     @Test
@@ -145,11 +172,36 @@ class QueueContractTest extends ContractTestSupport {
 
     @Test
     void put_acceptsEveryAttributeAtItsLimits() {
-        String high = createQueue("high", "visibilityTimeoutSeconds", 43_200, "messageRetentionSeconds", 31_536_000,
-                "delaySeconds", 900, "receiveWaitSeconds", 20, "maxMessageBytes", 262_144,
-                "deduplicationWindowSeconds", 86_400, "contentBasedDeduplication", true);
-        String low = createQueue("low", "visibilityTimeoutSeconds", 0, "messageRetentionSeconds", 60,
-                "delaySeconds", 0, "receiveWaitSeconds", 0, "maxMessageBytes", 1, "deduplicationWindowSeconds", 60);
+        String high = createQueue(
+                "high",
+                "visibilityTimeoutSeconds",
+                43_200,
+                "messageRetentionSeconds",
+                31_536_000,
+                "delaySeconds",
+                900,
+                "receiveWaitSeconds",
+                20,
+                "maxMessageBytes",
+                262_144,
+                "deduplicationWindowSeconds",
+                86_400,
+                "contentBasedDeduplication",
+                true);
+        String low = createQueue(
+                "low",
+                "visibilityTimeoutSeconds",
+                0,
+                "messageRetentionSeconds",
+                60,
+                "delaySeconds",
+                0,
+                "receiveWaitSeconds",
+                0,
+                "maxMessageBytes",
+                1,
+                "deduplicationWindowSeconds",
+                60);
 
         JsonNode h = describeQueue(high).path("attributes");
         assertThat(h.path("visibilityTimeoutSeconds").asInt()).isEqualTo(43_200);
@@ -245,12 +297,24 @@ class QueueContractTest extends ContractTestSupport {
             assertThat(description.path("name").asText()).isEqualTo(queue);
             assertThat(description.path("fifo").booleanValue()).isFalse();
             utcTime(description, "createdAt");
-            assertThat(description.path("attributes").path("visibilityTimeoutSeconds").asInt()).isEqualTo(30);
+            assertThat(description
+                            .path("attributes")
+                            .path("visibilityTimeoutSeconds")
+                            .asInt())
+                    .isEqualTo(30);
             JsonNode stats = description.path("stats");
-            assertThat(stats.path("visible").asLong(-1)).as("visible in %s", stats).isEqualTo(1);
-            assertThat(stats.path("inFlight").asLong(-1)).as("inFlight in %s", stats).isEqualTo(1);
-            assertThat(stats.path("delayed").asLong(-1)).as("delayed in %s", stats).isEqualTo(1);
-            assertThat(stats.path("oldestMessageAgeSeconds").isIntegralNumber()).as("age in %s", stats).isTrue();
+            assertThat(stats.path("visible").asLong(-1))
+                    .as("visible in %s", stats)
+                    .isEqualTo(1);
+            assertThat(stats.path("inFlight").asLong(-1))
+                    .as("inFlight in %s", stats)
+                    .isEqualTo(1);
+            assertThat(stats.path("delayed").asLong(-1))
+                    .as("delayed in %s", stats)
+                    .isEqualTo(1);
+            assertThat(stats.path("oldestMessageAgeSeconds").isIntegralNumber())
+                    .as("age in %s", stats)
+                    .isTrue();
             assertThat(stats.path("oldestMessageAgeSeconds").asLong()).isBetween(0L, 600L);
         });
     }
@@ -273,8 +337,12 @@ class QueueContractTest extends ContractTestSupport {
         sendBody(queue, "old");
         pause(1_100);
 
-        eventually(STATS_SETTLE, () ->
-                assertThat(describeQueue(queue).path("stats").path("oldestMessageAgeSeconds").asLong())
+        eventually(
+                STATS_SETTLE,
+                () -> assertThat(describeQueue(queue)
+                                .path("stats")
+                                .path("oldestMessageAgeSeconds")
+                                .asLong())
                         .isBetween(1L, 600L));
     }
 
@@ -290,12 +358,15 @@ class QueueContractTest extends ContractTestSupport {
         String queue = createQueue("patch", "messageRetentionSeconds", 600);
 
         JsonNode changed = mq.patch(queuePath(queue), obj("visibilityTimeoutSeconds", 7, "delaySeconds", 1))
-                .expectStatus(200).json();
+                .expectStatus(200)
+                .json();
 
         assertThat(changed.path("name").asText()).isEqualTo(queue);
-        assertThat(changed.path("attributes").path("visibilityTimeoutSeconds").asInt()).isEqualTo(7);
+        assertThat(changed.path("attributes").path("visibilityTimeoutSeconds").asInt())
+                .isEqualTo(7);
         assertThat(changed.path("attributes").path("delaySeconds").asInt()).isEqualTo(1);
-        assertThat(changed.path("attributes").path("messageRetentionSeconds").asInt()).isEqualTo(600);
+        assertThat(changed.path("attributes").path("messageRetentionSeconds").asInt())
+                .isEqualTo(600);
         JsonNode attributes = describeQueue(queue).path("attributes");
         assertThat(attributes.path("visibilityTimeoutSeconds").asInt()).isEqualTo(7);
         assertThat(attributes.path("delaySeconds").asInt()).isEqualTo(1);
@@ -311,7 +382,8 @@ class QueueContractTest extends ContractTestSupport {
         mq.patch(queuePath(queue), obj("deadLetterQueue", uniqueName("missing"), "maxReceiveCount", 2))
                 .expectError(400, "InvalidRequest");
         JsonNode changed = mq.patch(queuePath(queue), obj("deadLetterQueue", dlq, "maxReceiveCount", 2))
-                .expectStatus(200).json();
+                .expectStatus(200)
+                .json();
 
         assertThat(changed.path("attributes").path("deadLetterQueue").asText()).isEqualTo(dlq);
         assertThat(changed.path("attributes").path("maxReceiveCount").asInt()).isEqualTo(2);
@@ -325,7 +397,11 @@ class QueueContractTest extends ContractTestSupport {
         mq.patch(queuePath(queue), obj("visibilityTimeoutSeconds", 9, attribute, value))
                 .expectError(400, "InvalidRequest");
 
-        assertThat(describeQueue(queue).path("attributes").path("visibilityTimeoutSeconds").asInt()).isEqualTo(5);
+        assertThat(describeQueue(queue)
+                        .path("attributes")
+                        .path("visibilityTimeoutSeconds")
+                        .asInt())
+                .isEqualTo(5);
     }
 
     private String patchTarget;
@@ -352,8 +428,9 @@ class QueueContractTest extends ContractTestSupport {
         mq.patch(queuePath(queue), obj("maxMessageBytes", 100)).expectStatus(200);
 
         // A deployment may take a moment to see the change; the local server sees it at once.
-        eventually(Duration.ofSeconds(5), () ->
-                mq.post(messagesPath(queue), obj("body", "y".repeat(200))).expectError(413, "PayloadTooLarge"));
+        eventually(
+                Duration.ofSeconds(5),
+                () -> mq.post(messagesPath(queue), obj("body", "y".repeat(200))).expectError(413, "PayloadTooLarge"));
     }
 
     // ------------------------------------------------------------------ list
@@ -365,16 +442,23 @@ class QueueContractTest extends ContractTestSupport {
         names.forEach(n -> createNamed(n, obj()));
         createQueue("list"); // shares "ct-list-" but not the random prefix
 
-        JsonNode answer = mq.get("/v1/queues?prefix=" + prefix).expectStatus(200).json();
+        JsonNode answer =
+                mq.get("/v1/queues?prefix=" + prefix).expectStatus(200).json();
 
         List<JsonNode> queues = list(answer.path("queues"));
         assertThat(texts(queues, "name")).containsExactlyInAnyOrderElementsOf(names);
         for (JsonNode q : queues) {
-            assertThat(q.path("fifo").booleanValue()).as("fifo of %s", q).isEqualTo(q.path("name").asText().endsWith(".fifo"));
+            assertThat(q.path("fifo").booleanValue())
+                    .as("fifo of %s", q)
+                    .isEqualTo(q.path("name").asText().endsWith(".fifo"));
             utcTime(q, "createdAt");
         }
-        assertThat(absent(answer, "next")).as("next of the only page: %s", answer).isTrue();
-        assertThat(answer.has("next")).as("the answer names next (null at the end): %s", answer).isTrue();
+        assertThat(absent(answer, "next"))
+                .as("next of the only page: %s", answer)
+                .isTrue();
+        assertThat(answer.has("next"))
+                .as("the answer names next (null at the end): %s", answer)
+                .isTrue();
     }
 
     @Test
@@ -383,15 +467,20 @@ class QueueContractTest extends ContractTestSupport {
         List<String> names = List.of(prefix + "a", prefix + "b", prefix + "c");
         names.forEach(n -> createNamed(n, obj()));
 
-        JsonNode first = mq.get("/v1/queues?prefix=" + prefix + "&limit=2").expectStatus(200).json();
+        JsonNode first = mq.get("/v1/queues?prefix=" + prefix + "&limit=2")
+                .expectStatus(200)
+                .json();
         assertThat(first.path("queues").size()).isEqualTo(2);
-        assertThat(absent(first, "next")).as("next of a first page of 2 out of 3: %s", first).isFalse();
+        assertThat(absent(first, "next"))
+                .as("next of a first page of 2 out of 3: %s", first)
+                .isFalse();
 
         List<String> seen = new ArrayList<>(texts(list(first.path("queues")), "name"));
         String next = first.path("next").asText();
         for (int page = 0; page < 5 && next != null; page++) {
             JsonNode answer = mq.get("/v1/queues?prefix=" + prefix + "&limit=2&next=" + urlEncode(next))
-                    .expectStatus(200).json();
+                    .expectStatus(200)
+                    .json();
             assertThat(answer.path("queues").size()).isLessThanOrEqualTo(2);
             seen.addAll(texts(list(answer.path("queues")), "name"));
             next = absent(answer, "next") ? null : answer.path("next").asText();
@@ -423,7 +512,12 @@ class QueueContractTest extends ContractTestSupport {
 
         mq.get(queuePath(queue)).expectError(404, "QueueNotFound");
         mq.post(messagesPath(queue), obj("body", "x")).expectError(404, "QueueNotFound");
-        assertThat(texts(list(mq.get("/v1/queues?prefix=" + queue).expectStatus(200).json().path("queues")), "name"))
+        assertThat(texts(
+                        list(mq.get("/v1/queues?prefix=" + queue)
+                                .expectStatus(200)
+                                .json()
+                                .path("queues")),
+                        "name"))
                 .doesNotContain(queue);
     }
 
@@ -459,7 +553,9 @@ class QueueContractTest extends ContractTestSupport {
         assertThat(browseAll(queue)).isEmpty();
         assertNothingToReceive(queue);
         JsonNode stats = describeQueue(queue).path("stats");
-        assertThat(stats.path("visible").asLong(-1) + stats.path("inFlight").asLong(-1) + stats.path("delayed").asLong(-1))
+        assertThat(stats.path("visible").asLong(-1)
+                        + stats.path("inFlight").asLong(-1)
+                        + stats.path("delayed").asLong(-1))
                 .isZero();
         String fresh = sendBody(queue, "new");
         assertThat(receiveOne(queue, 30).path("messageId").asText()).isEqualTo(fresh);

@@ -23,7 +23,9 @@ class ReceiveContractTest extends ContractTestSupport {
     void receive_fromEmptyQueue_answersAnEmptyList() {
         String queue = createQueue("empty");
 
-        JsonNode answer = mq.post(queuePath(queue) + "/receive", obj("waitSeconds", 0)).expectStatus(200).json();
+        JsonNode answer = mq.post(queuePath(queue) + "/receive", obj("waitSeconds", 0))
+                .expectStatus(200)
+                .json();
 
         assertThat(answer.path("messages").isArray()).isTrue();
         assertThat(answer.path("messages").size()).isZero();
@@ -35,17 +37,23 @@ class ReceiveContractTest extends ContractTestSupport {
         sendBody(queue, "one");
         sendBody(queue, "two");
 
-        JsonNode answer = mq.post(queuePath(queue) + "/receive", obj()).expectStatus(200).json();
+        JsonNode answer =
+                mq.post(queuePath(queue) + "/receive", obj()).expectStatus(200).json();
 
-        assertThat(answer.path("messages").size()).as("default maxMessages is 1: %s", answer).isEqualTo(1);
+        assertThat(answer.path("messages").size())
+                .as("default maxMessages is 1: %s", answer)
+                .isEqualTo(1);
     }
 
     @Test
     void receive_answersEveryFieldOfTheMessage() {
         String queue = createQueue("fields");
         Instant before = Instant.now().minusSeconds(300);
-        String id = send(queue, obj("body", "payload", "attributes", Map.of("kind", "test"),
-                "deduplicationId", "dedup-1")).path("messageId").asText();
+        String id = send(
+                        queue,
+                        obj("body", "payload", "attributes", Map.of("kind", "test"), "deduplicationId", "dedup-1"))
+                .path("messageId")
+                .asText();
 
         JsonNode m = receiveOne(queue, 30);
 
@@ -53,13 +61,17 @@ class ReceiveContractTest extends ContractTestSupport {
         assertThat(m.path("body").asText()).isEqualTo("payload");
         assertThat(m.path("attributes").path("kind").asText()).isEqualTo("test");
         assertThat(m.path("attributes").size()).isEqualTo(1);
-        assertThat(m.path("receiptHandle").asText()).as("an opaque, URL-safe handle").matches("[A-Za-z0-9._~-]+");
+        assertThat(m.path("receiptHandle").asText())
+                .as("an opaque, URL-safe handle")
+                .matches("[A-Za-z0-9._~-]+");
         assertThat(m.path("receiveCount").isIntegralNumber()).isTrue();
         assertThat(m.path("receiveCount").asInt()).isEqualTo(1);
         Instant sentAt = utcTime(m, "sentAt");
         Instant firstReceivedAt = utcTime(m, "firstReceivedAt");
         assertThat(sentAt).isAfter(before).isBeforeOrEqualTo(firstReceivedAt);
-        assertThat(absent(m, "groupId")).as("no groupId on a standard queue: %s", m).isTrue();
+        assertThat(absent(m, "groupId"))
+                .as("no groupId on a standard queue: %s", m)
+                .isTrue();
         assertThat(m.path("deduplicationId").asText()).isEqualTo("dedup-1");
     }
 
@@ -91,8 +103,10 @@ class ReceiveContractTest extends ContractTestSupport {
         assertThat(second.path("messageId").asText()).isEqualTo(id);
         assertThat(first.path("receiveCount").asInt()).isEqualTo(1);
         assertThat(second.path("receiveCount").asInt()).isEqualTo(2);
-        assertThat(second.path("receiptHandle").asText()).isNotEqualTo(first.path("receiptHandle").asText());
-        assertThat(utcTime(second, "firstReceivedAt")).as("firstReceivedAt on redelivery")
+        assertThat(second.path("receiptHandle").asText())
+                .isNotEqualTo(first.path("receiptHandle").asText());
+        assertThat(utcTime(second, "firstReceivedAt"))
+                .as("firstReceivedAt on redelivery")
                 .isEqualTo(utcTime(first, "firstReceivedAt"));
         assertThat(utcTime(second, "sentAt")).as("sentAt on redelivery").isEqualTo(utcTime(first, "sentAt"));
     }
@@ -160,8 +174,10 @@ class ReceiveContractTest extends ContractTestSupport {
         sendBatch(queue, obj("body", "m10"), obj("body", "m11"));
 
         List<JsonNode> one = receive(queue, obj("waitSeconds", 2, "visibilityTimeoutSeconds", 30));
-        List<JsonNode> upToThree = receive(queue, obj("maxMessages", 3, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
-        List<JsonNode> upToTen = receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
+        List<JsonNode> upToThree =
+                receive(queue, obj("maxMessages", 3, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
+        List<JsonNode> upToTen =
+                receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
 
         assertThat(one).hasSize(1);
         assertThat(upToThree).hasSizeBetween(1, 3);
@@ -240,7 +256,10 @@ class ReceiveContractTest extends ContractTestSupport {
         sendBody(queue, "fine");
 
         List<JsonNode> firstRound = receiveAll(queue, 2, 1);
-        JsonNode fine = firstRound.stream().filter(m -> m.path("body").asText().equals("fine")).findFirst().orElseThrow();
+        JsonNode fine = firstRound.stream()
+                .filter(m -> m.path("body").asText().equals("fine"))
+                .findFirst()
+                .orElseThrow();
         ack(queue, fine.path("receiptHandle").asText());
         JsonNode second = receiveOne(queue, 1);
         assertThat(second.path("body").asText()).isEqualTo("poison");
@@ -272,8 +291,8 @@ class ReceiveContractTest extends ContractTestSupport {
     @Test
     void deadLetter_onFifo_movesTheHead_andUnblocksItsGroup() {
         String dlq = createFifoQueue("dlq");
-        String queue = createFifoQueue("src", "deadLetterQueue", dlq, "maxReceiveCount", 1,
-                "visibilityTimeoutSeconds", 1);
+        String queue =
+                createFifoQueue("src", "deadLetterQueue", dlq, "maxReceiveCount", 1, "visibilityTimeoutSeconds", 1);
         sendToGroup(queue, "g", "head");
         sendToGroup(queue, "g", "next");
 
@@ -294,12 +313,17 @@ class ReceiveContractTest extends ContractTestSupport {
             sendToGroup(queue, "a", "a" + i);
             sendToGroup(queue, "b", "b" + i);
         }
-        sendBatch(queue, obj("body", "a3", "groupId", "a"), obj("body", "b3", "groupId", "b"),
-                obj("body", "a4", "groupId", "a"), obj("body", "a5", "groupId", "a"));
+        sendBatch(
+                queue,
+                obj("body", "a3", "groupId", "a"),
+                obj("body", "b3", "groupId", "b"),
+                obj("body", "a4", "groupId", "a"),
+                obj("body", "a5", "groupId", "a"));
 
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 10 && bodies.size() < 10; i++) {
-            for (JsonNode m : receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30))) {
+            for (JsonNode m :
+                    receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30))) {
                 bodies.add(m.path("body").asText());
                 ack(queue, m.path("receiptHandle").asText());
             }
@@ -319,11 +343,13 @@ class ReceiveContractTest extends ContractTestSupport {
         JsonNode a1 = receiveOne(queue, 30);
         assertThat(a1.path("body").asText()).isEqualTo("a1");
         sendToGroup(queue, "b", "b1");
-        List<JsonNode> meanwhile = receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
+        List<JsonNode> meanwhile =
+                receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
 
         assertThat(texts(meanwhile, "body")).containsExactly("b1");
         ack(queue, a1.path("receiptHandle").asText());
-        List<JsonNode> afterAck = receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
+        List<JsonNode> afterAck =
+                receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
         assertThat(texts(afterAck, "body")).containsExactly("a2");
     }
 
@@ -344,13 +370,18 @@ class ReceiveContractTest extends ContractTestSupport {
     @Test
     void fifo_oneReceiveMayReturnSeveralMessagesOfAGroup_butOnlyInOrder() {
         String queue = createFifoQueue("several");
-        sendBatch(queue, obj("body", "g1", "groupId", "g"), obj("body", "g2", "groupId", "g"),
-                obj("body", "g3", "groupId", "g"), obj("body", "g4", "groupId", "g"));
+        sendBatch(
+                queue,
+                obj("body", "g1", "groupId", "g"),
+                obj("body", "g2", "groupId", "g"),
+                obj("body", "g3", "groupId", "g"),
+                obj("body", "g4", "groupId", "g"));
 
         List<JsonNode> got = receive(queue, obj("maxMessages", 10, "waitSeconds", 2, "visibilityTimeoutSeconds", 30));
 
         assertThat(got).isNotEmpty();
-        assertThat(texts(got, "body")).containsExactlyElementsOf(List.of("g1", "g2", "g3", "g4").subList(0, got.size()));
+        assertThat(texts(got, "body"))
+                .containsExactlyElementsOf(List.of("g1", "g2", "g3", "g4").subList(0, got.size()));
         Set<String> handles = new HashSet<>(texts(got, "receiptHandle"));
         assertThat(handles).hasSize(got.size());
     }

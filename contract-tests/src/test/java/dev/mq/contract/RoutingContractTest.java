@@ -19,8 +19,17 @@ class RoutingContractTest extends ContractTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/v1", "/v2/queues", "/healthz", "/v1/queue", "/v1/queues/q/unknown",
-        "/v1/queues/q/messages/abc.def/extra", "/v1/queues/q/receive/now"})
+    @ValueSource(
+            strings = {
+                "/",
+                "/v1",
+                "/v2/queues",
+                "/healthz",
+                "/v1/queue",
+                "/v1/queues/q/unknown",
+                "/v1/queues/q/messages/abc.def/extra",
+                "/v1/queues/q/receive/now"
+            })
     void unknownPath_is404NotFound_withTheErrorShape(String path) {
         ContractClient.Reply reply = mq.get(path);
 
@@ -29,10 +38,21 @@ class RoutingContractTest extends ContractTestSupport {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-        "POST, /health", "DELETE, /health", "POST, /v1/queues", "DELETE, /v1/queues", "POST, /v1/queues/q",
-        "GET, /v1/queues/q/receive", "PUT, /v1/queues/q/messages", "DELETE, /v1/queues/q/messages",
-        "GET, /v1/queues/q/ack", "GET, /v1/queues/q/visibility", "GET, /v1/queues/q/purge",
-        "GET, /v1/queues/q/redrive", "GET, /v1/queues/q/messages/abc.def", "POST, /v1/queues/q/messages/abc.def"})
+        "POST, /health",
+        "DELETE, /health",
+        "POST, /v1/queues",
+        "DELETE, /v1/queues",
+        "POST, /v1/queues/q",
+        "GET, /v1/queues/q/receive",
+        "PUT, /v1/queues/q/messages",
+        "DELETE, /v1/queues/q/messages",
+        "GET, /v1/queues/q/ack",
+        "GET, /v1/queues/q/visibility",
+        "GET, /v1/queues/q/purge",
+        "GET, /v1/queues/q/redrive",
+        "GET, /v1/queues/q/messages/abc.def",
+        "POST, /v1/queues/q/messages/abc.def"
+    })
     void knownPathWithAnotherMethod_is405MethodNotAllowed_withTheErrorShape(String method, String path) {
         String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
 

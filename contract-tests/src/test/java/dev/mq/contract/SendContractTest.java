@@ -26,7 +26,9 @@ class SendContractTest extends ContractTestSupport {
     void send_single_answers200WithMessageId_andDuplicateFalse() {
         String queue = createQueue("send");
 
-        JsonNode answer = mq.post(messagesPath(queue), obj("body", "hello")).expectStatus(200).json();
+        JsonNode answer = mq.post(messagesPath(queue), obj("body", "hello"))
+                .expectStatus(200)
+                .json();
 
         assertThat(answer.path("results").size()).isEqualTo(1);
         JsonNode result = answer.path("results").get(0);
@@ -35,7 +37,8 @@ class SendContractTest extends ContractTestSupport {
         assertThat(result.path("duplicate").booleanValue()).isFalse();
         assertThat(result.has("error")).isFalse();
         List<JsonNode> stored = browseAll(queue);
-        assertThat(texts(stored, "messageId")).containsExactly(result.path("messageId").asText());
+        assertThat(texts(stored, "messageId"))
+                .containsExactly(result.path("messageId").asText());
         assertThat(texts(stored, "body")).containsExactly("hello");
     }
 
@@ -96,19 +99,28 @@ class SendContractTest extends ContractTestSupport {
         assertThat(results.get(2).path("messageId").asText()).isNotBlank();
         List<JsonNode> stored = browseAll(queue);
         assertThat(texts(stored, "body")).containsExactly("first", "third");
-        assertThat(texts(stored, "messageId")).containsExactly(
-                results.get(0).path("messageId").asText(), results.get(2).path("messageId").asText());
+        assertThat(texts(stored, "messageId"))
+                .containsExactly(
+                        results.get(0).path("messageId").asText(),
+                        results.get(2).path("messageId").asText());
     }
 
     @Test
     void send_batchWithEntriesInvalidForTheQueue_reportsEachError_andSendsTheOthers() {
         String queue = createQueue("batch", "maxMessageBytes", 10);
 
-        JsonNode results = sendBatch(queue,
+        JsonNode results = sendBatch(
+                queue,
                 obj("body", "groupless", "groupId", "g"),
                 obj("body", "ok"),
                 obj("body", "far too long for ten bytes"),
-                obj("body", "late", "delaySeconds", 1, "deliverAt", Instant.now().toString()));
+                obj(
+                        "body",
+                        "late",
+                        "delaySeconds",
+                        1,
+                        "deliverAt",
+                        Instant.now().toString()));
 
         assertThat(results.get(0).path("error").path("code").asText()).isEqualTo("InvalidRequest");
         assertThat(results.get(1).path("messageId").asText()).isNotBlank();
@@ -141,8 +153,17 @@ class SendContractTest extends ContractTestSupport {
     @Test
     void send_attributes_roundTripThroughReceiveAndBrowse() {
         String queue = createQueue("attrs");
-        Map<String, String> attributes = Map.of("type", "order", "region.name", "eu-west-1",
-                "unicode_value", "grüße €", "empty", "", "A-9", "x".repeat(300));
+        Map<String, String> attributes = Map.of(
+                "type",
+                "order",
+                "region.name",
+                "eu-west-1",
+                "unicode_value",
+                "grüße €",
+                "empty",
+                "",
+                "A-9",
+                "x".repeat(300));
 
         send(queue, obj("body", "with attributes", "attributes", attributes));
 
@@ -172,7 +193,9 @@ class SendContractTest extends ContractTestSupport {
 
         JsonNode received = receiveOne(queue, 30);
 
-        assertThat(received.path("attributes").isObject()).as("attributes of %s", received).isTrue();
+        assertThat(received.path("attributes").isObject())
+                .as("attributes of %s", received)
+                .isTrue();
         assertThat(received.path("attributes").size()).isZero();
     }
 
@@ -219,7 +242,13 @@ class SendContractTest extends ContractTestSupport {
     void send_deliverAtInThePast_isDeliverableAtOnce() {
         String queue = createQueue("past");
 
-        send(queue, obj("body", "overdue", "deliverAt", Instant.now().minusSeconds(3600).toString()));
+        send(
+                queue,
+                obj(
+                        "body",
+                        "overdue",
+                        "deliverAt",
+                        Instant.now().minusSeconds(3600).toString()));
 
         assertThat(texts(browseAll(queue), "state")).containsExactly("visible");
         List<JsonNode> got = receive(queue, obj("waitSeconds", 0));
@@ -231,7 +260,13 @@ class SendContractTest extends ContractTestSupport {
         String queue = createQueue("at");
         long sent = System.nanoTime();
 
-        send(queue, obj("body", "scheduled", "deliverAt", Instant.now().plusSeconds(2).toString()));
+        send(
+                queue,
+                obj(
+                        "body",
+                        "scheduled",
+                        "deliverAt",
+                        Instant.now().plusSeconds(2).toString()));
 
         assertThat(texts(browseAll(queue), "state")).containsExactly("delayed");
         assertNothingToReceive(queue);
@@ -243,8 +278,16 @@ class SendContractTest extends ContractTestSupport {
     void send_deliverAtWithinRetention_isAccepted_andBeyondIs400() {
         String queue = createQueue("at", "messageRetentionSeconds", 120);
 
-        send(queue, obj("body", "within", "deliverAt", Instant.now().plusSeconds(90).toString()));
-        mq.post(messagesPath(queue), obj("body", "beyond", "deliverAt", Instant.now().plusSeconds(3600).toString()))
+        send(
+                queue,
+                obj("body", "within", "deliverAt", Instant.now().plusSeconds(90).toString()));
+        mq.post(
+                        messagesPath(queue),
+                        obj(
+                                "body",
+                                "beyond",
+                                "deliverAt",
+                                Instant.now().plusSeconds(3600).toString()))
                 .expectError(400, "InvalidRequest");
 
         assertThat(browseBodies(queue)).containsExactly("within");
@@ -254,7 +297,13 @@ class SendContractTest extends ContractTestSupport {
     void send_deliverAtBeyondDefaultRetention_is400() {
         String queue = createQueue("at");
 
-        mq.post(messagesPath(queue), obj("body", "x", "deliverAt", Instant.now().plusSeconds(345_600 + 3600).toString()))
+        mq.post(
+                        messagesPath(queue),
+                        obj(
+                                "body",
+                                "x",
+                                "deliverAt",
+                                Instant.now().plusSeconds(345_600 + 3600).toString()))
                 .expectError(400, "InvalidRequest");
 
         assertThat(browseAll(queue)).isEmpty();
@@ -264,7 +313,15 @@ class SendContractTest extends ContractTestSupport {
     void send_delaySecondsTogetherWithDeliverAt_is400() {
         String queue = createQueue("both");
 
-        mq.post(messagesPath(queue), obj("body", "x", "delaySeconds", 1, "deliverAt", Instant.now().toString()))
+        mq.post(
+                        messagesPath(queue),
+                        obj(
+                                "body",
+                                "x",
+                                "delaySeconds",
+                                1,
+                                "deliverAt",
+                                Instant.now().toString()))
                 .expectError(400, "InvalidRequest");
 
         assertThat(browseAll(queue)).isEmpty();
@@ -306,7 +363,15 @@ class SendContractTest extends ContractTestSupport {
 
         mq.post(messagesPath(queue), obj("body", "x", "groupId", "g", "delaySeconds", 5))
                 .expectError(400, "InvalidRequest");
-        mq.post(messagesPath(queue), obj("body", "x", "groupId", "g", "deliverAt", Instant.now().plusSeconds(5).toString()))
+        mq.post(
+                        messagesPath(queue),
+                        obj(
+                                "body",
+                                "x",
+                                "groupId",
+                                "g",
+                                "deliverAt",
+                                Instant.now().plusSeconds(5).toString()))
                 .expectError(400, "InvalidRequest");
 
         assertThat(browseAll(queue)).isEmpty();
@@ -335,7 +400,8 @@ class SendContractTest extends ContractTestSupport {
 
         assertThat(first.path("duplicate").booleanValue()).isFalse();
         assertThat(second.path("duplicate").booleanValue()).isTrue();
-        assertThat(second.path("messageId").asText()).isEqualTo(first.path("messageId").asText());
+        assertThat(second.path("messageId").asText())
+                .isEqualTo(first.path("messageId").asText());
         List<JsonNode> stored = browseAll(queue);
         assertThat(texts(stored, "body")).containsExactly("first");
         assertThat(texts(stored, "deduplicationId")).containsExactly("order-17");
@@ -350,7 +416,8 @@ class SendContractTest extends ContractTestSupport {
         JsonNode again = send(queue, obj("body", "again", "deduplicationId", "once"));
 
         assertThat(again.path("duplicate").booleanValue()).isTrue();
-        assertThat(again.path("messageId").asText()).isEqualTo(first.path("messageId").asText());
+        assertThat(again.path("messageId").asText())
+                .isEqualTo(first.path("messageId").asText());
         assertThat(browseAll(queue)).isEmpty();
     }
 
@@ -373,7 +440,8 @@ class SendContractTest extends ContractTestSupport {
         JsonNode second = send(queue, obj("body", "one", "groupId", "g", "deduplicationId", "d1"));
 
         assertThat(second.path("duplicate").booleanValue()).isTrue();
-        assertThat(second.path("messageId").asText()).isEqualTo(first.path("messageId").asText());
+        assertThat(second.path("messageId").asText())
+                .isEqualTo(first.path("messageId").asText());
         assertThat(browseAll(queue)).hasSize(1);
     }
 
@@ -386,7 +454,8 @@ class SendContractTest extends ContractTestSupport {
 
         assertThat(results.get(0).path("duplicate").booleanValue()).isFalse();
         assertThat(results.get(1).path("duplicate").booleanValue()).isTrue();
-        assertThat(results.get(1).path("messageId").asText()).isEqualTo(first.path("messageId").asText());
+        assertThat(results.get(1).path("messageId").asText())
+                .isEqualTo(first.path("messageId").asText());
         assertThat(browseBodies(queue)).containsExactly("first", "new");
     }
 
@@ -394,8 +463,8 @@ class SendContractTest extends ContractTestSupport {
     void send_contentBasedDeduplication_usesTheLowercaseHexSha256OfTheBody() throws Exception {
         String queue = createQueue("cbd", "contentBasedDeduplication", true);
         String body = "same body, grüße";
-        String hash = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        String hash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
 
         JsonNode first = send(queue, obj("body", body));
         JsonNode second = send(queue, obj("body", body));
@@ -403,13 +472,16 @@ class SendContractTest extends ContractTestSupport {
 
         assertThat(first.path("duplicate").booleanValue()).isFalse();
         assertThat(second.path("duplicate").booleanValue()).isTrue();
-        assertThat(second.path("messageId").asText()).isEqualTo(first.path("messageId").asText());
+        assertThat(second.path("messageId").asText())
+                .isEqualTo(first.path("messageId").asText());
         assertThat(other.path("duplicate").booleanValue()).isFalse();
         List<JsonNode> stored = browseAll(queue);
         assertThat(texts(stored, "body")).containsExactly(body, body + "!");
         assertThat(stored.get(0).path("deduplicationId").asText()).isEqualTo(hash);
         JsonNode received = receiveAll(queue, 2, 30).stream()
-                .filter(m -> m.path("body").asText().equals(body)).findFirst().orElseThrow();
+                .filter(m -> m.path("body").asText().equals(body))
+                .findFirst()
+                .orElseThrow();
         assertThat(received.path("deduplicationId").asText()).isEqualTo(hash);
     }
 
@@ -442,16 +514,16 @@ class SendContractTest extends ContractTestSupport {
         String queue = createQueue("size", "maxMessageBytes", 100);
         String e = "\u00e9"; // two bytes in UTF-8
 
-        send(queue, obj("body", e.repeat(50)));                                            // 100 bytes
+        send(queue, obj("body", e.repeat(50))); // 100 bytes
         mq.post(messagesPath(queue), obj("body", e.repeat(51))).expectError(413, "PayloadTooLarge"); // 102
-        send(queue, obj("body", "a".repeat(97), "attributes", Map.of("k", e)));              // 97 + 1 + 2
+        send(queue, obj("body", "a".repeat(97), "attributes", Map.of("k", e))); // 97 + 1 + 2
         mq.post(messagesPath(queue), obj("body", "a".repeat(98), "attributes", Map.of("k", e)))
-                .expectError(413, "PayloadTooLarge");                                       // 98 + 1 + 2
-        send(queue, obj("body", "a".repeat(96), "attributes", Map.of("kk", e)));             // 96 + 2 + 2
+                .expectError(413, "PayloadTooLarge"); // 98 + 1 + 2
+        send(queue, obj("body", "a".repeat(96), "attributes", Map.of("kk", e))); // 96 + 2 + 2
         mq.post(messagesPath(queue), obj("body", "a".repeat(96), "attributes", Map.of("kkk", e)))
-                .expectError(413, "PayloadTooLarge");                                       // 96 + 3 + 2
+                .expectError(413, "PayloadTooLarge"); // 96 + 3 + 2
         mq.post(messagesPath(queue), obj("body", "\uD83D\uDE00".repeat(26)))
-                .expectError(413, "PayloadTooLarge");                                       // 26 x 4 bytes
+                .expectError(413, "PayloadTooLarge"); // 26 x 4 bytes
 
         assertThat(browseBodies(queue)).containsExactly(e.repeat(50), "a".repeat(97), "a".repeat(96));
     }

@@ -138,8 +138,11 @@ final class Target {
     }
 
     /** Reads the choice from properties and the environment; {@code local} targets have no URL yet. */
-    static Target resolve(Function<String, String> property, Function<String, String> env,
-                          BooleanSupplier dockerRunning, Function<URI, Boolean> reachable) {
+    static Target resolve(
+            Function<String, String> property,
+            Function<String, String> env,
+            BooleanSupplier dockerRunning,
+            Function<URI, Boolean> reachable) {
         String baseUrl = blankToNull(property.apply(BASE_URL_PROPERTY));
         String token = blankToNull(property.apply(TOKEN_PROPERTY));
         String kind = blankToNull(property.apply(TARGET_PROPERTY));
@@ -148,29 +151,31 @@ final class Target {
         }
         switch (kind) {
             case "local" -> {
-                return new Target(null, token == null ? Auth.none() : Auth.bearer(token), token,
-                        true, token != null);
+                return new Target(null, token == null ? Auth.none() : Auth.bearer(token), token, true, token != null);
             }
             case "url" -> {
                 if (baseUrl == null) {
                     throw new IllegalArgumentException(TARGET_PROPERTY + "=url needs " + BASE_URL_PROPERTY);
                 }
                 String auth = authKind(property, token, baseUrl);
-                return new Target(baseUrl, auth(auth, token, property, env, baseUrl), token, false,
-                        !auth.equals("none"));
+                return new Target(
+                        baseUrl, auth(auth, token, property, env, baseUrl), token, false, !auth.equals("none"));
             }
             case "localstack" -> {
                 String url = baseUrl != null ? baseUrl : localStackUrl(property, env, dockerRunning, reachable);
-                String auth = blankToNull(property.apply(AUTH_PROPERTY)) == null ? "sigv4"
+                String auth = blankToNull(property.apply(AUTH_PROPERTY)) == null
+                        ? "sigv4"
                         : property.apply(AUTH_PROPERTY).strip();
                 // LocalStack takes any key; its own "test" key maps to its default account
-                Auth requestAuth = auth.equals("sigv4") ? Auth.sigV4(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("test", "test")), region(property, env, url))
+                Auth requestAuth = auth.equals("sigv4")
+                        ? Auth.sigV4(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
+                                region(property, env, url))
                         : auth(auth, token, property, env, url);
                 return new Target(url, requestAuth, token, false, auth.equals("bearer"));
             }
-            default -> throw new IllegalArgumentException(TARGET_PROPERTY + " must be local, url or localstack, not "
-                    + kind);
+            default ->
+                throw new IllegalArgumentException(TARGET_PROPERTY + " must be local, url or localstack, not " + kind);
         }
     }
 
@@ -182,12 +187,18 @@ final class Target {
         if (token != null) {
             return "bearer";
         }
-        return EXECUTE_API_HOST.matcher(URI.create(baseUrl).getHost() == null ? "" : URI.create(baseUrl).getHost())
-                .find() ? "sigv4" : "none";
+        return EXECUTE_API_HOST
+                        .matcher(
+                                URI.create(baseUrl).getHost() == null
+                                        ? ""
+                                        : URI.create(baseUrl).getHost())
+                        .find()
+                ? "sigv4"
+                : "none";
     }
 
-    private static Auth auth(String kind, String token, Function<String, String> property,
-                                    Function<String, String> env, String url) {
+    private static Auth auth(
+            String kind, String token, Function<String, String> property, Function<String, String> env, String url) {
         return switch (kind) {
             case "none" -> Auth.none();
             case "bearer" -> {
@@ -196,9 +207,9 @@ final class Target {
                 }
                 yield Auth.bearer(token);
             }
-            case "sigv4" -> Auth.sigV4(DefaultCredentialsProvider.builder().build(),
-                    region(property, env, url));
-            default -> throw new IllegalArgumentException(AUTH_PROPERTY + " must be none, bearer or sigv4, not " + kind);
+            case "sigv4" -> Auth.sigV4(DefaultCredentialsProvider.builder().build(), region(property, env, url));
+            default ->
+                throw new IllegalArgumentException(AUTH_PROPERTY + " must be none, bearer or sigv4, not " + kind);
         };
     }
 
@@ -225,8 +236,11 @@ final class Target {
      * The deployed API on LocalStack, by the id in the CDK outputs file, in LocalStack's path form (no
      * DNS needed). Aborts the test with what is missing: Docker, the token, LocalStack, or the stack.
      */
-    private static String localStackUrl(Function<String, String> property, Function<String, String> env,
-                                        BooleanSupplier dockerRunning, Function<URI, Boolean> reachable) {
+    private static String localStackUrl(
+            Function<String, String> property,
+            Function<String, String> env,
+            BooleanSupplier dockerRunning,
+            Function<URI, Boolean> reachable) {
         List<String> missing = new ArrayList<>();
         if (blankToNull(env.apply("LOCALSTACK_AUTH_TOKEN")) == null) {
             missing.add("LOCALSTACK_AUTH_TOKEN is not set");
@@ -234,17 +248,22 @@ final class Target {
         if (!dockerRunning.getAsBoolean()) {
             missing.add("Docker is not available (`docker info` failed)");
         }
-        Assumptions.assumeTrue(missing.isEmpty(),
-                () -> "LocalStack end-to-end tests skipped: " + String.join("; ", missing));
-        String endpoint = stripTrailingSlash(property.apply(LOCALSTACK_ENDPOINT_PROPERTY) == null
-                ? DEFAULT_LOCALSTACK_ENDPOINT : property.apply(LOCALSTACK_ENDPOINT_PROPERTY));
-        Assumptions.assumeTrue(reachable.apply(URI.create(endpoint + "/_localstack/health")),
+        Assumptions.assumeTrue(
+                missing.isEmpty(), () -> "LocalStack end-to-end tests skipped: " + String.join("; ", missing));
+        String endpoint = stripTrailingSlash(
+                property.apply(LOCALSTACK_ENDPOINT_PROPERTY) == null
+                        ? DEFAULT_LOCALSTACK_ENDPOINT
+                        : property.apply(LOCALSTACK_ENDPOINT_PROPERTY));
+        Assumptions.assumeTrue(
+                reachable.apply(URI.create(endpoint + "/_localstack/health")),
                 "LocalStack end-to-end tests skipped: LocalStack does not answer at " + endpoint
                         + " (start it and deploy with localstack/deploy.sh)");
         String outputs = blankToNull(property.apply(OUTPUTS_PROPERTY));
         Path file = Path.of(outputs == null ? "cdk-outputs.json" : outputs);
-        Assumptions.assumeTrue(Files.isRegularFile(file), "LocalStack end-to-end tests skipped: no deployment"
-                + " outputs at " + file.toAbsolutePath() + " (deploy with localstack/deploy.sh)");
+        Assumptions.assumeTrue(
+                Files.isRegularFile(file),
+                "LocalStack end-to-end tests skipped: no deployment" + " outputs at " + file.toAbsolutePath()
+                        + " (deploy with localstack/deploy.sh)");
         String apiId = apiId(file);
         return endpoint + "/restapis/" + apiId + "/" + STAGE + "/_user_request_";
     }
@@ -278,8 +297,10 @@ final class Target {
 
     private static boolean dockerRunning() {
         try {
-            Process docker = new ProcessBuilder("docker", "info").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process docker = new ProcessBuilder("docker", "info")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return docker.waitFor(20, TimeUnit.SECONDS) && docker.exitValue() == 0;
         } catch (IOException e) {
             return false; // no docker command
@@ -291,8 +312,13 @@ final class Target {
 
     private static boolean reachable(URI uri) {
         try {
-            HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
-                    .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse<Void> response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(3))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {

@@ -59,7 +59,8 @@ class TargetTest {
     void localStack_withoutTheAuthTokenOrDocker_isSkipped_namingBoth() {
         properties.put(Target.TARGET_PROPERTY, "localstack");
         docker = false;
-        assertThatThrownBy(this::resolve).isInstanceOf(TestAbortedException.class)
+        assertThatThrownBy(this::resolve)
+                .isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("LOCALSTACK_AUTH_TOKEN is not set")
                 .hasMessageContaining("Docker is not available");
     }
@@ -69,7 +70,8 @@ class TargetTest {
         properties.put(Target.TARGET_PROPERTY, "localstack");
         env.put("LOCALSTACK_AUTH_TOKEN", "ls-token");
         docker = false;
-        assertThatThrownBy(this::resolve).isInstanceOf(TestAbortedException.class)
+        assertThatThrownBy(this::resolve)
+                .isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("Docker is not available");
     }
 
@@ -78,11 +80,14 @@ class TargetTest {
         properties.put(Target.TARGET_PROPERTY, "localstack");
         env.put("LOCALSTACK_AUTH_TOKEN", "ls-token");
         localStackUp = false;
-        assertThatThrownBy(this::resolve).isInstanceOf(TestAbortedException.class)
-                .hasMessageContaining("does not answer at http://localhost:4566").hasMessageContaining("deploy.sh");
+        assertThatThrownBy(this::resolve)
+                .isInstanceOf(TestAbortedException.class)
+                .hasMessageContaining("does not answer at http://localhost:4566")
+                .hasMessageContaining("deploy.sh");
         localStackUp = true;
         properties.put(Target.OUTPUTS_PROPERTY, dir.resolve("missing.json").toString());
-        assertThatThrownBy(this::resolve).isInstanceOf(TestAbortedException.class)
+        assertThatThrownBy(this::resolve)
+                .isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining("no deployment outputs");
     }
 
@@ -101,16 +106,21 @@ class TargetTest {
 
     @Test
     void sigV4_signsForExecuteApi_andTheSignatureCoversTheBody() {
-        RequestAuth auth = RequestAuth.sigV4(StaticCredentialsProvider.create(
-                AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")), "eu-west-1");
+        RequestAuth auth = RequestAuth.sigV4(
+                StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")),
+                "eu-west-1");
         URI uri = URI.create("https://abc123.execute-api.eu-west-1.amazonaws.com/prod/v1/queues/orders/messages");
 
         HttpRequest first = sign(auth, uri, "{\"body\":\"a\"}");
         HttpRequest second = sign(auth, uri, "{\"body\":\"b\"}");
 
         String authorization = first.headers().firstValue("Authorization").orElseThrow();
-        assertThat(authorization).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
-                .contains("/eu-west-1/execute-api/aws4_request").contains("SignedHeaders=").contains("host");
+        assertThat(authorization)
+                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+                .contains("/eu-west-1/execute-api/aws4_request")
+                .contains("SignedHeaders=")
+                .contains("host");
         assertThat(first.headers().firstValue("X-Amz-Date")).isPresent();
         assertThat(signature(second)).isNotEqualTo(signature(first));
     }

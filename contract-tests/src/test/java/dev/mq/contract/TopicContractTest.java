@@ -56,7 +56,9 @@ class TopicContractTest extends ContractTestSupport {
                 deletions.add(pool.submit(() -> mq.delete(topicPath(topic)).status()));
             }
             for (Future<Integer> deletion : deletions) {
-                assertThat(deletion.get(60, TimeUnit.SECONDS)).as("status of deleting a test topic").isIn(204, 404);
+                assertThat(deletion.get(60, TimeUnit.SECONDS))
+                        .as("status of deleting a test topic")
+                        .isIn(204, 404);
             }
         } finally {
             pool.shutdownNow();
@@ -83,7 +85,9 @@ class TopicContractTest extends ContractTestSupport {
 
         JsonNode description = mq.get(topicPath(topic)).expectStatus(200).json();
 
-        assertThat(description.path("name").asText()).as("name in %s", description).isEqualTo(topic);
+        assertThat(description.path("name").asText())
+                .as("name in %s", description)
+                .isEqualTo(topic);
     }
 
     @Test
@@ -95,7 +99,9 @@ class TopicContractTest extends ContractTestSupport {
     void listTopics_showsTheTopic_withNameAndNext() {
         String topic = createTopic("list");
 
-        assertThat(topicListed(topic)).as("%s in GET /v1/topics (all pages)", topic).isTrue();
+        assertThat(topicListed(topic))
+                .as("%s in GET /v1/topics (all pages)", topic)
+                .isTrue();
     }
 
     @Test
@@ -106,7 +112,9 @@ class TopicContractTest extends ContractTestSupport {
 
         mq.get(topicPath(topic)).expectError(404, "TopicNotFound");
         mq.post(publishPath(topic), obj("body", "x")).expectError(404, "TopicNotFound");
-        assertThat(topicListed(topic)).as("%s in GET /v1/topics after its deletion", topic).isFalse();
+        assertThat(topicListed(topic))
+                .as("%s in GET /v1/topics after its deletion", topic)
+                .isFalse();
     }
 
     @Test
@@ -115,8 +123,17 @@ class TopicContractTest extends ContractTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bad.name", "bad!name", "bad~name", "bad*name", "with'quote", "orders.fifo", ".fifo",
-        "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789x"})
+    @ValueSource(
+            strings = {
+                "bad.name",
+                "bad!name",
+                "bad~name",
+                "bad*name",
+                "with'quote",
+                "orders.fifo",
+                ".fifo",
+                "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789x"
+            })
     void putTopic_withInvalidName_is400_andCreatesNothing(String name) {
         mq.put(topicPath(name), obj()).expectError(400, "InvalidRequest");
 
@@ -139,7 +156,12 @@ class TopicContractTest extends ContractTestSupport {
 
         mq.put(topicPath(topic), obj()).expectStatus(201);
 
-        assertThat(mq.get(topicPath(topic)).expectStatus(200).json().path("name").asText()).isEqualTo(topic);
+        assertThat(mq.get(topicPath(topic))
+                        .expectStatus(200)
+                        .json()
+                        .path("name")
+                        .asText())
+                .isEqualTo(topic);
     }
 
     // ------------------------------------------------------------------ subscriptions
@@ -152,8 +174,11 @@ class TopicContractTest extends ContractTestSupport {
         mq.put(subscriptionPath(topic, "email"), obj("queue", queue)).expectStatus(201);
         mq.put(subscriptionPath(topic, "email"), obj("queue", queue)).expectStatus(200);
 
-        JsonNode subscription = mq.get(subscriptionPath(topic, "email")).expectStatus(200).json();
-        assertThat(subscription.path("queue").asText()).as("queue in %s", subscription).isEqualTo(queue);
+        JsonNode subscription =
+                mq.get(subscriptionPath(topic, "email")).expectStatus(200).json();
+        assertThat(subscription.path("queue").asText())
+                .as("queue in %s", subscription)
+                .isEqualTo(queue);
     }
 
     @Test
@@ -223,8 +248,13 @@ class TopicContractTest extends ContractTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bad.name", "bad!name", "x.fifo",
-        "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789x"})
+    @ValueSource(
+            strings = {
+                "bad.name",
+                "bad!name",
+                "x.fifo",
+                "abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij0123456789x"
+            })
     void putSubscription_withInvalidName_is400(String name) {
         String topic = sharedTopic();
 
@@ -271,15 +301,17 @@ class TopicContractTest extends ContractTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "http://1.1.1.1/hook",
-        "https://169.254.169.254/latest/meta-data/",
-        "https://10.0.0.1/hook",
-        "https://192.168.1.10/hook",
-        "https://172.16.0.1/hook",
-        "https://[fe80::1]/hook",
-        "ftp://1.1.1.1/hook",
-        "not a url"})
+    @ValueSource(
+            strings = {
+                "http://1.1.1.1/hook",
+                "https://169.254.169.254/latest/meta-data/",
+                "https://10.0.0.1/hook",
+                "https://192.168.1.10/hook",
+                "https://172.16.0.1/hook",
+                "https://[fe80::1]/hook",
+                "ftp://1.1.1.1/hook",
+                "not a url"
+            })
     void putSubscription_endpointNotHttpsOrToAPrivateAddress_is400_andCreatesNothing(String endpoint) {
         String topic = sharedTopic();
         String name = uniqueName("hook");
@@ -311,8 +343,10 @@ class TopicContractTest extends ContractTestSupport {
         String endpoint = Target.get().local() ? "https://127.0.0.1:9/hook" : "https://1.1.1.1/mq-contract-hook";
         ObjectNode body = obj("endpoint", endpoint, "secret", "s3cret");
 
-        ContractClient.Reply created = mq.put(subscriptionPath(topic, "hook"), body).expectStatus(201);
-        ContractClient.Reply again = mq.put(subscriptionPath(topic, "hook"), body).expectStatus(200);
+        ContractClient.Reply created =
+                mq.put(subscriptionPath(topic, "hook"), body).expectStatus(201);
+        ContractClient.Reply again =
+                mq.put(subscriptionPath(topic, "hook"), body).expectStatus(200);
         ContractClient.Reply got = mq.get(subscriptionPath(topic, "hook")).expectStatus(200);
         ContractClient.Reply listed = mq.get(subscriptionsPath(topic)).expectStatus(200);
 
@@ -341,12 +375,18 @@ class TopicContractTest extends ContractTestSupport {
     void publish_single_answers200WithMessageId_andDuplicateFalse() {
         String topic = createTopic("pub");
 
-        JsonNode answer = mq.post(publishPath(topic), obj("body", "hello")).expectStatus(200).json();
+        JsonNode answer = mq.post(publishPath(topic), obj("body", "hello"))
+                .expectStatus(200)
+                .json();
 
         assertThat(answer.path("results").size()).as("results of %s", answer).isEqualTo(1);
         JsonNode result = answer.path("results").get(0);
-        assertThat(result.path("messageId").asText()).as("messageId in %s", result).isNotBlank();
-        assertThat(result.path("duplicate").isBoolean()).as("boolean duplicate in %s", result).isTrue();
+        assertThat(result.path("messageId").asText())
+                .as("messageId in %s", result)
+                .isNotBlank();
+        assertThat(result.path("duplicate").isBoolean())
+                .as("boolean duplicate in %s", result)
+                .isTrue();
         assertThat(result.path("duplicate").booleanValue()).isFalse();
         assertThat(result.has("error")).isFalse();
     }
@@ -370,7 +410,9 @@ class TopicContractTest extends ContractTestSupport {
             }
         }
 
-        JsonNode answer = mq.post(publishPath(topic), obj("messages", arr(messages))).expectStatus(200).json();
+        JsonNode answer = mq.post(publishPath(topic), obj("messages", arr(messages)))
+                .expectStatus(200)
+                .json();
 
         JsonNode results = answer.path("results");
         assertThat(results.size()).as("one result per entry: %s", answer).isEqualTo(10);
@@ -382,8 +424,12 @@ class TopicContractTest extends ContractTestSupport {
                 assertThat(r.path("error").path("code").asText()).isEqualTo("InvalidRequest");
                 assertThat(r.has("messageId")).as("messageId in %s", r).isFalse();
             } else {
-                assertThat(r.path("messageId").asText()).as("messageId in %s", r).isNotBlank();
-                assertThat(r.path("duplicate").booleanValue()).as("duplicate in %s", r).isFalse();
+                assertThat(r.path("messageId").asText())
+                        .as("messageId in %s", r)
+                        .isNotBlank();
+                assertThat(r.path("duplicate").booleanValue())
+                        .as("duplicate in %s", r)
+                        .isFalse();
                 ids.add(r.path("messageId").asText());
             }
         }
@@ -408,10 +454,20 @@ class TopicContractTest extends ContractTestSupport {
     }
 
     static Stream<String> invalidPublishes() {
-        return Stream.of("{", "not json at all", "[]", "{}", "{\"body\": null}", "{\"body\": \"\"}", "{\"body\": 5}",
-                "{\"body\": \"x\", \"colour\": \"red\"}", "{\"body\": \"x\", \"attributes\": \"k=v\"}",
-                "{\"body\": \"x\", \"attributes\": {\"k\": 5}}", "{\"body\": \"x\", \"deduplicationId\": \"\"}",
-                "{\"messages\": \"x\"}", "{\"body\": \"x\", \"messages\": [{\"body\": \"y\"}]}");
+        return Stream.of(
+                "{",
+                "not json at all",
+                "[]",
+                "{}",
+                "{\"body\": null}",
+                "{\"body\": \"\"}",
+                "{\"body\": 5}",
+                "{\"body\": \"x\", \"colour\": \"red\"}",
+                "{\"body\": \"x\", \"attributes\": \"k=v\"}",
+                "{\"body\": \"x\", \"attributes\": {\"k\": 5}}",
+                "{\"body\": \"x\", \"deduplicationId\": \"\"}",
+                "{\"messages\": \"x\"}",
+                "{\"body\": \"x\", \"messages\": [{\"body\": \"y\"}]}");
     }
 
     @Test
@@ -446,9 +502,14 @@ class TopicContractTest extends ContractTestSupport {
         JsonNode elsewhere = publish(other, obj("body", "elsewhere", "deduplicationId", "like-42"));
 
         assertThat(first.path("duplicate").booleanValue()).isFalse();
-        assertThat(second.path("duplicate").booleanValue()).as("second publish: %s", second).isTrue();
-        assertThat(second.path("messageId").asText()).isEqualTo(first.path("messageId").asText());
-        assertThat(elsewhere.path("duplicate").booleanValue()).as("same id on another topic: %s", elsewhere).isFalse();
+        assertThat(second.path("duplicate").booleanValue())
+                .as("second publish: %s", second)
+                .isTrue();
+        assertThat(second.path("messageId").asText())
+                .isEqualTo(first.path("messageId").asText());
+        assertThat(elsewhere.path("duplicate").booleanValue())
+                .as("same id on another topic: %s", elsewhere)
+                .isFalse();
         Map<String, List<JsonNode>> got = deliveries(Map.of(queue, 1));
         assertThat(bodies(got.get(queue))).containsExactly("first");
     }
@@ -473,8 +534,11 @@ class TopicContractTest extends ContractTestSupport {
         for (String queue : List.of(email, push, feed)) {
             List<JsonNode> copies = got.get(queue);
             assertThat(copies).as("copies in %s", queue).hasSize(1);
-            assertThat(copies.get(0).path("body").asText()).as("body in %s", queue).isEqualTo(body);
-            assertThat(stringMap(copies.get(0).path("attributes"))).as("attributes in %s", queue)
+            assertThat(copies.get(0).path("body").asText())
+                    .as("body in %s", queue)
+                    .isEqualTo(body);
+            assertThat(stringMap(copies.get(0).path("attributes")))
+                    .as("attributes in %s", queue)
                     .isEqualTo(Map.of("type", "like", "topic", topic));
         }
     }
@@ -508,7 +572,8 @@ class TopicContractTest extends ContractTestSupport {
         subscribe(topic, "eu", obj("queue", eu, "filter", obj("region", arr(obj("prefix", "eu-")))));
         subscribe(topic, "novip", obj("queue", noVip, "filter", obj("vip", arr(obj("exists", false)))));
         subscribe(topic, "paid", obj("queue", paid, "filter", obj("tier", arr(obj("anything-but", arr("free"))))));
-        subscribe(topic, "mid", obj("queue", mid, "filter", obj("price", arr(obj("numeric", arr(">=", 10, "<", 100))))));
+        subscribe(
+                topic, "mid", obj("queue", mid, "filter", obj("price", arr(obj("numeric", arr(">=", 10, "<", 100))))));
         subscribe(topic, "all", obj("queue", all));
         Map<String, Map<String, String>> cases = new LinkedHashMap<>();
         cases.put("eu-gold-50", Map.of("region", "eu-west-1", "tier", "gold", "price", "50", "vip", "yes"));
@@ -529,8 +594,9 @@ class TopicContractTest extends ContractTestSupport {
         Map<String, Integer> counts = new LinkedHashMap<>();
         expected.forEach((queue, wanted) -> counts.put(queue, wanted.size()));
         Map<String, List<JsonNode>> got = deliveries(counts);
-        expected.forEach((queue, wanted) ->
-                assertThat(bodies(got.get(queue))).as("messages in %s", queue).containsExactlyInAnyOrderElementsOf(wanted));
+        expected.forEach((queue, wanted) -> assertThat(bodies(got.get(queue)))
+                .as("messages in %s", queue)
+                .containsExactlyInAnyOrderElementsOf(wanted));
     }
 
     @Test
@@ -602,10 +668,16 @@ class TopicContractTest extends ContractTestSupport {
     /** Publishes one message object; answers {@code results[0]} after checking it names a message. */
     private JsonNode publish(String topic, ObjectNode message) {
         JsonNode answer = mq.post(publishPath(topic), message).expectStatus(200).json();
-        assertThat(answer.path("results").size()).as("results of a single publish: %s", answer).isEqualTo(1);
+        assertThat(answer.path("results").size())
+                .as("results of a single publish: %s", answer)
+                .isEqualTo(1);
         JsonNode result = answer.path("results").get(0);
-        assertThat(result.path("messageId").asText()).as("messageId in %s", result).isNotBlank();
-        assertThat(result.path("duplicate").isBoolean()).as("boolean duplicate in %s", result).isTrue();
+        assertThat(result.path("messageId").asText())
+                .as("messageId in %s", result)
+                .isNotBlank();
+        assertThat(result.path("duplicate").isBoolean())
+                .as("boolean duplicate in %s", result)
+                .isTrue();
         return result;
     }
 
@@ -614,9 +686,14 @@ class TopicContractTest extends ContractTestSupport {
         String next = null;
         for (int page = 0; page < 1000; page++) {
             JsonNode answer = mq.get("/v1/topics" + (next == null ? "" : "?next=" + urlEncode(next)))
-                    .expectStatus(200).json();
-            assertThat(answer.path("topics").isArray()).as("topics array in %s", answer).isTrue();
-            assertThat(answer.has("next")).as("the answer names next (null at the end): %s", answer).isTrue();
+                    .expectStatus(200)
+                    .json();
+            assertThat(answer.path("topics").isArray())
+                    .as("topics array in %s", answer)
+                    .isTrue();
+            assertThat(answer.has("next"))
+                    .as("the answer names next (null at the end): %s", answer)
+                    .isTrue();
             for (JsonNode t : answer.path("topics")) {
                 assertThat(t.path("name").isTextual()).as("name of %s", t).isTrue();
                 if (t.path("name").asText().equals(topic)) {
@@ -637,9 +714,14 @@ class TopicContractTest extends ContractTestSupport {
         String next = null;
         for (int page = 0; page < 100; page++) {
             JsonNode answer = mq.get(subscriptionsPath(topic) + (next == null ? "" : "?next=" + urlEncode(next)))
-                    .expectStatus(200).json();
-            assertThat(answer.path("subscriptions").isArray()).as("subscriptions array in %s", answer).isTrue();
-            assertThat(answer.has("next")).as("the answer names next (null at the end): %s", answer).isTrue();
+                    .expectStatus(200)
+                    .json();
+            assertThat(answer.path("subscriptions").isArray())
+                    .as("subscriptions array in %s", answer)
+                    .isTrue();
+            assertThat(answer.has("next"))
+                    .as("the answer names next (null at the end): %s", answer)
+                    .isTrue();
             all.addAll(list(answer.path("subscriptions")));
             if (absent(answer, "next")) {
                 return all;
@@ -660,20 +742,39 @@ class TopicContractTest extends ContractTestSupport {
         long deadline = System.nanoTime() + FAN_OUT.toNanos();
         Map<String, List<JsonNode>> got = new ConcurrentHashMap<>();
         expected.keySet().forEach(queue -> got.put(queue, Collections.synchronizedList(new ArrayList<>())));
-        inParallel(expected.entrySet().stream().filter(e -> e.getValue() > 0).map(e -> (Runnable) () -> {
-            List<JsonNode> mine = got.get(e.getKey());
-            while (mine.size() < e.getValue()) {
-                long left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime());
-                if (left < 1) {
-                    return;
-                }
-                mine.addAll(receive(e.getKey(), obj("maxMessages", 10, "waitSeconds", Math.min(5, left),
-                        "visibilityTimeoutSeconds", LEASE_SECONDS)));
-            }
-        }).toList());
-        inParallel(expected.keySet().stream().map(queue -> (Runnable) () ->
-                got.get(queue).addAll(receive(queue, obj("maxMessages", 10, "waitSeconds", QUIET_SECONDS,
-                        "visibilityTimeoutSeconds", LEASE_SECONDS)))).toList());
+        inParallel(expected.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .map(e -> (Runnable) () -> {
+                    List<JsonNode> mine = got.get(e.getKey());
+                    while (mine.size() < e.getValue()) {
+                        long left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime());
+                        if (left < 1) {
+                            return;
+                        }
+                        mine.addAll(receive(
+                                e.getKey(),
+                                obj(
+                                        "maxMessages",
+                                        10,
+                                        "waitSeconds",
+                                        Math.min(5, left),
+                                        "visibilityTimeoutSeconds",
+                                        LEASE_SECONDS)));
+                    }
+                })
+                .toList());
+        inParallel(expected.keySet().stream()
+                .map(queue -> (Runnable) () -> got.get(queue)
+                        .addAll(receive(
+                                queue,
+                                obj(
+                                        "maxMessages",
+                                        10,
+                                        "waitSeconds",
+                                        QUIET_SECONDS,
+                                        "visibilityTimeoutSeconds",
+                                        LEASE_SECONDS))))
+                .toList());
         return got;
     }
 

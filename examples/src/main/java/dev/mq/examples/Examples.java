@@ -15,14 +15,20 @@ import picocli.CommandLine.Parameters;
  * cases against a running queue (the local server by default). Each makes its own queues, with a random
  * prefix, and deletes them when it ends.
  */
-@Command(name = "mq-examples", mixinStandardHelpOptions = true,
+@Command(
+        name = "mq-examples",
+        mixinStandardHelpOptions = true,
         description = "Run the example use cases against an mq endpoint.")
 public final class Examples implements Callable<Integer> {
-    @Parameters(paramLabel = "EXAMPLE", defaultValue = "all",
+    @Parameters(
+            paramLabel = "EXAMPLE",
+            defaultValue = "all",
             description = "orders, notifications, logs or all (default)")
     String example;
 
-    @Option(names = "--endpoint", defaultValue = "${env:MQ_ENDPOINT:-http://127.0.0.1:8080}",
+    @Option(
+            names = "--endpoint",
+            defaultValue = "${env:MQ_ENDPOINT:-http://127.0.0.1:8080}",
             description = "API base URL (env MQ_ENDPOINT; default ${DEFAULT-VALUE})")
     String endpoint;
 

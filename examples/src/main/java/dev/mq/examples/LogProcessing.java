@@ -97,13 +97,17 @@ public final class LogProcessing {
                 for (int i = 0; i < share; i++) {
                     String service = SERVICES.get(random.nextInt(SERVICES.size()));
                     String level = LEVELS.get(random.nextInt(LEVELS.size()));
-                    batch.add(Message.of(level + " " + service + " request " + i + " took " + random.nextInt(900) + " ms")
-                            .withAttributes(Map.of("service", service, "level", level)));
+                    batch.add(
+                            Message.of(level + " " + service + " request " + i + " took " + random.nextInt(900) + " ms")
+                                    .withAttributes(Map.of("service", service, "level", level)));
                     if (batch.size() == 10 || i == share - 1) {
                         List<Message> stored = ship(batch);
                         for (Message line : stored) {
-                            sent.merge(line.attributes().get("service") + " " + line.attributes().get("level"),
-                                    1L, Long::sum);
+                            sent.merge(
+                                    line.attributes().get("service") + " "
+                                            + line.attributes().get("level"),
+                                    1L,
+                                    Long::sum);
                         }
                         shipped.addAndGet(stored.size());
                         batch.clear();
@@ -145,7 +149,9 @@ public final class LogProcessing {
                 } else if (attempt < 5 && result.error().code().equals("Throttled")) {
                     again.add(pending.get(i));
                 } else {
-                    out.printf("line not shipped: %s: %s%n", result.error().code(), result.error().message());
+                    out.printf(
+                            "line not shipped: %s: %s%n",
+                            result.error().code(), result.error().message());
                 }
             }
             pending = again;
@@ -154,20 +160,25 @@ public final class LogProcessing {
     }
 
     /** Takes ten at a time and acks each batch in one request, until every line shipped is counted. */
-    private void consume(Map<String, LongAdder> counted, Set<String> seen, AtomicBoolean producing,
-                         AtomicLong shipped) {
+    private void consume(
+            Map<String, LongAdder> counted, Set<String> seen, AtomicBoolean producing, AtomicLong shipped) {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while ((producing.get() || seen.size() < shipped.get()) && System.nanoTime() < deadline) {
             List<ReceivedMessage> batch = mq.receive(queue, 10, producing.get() ? 1 : 2);
             for (ReceivedMessage m : batch) {
                 if (seen.add(m.messageId())) {
-                    counted.computeIfAbsent(m.attributes().get("service") + " " + m.attributes().get("level"),
-                            k -> new LongAdder()).increment();
+                    counted.computeIfAbsent(
+                                    m.attributes().get("service") + " "
+                                            + m.attributes().get("level"),
+                                    k -> new LongAdder())
+                            .increment();
                 }
             }
             if (!batch.isEmpty()) {
                 // a refused ack (the lease was lost) only brings the line again, and `seen` counts it once
-                mq.ackBatch(queue, batch.stream().map(ReceivedMessage::receiptHandle).toList());
+                mq.ackBatch(
+                        queue,
+                        batch.stream().map(ReceivedMessage::receiptHandle).toList());
             }
         }
     }

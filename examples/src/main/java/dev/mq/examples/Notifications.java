@@ -39,10 +39,14 @@ public final class Notifications {
         queues.values().forEach(mq::createQueue);
         mq.createTopic(topic);
         try {
-            mq.subscribe(topic, "email", Subscription.toQueue(queues.get("email"))
-                    .withFilter(Map.of("type", List.of("comment", "follow"))));
-            mq.subscribe(topic, "push", Subscription.toQueue(queues.get("push"))
-                    .withFilter(Map.of("priority", List.of("high"))));
+            mq.subscribe(
+                    topic,
+                    "email",
+                    Subscription.toQueue(queues.get("email")).withFilter(Map.of("type", List.of("comment", "follow"))));
+            mq.subscribe(
+                    topic,
+                    "push",
+                    Subscription.toQueue(queues.get("push")).withFilter(Map.of("priority", List.of("high"))));
             mq.subscribe(topic, "feed", Subscription.toQueue(queues.get("feed")));
             Thread.sleep(5); // events published from now on reach the new subscriptions
             return publishAndDeliver();
@@ -76,7 +80,9 @@ public final class Notifications {
                     ids.add(m.attributes().get("eventId"));
                 }
                 if (!batch.isEmpty()) {
-                    mq.ackBatch(service.getValue(), batch.stream().map(ReceivedMessage::receiptHandle).toList());
+                    mq.ackBatch(
+                            service.getValue(),
+                            batch.stream().map(ReceivedMessage::receiptHandle).toList());
                 }
             }
             delivered.put(service.getKey(), ids);

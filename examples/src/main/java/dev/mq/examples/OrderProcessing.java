@@ -26,8 +26,8 @@ public final class OrderProcessing {
     public record Order(String orderId, String amount) {}
 
     /** What happened: orders charged, charges refused as already done, failures, dead letters redriven. */
-    public record Result(int orders, int charged, int duplicatesIgnored, int gatewayFailures, int deadLettered,
-                         int redriven) {}
+    public record Result(
+            int orders, int charged, int duplicatesIgnored, int gatewayFailures, int deadLettered, int redriven) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,8 +50,8 @@ public final class OrderProcessing {
 
     public Result run(int orderCount) throws Exception {
         mq.createQueue(deadLetters);
-        mq.createQueue(orders, Map.of("visibilityTimeoutSeconds", 10,
-                "deadLetterQueue", deadLetters, "maxReceiveCount", 3));
+        mq.createQueue(
+                orders, Map.of("visibilityTimeoutSeconds", 10, "deadLetterQueue", deadLetters, "maxReceiveCount", 3));
         try {
             return process(orderCount);
         } finally {
@@ -64,12 +64,17 @@ public final class OrderProcessing {
         // the shop: one message per order; order 13 has a broken amount
         for (int i = 1; i <= orderCount; i++) {
             Order order = new Order("order-" + i, i == 13 ? "twelve" : Integer.toString(10 * i));
-            mq.send(orders, Message.of(JSON.writeValueAsString(order)).withDeduplicationId(order.orderId())
-                    .withAttribute("type", "order"));
+            mq.send(
+                    orders,
+                    Message.of(JSON.writeValueAsString(order))
+                            .withDeduplicationId(order.orderId())
+                            .withAttribute("type", "order"));
         }
         out.printf("placed %d orders on %s%n", orderCount, orders);
 
-        QueueConsumer.Settings settings = QueueConsumer.Settings.defaults().withThreads(4).withWaitSeconds(1)
+        QueueConsumer.Settings settings = QueueConsumer.Settings.defaults()
+                .withThreads(4)
+                .withWaitSeconds(1)
                 .withVisibilityTimeout(Duration.ofSeconds(10))
                 .withRetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
         AtomicInteger failures = new AtomicInteger();
@@ -83,7 +88,8 @@ public final class OrderProcessing {
             }
         })) {
             waitFor(() -> charged.size() == orderCount - 1 && deadLetterCount() == 1, Duration.ofSeconds(60));
-            out.printf("paid %d orders; %d payment attempts failed and were retried; 1 order is in %s%n",
+            out.printf(
+                    "paid %d orders; %d payment attempts failed and were retried; 1 order is in %s%n",
                     charged.size(), failures.get(), deadLetters);
 
             fixed = true; // the worker now reads amounts written out in words
@@ -91,8 +97,8 @@ public final class OrderProcessing {
             out.printf("after the fix, redrove %d order from %s%n", redriven, deadLetters);
             waitFor(() -> charged.size() == orderCount, Duration.ofSeconds(60));
         }
-        out.printf("all %d orders paid once each (%d duplicate deliveries ignored)%n", charged.size(),
-                duplicates.get());
+        out.printf(
+                "all %d orders paid once each (%d duplicate deliveries ignored)%n", charged.size(), duplicates.get());
         return new Result(orderCount, charged.size(), duplicates.get(), failures.get(), 1, redriven);
     }
 

@@ -39,10 +39,12 @@ class ExamplesTest {
         OrderProcessing.Result result = new OrderProcessing(mq, "t1-", out).run(20);
 
         assertThat(result.charged()).isEqualTo(20);
-        assertThat(result.gatewayFailures()).as("2 transient gateway failures + 3 tries of the poison order")
+        assertThat(result.gatewayFailures())
+                .as("2 transient gateway failures + 3 tries of the poison order")
                 .isEqualTo(5);
         assertThat(result.redriven()).isEqualTo(1);
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("1 order is in t1-orders-dlq")
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("1 order is in t1-orders-dlq")
                 .contains("all 20 orders paid once each");
         assertThat(mq.listAllQueues("t1-")).as("the example cleans up").isEmpty();
     }
@@ -62,7 +64,8 @@ class ExamplesTest {
         LogProcessing.Result result = new LogProcessing(mq, "t3-", out).run(1_000);
 
         assertThat(result.counted()).isEqualTo(result.sent());
-        assertThat(result.sent().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000);
+        assertThat(result.sent().values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(1_000);
         assertThat(result.linesPerSecond()).isPositive();
     }
 
@@ -72,12 +75,17 @@ class ExamplesTest {
         FaultInjector throttled = new FaultInjector(0.05, List.of(FaultInjector.Fault.THROTTLED), 12);
         try (LocalServer busy = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null, throttled))) {
             // patient, as a batch ack of ten makes ten store calls, any of which may be throttled
-            MqClient client = MqClient.builder().endpoint(busy.baseUrl())
-                    .retryPolicy(new RetryPolicy(20, Duration.ofMillis(10), Duration.ofMillis(200))).build();
+            MqClient client = MqClient.builder()
+                    .endpoint(busy.baseUrl())
+                    .retryPolicy(new RetryPolicy(20, Duration.ofMillis(10), Duration.ofMillis(200)))
+                    .build();
 
             LogProcessing.Result result = new LogProcessing(client, "t4-", out).run(1_000);
 
-            assertThat(result.sent().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1_000);
+            assertThat(result.sent().values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
+                    .isEqualTo(1_000);
             assertThat(result.counted()).isEqualTo(result.sent());
             assertThat(throttled.injected()).as("the store really throttled").isPositive();
         }
@@ -100,10 +108,10 @@ class ExamplesTest {
 
     @Test
     void theCommand_runsAnExampleByName_andRefusesAnUnknownOne() {
-        int ok = new picocli.CommandLine(new Examples()).execute("notifications", "--endpoint",
-                server.baseUrl().toString());
-        int unknown = new picocli.CommandLine(new Examples()).execute("nope", "--endpoint",
-                server.baseUrl().toString());
+        int ok = new picocli.CommandLine(new Examples())
+                .execute("notifications", "--endpoint", server.baseUrl().toString());
+        int unknown = new picocli.CommandLine(new Examples())
+                .execute("nope", "--endpoint", server.baseUrl().toString());
         assertThat(List.of(ok, unknown)).containsExactly(0, 2);
     }
 }

@@ -17,8 +17,14 @@ final class Acks {
     private final LeaseClaims claims;
     private final ParkedSchedule parkedSchedule;
 
-    Acks(QueueStore store, QueueCatalog catalog, ReceiptHandles receipts, MessageSignal signal, SideBySide sideBySide,
-         LeaseClaims claims, ParkedSchedule parkedSchedule) {
+    Acks(
+            QueueStore store,
+            QueueCatalog catalog,
+            ReceiptHandles receipts,
+            MessageSignal signal,
+            SideBySide sideBySide,
+            LeaseClaims claims,
+            ParkedSchedule parkedSchedule) {
         this.store = store;
         this.catalog = catalog;
         this.receipts = receipts;
@@ -55,7 +61,8 @@ final class Acks {
                         }
                         return AckOutcome.refused(handle, e);
                     }
-                }).toList();
+                })
+                .toList();
         List<AckOutcome> results = new ArrayList<>();
         for (SideBySide.Outcome<AckOutcome> outcome : sideBySide.run(acks)) {
             if (outcome.error() != null) {
@@ -88,9 +95,11 @@ final class Acks {
     private ReceiptHandles.Receipt openReceipt(QueueConfig cached, String handle) {
         ReceiptHandles.Receipt receipt = receipts.open(cached.name(), handle);
         QueueConfig config = receipt.key().incarnation().equals(cached.incarnation())
-                ? cached : catalog.requireQueueFresh(cached.name()); // the cache may predate a re-creation
+                ? cached
+                : catalog.requireQueueFresh(cached.name()); // the cache may predate a re-creation
         if (!receipt.key().incarnation().equals(config.incarnation())
-                || receipt.key().shard() < 0 || receipt.key().shard() >= config.shards()) {
+                || receipt.key().shard() < 0
+                || receipt.key().shard() >= config.shards()) {
             // Issued by an earlier queue of the same name: it cannot reach this queue's messages.
             throw ReceiptHandles.invalid();
         }
@@ -98,7 +107,8 @@ final class Acks {
     }
 
     private static QueueException leaseLost() {
-        return new QueueException(ErrorCode.LEASE_LOST,
+        return new QueueException(
+                ErrorCode.LEASE_LOST,
                 "the lease of this receipt handle expired and the message was received again; it was not changed");
     }
 }

@@ -48,11 +48,11 @@ final class DeadLetters {
      * The message as a new arrival in {@code target}: a fresh position places it after what is already
      * there, so a FIFO group's order in the target is the order of arrival. It keeps its messageId.
      */
-    private StoredMessage copyInto(QueueConfig target, StoredMessage message, Instant now, int receives,
-                                   String source) {
+    private StoredMessage copyInto(
+            QueueConfig target, StoredMessage message, Instant now, int receives, String source) {
         MessageKey key = new MessageKey(target.incarnation(), target.shardFor(message.groupId()), ids.next(now));
-        return message.movedTo(key, now, now.plusSeconds(target.attributes().messageRetentionSeconds()), receives,
-                source);
+        return message.movedTo(
+                key, now, now.plusSeconds(target.attributes().messageRetentionSeconds()), receives, source);
     }
 
     Optional<QueueConfig> deadLetterQueue(QueueConfig config) {
@@ -106,7 +106,8 @@ final class DeadLetters {
                     if (!m.visibleAt(now) || m.expiredAt(now)) {
                         continue; // in flight (a parked position due by now may be leased in place)
                     }
-                    Optional<QueueConfig> target = fixed.isPresent() ? fixed
+                    Optional<QueueConfig> target = fixed.isPresent()
+                            ? fixed
                             : Optional.ofNullable(m.sourceQueue())
                                     .flatMap(name -> origins.computeIfAbsent(name, store::getQueue))
                                     .filter(q -> q.fifo() == source.fifo());

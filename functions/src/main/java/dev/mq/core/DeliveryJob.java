@@ -14,13 +14,17 @@ import java.util.TreeMap;
 public record DeliveryJob(String topic, String subscription, String topicIncarnation, Payload payload) {
 
     /** What an endpoint receives, as docs/api.md states it. */
-    public record Payload(String topic, String messageId, String body, Map<String, String> attributes,
-                          String publishedAt) {}
+    public record Payload(
+            String topic, String messageId, String body, Map<String, String> attributes, String publishedAt) {}
 
     static DeliveryJob of(Subscription subscription, TopicMessage message) {
         // Sorted, so the payload reads the same whichever map the message came in.
-        Payload payload = new Payload(message.topic(), message.messageId(), message.body(),
-                new TreeMap<>(message.attributes()), message.publishedAt().toString());
+        Payload payload = new Payload(
+                message.topic(),
+                message.messageId(),
+                message.body(),
+                new TreeMap<>(message.attributes()),
+                message.publishedAt().toString());
         return new DeliveryJob(subscription.topic(), subscription.name(), subscription.topicIncarnation(), payload);
     }
 
@@ -29,13 +33,19 @@ public record DeliveryJob(String topic, String subscription, String topicIncarna
         DeliveryJob job;
         try {
             // fields a later release adds are skipped, so a job outlives an upgrade in either direction
-            job = Json.MAPPER.readerFor(DeliveryJob.class)
-                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+            job = Json.MAPPER
+                    .readerFor(DeliveryJob.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a delivery job: " + e.getOriginalMessage());
         }
-        if (job.topic == null || job.subscription == null || job.topicIncarnation == null || job.payload == null
-                || job.payload.messageId() == null || job.payload.body() == null
+        if (job.topic == null
+                || job.subscription == null
+                || job.topicIncarnation == null
+                || job.payload == null
+                || job.payload.messageId() == null
+                || job.payload.body() == null
                 || job.payload.publishedAt() == null) {
             throw new IllegalArgumentException("not a delivery job: a field is missing");
         }

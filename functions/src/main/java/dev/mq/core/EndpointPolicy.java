@@ -62,7 +62,9 @@ public record EndpointPolicy(boolean allowLoopback, boolean allowPrivate) {
     }
 
     private static boolean isPrivate(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
+        if (address.isAnyLocalAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
                 || address.isMulticastAddress()) {
             return true;
         }

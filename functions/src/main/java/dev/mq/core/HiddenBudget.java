@@ -22,6 +22,7 @@ final class HiddenBudget {
     static final int MAX_PARKS = 10;
     /** Bytes and messages (each message read is part of a page, so many small ones cost queries too). */
     private long bytesLeft;
+
     private int messagesLeft;
     private int parksLeft = MAX_PARKS;
 

@@ -38,8 +38,10 @@ public record MessageToSend(
             size += utf8Length(a.getKey()) + utf8Length(a.getValue());
         }
         if (size > maxBytes) {
-            throw new QueueException(ErrorCode.PAYLOAD_TOO_LARGE, "the message holds " + size
-                    + " bytes (body and attributes, UTF-8); " + holder + " takes at most " + maxBytes);
+            throw new QueueException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "the message holds " + size + " bytes (body and attributes, UTF-8); " + holder + " takes at most "
+                            + maxBytes);
         }
     }
 

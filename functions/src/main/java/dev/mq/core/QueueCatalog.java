@@ -39,15 +39,22 @@ final class QueueCatalog {
     Created<QueueDescription> createQueue(String name, QueueAttributes attributes) {
         Names.requireQueueName(name);
         checkDeadLetterQueue(name, attributes);
-        QueueConfig wanted = new QueueConfig(name, Names.isFifo(name), now(), UUID.randomUUID().toString(),
-                settings.shardsPerQueue(), attributes, 0);
+        QueueConfig wanted = new QueueConfig(
+                name,
+                Names.isFifo(name),
+                now(),
+                UUID.randomUUID().toString(),
+                settings.shardsPerQueue(),
+                attributes,
+                0);
         Optional<QueueConfig> existing = store.createQueue(wanted);
         configCache.remove(name);
         if (existing.isEmpty()) {
             return new Created<>(describe(wanted, null), true);
         }
         if (!existing.get().attributes().equals(attributes)) {
-            throw new QueueException(ErrorCode.QUEUE_ALREADY_EXISTS,
+            throw new QueueException(
+                    ErrorCode.QUEUE_ALREADY_EXISTS,
                     "queue " + name + " exists with other attributes; change them with PATCH");
         }
         return new Created<>(describe(existing.get(), null), false);
@@ -68,8 +75,8 @@ final class QueueCatalog {
                 return describe(updated, null);
             }
             if (attempt >= 5) {
-                throw new QueueException(ErrorCode.UNAVAILABLE, "queue " + name
-                        + " is being changed by others at the same time; retry");
+                throw new QueueException(
+                        ErrorCode.UNAVAILABLE, "queue " + name + " is being changed by others at the same time; retry");
             }
         }
     }
@@ -86,8 +93,10 @@ final class QueueCatalog {
         }
         String after = next == null || next.isEmpty() ? null : PageCursors.decodeQueueName(next, from);
         Page<QueueConfig> page = store.listQueues(from, limit, after);
-        return new Page<>(page.items().stream()
-                .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt())).toList(),
+        return new Page<>(
+                page.items().stream()
+                        .map(q -> new QueueSummary(q.name(), q.fifo(), q.createdAt()))
+                        .toList(),
                 page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
@@ -105,8 +114,10 @@ final class QueueCatalog {
             int shown = Math.min(sources.size(), 10);
             String named = String.join(", ", sources.subList(0, shown))
                     + (sources.size() > shown ? " and " + (sources.size() - shown) + " more" : "");
-            throw new QueueException(ErrorCode.QUEUE_IN_USE, "queue " + name + " is the deadLetterQueue of "
-                    + named + "; change their deadLetterQueue (PATCH) or delete them first");
+            throw new QueueException(
+                    ErrorCode.QUEUE_IN_USE,
+                    "queue " + name + " is the deadLetterQueue of " + named
+                            + "; change their deadLetterQueue (PATCH) or delete them first");
         }
         QueueConfig removed = store.deleteQueue(name).orElseThrow(() -> QueueException.queueNotFound(name));
         configCache.remove(name);
@@ -130,7 +141,8 @@ final class QueueCatalog {
         String after = null;
         do {
             Page<QueueConfig> page = store.listQueues("", 1_000, after);
-            page.items().stream().filter(q -> name.equals(q.attributes().deadLetterQueue()))
+            page.items().stream()
+                    .filter(q -> name.equals(q.attributes().deadLetterQueue()))
                     .forEach(q -> sources.add(q.name()));
             after = page.next();
         } while (after != null);
@@ -177,19 +189,20 @@ final class QueueCatalog {
     QueueConfig requireQueueFresh(String name) {
         Names.requireQueueName(name);
         Optional<QueueConfig> config = store.getQueue(name);
-        config.ifPresentOrElse(c -> configCache.put(name, new CachedConfig(c, System.nanoTime())),
-                () -> configCache.remove(name));
+        config.ifPresentOrElse(
+                c -> configCache.put(name, new CachedConfig(c, System.nanoTime())), () -> configCache.remove(name));
         return config.orElseThrow(() -> QueueException.queueNotFound(name));
     }
 
     Optional<QueueConfig> cachedQueue(String name) {
         CachedConfig cached = configCache.get(name);
-        if (cached != null && System.nanoTime() - cached.readAt < settings.configCacheTtl().toNanos()) {
+        if (cached != null
+                && System.nanoTime() - cached.readAt < settings.configCacheTtl().toNanos()) {
             return Optional.of(cached.config);
         }
         Optional<QueueConfig> config = store.getQueue(name);
-        config.ifPresentOrElse(c -> configCache.put(name, new CachedConfig(c, System.nanoTime())),
-                () -> configCache.remove(name));
+        config.ifPresentOrElse(
+                c -> configCache.put(name, new CachedConfig(c, System.nanoTime())), () -> configCache.remove(name));
         return config;
     }
 

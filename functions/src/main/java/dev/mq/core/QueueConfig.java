@@ -9,8 +9,14 @@ import java.time.Instant;
  * The shard count is fixed per incarnation, so it can change between releases without stranding messages.
  * The version counts changes of the attributes, so two concurrent changes cannot overwrite each other.
  */
-public record QueueConfig(String name, boolean fifo, Instant createdAt, String incarnation, int shards,
-                          QueueAttributes attributes, long version) {
+public record QueueConfig(
+        String name,
+        boolean fifo,
+        Instant createdAt,
+        String incarnation,
+        int shards,
+        QueueAttributes attributes,
+        long version) {
 
     /** The shard a message goes to: one group's order lives in one partition; others spread at random. */
     public int shardFor(String groupId) {

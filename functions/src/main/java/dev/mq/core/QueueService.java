@@ -80,8 +80,8 @@ public final class QueueService {
         this.catalog = new QueueCatalog(store, clock, settings);
         this.sending = new Sending(store, catalog, ids, signal, parkedSchedule);
         this.deadLetters = new DeadLetters(store, catalog, ids, signal);
-        this.receiving = new Receiving(store, catalog, deadLetters, receipts, signal, sideBySide, claims, parkedSchedule,
-                maxAnswerBytes);
+        this.receiving = new Receiving(
+                store, catalog, deadLetters, receipts, signal, sideBySide, claims, parkedSchedule, maxAnswerBytes);
         this.acks = new Acks(store, catalog, receipts, signal, sideBySide, claims, parkedSchedule);
     }
 
@@ -165,7 +165,8 @@ public final class QueueService {
                 }
                 MessageState is = m.stateAt(now);
                 counts[is.ordinal()]++;
-                if (is == MessageState.VISIBLE && (oldestVisible[0] == null || m.sentAt().isBefore(oldestVisible[0]))) {
+                if (is == MessageState.VISIBLE
+                        && (oldestVisible[0] == null || m.sentAt().isBefore(oldestVisible[0]))) {
                     oldestVisible[0] = m.sentAt();
                 }
                 if (is == MessageState.DELAYED && was == MessageState.DELAYED) {
@@ -173,16 +174,19 @@ public final class QueueService {
                 }
             };
             store.dueParked(config.incarnation(), shard, now, STATS_READ_LIMIT).forEach(bringUpToNow);
-            QueueStore.ScanPage head = store.scan(config.incarnation(), shard, null,
-                    config.fifo() ? STATS_READ_LIMIT : STATS_HEAD_LIMIT, false, now);
+            QueueStore.ScanPage head = store.scan(
+                    config.incarnation(), shard, null, config.fifo() ? STATS_READ_LIMIT : STATS_HEAD_LIMIT, false, now);
             head.items().forEach(bringUpToNow);
-            if (!config.fifo() && head.lastEvaluatedId() != null && head.items().stream().noneMatch(m -> m.visibleAt(now))) {
+            if (!config.fifo()
+                    && head.lastEvaluatedId() != null
+                    && head.items().stream().noneMatch(m -> m.visibleAt(now))) {
                 store.scan(config.incarnation(), shard, head.lastEvaluatedId(), STATS_READ_LIMIT, false, now)
-                        .items().forEach(bringUpToNow);
+                        .items()
+                        .forEach(bringUpToNow);
             }
             if (config.fifo() && !delay.isZero()) {
-                QueueStore.ScanPage recent = store.newestWaiting(config.incarnation(), shard, now.minus(delay),
-                        STATS_READ_LIMIT);
+                QueueStore.ScanPage recent =
+                        store.newestWaiting(config.incarnation(), shard, now.minus(delay), STATS_READ_LIMIT);
                 recent.items().forEach(bringUpToNow);
                 delayWindowComplete &= recent.lastEvaluatedId() == null;
             }
@@ -193,16 +197,19 @@ public final class QueueService {
             counts[MessageState.VISIBLE.ordinal()] += counts[delayed] - stillDelayed[0];
             counts[delayed] = stillDelayed[0];
         }
-        long age = oldestVisible[0] == null ? 0 : Math.max(0, Duration.between(oldestVisible[0], now).toSeconds());
+        long age = oldestVisible[0] == null
+                ? 0
+                : Math.max(0, Duration.between(oldestVisible[0], now).toSeconds());
         // while the counter lags the writes, a message read above can be one it has not counted yet
-        return new QueueStats(Math.max(0, counts[MessageState.VISIBLE.ordinal()]),
-                Math.max(0, counts[MessageState.IN_FLIGHT.ordinal()]), Math.max(0, counts[MessageState.DELAYED.ordinal()]),
+        return new QueueStats(
+                Math.max(0, counts[MessageState.VISIBLE.ordinal()]),
+                Math.max(0, counts[MessageState.IN_FLIGHT.ordinal()]),
+                Math.max(0, counts[MessageState.DELAYED.ordinal()]),
                 age);
     }
 
     /** Hands every item of the pages {@code read} answers, from the start of a partition, to {@code action}. */
-    private static void forEveryItem(Function<String, QueueStore.ScanPage> read,
-                                     Consumer<StoredMessage> action) {
+    private static void forEveryItem(Function<String, QueueStore.ScanPage> read, Consumer<StoredMessage> action) {
         String after = null;
         do {
             QueueStore.ScanPage page = read.apply(after);
@@ -265,14 +272,15 @@ public final class QueueService {
             int s = shard;
             PriorityQueue<StoredMessage> firstParked = new PriorityQueue<>(
                     Comparator.comparing((StoredMessage m) -> m.key().id()).reversed());
-            forEveryItem(from -> store.scanParked(config.incarnation(), s, from, Receiving.MAX_SCAN_PAGE * 10, null), m -> {
-                if (!m.expiredAt(now) && (after == null || m.key().id().compareTo(after) > 0)) {
-                    firstParked.add(m);
-                    if (firstParked.size() > limit + 1) {
-                        firstParked.poll(); // the latest arrival of those kept
-                    }
-                }
-            });
+            forEveryItem(
+                    from -> store.scanParked(config.incarnation(), s, from, Receiving.MAX_SCAN_PAGE * 10, null), m -> {
+                        if (!m.expiredAt(now) && (after == null || m.key().id().compareTo(after) > 0)) {
+                            firstParked.add(m);
+                            if (firstParked.size() > limit + 1) {
+                                firstParked.poll(); // the latest arrival of those kept
+                            }
+                        }
+                    });
             merged.addAll(firstParked);
         }
         merged.sort(Comparator.comparing(m -> m.key().id()));
@@ -288,10 +296,23 @@ public final class QueueService {
         }
         boolean more = merged.size() > fit;
         List<StoredMessage> pageItems = merged.subList(0, fit);
-        String cursor = more ? PageCursors.encode(pageItems.get(pageItems.size() - 1).key().id()) : null;
-        return new Page<>(pageItems.stream().map(m -> new BrowsedMessage(m.messageId(), m.body(), m.attributes(),
-                m.stateAt(now), m.receiveCount(), m.sentAt(), m.firstReceivedAt(), m.groupId(),
-                m.deduplicationId())).toList(), cursor);
+        String cursor = more
+                ? PageCursors.encode(pageItems.get(pageItems.size() - 1).key().id())
+                : null;
+        return new Page<>(
+                pageItems.stream()
+                        .map(m -> new BrowsedMessage(
+                                m.messageId(),
+                                m.body(),
+                                m.attributes(),
+                                m.stateAt(now),
+                                m.receiveCount(),
+                                m.sentAt(),
+                                m.firstReceivedAt(),
+                                m.groupId(),
+                                m.deduplicationId()))
+                        .toList(),
+                cursor);
     }
 
     /** Up to {@code want} unexpired messages of a shard after {@code after}, in order. */
@@ -327,8 +348,13 @@ public final class QueueService {
      * Puts a copy of a topic message into a standard queue, once per {@code copyKey} within
      * {@code window}; the copy is known by {@code messageId}, the published message's id.
      */
-    public void deliverCopy(String queue, String messageId, String body, Map<String, String> attributes,
-                            String copyKey, Duration window) {
+    public void deliverCopy(
+            String queue,
+            String messageId,
+            String body,
+            Map<String, String> attributes,
+            String copyKey,
+            Duration window) {
         sending.deliverCopy(queue, messageId, body, attributes, copyKey, window);
     }
 

@@ -111,7 +111,11 @@ public interface QueueStore {
      */
     LeaseOutcome changeVisibility(MessageKey key, String leaseToken, Instant visibleAt);
 
-    enum LeaseOutcome { DONE, GONE, LEASE_LOST }
+    enum LeaseOutcome {
+        DONE,
+        GONE,
+        LEASE_LOST
+    }
 
     /**
      * Moves a message to another queue in one transaction: the source is removed only if it is still

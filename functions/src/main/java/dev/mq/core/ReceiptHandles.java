@@ -33,8 +33,14 @@ public final class ReceiptHandles {
     public record Receipt(String queue, MessageKey key, String leaseToken) {}
 
     public String issue(String queue, MessageKey message, String leaseToken) {
-        String payload = String.join("|", VERSION, queue, message.incarnation(),
-                Integer.toString(message.shard()), message.position(), leaseToken);
+        String payload = String.join(
+                "|",
+                VERSION,
+                queue,
+                message.incarnation(),
+                Integer.toString(message.shard()),
+                message.position(),
+                leaseToken);
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(bytes) + "." + ENCODER.encodeToString(mac(bytes));
     }
@@ -67,8 +73,7 @@ public final class ReceiptHandles {
     }
 
     public static QueueException invalid() {
-        return new QueueException(ErrorCode.INVALID_RECEIPT_HANDLE,
-                "the receipt handle was not issued by this queue");
+        return new QueueException(ErrorCode.INVALID_RECEIPT_HANDLE, "the receipt handle was not issued by this queue");
     }
 
     private byte[] mac(byte[] payload) {

@@ -47,9 +47,16 @@ final class Receiving {
     private final ParkedSchedule parkedSchedule;
     private final long maxAnswerBytes;
 
-    Receiving(QueueStore store, QueueCatalog catalog, DeadLetters deadLetterMoves, ReceiptHandles receipts,
-              MessageSignal signal, SideBySide sideBySide, LeaseClaims claims, ParkedSchedule parkedSchedule,
-              long maxAnswerBytes) {
+    Receiving(
+            QueueStore store,
+            QueueCatalog catalog,
+            DeadLetters deadLetterMoves,
+            ReceiptHandles receipts,
+            MessageSignal signal,
+            SideBySide sideBySide,
+            LeaseClaims claims,
+            ParkedSchedule parkedSchedule,
+            long maxAnswerBytes) {
         this.store = store;
         this.catalog = catalog;
         this.deadLetterMoves = deadLetterMoves;
@@ -67,9 +74,12 @@ final class Receiving {
      */
     List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
         QueueConfig config = catalog.requireQueue(queue);
-        int wait = options.waitSeconds() != null ? options.waitSeconds() : config.attributes().receiveWaitSeconds();
+        int wait = options.waitSeconds() != null
+                ? options.waitSeconds()
+                : config.attributes().receiveWaitSeconds();
         int timeout = options.visibilityTimeoutSeconds() != null
-                ? options.visibilityTimeoutSeconds() : config.attributes().visibilityTimeoutSeconds();
+                ? options.visibilityTimeoutSeconds()
+                : config.attributes().visibilityTimeoutSeconds();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
         long pause = FIRST_POLL_MILLIS;
         while (true) {
@@ -106,8 +116,8 @@ final class Receiving {
             }
             // Messages already leased must reach the consumer, or they would stay hidden for their
             // whole timeout and count a receive nobody saw.
-            LOG.warning(() -> "receive on " + config.name() + " stopped early (" + e.code().code()
-                    + "); answering the " + taken.messages.size() + " messages leased so far");
+            LOG.warning(() -> "receive on " + config.name() + " stopped early ("
+                    + e.code().code() + "); answering the " + taken.messages.size() + " messages leased so far");
         }
         return taken.messages;
     }
@@ -161,25 +171,44 @@ final class Receiving {
      * ({@link HiddenBudget}). So a receive's reads grow with what it returns, not with what is in flight
      * or delayed. Pages start small and double, so a queue that keeps up reads about one item per message.
      */
-    private void receiveShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
-                              Optional<QueueConfig> deadLetters, Batch taken) {
+    private void receiveShard(
+            QueueConfig config,
+            int shard,
+            Instant now,
+            int timeoutSeconds,
+            Optional<QueueConfig> deadLetters,
+            Batch taken) {
         if (parkedSchedule.worthReading(config.incarnation(), shard, now)) {
-            QueueStore.ScanPage last = leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
+            QueueStore.ScanPage last = leaseFromPages(
+                    config,
+                    now,
+                    timeoutSeconds,
+                    deadLetters,
+                    taken,
                     (after, limit) -> store.scanParked(config.incarnation(), shard, after, limit, now));
             if (last != null && last.lastEvaluatedId() == null) {
                 parkedSchedule.read(config.incarnation(), shard, now, last.nextDue());
             }
         }
         if (!taken.full()) {
-            leaseFromPages(config, now, timeoutSeconds, deadLetters, taken,
+            leaseFromPages(
+                    config,
+                    now,
+                    timeoutSeconds,
+                    deadLetters,
+                    taken,
                     (after, limit) -> store.scan(config.incarnation(), shard, after, limit, false, now));
         }
     }
 
     /** Leases from the pages {@code read} answers until the batch is full or they end; answers the last page. */
-    private QueueStore.ScanPage leaseFromPages(QueueConfig config, Instant now, int timeoutSeconds,
-                                               Optional<QueueConfig> deadLetters, Batch taken,
-                                               BiFunction<String, Integer, QueueStore.ScanPage> read) {
+    private QueueStore.ScanPage leaseFromPages(
+            QueueConfig config,
+            Instant now,
+            int timeoutSeconds,
+            Optional<QueueConfig> deadLetters,
+            Batch taken,
+            BiFunction<String, Integer, QueueStore.ScanPage> read) {
         String after = null;
         // room for what the batch asks for, what other consumers take first, and the hidden budget
         int limit = Math.min(MAX_SCAN_PAGE, 3 * taken.max + 1);
@@ -192,7 +221,8 @@ final class Receiving {
             for (StoredMessage m : page.items()) {
                 if (m.visibleAt(now) || m.expiredAt(now)) {
                     candidates.add(m);
-                } else if (!hidden.readPast(HiddenBudget.itemBytes(m)) && m.visibleAt().isAfter(now.plus(PARK_MARGIN))
+                } else if (!hidden.readPast(HiddenBudget.itemBytes(m))
+                        && m.visibleAt().isAfter(now.plus(PARK_MARGIN))
                         && hidden.parkAnother()) {
                     // past the budget, and hidden for a while yet: parked, so the next receives do not pay for it
                     store.park(m);
@@ -256,8 +286,13 @@ final class Receiving {
      * group. Hidden (in flight or delayed) blocks the group for this receive; visible is leased, and so
      * may the group's following messages be, as long as each lease succeeds.
      */
-    private void receiveFifoShard(QueueConfig config, int shard, Instant now, int timeoutSeconds,
-                                  Optional<QueueConfig> deadLetters, Batch taken) {
+    private void receiveFifoShard(
+            QueueConfig config,
+            int shard,
+            Instant now,
+            int timeoutSeconds,
+            Optional<QueueConfig> deadLetters,
+            Batch taken) {
         Set<String> blocked = new HashSet<>();
         String after = null;
         int limit = Math.min(MAX_SCAN_PAGE, 2 * taken.max);
@@ -312,7 +347,9 @@ final class Receiving {
                         return leased;
                     } finally {
                         Instant now = catalog.now();
-                        claims.release(c.message().key(), leased.isPresent() ? now.plusSeconds(timeoutSeconds) : null,
+                        claims.release(
+                                c.message().key(),
+                                leased.isPresent() ? now.plusSeconds(timeoutSeconds) : null,
                                 now.plus(CLAIM_AFTER_LEASE));
                     }
                 })
@@ -336,8 +373,8 @@ final class Receiving {
      * The visibility timeout counts from the moment of this lease, not from the start of the receive:
      * a receive that raced others for a while still hands out its full timeout.
      */
-    private Optional<ReceivedMessage> tryLease(QueueConfig config, StoredMessage message, int timeoutSeconds,
-                                               boolean inPlace) {
+    private Optional<ReceivedMessage> tryLease(
+            QueueConfig config, StoredMessage message, int timeoutSeconds, boolean inPlace) {
         String token = UUID.randomUUID().toString();
         Instant now = catalog.now();
         Instant until = now.plusSeconds(timeoutSeconds);
@@ -352,8 +389,15 @@ final class Receiving {
             parkedSchedule.parked(config.incarnation(), leased.get().shard(), until);
         }
         Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
-        return Optional.of(new ReceivedMessage(message.messageId(), message.body(), message.attributes(),
-                receipts.issue(config.name(), leased.get(), token), message.receiveCount() + 1,
-                message.sentAt(), firstReceived, message.groupId(), message.deduplicationId()));
+        return Optional.of(new ReceivedMessage(
+                message.messageId(),
+                message.body(),
+                message.attributes(),
+                receipts.issue(config.name(), leased.get(), token),
+                message.receiveCount() + 1,
+                message.sentAt(),
+                firstReceived,
+                message.groupId(),
+                message.deduplicationId()));
     }
 }

@@ -27,7 +27,12 @@ final class Sending {
     private final MessageSignal signal;
     private final ParkedSchedule parkedSchedule;
 
-    Sending(QueueStore store, QueueCatalog catalog, MessageIds ids, MessageSignal signal, ParkedSchedule parkedSchedule) {
+    Sending(
+            QueueStore store,
+            QueueCatalog catalog,
+            MessageIds ids,
+            MessageSignal signal,
+            ParkedSchedule parkedSchedule) {
         this.store = store;
         this.catalog = catalog;
         this.ids = ids;
@@ -95,8 +100,8 @@ final class Sending {
     }
 
     /** Standard messages without deduplication go in one batch write; what it could not store is failed. */
-    private void writeBatch(List<StoredMessage> messages, List<Integer> positions, SendOutcome[] results,
-                            boolean batch) {
+    private void writeBatch(
+            List<StoredMessage> messages, List<Integer> positions, SendOutcome[] results, boolean batch) {
         if (messages.isEmpty()) {
             return;
         }
@@ -159,9 +164,16 @@ final class Sending {
                 : new MessageKey(config.incarnation(), shard, messageId);
         // Retention counts from when the message becomes deliverable, so a scheduled message is never
         // due and expired at once.
-        return StoredMessage.sent(key, messageId, request.body(), request.attributes(), now, visibleAt,
-                visibleAt.plusSeconds(attributes.messageRetentionSeconds()))
-                .inGroup(request.groupId()).deduplicatedBy(dedupId);
+        return StoredMessage.sent(
+                        key,
+                        messageId,
+                        request.body(),
+                        request.attributes(),
+                        now,
+                        visibleAt,
+                        visibleAt.plusSeconds(attributes.messageRetentionSeconds()))
+                .inGroup(request.groupId())
+                .deduplicatedBy(dedupId);
     }
 
     /**
@@ -169,12 +181,23 @@ final class Sending {
      * and subscription), and a second call with it within {@code window} writes nothing. The copy is
      * known by {@code messageId}, the published message's id, in every queue it reaches.
      */
-    void deliverCopy(String queue, String messageId, String body, Map<String, String> attributes,
-                            String copyKey, Duration window) {
+    void deliverCopy(
+            String queue,
+            String messageId,
+            String body,
+            Map<String, String> attributes,
+            String copyKey,
+            Duration window) {
         QueueConfig config = catalog.requireQueue(queue);
         Instant now = catalog.now();
         MessageKey key = new MessageKey(config.incarnation(), config.shardFor(null), ids.next(now));
-        StoredMessage copy = StoredMessage.sent(key, messageId, body, Map.copyOf(attributes), now, now,
+        StoredMessage copy = StoredMessage.sent(
+                key,
+                messageId,
+                body,
+                Map.copyOf(attributes),
+                now,
+                now,
                 now.plusSeconds(config.attributes().messageRetentionSeconds()));
         store.putDeduplicated(copy, copyKey, now.plus(window), now);
         signal.wake(config.incarnation(), 1);
@@ -182,8 +205,8 @@ final class Sending {
 
     static String sha256Hex(String body) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is unavailable", e);
         }

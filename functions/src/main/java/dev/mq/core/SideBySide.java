@@ -22,11 +22,18 @@ final class SideBySide {
     private final ThreadPoolExecutor pool;
 
     SideBySide(int maxThreads) {
-        pool = new ThreadPoolExecutor(0, maxThreads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "mq-store-call");
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        pool = new ThreadPoolExecutor(
+                0,
+                maxThreads,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "mq-store-call");
+                    t.setDaemon(true);
+                    return t;
+                },
+                new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     /** The outcomes, in the order of the calls. */

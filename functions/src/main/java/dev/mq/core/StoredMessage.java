@@ -30,22 +30,52 @@ public record StoredMessage(
      * A message as a send writes it: never received, visible from {@code visibleAt}, kept until
      * {@code expiresAt}; {@link #inGroup} and {@link #deduplicatedBy} add what a send may carry besides.
      */
-    public static StoredMessage sent(MessageKey key, String messageId, String body, Map<String, String> attributes,
-                                     Instant sentAt, Instant visibleAt, Instant expiresAt) {
-        return new StoredMessage(key, messageId, body, attributes, sentAt, visibleAt, null, 0, null, null, null,
-                expiresAt, null);
+    public static StoredMessage sent(
+            MessageKey key,
+            String messageId,
+            String body,
+            Map<String, String> attributes,
+            Instant sentAt,
+            Instant visibleAt,
+            Instant expiresAt) {
+        return new StoredMessage(
+                key, messageId, body, attributes, sentAt, visibleAt, null, 0, null, null, null, expiresAt, null);
     }
 
     /** The same message in FIFO group {@code groupId} (null: none). */
     public StoredMessage inGroup(String groupId) {
-        return new StoredMessage(key, messageId, body, attributes, sentAt, visibleAt, leaseToken, receiveCount,
-                firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
+        return new StoredMessage(
+                key,
+                messageId,
+                body,
+                attributes,
+                sentAt,
+                visibleAt,
+                leaseToken,
+                receiveCount,
+                firstReceivedAt,
+                groupId,
+                deduplicationId,
+                expiresAt,
+                sourceQueue);
     }
 
     /** The same message, deduplicated by {@code deduplicationId} (null: not deduplicated). */
     public StoredMessage deduplicatedBy(String deduplicationId) {
-        return new StoredMessage(key, messageId, body, attributes, sentAt, visibleAt, leaseToken, receiveCount,
-                firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
+        return new StoredMessage(
+                key,
+                messageId,
+                body,
+                attributes,
+                sentAt,
+                visibleAt,
+                leaseToken,
+                receiveCount,
+                firstReceivedAt,
+                groupId,
+                deduplicationId,
+                expiresAt,
+                sourceQueue);
     }
 
     public boolean visibleAt(Instant now) {
@@ -69,21 +99,61 @@ public record StoredMessage(
      * position in this one), not leased, visible from {@code now}.
      */
     public StoredMessage movedTo(MessageKey target, Instant now, Instant expires, int receives, String source) {
-        return new StoredMessage(target, messageId, body, attributes, sentAt, now, null, receives, firstReceivedAt,
-                groupId, deduplicationId, expires, source);
+        return new StoredMessage(
+                target,
+                messageId,
+                body,
+                attributes,
+                sentAt,
+                now,
+                null,
+                receives,
+                firstReceivedAt,
+                groupId,
+                deduplicationId,
+                expires,
+                source);
     }
 
     /** The same message at {@code at}, leased with {@code token} until {@code until}: one more receive. */
     public StoredMessage leased(MessageKey at, String token, Instant until, Instant now) {
-        return new StoredMessage(at, messageId, body, attributes, sentAt, until, token, receiveCount + 1,
-                firstReceivedAt != null ? firstReceivedAt : now, groupId, deduplicationId, expiresAt, sourceQueue);
+        return new StoredMessage(
+                at,
+                messageId,
+                body,
+                attributes,
+                sentAt,
+                until,
+                token,
+                receiveCount + 1,
+                firstReceivedAt != null ? firstReceivedAt : now,
+                groupId,
+                deduplicationId,
+                expiresAt,
+                sourceQueue);
     }
 
     /** The same message, lease and all, at {@code at}, visible from {@code visibleAt}. */
     public StoredMessage placed(MessageKey at, Instant visibleAt) {
-        return new StoredMessage(at, messageId, body, attributes, sentAt, visibleAt, leaseToken, receiveCount,
-                firstReceivedAt, groupId, deduplicationId, expiresAt, sourceQueue);
+        return new StoredMessage(
+                at,
+                messageId,
+                body,
+                attributes,
+                sentAt,
+                visibleAt,
+                leaseToken,
+                receiveCount,
+                firstReceivedAt,
+                groupId,
+                deduplicationId,
+                expiresAt,
+                sourceQueue);
     }
 
-    public enum MessageState { VISIBLE, IN_FLIGHT, DELAYED }
+    public enum MessageState {
+        VISIBLE,
+        IN_FLIGHT,
+        DELAYED
+    }
 }

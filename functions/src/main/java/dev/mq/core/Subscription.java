@@ -8,15 +8,25 @@ import java.time.Instant;
  * {@code filterJson} is the filter as written (null for none), matched against what {@code filterScope}
  * names (never null).
  */
-public record Subscription(String topic, String name, String topicIncarnation, String queue, String endpoint,
-                           String secret, String filterJson, FilterScope filterScope, String deadLetterQueue,
-                           Instant createdAt) {
+public record Subscription(
+        String topic,
+        String name,
+        String topicIncarnation,
+        String queue,
+        String endpoint,
+        String secret,
+        String filterJson,
+        FilterScope filterScope,
+        String deadLetterQueue,
+        Instant createdAt) {
 
     /** Same target and settings; the creation time and secret rotation aside. */
     public boolean sameSettings(Subscription other) {
-        return java.util.Objects.equals(queue, other.queue) && java.util.Objects.equals(endpoint, other.endpoint)
+        return java.util.Objects.equals(queue, other.queue)
+                && java.util.Objects.equals(endpoint, other.endpoint)
                 && java.util.Objects.equals(secret, other.secret)
                 && java.util.Objects.equals(filterJson, other.filterJson)
-                && filterScope == other.filterScope && java.util.Objects.equals(deadLetterQueue, other.deadLetterQueue);
+                && filterScope == other.filterScope
+                && java.util.Objects.equals(deadLetterQueue, other.deadLetterQueue);
     }
 }

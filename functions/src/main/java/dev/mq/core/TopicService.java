@@ -33,6 +33,7 @@ public final class TopicService {
     private static final Logger LOG = Logger.getLogger(TopicService.class.getName());
     /** Published messages stay in the log as long as its stream keeps them, so a fan-out can be replayed. */
     private static final Duration KEEP_IN_LOG = Duration.ofDays(1);
+
     private static final Duration DEDUP_WINDOW = Duration.ofMinutes(5);
     /** Longer than any replay of the log's stream (24 hours), so a copy is never written twice. */
     private static final Duration COPY_WINDOW = Duration.ofDays(2);
@@ -48,8 +49,9 @@ public final class TopicService {
      * A minute's lease covers one attempt (at most ~15 s) with room to spare; 14 days of retention
      * outlast any retry budget, so a job ends delivered or dead-lettered, never expired.
      */
-    static final QueueAttributes DELIVERY_QUEUE_ATTRIBUTES = QueueAttributes.parse(dev.mq.model.Json.parseObject(
-            "{\"visibilityTimeoutSeconds\": 60, \"messageRetentionSeconds\": 1209600}"), QueueAttributes.defaults());
+    static final QueueAttributes DELIVERY_QUEUE_ATTRIBUTES = QueueAttributes.parse(
+            dev.mq.model.Json.parseObject("{\"visibilityTimeoutSeconds\": 60, \"messageRetentionSeconds\": 1209600}"),
+            QueueAttributes.defaults());
 
     private final TopicStore store;
     private final QueueService queues;
@@ -81,7 +83,8 @@ public final class TopicService {
     public Page<TopicDescription> listTopics(int limit, String next) {
         String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<TopicConfig> page = store.listTopics(limit, after);
-        return new Page<>(page.items().stream().map(TopicService::describe).toList(),
+        return new Page<>(
+                page.items().stream().map(TopicService::describe).toList(),
                 page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
@@ -99,8 +102,8 @@ public final class TopicService {
     public Created<Subscription> subscribe(String topic, String name, SubscriptionSpec request) {
         Names.requirePlainName("subscription", name);
         FilterScope scope = request.filterScope();
-        SubscriptionFilter filter = request.filter() == null ? null
-                : SubscriptionFilter.compile(request.filter(), scope);
+        SubscriptionFilter filter =
+                request.filter() == null ? null : SubscriptionFilter.compile(request.filter(), scope);
         TopicConfig config = requireTopic(topic);
         if (request.queue() != null) {
             requireStandardQueue(request.queue(), "queue");
@@ -112,9 +115,17 @@ public final class TopicService {
         }
         Optional<Subscription> existing = store.getSubscription(topic, name)
                 .filter(s -> s.topicIncarnation().equals(config.incarnation()));
-        Subscription subscription = new Subscription(topic, name, config.incarnation(), request.queue(),
-                request.endpoint(), request.secret(), filter == null ? null : filter.json(), scope,
-                request.deadLetterQueue(), existing.map(Subscription::createdAt).orElse(now()));
+        Subscription subscription = new Subscription(
+                topic,
+                name,
+                config.incarnation(),
+                request.queue(),
+                request.endpoint(),
+                request.secret(),
+                filter == null ? null : filter.json(),
+                scope,
+                request.deadLetterQueue(),
+                existing.map(Subscription::createdAt).orElse(now()));
         store.putSubscription(subscription);
         if (filter != null) {
             filters.put(filterKey(subscription), filter);
@@ -131,8 +142,7 @@ public final class TopicService {
         requireTopic(topic);
         String after = next == null || next.isEmpty() ? null : PageCursors.decodeName(next);
         Page<Subscription> page = store.listSubscriptions(topic, limit, after);
-        return new Page<>(page.items(),
-                page.next() == null ? null : PageCursors.encode(page.next()));
+        return new Page<>(page.items(), page.next() == null ? null : PageCursors.encode(page.next()));
     }
 
     public void unsubscribe(String topic, String name) {
@@ -178,15 +188,15 @@ public final class TopicService {
             throw QueueException.invalid("topics deliver at once: delaySeconds and deliverAt belong to queues");
         }
         request.requireSizeAtMost(QueueAttributes.MAX_MESSAGE_BYTES, "a topic");
-        TopicMessage message = new TopicMessage(config.name(), config.incarnation(), ids.next(now), request.body(),
-                request.attributes(), now);
+        TopicMessage message = new TopicMessage(
+                config.name(), config.incarnation(), ids.next(now), request.body(), request.attributes(), now);
         Instant keepUntil = now.plus(KEEP_IN_LOG);
         if (request.deduplicationId() == null) {
             store.publish(message, keepUntil);
             return SendOutcome.sent(message.messageId(), false);
         }
-        Optional<String> first = store.publishDeduplicated(message, keepUntil, request.deduplicationId(),
-                now.plus(DEDUP_WINDOW), now);
+        Optional<String> first =
+                store.publishDeduplicated(message, keepUntil, request.deduplicationId(), now.plus(DEDUP_WINDOW), now);
         return SendOutcome.sent(first.orElse(message.messageId()), first.isPresent());
     }
 
@@ -218,8 +228,8 @@ public final class TopicService {
         if (subscription.filterJson() == null) {
             return true;
         }
-        SubscriptionFilter filter = filters.compiled(filterKey(subscription), subscription.filterJson(),
-                subscription.filterScope());
+        SubscriptionFilter filter =
+                filters.compiled(filterKey(subscription), subscription.filterJson(), subscription.filterScope());
         return filter != null && filter.matches(filterInput);
     }
 
@@ -237,8 +247,8 @@ public final class TopicService {
         Map<String, String> attributes = new HashMap<>(message.attributes());
         attributes.put("topic", message.topic());
         try {
-            queues.deliverCopy(subscription.queue(), message.messageId(), message.body(), attributes, copyKey,
-                    COPY_WINDOW);
+            queues.deliverCopy(
+                    subscription.queue(), message.messageId(), message.body(), attributes, copyKey, COPY_WINDOW);
         } catch (QueueException e) {
             if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
                 throw e;
@@ -251,8 +261,15 @@ public final class TopicService {
     /** Once per copy key, as a queue copy is; the queue is created by the first delivery that needs it. */
     private void enqueueDelivery(DeliveryJob job, String copyKey) {
         String messageId = job.payload().messageId();
-        Map<String, String> attributes = Map.of("topic", job.topic(), "subscription", job.subscription(),
-                "messageId", messageId, DELIVERY_JOB_ATTRIBUTE, "1");
+        Map<String, String> attributes = Map.of(
+                "topic",
+                job.topic(),
+                "subscription",
+                job.subscription(),
+                "messageId",
+                messageId,
+                DELIVERY_JOB_ATTRIBUTE,
+                "1");
         try {
             queues.deliverCopy(DELIVERY_QUEUE, messageId, job.toJson(), attributes, copyKey, COPY_WINDOW);
         } catch (QueueException e) {
@@ -284,8 +301,8 @@ public final class TopicService {
      * apply.
      */
     public Optional<Subscription> deliveryTarget(DeliveryJob job) {
-        Optional<TopicConfig> topic = store.getTopic(job.topic())
-                .filter(t -> t.incarnation().equals(job.topicIncarnation()));
+        Optional<TopicConfig> topic =
+                store.getTopic(job.topic()).filter(t -> t.incarnation().equals(job.topicIncarnation()));
         if (topic.isEmpty()) {
             return Optional.empty();
         }
@@ -318,12 +335,16 @@ public final class TopicService {
                     + " was not delivered within its retry budget and is dropped (no deadLetterQueue)");
             return false;
         }
-        Map<String, String> attributes = Map.of("topic", subscription.topic(), "subscription", subscription.name(),
-                "messageId", messageId);
+        Map<String, String> attributes =
+                Map.of("topic", subscription.topic(), "subscription", subscription.name(), "messageId", messageId);
         try {
-            queues.deliverCopy(subscription.deadLetterQueue(), messageId,
-                    new String(job.payloadBytes(), StandardCharsets.UTF_8), attributes,
-                    "dead#" + messageId + "#" + subscription.name(), COPY_WINDOW);
+            queues.deliverCopy(
+                    subscription.deadLetterQueue(),
+                    messageId,
+                    new String(job.payloadBytes(), StandardCharsets.UTF_8),
+                    attributes,
+                    "dead#" + messageId + "#" + subscription.name(),
+                    COPY_WINDOW);
             return true;
         } catch (QueueException e) {
             if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
@@ -368,8 +389,10 @@ public final class TopicService {
     private Subscription requireSubscription(String topic, String name) {
         TopicConfig config = requireTopic(topic);
         Names.requirePlainName("subscription", name);
-        return store.getSubscription(topic, name).filter(s -> s.topicIncarnation().equals(config.incarnation()))
-                .orElseThrow(() -> new QueueException(ErrorCode.SUBSCRIPTION_NOT_FOUND,
+        return store.getSubscription(topic, name)
+                .filter(s -> s.topicIncarnation().equals(config.incarnation()))
+                .orElseThrow(() -> new QueueException(
+                        ErrorCode.SUBSCRIPTION_NOT_FOUND,
                         "subscription " + name + " of topic " + topic + " does not exist"));
     }
 

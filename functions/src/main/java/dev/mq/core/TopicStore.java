@@ -1,7 +1,6 @@
 package dev.mq.core;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /** The persistence port of {@link TopicService}: topics, subscriptions and the topic log. */
@@ -31,8 +30,8 @@ public interface TopicStore {
     void publish(TopicMessage message, Instant keepUntil);
 
     /** As {@link #publish}, unless {@code dedupId} was used within its window: then the first id. */
-    Optional<String> publishDeduplicated(TopicMessage message, Instant keepUntil, String dedupId,
-                                         Instant dedupExpiresAt, Instant now);
+    Optional<String> publishDeduplicated(
+            TopicMessage message, Instant keepUntil, String dedupId, Instant dedupExpiresAt, Instant now);
 
     /** Removes log entries and deduplication records past their time (for stores without TTL). */
     long deleteExpired(Instant now);

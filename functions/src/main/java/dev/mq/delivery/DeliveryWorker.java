@@ -55,10 +55,12 @@ public final class DeliveryWorker {
      */
     public record Settings(Duration baseDelay, Duration maxDelay, int maxAttempts, int waitSeconds) {
         public Settings {
-            if (baseDelay.isNegative() || baseDelay.isZero() || maxDelay.compareTo(baseDelay) < 0
+            if (baseDelay.isNegative()
+                    || baseDelay.isZero()
+                    || maxDelay.compareTo(baseDelay) < 0
                     || maxDelay.toSeconds() > QueueAttributes.MAX_VISIBILITY_TIMEOUT) {
-                throw new IllegalArgumentException("need 0 < baseDelay <= maxDelay <= "
-                        + QueueAttributes.MAX_VISIBILITY_TIMEOUT + " s");
+                throw new IllegalArgumentException(
+                        "need 0 < baseDelay <= maxDelay <= " + QueueAttributes.MAX_VISIBILITY_TIMEOUT + " s");
             }
             if (maxAttempts < 1 || maxAttempts > 1000) {
                 throw new IllegalArgumentException("maxAttempts must be 1..1000, not " + maxAttempts);
@@ -118,8 +120,8 @@ public final class DeliveryWorker {
      * thrown, {@code QueueNotFound} too while no delivery was ever enqueued.
      */
     public int pollOnce(int waitSeconds) throws InterruptedException {
-        List<ReceivedMessage> jobs = queues.receive(TopicService.DELIVERY_QUEUE,
-                new ReceiveOptions(BATCH, waitSeconds, leaseSeconds));
+        List<ReceivedMessage> jobs =
+                queues.receive(TopicService.DELIVERY_QUEUE, new ReceiveOptions(BATCH, waitSeconds, leaseSeconds));
         List<Attempt> attempts = new ArrayList<>();
         for (ReceivedMessage job : jobs) {
             attempts.add(start(job));
@@ -200,8 +202,11 @@ public final class DeliveryWorker {
     // ---------------------------------------------------------------- one attempt
 
     /** A received job and how its attempt goes; a null subscription means the job is void. */
-    private record Attempt(ReceivedMessage received, DeliveryJob job, Subscription subscription,
-                           CompletableFuture<EndpointDeliverer.Outcome> outcome) {}
+    private record Attempt(
+            ReceivedMessage received,
+            DeliveryJob job,
+            Subscription subscription,
+            CompletableFuture<EndpointDeliverer.Outcome> outcome) {}
 
     private Attempt start(ReceivedMessage received) {
         DeliveryJob job;
@@ -221,18 +226,28 @@ public final class DeliveryWorker {
             Subscription subscription = target.get();
             if (received.receiveCount() > settings.maxAttempts()) {
                 // an earlier worker stopped during the last attempt: the budget is spent
-                return new Attempt(received, job, subscription,
+                return new Attempt(
+                        received,
+                        job,
+                        subscription,
                         CompletableFuture.completedFuture(EndpointDeliverer.Outcome.failed("retry budget spent")));
             }
             URI endpoint;
             try {
                 endpoint = topics.checkEndpoint(subscription);
             } catch (QueueException refused) {
-                return new Attempt(received, job, subscription, CompletableFuture.completedFuture(
-                        EndpointDeliverer.Outcome.failed("endpoint refused: " + refused.getMessage())));
+                return new Attempt(
+                        received,
+                        job,
+                        subscription,
+                        CompletableFuture.completedFuture(
+                                EndpointDeliverer.Outcome.failed("endpoint refused: " + refused.getMessage())));
             }
             byte[] body = job.payloadBytes();
-            return new Attempt(received, job, subscription,
+            return new Attempt(
+                    received,
+                    job,
+                    subscription,
                     deliverer.post(endpoint, body, Signatures.sign(subscription.secret(), body)));
         } catch (QueueException e) {
             // the store failed: leave the job to its lease, it comes back and counts this as an attempt
@@ -253,7 +268,8 @@ public final class DeliveryWorker {
                 return; // not attempted; the lease runs out
             }
             String what = "message " + attempt.job().payload().messageId() + " to subscription "
-                    + attempt.subscription().topic() + "/" + attempt.subscription().name();
+                    + attempt.subscription().topic() + "/"
+                    + attempt.subscription().name();
             int number = received.receiveCount();
             if (outcome.delivered()) {
                 ack(received);

@@ -86,15 +86,18 @@ public final class EndpointDeliverer {
             if (status >= 200 && status < 300) {
                 return new Outcome(true, "HTTP " + status);
             }
-            return Outcome.failed(status >= 300 && status < 400
-                    ? "HTTP " + status + " (redirects are not followed)" : "HTTP " + status);
+            return Outcome.failed(
+                    status >= 300 && status < 400
+                            ? "HTTP " + status + " (redirects are not followed)"
+                            : "HTTP " + status);
         } catch (IOException e) {
             return Outcome.failed("HTTP " + response.statusCode());
         }
     }
 
     private static Outcome failure(Throwable thrown) {
-        Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        Throwable cause =
+                thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         if (cause instanceof HttpConnectTimeoutException) {
             return Outcome.failed("connect timed out");
         }

@@ -29,8 +29,8 @@ public final class Signatures {
         if (header == null) {
             return false;
         }
-        return MessageDigest.isEqual(sign(secret, body).getBytes(StandardCharsets.US_ASCII),
-                header.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                sign(secret, body).getBytes(StandardCharsets.US_ASCII), header.getBytes(StandardCharsets.US_ASCII));
     }
 
     static String hmacSha256Hex(byte[] key, byte[] data) {

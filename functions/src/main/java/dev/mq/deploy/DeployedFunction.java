@@ -6,5 +6,12 @@ package dev.mq.deploy;
  * one Lambda function of each, and {@code TableAccess} grants each the table actions it needs.
  */
 public enum DeployedFunction {
-    PUBLISH, RECEIVE, ACK, ADMIN, FANOUT, DELIVERY, METRICS, COUNTS
+    PUBLISH,
+    RECEIVE,
+    ACK,
+    ADMIN,
+    FANOUT,
+    DELIVERY,
+    METRICS,
+    COUNTS
 }

@@ -21,8 +21,12 @@ public final class AckHandler extends ApiHandler {
     @Override
     protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
         return switch (match.operation()) {
-            case ACK -> json(200, new AckResponse(service.ackAll(match.name(), Requests.parseAck(request.getBody()))
-                    .stream().map(Wire::ack).toList()));
+            case ACK ->
+                json(
+                        200,
+                        new AckResponse(service.ackAll(match.name(), Requests.parseAck(request.getBody())).stream()
+                                .map(Wire::ack)
+                                .toList()));
             case ACK_ONE -> {
                 service.ack(match.name(), match.child());
                 yield noContent();

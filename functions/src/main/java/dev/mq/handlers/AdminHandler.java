@@ -10,8 +10,8 @@ import dev.mq.core.QueueService;
 import dev.mq.core.QueueSummary;
 import dev.mq.core.Subscription;
 import dev.mq.core.TopicDescription;
-import dev.mq.deploy.DeployedFunction;
 import dev.mq.core.TopicService;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.model.Fields;
 import dev.mq.model.Json;
 import dev.mq.model.Names;
@@ -52,11 +52,13 @@ public final class AdminHandler extends ApiHandler {
                 yield json(200, new Health("ok"));
             }
             case LIST_QUEUES -> {
-                Page<QueueSummary> page = service.listQueues(query.get("prefix"),
-                        Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
+                Page<QueueSummary> page = service.listQueues(
+                        query.get("prefix"), Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
                 // mq's internal queues are not the user's to see (see Routes): a page may come out shorter
-                List<Responses.QueueSummary> userQueues =
-                        page.items().stream().filter(q -> !Names.isInternal(q.name())).map(Wire::summary).toList();
+                List<Responses.QueueSummary> userQueues = page.items().stream()
+                        .filter(q -> !Names.isInternal(q.name()))
+                        .map(Wire::summary)
+                        .toList();
                 yield json(200, new QueueList(userQueues, page.next()));
             }
             case PUT_QUEUE -> {
@@ -68,7 +70,8 @@ public final class AdminHandler extends ApiHandler {
             case GET_QUEUE -> json(200, Wire.queue(service.getQueue(queue)));
             case PATCH_QUEUE -> {
                 var body = Json.parseObject(request.getBody());
-                yield json(200, Wire.queue(service.updateQueue(queue, current -> QueueAttributes.parse(body, current))));
+                yield json(
+                        200, Wire.queue(service.updateQueue(queue, current -> QueueAttributes.parse(body, current))));
             }
             case DELETE_QUEUE -> {
                 service.deleteQueue(queue);
@@ -79,18 +82,25 @@ public final class AdminHandler extends ApiHandler {
                 yield noContent();
             }
             case BROWSE -> {
-                Page<BrowsedMessage> page = service.browse(queue,
-                        Requests.queryInt(query, "limit", 1, 100, 100), query.get("next"));
-                yield json(200, new BrowseResponse(page.items().stream().map(Wire::browsed).toList(), page.next()));
+                Page<BrowsedMessage> page =
+                        service.browse(queue, Requests.queryInt(query, "limit", 1, 100, 100), query.get("next"));
+                yield json(
+                        200,
+                        new BrowseResponse(
+                                page.items().stream().map(Wire::browsed).toList(), page.next()));
             }
             case REDRIVE -> {
                 Requests.RedriveRequest redrive = Requests.parseRedrive(request.getBody());
-                yield json(200, new RedriveResponse(service.redrive(queue, redrive.destination(), redrive.maxMessages())));
+                yield json(
+                        200, new RedriveResponse(service.redrive(queue, redrive.destination(), redrive.maxMessages())));
             }
             case LIST_TOPICS -> {
-                Page<TopicDescription> page = topics.listTopics(Requests.queryInt(query, "limit", 1, 1000, 1000),
-                        query.get("next"));
-                yield json(200, new TopicList(page.items().stream().map(Wire::topicSummary).toList(), page.next()));
+                Page<TopicDescription> page =
+                        topics.listTopics(Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
+                yield json(
+                        200,
+                        new TopicList(
+                                page.items().stream().map(Wire::topicSummary).toList(), page.next()));
             }
             case PUT_TOPIC -> {
                 // topics have no attributes yet: a body may be empty or {}, and any field is a mistake
@@ -104,14 +114,16 @@ public final class AdminHandler extends ApiHandler {
                 yield noContent();
             }
             case LIST_SUBSCRIPTIONS -> {
-                Page<Subscription> page = topics.listSubscriptions(match.name(),
-                        Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
-                yield json(200, new SubscriptionList(page.items().stream().map(Wire::subscription).toList(),
-                        page.next()));
+                Page<Subscription> page = topics.listSubscriptions(
+                        match.name(), Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
+                yield json(
+                        200,
+                        new SubscriptionList(
+                                page.items().stream().map(Wire::subscription).toList(), page.next()));
             }
             case PUT_SUBSCRIPTION -> {
-                Created<Subscription> created = topics.subscribe(match.name(), match.child(),
-                        Wire.subscriptionSpec(request.getBody()));
+                Created<Subscription> created =
+                        topics.subscribe(match.name(), match.child(), Wire.subscriptionSpec(request.getBody()));
                 yield json(created.created() ? 201 : 200, Wire.subscription(created.value()));
             }
             case GET_SUBSCRIPTION -> json(200, Wire.subscription(topics.getSubscription(match.name(), match.child())));

@@ -50,8 +50,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
         String requestId = requestId(request);
         APIGatewayProxyResponseEvent response;
         try {
-            Routes.Match match = Routes.match(request.getHttpMethod(), request.getResource(), proxyPath(request),
-                    request.getPath());
+            Routes.Match match =
+                    Routes.match(request.getHttpMethod(), request.getResource(), proxyPath(request), request.getPath());
             if (match.route().function() != function) {
                 throw new QueueException(ErrorCode.NOT_FOUND, "this function does not serve " + request.getPath());
             }
@@ -70,7 +70,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     protected static APIGatewayProxyResponseEvent json(int status, Object body) {
-        return new APIGatewayProxyResponseEvent().withStatusCode(status)
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(status)
                 .withHeaders(new java.util.HashMap<>(Map.of("Content-Type", "application/json")))
                 .withBody(Json.write(body));
     }
@@ -80,7 +81,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     public static APIGatewayProxyResponseEvent error(QueueException e) {
-        APIGatewayProxyResponseEvent response = json(ErrorStatuses.of(e.code()), ErrorBody.of(e.code(), e.getMessage()));
+        APIGatewayProxyResponseEvent response =
+                json(ErrorStatuses.of(e.code()), ErrorBody.of(e.code(), e.getMessage()));
         if (e.code() == ErrorCode.THROTTLED) {
             response.getHeaders().put("Retry-After", "1");
         }
@@ -92,7 +94,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     }
 
     private static String proxyPath(APIGatewayProxyRequestEvent request) {
-        return request.getPathParameters() == null ? null : request.getPathParameters().get("proxy");
+        return request.getPathParameters() == null
+                ? null
+                : request.getPathParameters().get("proxy");
     }
 
     private static String requestId(APIGatewayProxyRequestEvent request) {

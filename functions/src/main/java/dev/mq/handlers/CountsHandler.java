@@ -44,8 +44,10 @@ public final class CountsHandler implements RequestHandler<DynamodbEvent, Stream
             return new StreamsEventResponse(List.of());
         } catch (QueueException e) {
             String first = records.get(0).getDynamodb().getSequenceNumber();
-            LOG.log(Level.WARNING, "counting a batch of " + records.size() + " records from " + first
-                    + " failed; it will be retried", e);
+            LOG.log(
+                    Level.WARNING,
+                    "counting a batch of " + records.size() + " records from " + first + " failed; it will be retried",
+                    e);
             return new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(first)));
         }
     }

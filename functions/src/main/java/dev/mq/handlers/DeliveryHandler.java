@@ -20,7 +20,10 @@ public final class DeliveryHandler implements RequestHandler<Map<String, Object>
     private final DeliveryWorker worker;
 
     public DeliveryHandler() {
-        this(new DeliveryWorker(FunctionRuntime.topics(), FunctionRuntime.service(), new EndpointDeliverer(),
+        this(new DeliveryWorker(
+                FunctionRuntime.topics(),
+                FunctionRuntime.service(),
+                new EndpointDeliverer(),
                 settings(System.getenv(MAX_ATTEMPTS_ENV))));
         Priming.register(() -> FunctionRuntime.service().checkHealth());
     }

@@ -46,8 +46,11 @@ public final class FanoutHandler implements RequestHandler<DynamodbEvent, Stream
             try {
                 message = TopicLogRecords.fromImage(record.getDynamodb().getNewImage());
             } catch (RuntimeException unreadable) {
-                LOG.log(Level.SEVERE, "skipping unreadable topic-log record " + sequence + " with keys "
-                        + record.getDynamodb().getKeys(), unreadable);
+                LOG.log(
+                        Level.SEVERE,
+                        "skipping unreadable topic-log record " + sequence + " with keys "
+                                + record.getDynamodb().getKeys(),
+                        unreadable);
                 continue;
             }
             try {

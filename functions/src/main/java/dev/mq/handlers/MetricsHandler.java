@@ -29,13 +29,17 @@ public final class MetricsHandler implements RequestHandler<Map<String, Object>,
     private final Consumer<String> out;
 
     public MetricsHandler() {
-        this(new QueueMetrics(FunctionRuntime.service()), env(NAMESPACE_ENV, "mq"), env(DEPLOYMENT_ENV, "mq"),
-                Clock.systemUTC(), System.out::println);
+        this(
+                new QueueMetrics(FunctionRuntime.service()),
+                env(NAMESPACE_ENV, "mq"),
+                env(DEPLOYMENT_ENV, "mq"),
+                Clock.systemUTC(),
+                System.out::println);
         Priming.register(() -> FunctionRuntime.service().checkHealth());
     }
 
-    public MetricsHandler(QueueMetrics metrics, String namespace, String deployment, Clock clock,
-                          Consumer<String> out) {
+    public MetricsHandler(
+            QueueMetrics metrics, String namespace, String deployment, Clock clock, Consumer<String> out) {
         this.metrics = metrics;
         this.namespace = namespace;
         this.deployment = deployment;
@@ -71,8 +75,14 @@ public final class MetricsHandler implements RequestHandler<Map<String, Object>,
                 .map(e -> Map.of("Name", e.getKey(), "Unit", e.getKey().endsWith("Seconds") ? "Seconds" : "Count"))
                 .toList();
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("_aws", Map.of("Timestamp", timestamp, "CloudWatchMetrics", List.of(Map.of(
-                "Namespace", namespace, "Dimensions", List.of(dimensions), "Metrics", definitions))));
+        document.put(
+                "_aws",
+                Map.of(
+                        "Timestamp",
+                        timestamp,
+                        "CloudWatchMetrics",
+                        List.of(Map.of(
+                                "Namespace", namespace, "Dimensions", List.of(dimensions), "Metrics", definitions))));
         document.put("Deployment", deployment);
         document.putAll(values);
         return Json.write(document);

@@ -42,7 +42,9 @@ public final class Priming implements Resource {
 
     /** {@code GET /health} as API Gateway sends it. */
     static APIGatewayProxyRequestEvent healthRequest() {
-        return new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPath("/health")
+        return new APIGatewayProxyRequestEvent()
+                .withHttpMethod("GET")
+                .withPath("/health")
                 .withHeaders(Map.of("Accept", "application/json"))
                 .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("priming"));
     }

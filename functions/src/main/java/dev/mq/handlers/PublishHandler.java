@@ -3,8 +3,8 @@ package dev.mq.handlers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.QueueService;
-import dev.mq.deploy.DeployedFunction;
 import dev.mq.core.TopicService;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses.SendResponse;
 
@@ -27,8 +27,12 @@ public final class PublishHandler extends ApiHandler {
         Requests.SendBatch batch = Requests.parseSend(request.getBody());
         String name = match.name();
         boolean publish = match.operation() == Routes.Operation.PUBLISH;
-        return json(200, new SendResponse(Wire.send(batch,
-                message -> publish ? topics.publish(name, message) : service.send(name, message),
-                messages -> publish ? topics.publishBatch(name, messages) : service.sendBatch(name, messages))));
+        return json(
+                200,
+                new SendResponse(Wire.send(
+                        batch,
+                        message -> publish ? topics.publish(name, message) : service.send(name, message),
+                        messages ->
+                                publish ? topics.publishBatch(name, messages) : service.sendBatch(name, messages))));
     }
 }

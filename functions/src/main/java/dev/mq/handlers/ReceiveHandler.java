@@ -21,7 +21,10 @@ public final class ReceiveHandler extends ApiHandler {
     @Override
     protected APIGatewayProxyResponseEvent handle(Routes.Match match, APIGatewayProxyRequestEvent request) {
         Requests.ReceiveRequest receive = Requests.parseReceive(request.getBody());
-        return json(200, new ReceiveResponse(service.receive(match.name(), Wire.receive(receive)).stream()
-                .map(Wire::received).toList()));
+        return json(
+                200,
+                new ReceiveResponse(service.receive(match.name(), Wire.receive(receive)).stream()
+                        .map(Wire::received)
+                        .toList()));
     }
 }

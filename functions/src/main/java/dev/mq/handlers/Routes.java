@@ -28,9 +28,29 @@ public final class Routes {
     private Routes() {}
 
     public enum Operation {
-        HEALTH, LIST_QUEUES, PUT_QUEUE, GET_QUEUE, PATCH_QUEUE, DELETE_QUEUE, SEND, BROWSE, ACK_ONE, RECEIVE,
-        ACK, VISIBILITY, PURGE, REDRIVE, LIST_TOPICS, PUT_TOPIC, GET_TOPIC, DELETE_TOPIC, PUBLISH,
-        LIST_SUBSCRIPTIONS, PUT_SUBSCRIPTION, GET_SUBSCRIPTION, DELETE_SUBSCRIPTION
+        HEALTH,
+        LIST_QUEUES,
+        PUT_QUEUE,
+        GET_QUEUE,
+        PATCH_QUEUE,
+        DELETE_QUEUE,
+        SEND,
+        BROWSE,
+        ACK_ONE,
+        RECEIVE,
+        ACK,
+        VISIBILITY,
+        PURGE,
+        REDRIVE,
+        LIST_TOPICS,
+        PUT_TOPIC,
+        GET_TOPIC,
+        DELETE_TOPIC,
+        PUBLISH,
+        LIST_SUBSCRIPTIONS,
+        PUT_SUBSCRIPTION,
+        GET_SUBSCRIPTION,
+        DELETE_SUBSCRIPTION
     }
 
     /**
@@ -80,16 +100,16 @@ public final class Routes {
             new Route("GET", "/v1/topics/{topic}/subscriptions", Operation.LIST_SUBSCRIPTIONS, ADMIN),
             new Route("PUT", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.PUT_SUBSCRIPTION, ADMIN),
             new Route("GET", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.GET_SUBSCRIPTION, ADMIN),
-            new Route("DELETE", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.DELETE_SUBSCRIPTION,
-                    ADMIN));
+            new Route(
+                    "DELETE", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.DELETE_SUBSCRIPTION, ADMIN));
 
     /** The resource paths of the table, each once, in the table's order. */
-    public static final Set<String> PATHS = ALL.stream().map(Route::path)
-            .collect(Collectors.toCollection(LinkedHashSet::new));
+    public static final Set<String> PATHS =
+            ALL.stream().map(Route::path).collect(Collectors.toCollection(LinkedHashSet::new));
 
     /** Each resource path's segments, split once. */
-    private static final Map<String, List<String>> TEMPLATES = PATHS.stream()
-            .collect(Collectors.toMap(path -> path, Routes::segments));
+    private static final Map<String, List<String>> TEMPLATES =
+            PATHS.stream().collect(Collectors.toMap(path -> path, Routes::segments));
 
     /** API Gateway's catch-all resource, which passes the rest of the path as the parameter {@code proxy}. */
     public static final String PROXY_PATH = "/{proxy+}";
@@ -139,8 +159,8 @@ public final class Routes {
             }
             pathKnown = true;
             if (route.method().equals(m)) {
-                Match match = new Match(route, values.isEmpty() ? null : values.get(0),
-                        values.size() < 2 ? null : values.get(1));
+                Match match = new Match(
+                        route, values.isEmpty() ? null : values.get(0), values.size() < 2 ? null : values.get(1));
                 return userQueue(match);
             }
         }
@@ -183,8 +203,8 @@ public final class Routes {
             // URLDecoder is for forms, where + is a space; in a path it is itself
             return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {
-            throw QueueException.invalid("malformed percent-encoding in the path segment '"
-                    + Names.printable(segment) + "'");
+            throw QueueException.invalid(
+                    "malformed percent-encoding in the path segment '" + Names.printable(segment) + "'");
         }
     }
 
@@ -193,7 +213,7 @@ public final class Routes {
     }
 
     private static QueueException notAllowed(String method, String path) {
-        return new QueueException(ErrorCode.METHOD_NOT_ALLOWED,
-                Names.printable(method) + " is not allowed on " + Names.printable(path));
+        return new QueueException(
+                ErrorCode.METHOD_NOT_ALLOWED, Names.printable(method) + " is not allowed on " + Names.printable(path));
     }
 }

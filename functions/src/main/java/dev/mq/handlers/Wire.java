@@ -12,8 +12,8 @@ import dev.mq.core.SendOutcome;
 import dev.mq.core.StoredMessage.MessageState;
 import dev.mq.core.Subscription;
 import dev.mq.core.SubscriptionSpec;
-import dev.mq.core.filters.FilterScope;
 import dev.mq.core.TopicDescription;
+import dev.mq.core.filters.FilterScope;
 import dev.mq.model.Json;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses;
@@ -35,8 +35,8 @@ public final class Wire {
     // ---------------------------------------------------------------- requests
 
     static MessageToSend message(Requests.MessageRequest m) {
-        return new MessageToSend(m.body(), m.attributes(), m.delaySeconds(), m.deliverAt(), m.deduplicationId(),
-                m.groupId());
+        return new MessageToSend(
+                m.body(), m.attributes(), m.delaySeconds(), m.deliverAt(), m.deduplicationId(), m.groupId());
     }
 
     static ReceiveOptions receive(Requests.ReceiveRequest r) {
@@ -48,18 +48,22 @@ public final class Wire {
      * batch through {@code many}, whose entries the parser already refused keeping their place among
      * the outcomes.
      */
-    static List<Responses.SendResult> send(Requests.SendBatch request, Function<MessageToSend, SendOutcome> one,
-                                           Function<List<MessageToSend>, List<SendOutcome>> many) {
+    static List<Responses.SendResult> send(
+            Requests.SendBatch request,
+            Function<MessageToSend, SendOutcome> one,
+            Function<List<MessageToSend>, List<SendOutcome>> many) {
         if (!request.batch()) {
             return List.of(sendResult(one.apply(message(request.entries().get(0).message()))));
         }
-        List<MessageToSend> valid = request.entries().stream().filter(e -> e.error() == null)
-                .map(e -> message(e.message())).toList();
+        List<MessageToSend> valid = request.entries().stream()
+                .filter(e -> e.error() == null)
+                .map(e -> message(e.message()))
+                .toList();
         Iterator<SendOutcome> outcomes = many.apply(valid).iterator();
         List<Responses.SendResult> results = new ArrayList<>();
         for (Requests.SendEntry entry : request.entries()) {
-            results.add(entry.error() != null ? Responses.SendResult.failed(entry.error())
-                    : sendResult(outcomes.next()));
+            results.add(
+                    entry.error() != null ? Responses.SendResult.failed(entry.error()) : sendResult(outcomes.next()));
         }
         return results;
     }
@@ -67,23 +71,41 @@ public final class Wire {
     // ---------------------------------------------------------------- answers
 
     static Responses.SendResult sendResult(SendOutcome o) {
-        return o.error() == null ? Responses.SendResult.sent(o.messageId(), o.duplicate())
+        return o.error() == null
+                ? Responses.SendResult.sent(o.messageId(), o.duplicate())
                 : Responses.SendResult.failed(o.error());
     }
 
     static Responses.ReceivedMessage received(ReceivedMessage m) {
-        return new Responses.ReceivedMessage(m.messageId(), m.body(), m.attributes(), m.receiptHandle(),
-                m.receiveCount(), time(m.sentAt()), time(m.firstReceivedAt()), m.groupId(), m.deduplicationId());
+        return new Responses.ReceivedMessage(
+                m.messageId(),
+                m.body(),
+                m.attributes(),
+                m.receiptHandle(),
+                m.receiveCount(),
+                time(m.sentAt()),
+                time(m.firstReceivedAt()),
+                m.groupId(),
+                m.deduplicationId());
     }
 
     static Responses.AckResult ack(AckOutcome o) {
-        return o.ok() ? Responses.AckResult.ok(o.receiptHandle())
+        return o.ok()
+                ? Responses.AckResult.ok(o.receiptHandle())
                 : Responses.AckResult.failed(o.receiptHandle(), o.error());
     }
 
     static Responses.BrowsedMessage browsed(BrowsedMessage m) {
-        return new Responses.BrowsedMessage(m.messageId(), m.body(), m.attributes(), state(m.state()),
-                m.receiveCount(), time(m.sentAt()), time(m.firstReceivedAt()), m.groupId(), m.deduplicationId());
+        return new Responses.BrowsedMessage(
+                m.messageId(),
+                m.body(),
+                m.attributes(),
+                state(m.state()),
+                m.receiveCount(),
+                time(m.sentAt()),
+                time(m.firstReceivedAt()),
+                m.groupId(),
+                m.deduplicationId());
     }
 
     static String state(MessageState state) {
@@ -95,8 +117,8 @@ public final class Wire {
     }
 
     static Responses.QueueDescription queue(QueueDescription q) {
-        return new Responses.QueueDescription(q.name(), q.fifo(), time(q.createdAt()), q.attributes(),
-                q.stats() == null ? null : stats(q.stats()));
+        return new Responses.QueueDescription(
+                q.name(), q.fifo(), time(q.createdAt()), q.attributes(), q.stats() == null ? null : stats(q.stats()));
     }
 
     static Responses.QueueStats stats(QueueStats s) {
@@ -118,16 +140,28 @@ public final class Wire {
     /** The body of a subscription's PUT as the core takes it; the filter stays as written, for the core to judge. */
     public static SubscriptionSpec subscriptionSpec(String body) {
         TopicRequests.SubscriptionRequest r = TopicRequests.parseSubscription(body);
-        return new SubscriptionSpec(r.queue(), r.endpoint(), r.secret(), r.filter(),
-                FilterScope.fromWire(r.filterScope()), r.deadLetterQueue());
+        return new SubscriptionSpec(
+                r.queue(),
+                r.endpoint(),
+                r.secret(),
+                r.filter(),
+                FilterScope.fromWire(r.filterScope()),
+                r.deadLetterQueue());
     }
 
     /** Never the secret; the filter as it was written, and its scope when there is a filter or it is not the default. */
     static Responses.SubscriptionDescription subscription(Subscription s) {
         String scope = s.filterJson() != null || s.filterScope() != FilterScope.ATTRIBUTES
-                ? s.filterScope().wireName() : null;
-        return new Responses.SubscriptionDescription(s.topic(), s.name(), s.queue(), s.endpoint(),
-                s.filterJson() == null ? null : Json.parseObject(s.filterJson()), scope, s.deadLetterQueue(),
+                ? s.filterScope().wireName()
+                : null;
+        return new Responses.SubscriptionDescription(
+                s.topic(),
+                s.name(),
+                s.queue(),
+                s.endpoint(),
+                s.filterJson() == null ? null : Json.parseObject(s.filterJson()),
+                scope,
+                s.deadLetterQueue(),
                 time(s.createdAt()));
     }
 

@@ -20,8 +20,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 final class CatalogPages {
     private CatalogPages() {}
 
-    static <T> Page<T> list(DynamoDbClient client, String table, String pk, String prefix, int limit,
-                            String afterName, Function<Map<String, AttributeValue>, T> read, Function<T, String> name) {
+    static <T> Page<T> list(
+            DynamoDbClient client,
+            String table,
+            String pk,
+            String prefix,
+            int limit,
+            String afterName,
+            Function<Map<String, AttributeValue>, T> read,
+            Function<T, String> name) {
         return call(() -> {
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":pk", s(pk));
@@ -30,8 +37,11 @@ final class CatalogPages {
                 condition += " AND begins_with(sk, :prefix)";
                 values.put(":prefix", s(prefix));
             }
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                    .keyConditionExpression(condition).expressionAttributeValues(values).limit(limit + 1);
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression(condition)
+                    .expressionAttributeValues(values)
+                    .limit(limit + 1);
             if (afterName != null) {
                 query.exclusiveStartKey(Map.of("pk", s(pk), "sk", s(afterName)));
             }

@@ -6,12 +6,13 @@ package dev.mq.store;
  */
 final class Conditions {
     /** A lease is taken only from a visible, unexpired message whose lease is still the one read. */
-    static final String LEASE_FROM_READ =
-            "visibleAt <= :now AND expiresAt > :nowSec AND ";
+    static final String LEASE_FROM_READ = "visibleAt <= :now AND expiresAt > :nowSec AND ";
+
     static final String NEVER_LEASED = "attribute_not_exists(lease)";
     static final String SAME_LEASE_AS_READ = "lease = :read";
     /** Ack and visibility change act only for the current lease. */
     static final String CURRENT_LEASE = "lease = :token";
+
     static final String NEW_ITEM = "attribute_not_exists(pk)";
     /** A change applies to the incarnation and version it was made from. */
     static final String SAME_VERSION = "inc = :inc AND ver = :ver";

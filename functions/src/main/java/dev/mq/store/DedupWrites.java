@@ -31,18 +31,28 @@ final class DedupWrites {
     private DedupWrites() {}
 
     /** Answers the first message's id when the claim is taken, else writes both and answers empty. */
-    static Optional<String> put(DynamoDbClient client, String table, Map<String, AttributeValue> item,
-                                String messageId, Map<String, AttributeValue> claimKey, Instant claimExpiresAt,
-                                Instant now) {
+    static Optional<String> put(
+            DynamoDbClient client,
+            String table,
+            Map<String, AttributeValue> item,
+            String messageId,
+            Map<String, AttributeValue> claimKey,
+            Instant claimExpiresAt,
+            Instant now) {
         Map<String, AttributeValue> record = new HashMap<>(claimKey);
         record.put("v", n(1));
         record.put("mid", s(messageId));
         record.put(DynamoDbQueueStore.EXPIRES_AT, n(claimExpiresAt.getEpochSecond()));
-        TransactWriteItem claim = TransactWriteItem.builder().put(p -> p.tableName(table).item(record)
-                .conditionExpression(DEDUP_FREE)
-                .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build();
+        TransactWriteItem claim = TransactWriteItem.builder()
+                .put(p -> p.tableName(table)
+                        .item(record)
+                        .conditionExpression(DEDUP_FREE)
+                        .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                .build();
+        TransactWriteItem put = TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(item))
+                .build();
         return call(() -> {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -50,12 +60,17 @@ final class DedupWrites {
                     return Optional.empty();
                 } catch (TransactionCanceledException e) {
                     throwIfThrottled(e);
-                    CancellationReason reason = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
-                            ? e.cancellationReasons().get(0) : null;
+                    CancellationReason reason = e.hasCancellationReasons()
+                                    && !e.cancellationReasons().isEmpty()
+                            ? e.cancellationReasons().get(0)
+                            : null;
                     if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
-                        Map<String, AttributeValue> first = reason.hasItem() && !reason.item().isEmpty()
+                        Map<String, AttributeValue> first = reason.hasItem()
+                                        && !reason.item().isEmpty()
                                 ? reason.item()
-                                : client.getItem(g -> g.tableName(table).key(claimKey).consistentRead(true)).item();
+                                : client.getItem(g ->
+                                                g.tableName(table).key(claimKey).consistentRead(true))
+                                        .item();
                         if (first != null && first.containsKey("mid")) {
                             String firstId = first.get("mid").s();
                             // Our own record: the SDK retried a transaction that had committed.
@@ -64,8 +79,10 @@ final class DedupWrites {
                     }
                     // A concurrent send of the same id, or a record that expired meanwhile: try again.
                     if (attempt >= 3) {
-                        throw new QueueException(ErrorCode.UNAVAILABLE,
-                                "the send conflicted with a concurrent one; retry it with the same deduplicationId", e);
+                        throw new QueueException(
+                                ErrorCode.UNAVAILABLE,
+                                "the send conflicted with a concurrent one; retry it with the same deduplicationId",
+                                e);
                     }
                     sleep(20L * attempt);
                 }

@@ -61,7 +61,7 @@ public final class DynamoDbQueueStore implements QueueStore {
     private final LeaseWrites leases;
 
     public DynamoDbQueueStore(DynamoDbClient client, Tables tables) {
-        this(client, tables, () -> { });
+        this(client, tables, () -> {});
     }
 
     /**
@@ -114,19 +114,30 @@ public final class DynamoDbQueueStore implements QueueStore {
     @Override
     public Set<String> putAll(List<StoredMessage> messages) {
         List<WriteRequest> writes = messages.stream()
-                .map(m -> WriteRequest.builder().putRequest(PutRequest.builder().item(fromMessage(m)).build()).build())
+                .map(m -> WriteRequest.builder()
+                        .putRequest(PutRequest.builder().item(fromMessage(m)).build())
+                        .build())
                 .toList();
-        Set<String> unwritten = batchWrite(writes).stream().map(w -> w.putRequest().item().get("sk").s())
+        Set<String> unwritten = batchWrite(writes).stream()
+                .map(w -> w.putRequest().item().get("sk").s())
                 .collect(Collectors.toSet());
-        return messages.stream().filter(m -> unwritten.contains(m.key().position())).map(StoredMessage::messageId)
+        return messages.stream()
+                .filter(m -> unwritten.contains(m.key().position()))
+                .map(StoredMessage::messageId)
                 .collect(Collectors.toSet());
     }
 
     @Override
-    public Optional<String> putDeduplicated(StoredMessage message, String dedupId, Instant dedupExpiresAt,
-                                            Instant now) {
-        return DedupWrites.put(client, tables.messages(), fromMessage(message), message.messageId(),
-                dedupKey(message.key().incarnation(), dedupId), dedupExpiresAt, now);
+    public Optional<String> putDeduplicated(
+            StoredMessage message, String dedupId, Instant dedupExpiresAt, Instant now) {
+        return DedupWrites.put(
+                client,
+                tables.messages(),
+                fromMessage(message),
+                message.messageId(),
+                dedupKey(message.key().incarnation(), dedupId),
+                dedupExpiresAt,
+                now);
     }
 
     @Override
@@ -167,24 +178,42 @@ public final class DynamoDbQueueStore implements QueueStore {
         return new ScanPage(due, page.lastEvaluatedId(), null);
     }
 
-    private ScanPage query(String incarnation, int shard, String condition, String filter,
-                           Map<String, AttributeValue> values, int limit) {
+    private ScanPage query(
+            String incarnation,
+            int shard,
+            String condition,
+            String filter,
+            Map<String, AttributeValue> values,
+            int limit) {
         return query(incarnation, shard, condition, filter, values, limit, null);
     }
 
-    private ScanPage query(String incarnation, int shard, String condition, String filter,
-                           Map<String, AttributeValue> values, int limit, String afterParked) {
+    private ScanPage query(
+            String incarnation,
+            int shard,
+            String condition,
+            String filter,
+            Map<String, AttributeValue> values,
+            int limit,
+            String afterParked) {
         return call(() -> {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(tables.messages())
-                    .keyConditionExpression(condition).filterExpression(filter)
-                    .expressionAttributeValues(values).limit(limit);
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(tables.messages())
+                    .keyConditionExpression(condition)
+                    .filterExpression(filter)
+                    .expressionAttributeValues(values)
+                    .limit(limit);
             if (afterParked != null) {
                 query.exclusiveStartKey(Map.of("pk", values.get(":pk"), "sk", s(afterParked)));
             }
             QueryResponse response = client.query(query.build());
-            List<StoredMessage> items = response.items().stream().map(i -> toMessage(i, incarnation, shard)).toList();
-            String last = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey().get("sk").s() : null;
+            List<StoredMessage> items = response.items().stream()
+                    .map(i -> toMessage(i, incarnation, shard))
+                    .toList();
+            String last = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey().get("sk").s()
+                    : null;
             return new ScanPage(items, last);
         });
     }
@@ -197,8 +226,7 @@ public final class DynamoDbQueueStore implements QueueStore {
     }
 
     @Override
-    public Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil,
-                                               Instant now) {
+    public Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil, Instant now) {
         return leases.leaseByParking(read, newToken, visibleUntil, now);
     }
 
@@ -233,9 +261,10 @@ public final class DynamoDbQueueStore implements QueueStore {
     @Override
     public List<StoredMessage> dueParked(String incarnation, int shard, Instant now, int limit) {
         // every position due at or before now sorts below the due key of the next millisecond
-        Map<String, AttributeValue> values = Map.of(":pk", s(parked(incarnation, shard)),
-                ":due", s(MessageKey.dueKey(now.plusMillis(1))));
-        return query(incarnation, shard, "pk = :pk AND sk < :due", null, values, limit).items();
+        Map<String, AttributeValue> values =
+                Map.of(":pk", s(parked(incarnation, shard)), ":due", s(MessageKey.dueKey(now.plusMillis(1))));
+        return query(incarnation, shard, "pk = :pk AND sk < :due", null, values, limit)
+                .items();
     }
 
     @Override
@@ -243,12 +272,17 @@ public final class DynamoDbQueueStore implements QueueStore {
         return call(() -> {
             QueryResponse response = client.query(r -> r.tableName(tables.messages())
                     .keyConditionExpression("pk = :pk AND sk >= :since")
-                    .expressionAttributeValues(Map.of(":pk", s(waiting(incarnation, shard)),
-                            ":since", s(MessageIds.lowestAt(since))))
-                    .scanIndexForward(false).limit(limit));
-            List<StoredMessage> items = response.items().stream().map(i -> toMessage(i, incarnation, shard)).toList();
-            String last = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey().get("sk").s() : null;
+                    .expressionAttributeValues(
+                            Map.of(":pk", s(waiting(incarnation, shard)), ":since", s(MessageIds.lowestAt(since))))
+                    .scanIndexForward(false)
+                    .limit(limit));
+            List<StoredMessage> items = response.items().stream()
+                    .map(i -> toMessage(i, incarnation, shard))
+                    .toList();
+            String last = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey().get("sk").s()
+                    : null;
             return new ScanPage(items, last);
         });
     }
@@ -258,18 +292,23 @@ public final class DynamoDbQueueStore implements QueueStore {
         long removed = 0;
         List<String> partitions = new ArrayList<>();
         for (int shard = 0; shard < shards; shard++) {
-            partitions.addAll(List.of(waiting(incarnation, shard), parked(incarnation, shard), notes(incarnation, shard)));
+            partitions.addAll(
+                    List.of(waiting(incarnation, shard), parked(incarnation, shard), notes(incarnation, shard)));
         }
         for (String pk : partitions) {
             Map<String, AttributeValue> start = null;
             do {
                 Map<String, AttributeValue> from = start;
                 QueryResponse page = call(() -> client.query(r -> r.tableName(tables.messages())
-                        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
-                        .projectionExpression("pk, sk").exclusiveStartKey(from)));
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(pk)))
+                        .projectionExpression("pk, sk")
+                        .exclusiveStartKey(from)));
                 deleteKeys(page.items());
                 removed += page.count();
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
         }
         return removed;
@@ -279,7 +318,8 @@ public final class DynamoDbQueueStore implements QueueStore {
     public void removeExpired(StoredMessage read, Instant now) {
         call(() -> {
             try {
-                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(read.key()))
+                client.deleteItem(r -> r.tableName(tables.messages())
+                        .key(messageKey(read.key()))
                         .conditionExpression(EXPIRES_AT + " <= :nowSec")
                         .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond()))));
             } catch (ConditionalCheckFailedException alreadyGone) {
@@ -296,11 +336,14 @@ public final class DynamoDbQueueStore implements QueueStore {
 
     private void deleteKeys(List<Map<String, AttributeValue>> keys) {
         List<WriteRequest> left = batchWrite(keys.stream()
-                .map(k -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(k).build()).build())
+                .map(k -> WriteRequest.builder()
+                        .deleteRequest(DeleteRequest.builder().key(k).build())
+                        .build())
                 .toList());
         if (!left.isEmpty()) {
-            throw new QueueException(ErrorCode.THROTTLED, "the store is busy; " + left.size()
-                    + " items were not deleted yet, retry shortly");
+            throw new QueueException(
+                    ErrorCode.THROTTLED,
+                    "the store is busy; " + left.size() + " items were not deleted yet, retry shortly");
         }
     }
 
@@ -320,10 +363,11 @@ public final class DynamoDbQueueStore implements QueueStore {
                 }
                 List<WriteRequest> chunk = pending;
                 try {
-                    BatchWriteItemResponse response = call(() -> client.batchWriteItem(
-                            r -> r.requestItems(Map.of(tables.messages(), chunk))));
+                    BatchWriteItemResponse response =
+                            call(() -> client.batchWriteItem(r -> r.requestItems(Map.of(tables.messages(), chunk))));
                     pending = response.hasUnprocessedItems()
-                            ? response.unprocessedItems().getOrDefault(tables.messages(), List.of()) : List.of();
+                            ? response.unprocessedItems().getOrDefault(tables.messages(), List.of())
+                            : List.of();
                     wroteSome |= pending.size() < chunk.size();
                 } catch (QueueException e) {
                     if (!wroteSome) {

@@ -11,21 +11,15 @@ import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicStore;
 import dev.mq.core.filters.FilterScope;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The item layout of topics. Catalog table: a topic is {@code pk = "topic"}, {@code sk = <name>}; a
@@ -49,7 +43,10 @@ public final class DynamoDbTopicStore implements TopicStore {
     @Override
     public Optional<TopicConfig> getTopic(String name) {
         return call(() -> Optional.ofNullable(emptyToNull(client.getItem(r -> r.tableName(tables.catalog())
-                .key(key(TOPIC_PK, name)).consistentRead(true)).item())).map(DynamoDbTopicStore::toTopic));
+                                .key(key(TOPIC_PK, name))
+                                .consistentRead(true))
+                        .item()))
+                .map(DynamoDbTopicStore::toTopic));
     }
 
     @Override
@@ -60,7 +57,9 @@ public final class DynamoDbTopicStore implements TopicStore {
         item.put("createdAt", n(topic.createdAt().toEpochMilli()));
         return call(() -> {
             try {
-                client.putItem(r -> r.tableName(tables.catalog()).item(item).conditionExpression("attribute_not_exists(pk)")
+                client.putItem(r -> r.tableName(tables.catalog())
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(pk)")
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 return Optional.empty();
             } catch (ConditionalCheckFailedException exists) {
@@ -71,16 +70,21 @@ public final class DynamoDbTopicStore implements TopicStore {
 
     @Override
     public Optional<TopicConfig> deleteTopic(String name) {
-        Optional<TopicConfig> removed = call(() -> Optional.ofNullable(emptyToNull(client.deleteItem(r -> r
-                .tableName(tables.catalog()).key(key(TOPIC_PK, name)).returnValues(ReturnValue.ALL_OLD)).attributes()))
-                .map(DynamoDbTopicStore::toTopic));
+        Optional<TopicConfig> removed =
+                call(() -> Optional.ofNullable(emptyToNull(client.deleteItem(r -> r.tableName(tables.catalog())
+                                        .key(key(TOPIC_PK, name))
+                                        .returnValues(ReturnValue.ALL_OLD))
+                                .attributes()))
+                        .map(DynamoDbTopicStore::toTopic));
         // Subscriptions go with their topic, so a topic created again under the name starts with none.
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
             QueryResponse page = call(() -> client.query(r -> r.tableName(tables.catalog())
-                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(subscriptionsOf(name))))
-                    .projectionExpression("pk, sk").exclusiveStartKey(from)));
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(subscriptionsOf(name))))
+                    .projectionExpression("pk, sk")
+                    .exclusiveStartKey(from)));
             for (Map<String, AttributeValue> k : page.items()) {
                 call(() -> client.deleteItem(r -> r.tableName(tables.catalog()).key(k)));
             }
@@ -91,14 +95,23 @@ public final class DynamoDbTopicStore implements TopicStore {
 
     @Override
     public Page<TopicConfig> listTopics(int limit, String afterName) {
-        return CatalogPages.list(client, tables.catalog(), TOPIC_PK, "", limit, afterName, DynamoDbTopicStore::toTopic,
+        return CatalogPages.list(
+                client,
+                tables.catalog(),
+                TOPIC_PK,
+                "",
+                limit,
+                afterName,
+                DynamoDbTopicStore::toTopic,
                 TopicConfig::name);
     }
 
     @Override
     public Optional<Subscription> getSubscription(String topic, String name) {
         return call(() -> Optional.ofNullable(emptyToNull(client.getItem(r -> r.tableName(tables.catalog())
-                .key(key(subscriptionsOf(topic), name)).consistentRead(true)).item()))
+                                .key(key(subscriptionsOf(topic), name))
+                                .consistentRead(true))
+                        .item()))
                 .map(DynamoDbTopicStore::toSubscription));
     }
 
@@ -123,13 +136,23 @@ public final class DynamoDbTopicStore implements TopicStore {
     @Override
     public boolean deleteSubscription(String topic, String name) {
         return call(() -> emptyToNull(client.deleteItem(r -> r.tableName(tables.catalog())
-                .key(key(subscriptionsOf(topic), name)).returnValues(ReturnValue.ALL_OLD)).attributes()) != null);
+                                .key(key(subscriptionsOf(topic), name))
+                                .returnValues(ReturnValue.ALL_OLD))
+                        .attributes())
+                != null);
     }
 
     @Override
     public Page<Subscription> listSubscriptions(String topic, int limit, String afterName) {
-        return CatalogPages.list(client, tables.catalog(), subscriptionsOf(topic), "", limit, afterName,
-                DynamoDbTopicStore::toSubscription, Subscription::name);
+        return CatalogPages.list(
+                client,
+                tables.catalog(),
+                subscriptionsOf(topic),
+                "",
+                limit,
+                afterName,
+                DynamoDbTopicStore::toSubscription,
+                Subscription::name);
     }
 
     @Override
@@ -138,10 +161,16 @@ public final class DynamoDbTopicStore implements TopicStore {
     }
 
     @Override
-    public Optional<String> publishDeduplicated(TopicMessage message, Instant keepUntil, String dedupId,
-                                                Instant dedupExpiresAt, Instant now) {
-        return DedupWrites.put(client, tables.topicLog(), fromMessage(message, keepUntil), message.messageId(),
-                key(message.topicIncarnation() + "#d#" + dedupId, "d"), dedupExpiresAt, now);
+    public Optional<String> publishDeduplicated(
+            TopicMessage message, Instant keepUntil, String dedupId, Instant dedupExpiresAt, Instant now) {
+        return DedupWrites.put(
+                client,
+                tables.topicLog(),
+                fromMessage(message, keepUntil),
+                message.messageId(),
+                key(message.topicIncarnation() + "#d#" + dedupId, "d"),
+                dedupExpiresAt,
+                now);
     }
 
     @Override
@@ -177,14 +206,23 @@ public final class DynamoDbTopicStore implements TopicStore {
     }
 
     private static TopicConfig toTopic(Map<String, AttributeValue> item) {
-        return new TopicConfig(item.get("sk").s(), Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())),
+        return new TopicConfig(
+                item.get("sk").s(),
+                Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())),
                 item.get("inc").s());
     }
 
     private static Subscription toSubscription(Map<String, AttributeValue> item) {
-        return new Subscription(item.get("topic").s(), item.get("sk").s(), item.get("tinc").s(), str(item, "queue"),
-                str(item, "endpoint"), str(item, "secret"), str(item, "filter"),
-                FilterScope.fromWire(str(item, "fscope")), str(item, "dlq"),
+        return new Subscription(
+                item.get("topic").s(),
+                item.get("sk").s(),
+                item.get("tinc").s(),
+                str(item, "queue"),
+                str(item, "endpoint"),
+                str(item, "secret"),
+                str(item, "filter"),
+                FilterScope.fromWire(str(item, "fscope")),
+                str(item, "dlq"),
                 Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())));
     }
 

@@ -20,15 +20,19 @@ final class ExpiredItems {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse page = call(() -> client.scan(ScanRequest.builder().tableName(table)
+            ScanResponse page = call(() -> client.scan(ScanRequest.builder()
+                    .tableName(table)
                     .filterExpression("expiresAt <= :nowSec")
                     .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond())))
-                    .projectionExpression("pk, sk").exclusiveStartKey(from).build()));
+                    .projectionExpression("pk, sk")
+                    .exclusiveStartKey(from)
+                    .build()));
             for (Map<String, AttributeValue> key : page.items()) {
                 // Conditional, as TTL is: a deduplication record renewed since the scan stays.
                 removed += call(() -> {
                     try {
-                        client.deleteItem(r -> r.tableName(table).key(key)
+                        client.deleteItem(r -> r.tableName(table)
+                                .key(key)
                                 .conditionExpression("expiresAt <= :nowSec")
                                 .expressionAttributeValues(Map.of(":nowSec", n(now.getEpochSecond()))));
                         return 1;

@@ -21,7 +21,12 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
  */
 public final class FaultInjector implements ExecutionInterceptor {
     /** How a call fails. */
-    public enum Fault { THROTTLED, SERVER_ERROR, TIMEOUT, LOST_RESPONSE }
+    public enum Fault {
+        THROTTLED,
+        SERVER_ERROR,
+        TIMEOUT,
+        LOST_RESPONSE
+    }
 
     private final double rate;
     private final List<Fault> faults;
@@ -59,12 +64,20 @@ public final class FaultInjector implements ExecutionInterceptor {
         }
         injected.incrementAndGet();
         throw switch (fault) {
-            case THROTTLED -> ProvisionedThroughputExceededException.builder().statusCode(400)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException")
-                            .serviceName("DynamoDb").build())
-                    .message("injected: throughput exceeded").build();
-            case SERVER_ERROR -> DynamoDbException.builder().statusCode(500).message("injected: internal server error")
-                    .build();
+            case THROTTLED ->
+                ProvisionedThroughputExceededException.builder()
+                        .statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder()
+                                .errorCode("ProvisionedThroughputExceededException")
+                                .serviceName("DynamoDb")
+                                .build())
+                        .message("injected: throughput exceeded")
+                        .build();
+            case SERVER_ERROR ->
+                DynamoDbException.builder()
+                        .statusCode(500)
+                        .message("injected: internal server error")
+                        .build();
             default -> SdkClientException.create("injected: timed out before reaching the table");
         };
     }

@@ -63,7 +63,8 @@ final class LeaseWrites {
         String condition = LEASE_FROM_READ + leaseAsRead(read, values);
         return call(() -> {
             try {
-                client.updateItem(r -> r.tableName(tables.messages()).key(messageKey(read.key()))
+                client.updateItem(r -> r.tableName(tables.messages())
+                        .key(messageKey(read.key()))
                         .updateExpression("SET visibleAt = :until, lease = :token, rc = :rc, "
                                 + "firstRecv = if_not_exists(firstRecv, :now)")
                         .conditionExpression(condition)
@@ -75,26 +76,33 @@ final class LeaseWrites {
         });
     }
 
-    Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil,
-                                               Instant now) {
-        MessageKey to = MessageKey.parked(read.key().incarnation(), read.key().shard(), visibleUntil, read.key().id());
+    Optional<MessageKey> leaseByParking(StoredMessage read, String newToken, Instant visibleUntil, Instant now) {
+        MessageKey to = MessageKey.parked(
+                read.key().incarnation(),
+                read.key().shard(),
+                visibleUntil,
+                read.key().id());
         StoredMessage leased = read.leased(to, newToken, visibleUntil, now);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":now", n(now.toEpochMilli()));
         values.put(":nowSec", n(now.getEpochSecond()));
         String asRead = LEASE_FROM_READ + leaseAsRead(read, values);
-        Map<String, AttributeValue> takeover = read.leaseToken() == null ? null
-                : note(read.key(), read.leaseToken(), null, read.expiresAt());
+        Map<String, AttributeValue> takeover =
+                read.leaseToken() == null ? null : note(read.key(), read.leaseToken(), null, read.expiresAt());
         return relocate(read.key(), asRead, values, fromMessage(leased), takeover) ? Optional.of(to) : Optional.empty();
     }
 
     boolean park(StoredMessage read) {
-        MessageKey to = MessageKey.parked(read.key().incarnation(), read.key().shard(), read.visibleAt(), read.key().id());
+        MessageKey to = MessageKey.parked(
+                read.key().incarnation(),
+                read.key().shard(),
+                read.visibleAt(),
+                read.key().id());
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":visibleAt", n(read.visibleAt().toEpochMilli()));
         String unchanged = "visibleAt = :visibleAt AND " + leaseAsRead(read, values);
-        Map<String, AttributeValue> forward = read.leaseToken() == null ? null
-                : note(read.key(), read.leaseToken(), to, read.expiresAt());
+        Map<String, AttributeValue> forward =
+                read.leaseToken() == null ? null : note(read.key(), read.leaseToken(), to, read.expiresAt());
         return relocate(read.key(), unchanged, values, fromMessage(read.placed(to, read.visibleAt())), forward);
     }
 
@@ -111,16 +119,27 @@ final class LeaseWrites {
      * @param note the lease note to write with the move (see {@link #note}), or null
      * @return false when the condition failed: another receive, an ack or a visibility change came first
      */
-    private boolean relocate(MessageKey from, String condition, Map<String, AttributeValue> values,
-                             Map<String, AttributeValue> copy, Map<String, AttributeValue> note) {
+    private boolean relocate(
+            MessageKey from,
+            String condition,
+            Map<String, AttributeValue> values,
+            Map<String, AttributeValue> copy,
+            Map<String, AttributeValue> note) {
         List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder().put(p -> p.tableName(tables.messages()).item(copy)
-                .conditionExpression(NEW_ITEM)).build());
+        writes.add(TransactWriteItem.builder()
+                .put(p -> p.tableName(tables.messages()).item(copy).conditionExpression(NEW_ITEM))
+                .build());
         if (note != null) {
-            writes.add(TransactWriteItem.builder().put(p -> p.tableName(tables.messages()).item(note)).build());
+            writes.add(TransactWriteItem.builder()
+                    .put(p -> p.tableName(tables.messages()).item(note))
+                    .build());
         }
-        writes.add(TransactWriteItem.builder().delete(d -> d.tableName(tables.messages()).key(messageKey(from))
-                .conditionExpression(condition).expressionAttributeValues(values)).build());
+        writes.add(TransactWriteItem.builder()
+                .delete(d -> d.tableName(tables.messages())
+                        .key(messageKey(from))
+                        .conditionExpression(condition)
+                        .expressionAttributeValues(values))
+                .build());
         String token = java.util.UUID.randomUUID().toString();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -143,10 +162,11 @@ final class LeaseWrites {
     }
 
     /** Where a handle's lease went when its position is empty: moved on by its holder, or taken over. */
-    private Optional<LeaseOutcome> followNote(MessageKey key, String token, java.util.function.Function<MessageKey, LeaseOutcome> retry,
-                                              int hops) {
-        Map<String, AttributeValue> note = call(() -> client.getItem(r -> r.tableName(tables.messages())
-                .key(noteKey(key)).consistentRead(true)).item());
+    private Optional<LeaseOutcome> followNote(
+            MessageKey key, String token, java.util.function.Function<MessageKey, LeaseOutcome> retry, int hops) {
+        Map<String, AttributeValue> note = call(() -> client.getItem(
+                        r -> r.tableName(tables.messages()).key(noteKey(key)).consistentRead(true))
+                .item());
         if (note == null || note.isEmpty() || !token.equals(str(note, "lease"))) {
             return Optional.empty();
         }
@@ -156,7 +176,8 @@ final class LeaseWrites {
         if (hops >= MAX_NOTE_HOPS) {
             return Optional.empty();
         }
-        return Optional.of(retry.apply(new MessageKey(key.incarnation(), key.shard(), note.get("fwd").s())));
+        return Optional.of(retry.apply(
+                new MessageKey(key.incarnation(), key.shard(), note.get("fwd").s())));
     }
 
     LeaseOutcome delete(MessageKey key, String leaseToken) {
@@ -166,7 +187,8 @@ final class LeaseWrites {
     private LeaseOutcome delete(MessageKey key, String leaseToken, int hops) {
         LeaseOutcome outcome = call(() -> {
             try {
-                client.deleteItem(r -> r.tableName(tables.messages()).key(messageKey(key))
+                client.deleteItem(r -> r.tableName(tables.messages())
+                        .key(messageKey(key))
                         .conditionExpression(CURRENT_LEASE)
                         .expressionAttributeValues(Map.of(":token", s(leaseToken)))
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
@@ -178,7 +200,8 @@ final class LeaseWrites {
         if (outcome != LeaseOutcome.GONE) {
             return outcome;
         }
-        return followNote(key, leaseToken, next -> delete(next, leaseToken, hops + 1), hops).orElse(LeaseOutcome.GONE);
+        return followNote(key, leaseToken, next -> delete(next, leaseToken, hops + 1), hops)
+                .orElse(LeaseOutcome.GONE);
     }
 
     LeaseOutcome changeVisibility(MessageKey key, String leaseToken, Instant visibleAt) {
@@ -203,11 +226,12 @@ final class LeaseWrites {
     private LeaseOutcome changeInPlace(MessageKey key, String leaseToken, Instant visibleAt) {
         return call(() -> {
             try {
-                client.updateItem(r -> r.tableName(tables.messages()).key(messageKey(key))
+                client.updateItem(r -> r.tableName(tables.messages())
+                        .key(messageKey(key))
                         .updateExpression("SET visibleAt = :visibleAt")
                         .conditionExpression(CURRENT_LEASE)
-                        .expressionAttributeValues(Map.of(":token", s(leaseToken),
-                                ":visibleAt", n(visibleAt.toEpochMilli())))
+                        .expressionAttributeValues(
+                                Map.of(":token", s(leaseToken), ":visibleAt", n(visibleAt.toEpochMilli())))
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 return LeaseOutcome.DONE;
             } catch (ConditionalCheckFailedException e) {
@@ -218,8 +242,9 @@ final class LeaseWrites {
 
     /** A sooner visibility must move the message to where receives look at that time; a note forwards the handle. */
     private LeaseOutcome parkSooner(MessageKey key, String leaseToken, Instant visibleAt) {
-        Map<String, AttributeValue> item = call(() -> client.getItem(r -> r.tableName(tables.messages())
-                .key(messageKey(key)).consistentRead(true)).item());
+        Map<String, AttributeValue> item = call(() -> client.getItem(
+                        r -> r.tableName(tables.messages()).key(messageKey(key)).consistentRead(true))
+                .item());
         if (item == null || item.isEmpty()) {
             return LeaseOutcome.GONE;
         }
@@ -228,8 +253,12 @@ final class LeaseWrites {
             return LeaseOutcome.LEASE_LOST;
         }
         MessageKey to = MessageKey.parked(key.incarnation(), key.shard(), visibleAt, key.id());
-        boolean moved = relocate(key, CURRENT_LEASE, new HashMap<>(Map.of(":token", s(leaseToken))),
-                fromMessage(current.placed(to, visibleAt)), note(key, leaseToken, to, current.expiresAt()));
+        boolean moved = relocate(
+                key,
+                CURRENT_LEASE,
+                new HashMap<>(Map.of(":token", s(leaseToken))),
+                fromMessage(current.placed(to, visibleAt)),
+                note(key, leaseToken, to, current.expiresAt()));
         return moved ? LeaseOutcome.DONE : LeaseOutcome.LEASE_LOST; // taken over (or acked) since the read
     }
 
@@ -243,10 +272,15 @@ final class LeaseWrites {
         values.put(":now", n(now.toEpochMilli()));
         values.put(":nowSec", n(now.getEpochSecond()));
         String condition = LEASE_FROM_READ + leaseAsRead(read, values);
-        TransactWriteItem remove = TransactWriteItem.builder().delete(d -> d.tableName(tables.messages())
-                .key(messageKey(read.key())).conditionExpression(condition).expressionAttributeValues(values)).build();
-        TransactWriteItem add = TransactWriteItem.builder().put(p -> p.tableName(tables.messages())
-                .item(fromMessage(copy)).conditionExpression(NEW_ITEM)).build();
+        TransactWriteItem remove = TransactWriteItem.builder()
+                .delete(d -> d.tableName(tables.messages())
+                        .key(messageKey(read.key()))
+                        .conditionExpression(condition)
+                        .expressionAttributeValues(values))
+                .build();
+        TransactWriteItem add = TransactWriteItem.builder()
+                .put(p -> p.tableName(tables.messages()).item(fromMessage(copy)).conditionExpression(NEW_ITEM))
+                .build();
         return call(() -> {
             try {
                 client.transactWriteItems(r -> r.transactItems(remove, add));

@@ -58,6 +58,7 @@ public final class MessageCounts {
     private static final Duration KEEP_UNTOUCHED = Duration.ofDays(2 * 366 + 2);
     /** Sequence numbers are decimal strings of up to 40 digits; padded, they compare as text. */
     private static final int SEQUENCE_DIGITS = 40;
+
     private static final int MAX_ATTEMPTS = 5;
 
     /**
@@ -66,8 +67,8 @@ public final class MessageCounts {
      * @param oldImage the item before, or null; new image likewise. Only {@code pk}, {@code sk}, {@code v},
      *     {@code rc}, {@code visibleAt} and whether there is a {@code body} are read.
      */
-    public record Change(String sequenceNumber, Map<String, AttributeValue> oldImage,
-                         Map<String, AttributeValue> newImage) {}
+    public record Change(
+            String sequenceNumber, Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {}
 
     private final DynamoDbClient client;
     private final Tables tables;
@@ -79,8 +80,9 @@ public final class MessageCounts {
 
     /** The counts of a queue incarnation; none before its first counted record. */
     public QueueCounts read(String incarnation) {
-        Map<String, AttributeValue> item = call(() -> client.getItem(r -> r.tableName(tables.catalog())
-                .key(key(incarnation))).item());
+        Map<String, AttributeValue> item =
+                call(() -> client.getItem(r -> r.tableName(tables.catalog()).key(key(incarnation)))
+                        .item());
         if (item == null || item.isEmpty()) {
             return QueueCounts.NONE;
         }
@@ -105,9 +107,12 @@ public final class MessageCounts {
     /** One image's part: {@code sign} in {@code state}, from record {@code sequence} of {@code partition}. */
     private record Counted(String partition, String sequence, MessageState state, int sign) {}
 
-    private static void counted(Map<String, AttributeValue> image, int sign, String sequence,
-                                Map<String, List<Counted>> byIncarnation) {
-        if (image == null || !image.containsKey("body") || !image.containsKey("pk") || !image.containsKey("sk")
+    private static void counted(
+            Map<String, AttributeValue> image, int sign, String sequence, Map<String, List<Counted>> byIncarnation) {
+        if (image == null
+                || !image.containsKey("body")
+                || !image.containsKey("pk")
+                || !image.containsKey("sk")
                 || layout(image) < COUNTED_FROM_LAYOUT) {
             return; // lease notes, dedup records, and messages written before counting began
         }
@@ -129,9 +134,10 @@ public final class MessageCounts {
         if (key.isParked() != parked) {
             return;
         }
-        MessageState state = QueueCounts.countedAs(key,
-                Instant.ofEpochMilli(number(image, "visibleAt")), (int) number(image, "rc"));
-        byIncarnation.computeIfAbsent(incarnation, i -> new ArrayList<>())
+        MessageState state =
+                QueueCounts.countedAs(key, Instant.ofEpochMilli(number(image, "visibleAt")), (int) number(image, "rc"));
+        byIncarnation
+                .computeIfAbsent(incarnation, i -> new ArrayList<>())
                 .add(new Counted(partition, sequence, state, sign));
     }
 
@@ -140,7 +146,8 @@ public final class MessageCounts {
         for (int attempt = 1; ; attempt++) {
             Map<String, String> countedBefore = done;
             List<Counted> fresh = counted.stream()
-                    .filter(c -> c.sequence().compareTo(countedBefore.getOrDefault(c.partition(), "")) > 0).toList();
+                    .filter(c -> c.sequence().compareTo(countedBefore.getOrDefault(c.partition(), "")) > 0)
+                    .toList();
             if (fresh.isEmpty()) {
                 return;
             }
@@ -149,8 +156,10 @@ public final class MessageCounts {
                 return;
             }
             if (attempt >= MAX_ATTEMPTS) {
-                throw new QueueException(ErrorCode.UNAVAILABLE, "the counts of " + incarnation
-                        + " changed under every attempt to count a batch; it is counted again on retry");
+                throw new QueueException(
+                        ErrorCode.UNAVAILABLE,
+                        "the counts of " + incarnation
+                                + " changed under every attempt to count a batch; it is counted again on retry");
             }
             done = sequences(countedAlready);
         }
@@ -190,10 +199,12 @@ public final class MessageCounts {
         }
         return call(() -> {
             try {
-                client.updateItem(r -> r.tableName(tables.catalog()).key(key(incarnation))
+                client.updateItem(r -> r.tableName(tables.catalog())
+                        .key(key(incarnation))
                         .updateExpression(set + " ADD vis :vis, inf :inf, del :del")
                         .conditionExpression(String.join(" AND ", conditions))
-                        .expressionAttributeNames(names).expressionAttributeValues(values)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 return null;
             } catch (ConditionalCheckFailedException countedBefore) {

@@ -12,11 +12,14 @@ public final class MessageCountsRecords {
 
     /** The attributes the counter reads; a body is only looked for, never kept. */
     private static final Set<String> STRINGS = Set.of("pk", "sk");
+
     private static final Set<String> NUMBERS = Set.of("v", "rc", "visibleAt");
 
     public static MessageCounts.Change change(DynamodbEvent.DynamodbStreamRecord record) {
-        return new MessageCounts.Change(record.getDynamodb().getSequenceNumber(),
-                image(record.getDynamodb().getOldImage()), image(record.getDynamodb().getNewImage()));
+        return new MessageCounts.Change(
+                record.getDynamodb().getSequenceNumber(),
+                image(record.getDynamodb().getOldImage()),
+                image(record.getDynamodb().getNewImage()));
     }
 
     private static Map<String, AttributeValue> image(

@@ -123,19 +123,28 @@ final class MessageItems {
             item.get("attrs").m().forEach((k, v) -> attributes.put(k, v.s()));
         }
         MessageKey key = new MessageKey(incarnation, shard, item.get("sk").s());
-        return new StoredMessage(key, item.containsKey("mid") ? item.get("mid").s() : key.id(), item.get("body").s(),
-                Map.copyOf(attributes), millis(item, "sentAt"), millis(item, "visibleAt"), str(item, "lease"),
-                integer(item, "rc"), item.containsKey("firstRecv") ? millis(item, "firstRecv") : null,
-                str(item, "grp"), str(item, "dedup"),
-                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())), str(item, "src"));
+        return new StoredMessage(
+                key,
+                item.containsKey("mid") ? item.get("mid").s() : key.id(),
+                item.get("body").s(),
+                Map.copyOf(attributes),
+                millis(item, "sentAt"),
+                millis(item, "visibleAt"),
+                str(item, "lease"),
+                integer(item, "rc"),
+                item.containsKey("firstRecv") ? millis(item, "firstRecv") : null,
+                str(item, "grp"),
+                str(item, "dedup"),
+                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())),
+                str(item, "src"));
     }
 
     /**
      * The note that the lease {@code token} left {@code position}: taken over by another receive, or moved
      * by its holder to {@code forward}.
      */
-    static Map<String, AttributeValue> note(MessageKey position, String token, MessageKey forward,
-                                                    Instant messageExpiresAt) {
+    static Map<String, AttributeValue> note(
+            MessageKey position, String token, MessageKey forward, Instant messageExpiresAt) {
         Map<String, AttributeValue> item = new HashMap<>(noteKey(position));
         item.put("v", n(LAYOUT_VERSION));
         item.put("lease", s(token));
@@ -147,7 +156,8 @@ final class MessageItems {
     }
 
     static Instant dueOf(MessageKey parkedKey) {
-        return Instant.ofEpochMilli(Long.parseLong(parkedKey.position().substring(0, parkedKey.position().indexOf('#'))));
+        return Instant.ofEpochMilli(Long.parseLong(
+                parkedKey.position().substring(0, parkedKey.position().indexOf('#'))));
     }
 
     static String str(Map<String, AttributeValue> item, String name) {

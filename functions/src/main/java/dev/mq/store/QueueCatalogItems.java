@@ -37,8 +37,9 @@ final class QueueCatalogItems {
 
     Optional<QueueConfig> getQueue(String name) {
         return call(() -> {
-            Map<String, AttributeValue> item = client.getItem(r -> r.tableName(tables.catalog())
-                    .key(queueKey(name)).consistentRead(true)).item();
+            Map<String, AttributeValue> item = client.getItem(r ->
+                            r.tableName(tables.catalog()).key(queueKey(name)).consistentRead(true))
+                    .item();
             return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toQueue(item));
         });
     }
@@ -46,7 +47,8 @@ final class QueueCatalogItems {
     Optional<QueueConfig> createQueue(QueueConfig config) {
         return call(() -> {
             try {
-                client.putItem(r -> r.tableName(tables.catalog()).item(fromQueue(config))
+                client.putItem(r -> r.tableName(tables.catalog())
+                        .item(fromQueue(config))
                         .conditionExpression(NEW_ITEM)
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 return Optional.empty();
@@ -59,10 +61,11 @@ final class QueueCatalogItems {
     boolean updateQueue(QueueConfig config) {
         return call(() -> {
             try {
-                client.putItem(r -> r.tableName(tables.catalog()).item(fromQueue(config))
+                client.putItem(r -> r.tableName(tables.catalog())
+                        .item(fromQueue(config))
                         .conditionExpression(SAME_VERSION)
-                        .expressionAttributeValues(Map.of(":inc", s(config.incarnation()),
-                                ":ver", n(config.version() - 1))));
+                        .expressionAttributeValues(
+                                Map.of(":inc", s(config.incarnation()), ":ver", n(config.version() - 1))));
                 return true;
             } catch (ConditionalCheckFailedException changedOrGone) {
                 return false;
@@ -73,15 +76,23 @@ final class QueueCatalogItems {
     Optional<QueueConfig> deleteQueue(String name) {
         return call(() -> {
             Map<String, AttributeValue> old = client.deleteItem(r -> r.tableName(tables.catalog())
-                    .key(queueKey(name)).returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD))
+                            .key(queueKey(name))
+                            .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD))
                     .attributes();
             return old == null || old.isEmpty() ? Optional.empty() : Optional.of(toQueue(old));
         });
     }
 
     Page<QueueConfig> listQueues(String prefix, int limit, String afterName) {
-        return CatalogPages.list(client, tables.catalog(), QUEUE_PK, prefix, limit, afterName,
-                QueueCatalogItems::toQueue, QueueConfig::name);
+        return CatalogPages.list(
+                client,
+                tables.catalog(),
+                QUEUE_PK,
+                prefix,
+                limit,
+                afterName,
+                QueueCatalogItems::toQueue,
+                QueueConfig::name);
     }
 
     private static Map<String, AttributeValue> queueKey(String name) {
@@ -113,12 +124,22 @@ final class QueueCatalogItems {
 
     private static QueueConfig toQueue(Map<String, AttributeValue> item) {
         QueueAttributes attributes = new QueueAttributes(
-                integer(item, "vt"), integer(item, "ret"), integer(item, "delay"), integer(item, "wait"),
-                integer(item, "maxBytes"), integer(item, "dedupWin"), item.get("cbd").bool(),
+                integer(item, "vt"),
+                integer(item, "ret"),
+                integer(item, "delay"),
+                integer(item, "wait"),
+                integer(item, "maxBytes"),
+                integer(item, "dedupWin"),
+                item.get("cbd").bool(),
                 item.containsKey("dlq") ? item.get("dlq").s() : null,
                 item.containsKey("mrc") ? integer(item, "mrc") : null);
-        return new QueueConfig(item.get("sk").s(), item.get("fifo").bool(),
-                Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())), item.get("inc").s(),
-                integer(item, "shards"), attributes, item.containsKey("ver") ? Long.parseLong(item.get("ver").n()) : 0);
+        return new QueueConfig(
+                item.get("sk").s(),
+                item.get("fifo").bool(),
+                Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())),
+                item.get("inc").s(),
+                integer(item, "shards"),
+                attributes,
+                item.containsKey("ver") ? Long.parseLong(item.get("ver").n()) : 0);
     }
 }

@@ -30,7 +30,7 @@ public record Services(QueueService queues, TopicService topics) {
         private Clock clock = Clock.systemUTC();
         private byte[] receiptKey;
         private QueueService.Settings settings = QueueService.Settings.defaults();
-        private Runnable countsCaughtUp = () -> { };
+        private Runnable countsCaughtUp = () -> {};
         private EndpointPolicy endpoints = EndpointPolicy.deployed();
         private UnaryOperator<TopicStore> topicStoreWrapper = UnaryOperator.identity();
 
@@ -78,14 +78,14 @@ public record Services(QueueService queues, TopicService topics) {
 
         /** The queue service alone, for callers that use no topics. */
         public QueueService queues() {
-            return new QueueService(new DynamoDbQueueStore(client, tables, countsCaughtUp), clock, requireKey(),
-                    settings);
+            return new QueueService(
+                    new DynamoDbQueueStore(client, tables, countsCaughtUp), clock, requireKey(), settings);
         }
 
         public Services build() {
             QueueService queues = queues();
-            TopicService topics = new TopicService(topicStoreWrapper.apply(new DynamoDbTopicStore(client, tables)),
-                    queues, clock, endpoints);
+            TopicService topics = new TopicService(
+                    topicStoreWrapper.apply(new DynamoDbTopicStore(client, tables)), queues, clock, endpoints);
             return new Services(queues, topics);
         }
 

@@ -22,13 +22,16 @@ final class StoreCalls {
         } catch (QueueException e) {
             throw e;
         } catch (DynamoDbException e) {
-            if (e.isThrottlingException() || "ProvisionedThroughputExceededException".equals(errorCode(e))
+            if (e.isThrottlingException()
+                    || "ProvisionedThroughputExceededException".equals(errorCode(e))
                     || "RequestLimitExceeded".equals(errorCode(e))) {
                 throw new QueueException(ErrorCode.THROTTLED, "the store is throttling requests; retry shortly", e);
             }
-            throw new QueueException(ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
+            throw new QueueException(
+                    ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
         } catch (SdkException e) {
-            throw new QueueException(ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
+            throw new QueueException(
+                    ErrorCode.UNAVAILABLE, "the store did not answer; the request is safe to retry", e);
         }
     }
 

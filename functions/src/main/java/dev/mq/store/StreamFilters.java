@@ -19,10 +19,18 @@ public final class StreamFilters {
      * before it invokes, and is not billed.
      */
     public static String newDeliveryJobs() {
-        return Json.write(Map.of("eventName", List.of("INSERT"),
-                "dynamodb", Map.of("NewImage", Map.of(
-                        "attrs", Map.of("M", Map.of(TopicService.DELIVERY_JOB_ATTRIBUTE, Map.of("S", List.of("1")))),
-                        "rc", Map.of("N", List.of("0"))))));
+        return Json.write(Map.of(
+                "eventName",
+                List.of("INSERT"),
+                "dynamodb",
+                Map.of(
+                        "NewImage",
+                        Map.of(
+                                "attrs",
+                                        Map.of(
+                                                "M",
+                                                Map.of(TopicService.DELIVERY_JOB_ATTRIBUTE, Map.of("S", List.of("1")))),
+                                "rc", Map.of("N", List.of("0"))))));
     }
 
     /**
@@ -32,7 +40,8 @@ public final class StreamFilters {
      */
     public static List<String> messageWrites() {
         Map<String, Object> hasBody = Map.of("body", Map.of("S", List.of(Map.of("exists", true))));
-        return List.of(Json.write(Map.of("dynamodb", Map.of("NewImage", hasBody))),
+        return List.of(
+                Json.write(Map.of("dynamodb", Map.of("NewImage", hasBody))),
                 Json.write(Map.of("dynamodb", Map.of("OldImage", hasBody))));
     }
 

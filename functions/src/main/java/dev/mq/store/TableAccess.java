@@ -13,7 +13,11 @@ import java.util.Set;
 public final class TableAccess {
     private TableAccess() {}
 
-    public enum Table { CATALOG, MESSAGES, TOPIC_LOG }
+    public enum Table {
+        CATALOG,
+        MESSAGES,
+        TOPIC_LOG
+    }
 
     private static final String GET = "dynamodb:GetItem";
     private static final String PUT = "dynamodb:PutItem";

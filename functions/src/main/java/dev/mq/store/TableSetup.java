@@ -29,10 +29,12 @@ public final class TableSetup {
 
     private static void enableTtl(DynamoDbClient client, String table) {
         TimeToLiveStatus ttl = client.describeTimeToLive(r -> r.tableName(table))
-                .timeToLiveDescription().timeToLiveStatus();
+                .timeToLiveDescription()
+                .timeToLiveStatus();
         if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
             client.updateTimeToLive(r -> r.tableName(table)
-                    .timeToLiveSpecification(t -> t.attributeName(DynamoDbQueueStore.EXPIRES_AT).enabled(true)));
+                    .timeToLiveSpecification(
+                            t -> t.attributeName(DynamoDbQueueStore.EXPIRES_AT).enabled(true)));
         }
     }
 
@@ -48,7 +50,8 @@ public final class TableSetup {
         if (spec != null && Boolean.TRUE.equals(spec.streamEnabled())) {
             client.updateTable(r -> r.tableName(table).streamSpecification(s -> s.streamEnabled(false)));
         }
-        client.updateTable(r -> r.tableName(table).streamSpecification(s -> s.streamEnabled(true).streamViewType(view)));
+        client.updateTable(r -> r.tableName(table)
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(view)));
         client.waiter().waitUntilTableExists(r -> r.tableName(table));
     }
 
@@ -64,11 +67,23 @@ public final class TableSetup {
                     })
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                            AttributeDefinition.builder()
+                                    .attributeName("pk")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName("sk")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build())
                     .keySchema(
-                            KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+                            KeySchemaElement.builder()
+                                    .attributeName("pk")
+                                    .keyType(KeyType.HASH)
+                                    .build(),
+                            KeySchemaElement.builder()
+                                    .attributeName("sk")
+                                    .keyType(KeyType.RANGE)
+                                    .build()));
             client.waiter().waitUntilTableExists(r -> r.tableName(table));
         } catch (ResourceInUseException exists) {
             // created before: a restart of the local server

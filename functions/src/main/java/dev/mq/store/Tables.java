@@ -14,8 +14,8 @@ public record Tables(String catalog, String messages, String topicLog) {
     public static final String TOPIC_LOG_ENV = "MQ_TOPIC_LOG_TABLE";
 
     public static Tables fromEnvironment() {
-        return new Tables(env(CATALOG_ENV, "mq-catalog"), env(MESSAGES_ENV, "mq-messages"),
-                env(TOPIC_LOG_ENV, "mq-topic-log"));
+        return new Tables(
+                env(CATALOG_ENV, "mq-catalog"), env(MESSAGES_ENV, "mq-messages"), env(TOPIC_LOG_ENV, "mq-topic-log"));
     }
 
     /** Tables named {@code <prefix>-catalog}, {@code <prefix>-messages}, {@code <prefix>-topic-log}. */

@@ -13,15 +13,21 @@ public final class TopicLogRecords {
 
     /** The message in a new image, or empty for the log's other items (deduplication records). */
     public static Optional<TopicMessage> fromImage(Map<String, AttributeValue> image) {
-        if (image == null || image.get("sk") == null || !DynamoDbTopicStore.MESSAGE_SK.equals(image.get("sk").getS())) {
+        if (image == null
+                || image.get("sk") == null
+                || !DynamoDbTopicStore.MESSAGE_SK.equals(image.get("sk").getS())) {
             return Optional.empty();
         }
         Map<String, String> attributes = new HashMap<>();
         if (image.get("attrs") != null && image.get("attrs").getM() != null) {
             image.get("attrs").getM().forEach((k, v) -> attributes.put(k, v.getS()));
         }
-        return Optional.of(new TopicMessage(image.get("topic").getS(), image.get("tinc").getS(),
-                image.get("mid").getS(), image.get("body").getS(), Map.copyOf(attributes),
+        return Optional.of(new TopicMessage(
+                image.get("topic").getS(),
+                image.get("tinc").getS(),
+                image.get("mid").getS(),
+                image.get("body").getS(),
+                Map.copyOf(attributes),
                 Instant.ofEpochMilli(Long.parseLong(image.get("publishedAt").getN()))));
     }
 }

@@ -25,8 +25,11 @@ class CapacityTest {
 
     @BeforeAll
     static void start() {
-        metered = LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(METER).build());
+        metered = LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(METER)
+                        .build());
     }
 
     @AfterAll
@@ -90,9 +93,11 @@ class CapacityTest {
     }
 
     private static void print(String what, double sendWrites) {
-        System.out.printf("%nCAPACITY %s: %.1f write units (send %.1f), %.1f read units%n",
+        System.out.printf(
+                "%nCAPACITY %s: %.1f write units (send %.1f), %.1f read units%n",
                 what, METER.writeUnits(), sendWrites, METER.readUnits());
-        METER.byOperation().forEach((op, u) ->
-                System.out.printf("CAPACITY   %-20s read %.1f  write %.1f%n", op, u.read(), u.write()));
+        METER.byOperation()
+                .forEach((op, u) ->
+                        System.out.printf("CAPACITY   %-20s read %.1f  write %.1f%n", op, u.read(), u.write()));
     }
 }

@@ -31,11 +31,23 @@ final class ConcurrencyLog {
     record Sent(String messageId, String body, String groupId, int producer, int indexInGroup) {}
 
     /** One message returned by one receive call, at {@code position} in that call's answer. */
-    record Lease(long call, int position, String consumer, String messageId, String receiptHandle,
-                 int receiveCount, String groupId, String body, int waitSeconds, Instant receiveStarted,
-                 Instant receiveReturned) {}
+    record Lease(
+            long call,
+            int position,
+            String consumer,
+            String messageId,
+            String receiptHandle,
+            int receiveCount,
+            String groupId,
+            String body,
+            int waitSeconds,
+            Instant receiveStarted,
+            Instant receiveReturned) {}
 
-    enum AckOutcome { OK, LEASE_LOST }
+    enum AckOutcome {
+        OK,
+        LEASE_LOST
+    }
 
     /** One ack of one lease; {@code late} when the consumer deliberately acked after the visibility timeout. */
     record Ack(Lease lease, Instant started, Instant returned, AckOutcome outcome, boolean late) {}
@@ -126,10 +138,18 @@ final class ConcurrencyLog {
      * their return to the ack's start.
      */
     String latencies() {
-        List<Long> receives = leases.stream().filter(l -> l.position() == 0 && l.waitSeconds() == 0)
-                .map(l -> Duration.between(l.receiveStarted(), l.receiveReturned()).toMillis()).sorted().toList();
-        List<Long> untilAck = acks.stream().filter(a -> !a.late())
-                .map(a -> Duration.between(a.lease().receiveReturned(), a.started()).toMillis()).sorted().toList();
+        List<Long> receives = leases.stream()
+                .filter(l -> l.position() == 0 && l.waitSeconds() == 0)
+                .map(l -> Duration.between(l.receiveStarted(), l.receiveReturned())
+                        .toMillis())
+                .sorted()
+                .toList();
+        List<Long> untilAck = acks.stream()
+                .filter(a -> !a.late())
+                .map(a -> Duration.between(a.lease().receiveReturned(), a.started())
+                        .toMillis())
+                .sorted()
+                .toList();
         return "receive p50 " + percentile(receives, 50) + " / max " + percentile(receives, 100)
                 + " ms, receive-to-ack p50 " + percentile(untilAck, 50) + " / p90 " + percentile(untilAck, 90)
                 + " / max " + percentile(untilAck, 100) + " ms";
@@ -166,13 +186,19 @@ final class ConcurrencyLog {
 
     /** Acks made right after the receive (not deliberately late) that still answered LeaseLost. */
     long promptAcksLost() {
-        return acks.stream().filter(a -> !a.late() && a.outcome() == AckOutcome.LEASE_LOST).count();
+        return acks.stream()
+                .filter(a -> !a.late() && a.outcome() == AckOutcome.LEASE_LOST)
+                .count();
     }
 
     long multiMessageGroupCalls() {
-        return leases.stream().filter(l -> l.groupId() != null)
+        return leases.stream()
+                .filter(l -> l.groupId() != null)
                 .collect(Collectors.groupingBy(l -> l.call() + "/" + l.groupId(), Collectors.counting()))
-                .values().stream().filter(n -> n > 1).count();
+                .values()
+                .stream()
+                .filter(n -> n > 1)
+                .count();
     }
 
     // ---------------------------------------------------------------- checks
@@ -215,11 +241,13 @@ final class ConcurrencyLog {
             for (int k = 1; k < ofMessage.size(); k++) {
                 Lease previous = ofMessage.get(k - 1);
                 Lease next = ofMessage.get(k);
-                Instant earliestExpiry = previous.receiveStarted().plus(visibility).minus(tolerance);
+                Instant earliestExpiry =
+                        previous.receiveStarted().plus(visibility).minus(tolerance);
                 if (next.receiveReturned().isBefore(earliestExpiry)) {
                     violations.add("message " + id + " was leased again before its lease expired: lease #"
                             + next.receiveCount() + " " + describe(next) + " returned "
-                            + Duration.between(previous.receiveStarted(), next.receiveReturned()).toMillis()
+                            + Duration.between(previous.receiveStarted(), next.receiveReturned())
+                                    .toMillis()
                             + " ms after the receive of lease #" + previous.receiveCount() + " " + describe(previous)
                             + " started; the visibility timeout is " + visibility.toMillis() + " ms");
                 }
@@ -237,17 +265,21 @@ final class ConcurrencyLog {
     List<String> checkAcks(Duration tolerance) {
         List<String> violations = new ArrayList<>();
         Map<String, List<Lease>> byMessage = leasesByMessage();
-        Map<String, List<Ack>> acksByHandle = acks.stream()
-                .collect(Collectors.groupingBy(a -> a.lease().receiptHandle()));
+        Map<String, List<Ack>> acksByHandle =
+                acks.stream().collect(Collectors.groupingBy(a -> a.lease().receiptHandle()));
         for (Sent message : sentInOrder()) {
             List<Lease> ofMessage = byMessage.getOrDefault(message.messageId(), List.of());
             if (ofMessage.isEmpty()) {
-                violations.add("message " + message.messageId() + " (" + message.body() + ") was sent but never delivered");
+                violations.add(
+                        "message " + message.messageId() + " (" + message.body() + ") was sent but never delivered");
                 continue;
             }
             Lease newest = ofMessage.get(ofMessage.size() - 1);
             List<Ack> newestAcks = acksByHandle.getOrDefault(newest.receiptHandle(), List.of());
-            Ack deleting = newestAcks.stream().filter(a -> a.outcome() == AckOutcome.OK).findFirst().orElse(null);
+            Ack deleting = newestAcks.stream()
+                    .filter(a -> a.outcome() == AckOutcome.OK)
+                    .findFirst()
+                    .orElse(null);
             if (deleting == null) {
                 violations.add("message " + message.messageId() + " (" + message.body()
                         + ") was never acknowledged through its newest lease #" + newest.receiveCount()
@@ -272,7 +304,8 @@ final class ConcurrencyLog {
                                 + successor.receiveCount() + " " + describe(successor) + ")");
                     }
                     if (ack.outcome() == AckOutcome.OK
-                            && (deleting == null || ack.returned().plus(tolerance).isBefore(deleting.started()))) {
+                            && (deleting == null
+                                    || ack.returned().plus(tolerance).isBefore(deleting.started()))) {
                         violations.add("message " + message.messageId() + ": the superseded handle of lease #"
                                 + older.receiveCount() + " " + describe(older) + " was acked ok " + describe(ack)
                                 + " while the message was not yet deleted through its newest lease #"
@@ -310,7 +343,8 @@ final class ConcurrencyLog {
                 Sent later = order.get(i);
                 for (Lease lease : byMessage.getOrDefault(later.messageId(), List.of())) {
                     Set<String> before = byCall.get(lease.call()).stream()
-                            .filter(l -> l.position() < lease.position()).map(Lease::messageId)
+                            .filter(l -> l.position() < lease.position())
+                            .map(Lease::messageId)
                             .collect(Collectors.toSet());
                     for (int j = 0; j < i; j++) {
                         Sent earlier = order.get(j);
@@ -321,13 +355,19 @@ final class ConcurrencyLog {
                         if (lease.receiveReturned().plus(tolerance).isBefore(gone)) {
                             List<Lease> earlierLeases = byMessage.getOrDefault(earlier.messageId(), List.of());
                             violations.add("group " + group.getKey() + ": message #" + i + " " + later.messageId()
-                                    + " (" + later.body() + ") was delivered " + describe(lease) + " while earlier message #"
-                                    + j + " " + earlier.messageId() + " (" + earlier.body() + ") was still in the queue "
-                                    + stateOf(earlierLeases, lease, visibility) + " and not returned before it by that call"
+                                    + " (" + later.body() + ") was delivered " + describe(lease)
+                                    + " while earlier message #"
+                                    + j + " " + earlier.messageId() + " (" + earlier.body()
+                                    + ") was still in the queue "
+                                    + stateOf(earlierLeases, lease, visibility)
+                                    + " and not returned before it by that call"
                                     + " (its first ok ack started " + (gone == Instant.MAX ? "never" : rel(gone))
                                     + "; its leases: " + describe(earlierLeases) + "; that call returned "
-                                    + byCall.get(lease.call()).stream().sorted(Comparator.comparingInt(Lease::position))
-                                            .map(Lease::body).toList() + ")");
+                                    + byCall.get(lease.call()).stream()
+                                            .sorted(Comparator.comparingInt(Lease::position))
+                                            .map(Lease::body)
+                                            .toList()
+                                    + ")");
                             break; // one earlier message is enough to show the break in order
                         }
                     }
@@ -340,10 +380,14 @@ final class ConcurrencyLog {
                     boolean overtook = firstOfEarlier == null
                             || (firstOfEarlier.call() == firstOfLater.call()
                                     ? firstOfLater.position() < firstOfEarlier.position()
-                                    : firstOfLater.receiveReturned().plus(tolerance).isBefore(firstOfEarlier.receiveStarted()));
+                                    : firstOfLater
+                                            .receiveReturned()
+                                            .plus(tolerance)
+                                            .isBefore(firstOfEarlier.receiveStarted()));
                     if (overtook) {
                         violations.add("group " + group.getKey() + ": first deliveries are out of send order: #" + i
-                                + " " + order.get(i).body() + " first came " + describe(firstOfLater) + ", earlier #" + j
+                                + " " + order.get(i).body() + " first came " + describe(firstOfLater) + ", earlier #"
+                                + j
                                 + " " + order.get(j).body() + " first came "
                                 + (firstOfEarlier == null ? "never" : describe(firstOfEarlier)));
                         break;
@@ -356,7 +400,8 @@ final class ConcurrencyLog {
 
     private String stateOf(List<Lease> earlierLeases, Lease at, Duration visibility) {
         for (Lease l : earlierLeases) {
-            boolean certainlyLeased = l.call() != at.call() && !l.receiveReturned().isAfter(at.receiveStarted())
+            boolean certainlyLeased = l.call() != at.call()
+                    && !l.receiveReturned().isAfter(at.receiveStarted())
                     && !at.receiveReturned().isAfter(l.receiveStarted().plus(visibility));
             if (certainlyLeased) {
                 return "in flight (lease #" + l.receiveCount() + " " + describe(l) + " had not expired)";
@@ -373,14 +418,17 @@ final class ConcurrencyLog {
         for (Lease l : leases) {
             byMessage.computeIfAbsent(l.messageId(), k -> new ArrayList<>()).add(l);
         }
-        byMessage.values().forEach(list -> list.sort(Comparator.comparingInt(Lease::receiveCount)
-                .thenComparing(Lease::receiveStarted)));
+        byMessage
+                .values()
+                .forEach(list ->
+                        list.sort(Comparator.comparingInt(Lease::receiveCount).thenComparing(Lease::receiveStarted)));
         return byMessage;
     }
 
     private List<Sent> sentInOrder() {
         return sent.values().stream()
-                .sorted(Comparator.comparingInt(Sent::producer).thenComparing(Sent::body)).toList();
+                .sorted(Comparator.comparingInt(Sent::producer).thenComparing(Sent::body))
+                .toList();
     }
 
     /** Each group's messages in the order its one producer got answers for them. */
@@ -401,7 +449,9 @@ final class ConcurrencyLog {
 
     private static Lease first(Map<String, List<Lease>> byMessage, Sent message) {
         return byMessage.getOrDefault(message.messageId(), List.of()).stream()
-                .filter(l -> l.receiveCount() == 1).findFirst().orElse(null);
+                .filter(l -> l.receiveCount() == 1)
+                .findFirst()
+                .orElse(null);
     }
 
     // ---------------------------------------------------------------- descriptions
@@ -420,8 +470,9 @@ final class ConcurrencyLog {
     }
 
     private String describe(Ack a) {
-        return "[" + a.outcome() + (a.late() ? " late" : "") + " ack by " + a.lease().consumer() + " of rc "
-                + a.lease().receiveCount() + ", " + rel(a.started()) + ".." + rel(a.returned()) + "]";
+        return "[" + a.outcome() + (a.late() ? " late" : "") + " ack by "
+                + a.lease().consumer() + " of rc " + a.lease().receiveCount() + ", " + rel(a.started()) + ".."
+                + rel(a.returned()) + "]";
     }
 
     private String describeAcks(List<Lease> ofMessage, Map<String, List<Ack>> acksByHandle) {

@@ -59,8 +59,6 @@ class ConcurrencyTest {
     QueueService service;
     long seed;
 
-
-
     @BeforeEach
     void freshService() {
         service = Services.over(db.client(), db.freshTables()).receiptKey(KEY).queues();
@@ -72,9 +70,18 @@ class ConcurrencyTest {
      * message; with {@code crashAbandonsBatch} a drop also abandons the rest of that receive's answer,
      * as a crashed process would. The first {@code crashers} consumers ack nothing during {@code crashPhase}.
      */
-    record Scenario(String queue, int visibilitySeconds, int producers, int messagesPerProducer,
-                    int groupsPerProducer, int consumers, double dropRate, double lateRate,
-                    boolean crashAbandonsBatch, int crashers, Duration crashPhase) {
+    record Scenario(
+            String queue,
+            int visibilitySeconds,
+            int producers,
+            int messagesPerProducer,
+            int groupsPerProducer,
+            int consumers,
+            double dropRate,
+            double lateRate,
+            boolean crashAbandonsBatch,
+            int crashers,
+            Duration crashPhase) {
         boolean fifo() {
             return queue.endsWith(".fifo");
         }
@@ -86,9 +93,18 @@ class ConcurrencyTest {
 
     @Test
     void standardQueue_racingConsumersThatCrash_leaseEachMessageToOneAtATime_andDeleteEachExactlyOnce() {
-        Scenario scenario = new Scenario("racing", /* visibility s */ 1, /* producers */ 2, /* messages each */ 200,
-                /* groups each */ 0, /* consumers */ 10, /* drop */ 0.10, /* ack late */ 0.05,
-                /* drop abandons batch */ false, /* crashers */ 2, /* crash phase */ Duration.ofMillis(1500));
+        Scenario scenario = new Scenario(
+                "racing", /* visibility s */
+                1, /* producers */
+                2, /* messages each */
+                200,
+                /* groups each */ 0, /* consumers */
+                10, /* drop */
+                0.10, /* ack late */
+                0.05,
+                /* drop abandons batch */ false, /* crashers */
+                2, /* crash phase */
+                Duration.ofMillis(1500));
 
         ConcurrencyLog log = run(scenario);
 
@@ -98,15 +114,25 @@ class ConcurrencyTest {
         violations.addAll(leftInQueue(scenario, log));
         assertNoViolations(violations, summary(scenario, log));
         assertThat(log.sentCount()).as("messages sent").isEqualTo(scenario.total());
-        assertThat(log.redeliveries()).as("redeliveries after expired leases (else the test proved little)")
+        assertThat(log.redeliveries())
+                .as("redeliveries after expired leases (else the test proved little)")
                 .isPositive();
     }
 
     @Test
     void fifoQueue_racingConsumersThatCrash_keepEachGroupInSendOrder_andDeleteEachExactlyOnce() {
-        Scenario scenario = new Scenario("racing.fifo", /* visibility s */ 1, /* producers */ 2,
-                /* messages each */ 160, /* groups each */ 4, /* consumers */ 10, /* drop */ 0.06, /* ack late */ 0.03,
-                /* drop abandons batch */ true, /* crashers */ 2, /* crash phase */ Duration.ofMillis(1500));
+        Scenario scenario = new Scenario(
+                "racing.fifo", /* visibility s */
+                1, /* producers */
+                2,
+                /* messages each */ 160, /* groups each */
+                4, /* consumers */
+                10, /* drop */
+                0.06, /* ack late */
+                0.03,
+                /* drop abandons batch */ true, /* crashers */
+                2, /* crash phase */
+                Duration.ofMillis(1500));
 
         ConcurrencyLog log = run(scenario);
 
@@ -118,7 +144,8 @@ class ConcurrencyTest {
         assertNoViolations(violations, summary(scenario, log));
         assertThat(log.sentCount()).as("messages sent").isEqualTo(scenario.total());
         assertThat(log.sentByGroup()).as("groups").hasSize(scenario.producers() * scenario.groupsPerProducer());
-        assertThat(log.redeliveries()).as("redeliveries after expired leases (else the test proved little)")
+        assertThat(log.redeliveries())
+                .as("redeliveries after expired leases (else the test proved little)")
                 .isPositive();
     }
 
@@ -126,8 +153,18 @@ class ConcurrencyTest {
 
     private ConcurrencyLog run(Scenario s) {
         QueueAttributes d = QueueAttributes.defaults();
-        service.createQueue(s.queue(), new QueueAttributes(s.visibilitySeconds(), d.messageRetentionSeconds(), 0, 0,
-                d.maxMessageBytes(), d.deduplicationWindowSeconds(), false, null, null));
+        service.createQueue(
+                s.queue(),
+                new QueueAttributes(
+                        s.visibilitySeconds(),
+                        d.messageRetentionSeconds(),
+                        0,
+                        0,
+                        d.maxMessageBytes(),
+                        d.deduplicationWindowSeconds(),
+                        false,
+                        null,
+                        null));
 
         Instant origin = Instant.now();
         ConcurrencyLog log = new ConcurrencyLog(origin);
@@ -155,7 +192,11 @@ class ConcurrencyTest {
                 String consumer = "c" + c;
                 boolean crasher = c < s.crashers();
                 Random random = new Random(seed * 31 + 1_000 + c);
-                pool.execute(guarded(log, "consumer " + consumer, ready, go,
+                pool.execute(guarded(
+                        log,
+                        "consumer " + consumer,
+                        ready,
+                        go,
                         () -> consume(s, consumer, crasher ? crashUntil : Instant.MIN, random, log, stop, deadline)));
             }
             await(ready);
@@ -199,8 +240,8 @@ class ConcurrencyTest {
                 groups.add(group);
             }
             boolean batch = n > 1 || random.nextBoolean();
-            List<SendOutcome> results = batch ? service.sendBatch(s.queue(), messages)
-                    : List.of(service.send(s.queue(), messages.get(0)));
+            List<SendOutcome> results =
+                    batch ? service.sendBatch(s.queue(), messages) : List.of(service.send(s.queue(), messages.get(0)));
             for (int k = 0; k < n; k++) {
                 SendOutcome result = results.get(k);
                 int group = groups.get(k);
@@ -208,8 +249,12 @@ class ConcurrencyTest {
                     log.error("send of " + bodies.get(k) + " answered " + result);
                     continue;
                 }
-                log.sent(new Sent(result.messageId(), bodies.get(k), group < 0 ? null : groupId(producer, group),
-                        producer, group < 0 ? count + k : nextInGroup[group]++));
+                log.sent(new Sent(
+                        result.messageId(),
+                        bodies.get(k),
+                        group < 0 ? null : groupId(producer, group),
+                        producer,
+                        group < 0 ? count + k : nextInGroup[group]++));
             }
             count += n;
             sleep(random.nextInt(4));
@@ -222,8 +267,14 @@ class ConcurrencyTest {
 
     private record LateAck(Lease lease, Instant due) {}
 
-    private void consume(Scenario s, String consumer, Instant crashUntil, Random random, ConcurrencyLog log,
-                         AtomicBoolean stop, Instant deadline) {
+    private void consume(
+            Scenario s,
+            String consumer,
+            Instant crashUntil,
+            Random random,
+            ConcurrencyLog log,
+            AtomicBoolean stop,
+            Instant deadline) {
         List<LateAck> late = new ArrayList<>();
         while (!stop.get() && Instant.now().isBefore(deadline)) {
             List<Lease> dueNow = new ArrayList<>();
@@ -240,8 +291,18 @@ class ConcurrencyTest {
             List<Lease> leases = new ArrayList<>();
             for (int i = 0; i < received.size(); i++) {
                 ReceivedMessage m = received.get(i);
-                Lease lease = new Lease(call, i, consumer, m.messageId(), m.receiptHandle(), m.receiveCount(),
-                        m.groupId(), m.body(), wait, started, returned);
+                Lease lease = new Lease(
+                        call,
+                        i,
+                        consumer,
+                        m.messageId(),
+                        m.receiptHandle(),
+                        m.receiveCount(),
+                        m.groupId(),
+                        m.body(),
+                        wait,
+                        started,
+                        returned);
                 log.leased(lease);
                 leases.add(lease);
             }
@@ -260,7 +321,8 @@ class ConcurrencyTest {
                     }
                 } else if (fate < s.dropRate() + s.lateRate()) {
                     long pastExpiry = 100 + random.nextInt(s.visibilitySeconds() * 1_000);
-                    late.add(new LateAck(lease, returned.plusSeconds(s.visibilitySeconds()).plusMillis(pastExpiry)));
+                    late.add(new LateAck(
+                            lease, returned.plusSeconds(s.visibilitySeconds()).plusMillis(pastExpiry)));
                 } else {
                     ackNow.add(lease);
                 }
@@ -276,7 +338,8 @@ class ConcurrencyTest {
         }
         if (leases.size() > 1 && random.nextBoolean()) {
             Instant started = Instant.now();
-            List<dev.mq.core.AckOutcome> results = service.ackAll(s.queue(), leases.stream().map(Lease::receiptHandle).toList());
+            List<dev.mq.core.AckOutcome> results = service.ackAll(
+                    s.queue(), leases.stream().map(Lease::receiptHandle).toList());
             Instant returned = Instant.now();
             for (int i = 0; i < leases.size(); i++) {
                 dev.mq.core.AckOutcome result = results.get(i);
@@ -307,8 +370,8 @@ class ConcurrencyTest {
     }
 
     /** Runs {@code body} once every thread is ready; anything it throws is recorded, not lost in the pool. */
-    private static Runnable guarded(ConcurrencyLog log, String who, CountDownLatch ready, CountDownLatch go,
-                                    Runnable body) {
+    private static Runnable guarded(
+            ConcurrencyLog log, String who, CountDownLatch ready, CountDownLatch go, Runnable body) {
         return () -> {
             ready.countDown();
             try {
@@ -338,7 +401,8 @@ class ConcurrencyTest {
             }
             next = page.next();
         } while (next != null);
-        remaining.stream().filter(id -> !log.wasSent(id))
+        remaining.stream()
+                .filter(id -> !log.wasSent(id))
                 .forEach(id -> violations.add("browse shows " + id + ", which no send answered"));
         return violations;
     }
@@ -350,7 +414,9 @@ class ConcurrencyTest {
         if (violations.size() > shown) {
             report.add("... and " + (violations.size() - shown) + " more");
         }
-        assertThat(report).as(summary + "; " + violations.size() + " violations").isEmpty();
+        assertThat(report)
+                .as(summary + "; " + violations.size() + " violations")
+                .isEmpty();
     }
 
     private String summary(Scenario s, ConcurrencyLog log) {
@@ -358,12 +424,25 @@ class ConcurrencyTest {
                 "%s seed %d, run %d ms: %d sent, %d leases (%d redeliveries, %d calls returned several messages of one group),"
                         + " acks ok %d / LeaseLost %d, late acks ok %d / LeaseLost %d, %d answered ok of %d; %s; %d prompt acks answered LeaseLost,"
                         + " %d leases were taken over before their receive call returned",
-                s.queue(), seed, log.runTime().toMillis(), log.sentCount(), log.leaseCount(), log.redeliveries(), log.multiMessageGroupCalls(),
-                log.acks(AckOutcome.OK), log.acks(AckOutcome.LEASE_LOST), log.lateAcks(AckOutcome.OK),
-                log.lateAcks(AckOutcome.LEASE_LOST), log.answeredOkCount(), s.total(), log.latencies(),
-                log.promptAcksLost(), log.staleOnArrival());
+                s.queue(),
+                seed,
+                log.runTime().toMillis(),
+                log.sentCount(),
+                log.leaseCount(),
+                log.redeliveries(),
+                log.multiMessageGroupCalls(),
+                log.acks(AckOutcome.OK),
+                log.acks(AckOutcome.LEASE_LOST),
+                log.lateAcks(AckOutcome.OK),
+                log.lateAcks(AckOutcome.LEASE_LOST),
+                log.answeredOkCount(),
+                s.total(),
+                log.latencies(),
+                log.promptAcksLost(),
+                log.staleOnArrival());
         System.out.println(text);
-        log.staleOnArrivalExamples(3).forEach(e -> System.out.println("  taken over before the receive returned: " + e));
+        log.staleOnArrivalExamples(3)
+                .forEach(e -> System.out.println("  taken over before the receive returned: " + e));
         return text;
     }
 

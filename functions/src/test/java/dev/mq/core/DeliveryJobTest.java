@@ -11,10 +11,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeliveryJobTest {
-    final Subscription subscription = new Subscription("orders", "hook", "inc-1", null, "https://example.com/h",
-            "secret", null, FilterScope.ATTRIBUTES, "dlq", Instant.parse("2030-01-01T00:00:00Z"));
-    final TopicMessage message = new TopicMessage("orders", "inc-1", "m-1", "paid \"7\" é",
-            Map.of("z", "1", "a", "2"), Instant.parse("2030-01-01T00:00:01.234Z"));
+    final Subscription subscription = new Subscription(
+            "orders",
+            "hook",
+            "inc-1",
+            null,
+            "https://example.com/h",
+            "secret",
+            null,
+            FilterScope.ATTRIBUTES,
+            "dlq",
+            Instant.parse("2030-01-01T00:00:00Z"));
+    final TopicMessage message = new TopicMessage(
+            "orders",
+            "inc-1",
+            "m-1",
+            "paid \"7\" é",
+            Map.of("z", "1", "a", "2"),
+            Instant.parse("2030-01-01T00:00:01.234Z"));
 
     @Test
     void payload_isTheApiShape_withIsoTime_andSortedAttributes() throws Exception {
@@ -44,7 +58,9 @@ class DeliveryJobTest {
     void parse_skipsFieldsItDoesNotKnow_butRefusesAJobMissingOne() {
         String json = DeliveryJob.of(subscription, message).toJson();
 
-        assertThat(DeliveryJob.parse(json.replaceFirst("\\{", "{\"later\": 1, ")).subscription()).isEqualTo("hook");
+        assertThat(DeliveryJob.parse(json.replaceFirst("\\{", "{\"later\": 1, "))
+                        .subscription())
+                .isEqualTo("hook");
         assertThatThrownBy(() -> DeliveryJob.parse("{\"topic\": \"orders\"}"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DeliveryJob.parse("not json")).isInstanceOf(IllegalArgumentException.class);

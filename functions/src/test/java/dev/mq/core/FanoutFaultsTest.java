@@ -2,10 +2,10 @@ package dev.mq.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mq.handlers.Wire;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
-import dev.mq.handlers.Wire;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.FaultInjector;
 import dev.mq.store.Services;
@@ -32,8 +32,11 @@ class FanoutFaultsTest {
     void failingAndRetriedFanOut_neverLosesNorDuplicatesACopy() throws Exception {
         Tables tables = db.freshTables();
         FaultInjector faults = FaultInjector.all(0.20, 11);
-        DynamoDbClient faulty = LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(faults).build());
+        DynamoDbClient faulty = LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(faults)
+                        .build());
         Services plain = services(db.client(), tables);
         QueueService plainQueues = plain.queues();
         TopicService plainTopics = plain.topics();
@@ -44,13 +47,17 @@ class FanoutFaultsTest {
             plainTopics.subscribe("events", q, Wire.subscriptionSpec(Json.write(Map.of("queue", q))));
         }
         Thread.sleep(5);
-        String incarnation = new DynamoDbTopicStore(db.client(), tables).getTopic("events").orElseThrow().incarnation();
+        String incarnation = new DynamoDbTopicStore(db.client(), tables)
+                .getTopic("events")
+                .orElseThrow()
+                .incarnation();
         TopicService faultyTopics = services(faulty, tables).topics();
 
         int messages = 40;
         int failedAttempts = 0;
         for (int i = 0; i < messages; i++) {
-            TopicMessage message = new TopicMessage("events", incarnation, "m-" + i, "event " + i, Map.of(), Instant.now());
+            TopicMessage message =
+                    new TopicMessage("events", incarnation, "m-" + i, "event " + i, Map.of(), Instant.now());
             while (true) {
                 try {
                     faultyTopics.fanOut(List.of(message));
@@ -74,7 +81,9 @@ class FanoutFaultsTest {
     }
 
     private static Services services(DynamoDbClient client, Tables tables) {
-        return Services.over(client, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes()).build();
+        return Services.over(client, tables)
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .build();
     }
 
     private static List<BrowsedMessage> all(QueueService queues, String queue) {

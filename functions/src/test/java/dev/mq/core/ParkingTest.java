@@ -33,8 +33,11 @@ class ParkingTest {
 
     @BeforeAll
     static void start() {
-        metered = LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(METER).build());
+        metered = LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(METER)
+                        .build());
     }
 
     @AfterAll
@@ -98,7 +101,9 @@ class ParkingTest {
             assertThat(one.receive("q", 1, 600)).hasSize(1);
             leaseWrites.add(METER.writeUnits());
         }
-        assertThat(leaseWrites).as("in place, in place, parked (a transaction), parked").containsExactly(1.0, 1.0, 4.0, 4.0);
+        assertThat(leaseWrites)
+                .as("in place, in place, parked (a transaction), parked")
+                .containsExactly(1.0, 1.0, 4.0, 4.0);
     }
 
     /** The read units of one receive of one 1 KB message sent just before. */
@@ -166,7 +171,8 @@ class ParkingTest {
 
         assertThat(again.receiveCount()).isEqualTo(2);
         assertThatThrownBy(() -> f.service.ack("q", first))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.LEASE_LOST);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.LEASE_LOST);
         f.service.ack("q", again.receiptHandle());
         f.clock.advance(Duration.ofSeconds(31));
         assertThat(f.receive("q", 1)).isEmpty();
@@ -200,20 +206,29 @@ class ParkingTest {
             item.put("v", AttributeValue.fromN("1"));
             item.put("body", AttributeValue.fromS("from before " + i));
             item.put("sentAt", AttributeValue.fromN(Long.toString(now.toEpochMilli())));
-            item.put("visibleAt", AttributeValue.fromN(Long.toString(now.plusSeconds(120).toEpochMilli())));
+            item.put(
+                    "visibleAt",
+                    AttributeValue.fromN(Long.toString(now.plusSeconds(120).toEpochMilli())));
             item.put("lease", AttributeValue.fromS("old-token-" + i));
             item.put("rc", AttributeValue.fromN("1"));
-            item.put("expiresAt", AttributeValue.fromN(Long.toString(now.plusSeconds(3_600).getEpochSecond())));
+            item.put(
+                    "expiresAt",
+                    AttributeValue.fromN(Long.toString(now.plusSeconds(3_600).getEpochSecond())));
             db.client().putItem(r -> r.tableName(f.tables.messages()).item(item));
-            handles.add(new ReceiptHandles(ServiceFixture.KEY).issue("q", new MessageKey(q.incarnation(), 0, id),
-                    "old-token-" + i));
+            handles.add(new ReceiptHandles(ServiceFixture.KEY)
+                    .issue("q", new MessageKey(q.incarnation(), 0, id), "old-token-" + i));
         }
 
         // a receive of one may read past two hidden messages: it parks the third until its lease ends
         assertThat(f.receive("q", 1)).isEmpty();
-        assertThat(db.client().query(r -> r.tableName(f.tables.messages()).keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(q.incarnation() + "#0#p")))).items())
-                .singleElement().satisfies(i -> assertThat(i.get("body").s()).isEqualTo("from before 3"));
+        assertThat(db.client()
+                        .query(r -> r.tableName(f.tables.messages())
+                                .keyConditionExpression("pk = :pk")
+                                .expressionAttributeValues(
+                                        Map.of(":pk", AttributeValue.fromS(q.incarnation() + "#0#p"))))
+                        .items())
+                .singleElement()
+                .satisfies(i -> assertThat(i.get("body").s()).isEqualTo("from before 3"));
 
         handles.forEach(h -> f.service.ack("q", h));
         f.clock.advance(Duration.ofSeconds(121));

@@ -34,8 +34,11 @@ class QueueCountsTest {
 
     @BeforeAll
     static void meter() {
-        metered = LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(METER).build());
+        metered = LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(METER)
+                        .build());
     }
 
     @AfterAll
@@ -50,7 +53,8 @@ class QueueCountsTest {
         f.send("q", "b");
         f.send("q", "c");
         f.send("q", new MessageToSend("later", Map.of(), 60, null, null, null));
-        List<ReceivedMessage> leased = f.receive("q", 2, 30); // each lease moves its message: a put and a delete, in one transaction
+        List<ReceivedMessage> leased =
+                f.receive("q", 2, 30); // each lease moves its message: a put and a delete, in one transaction
         f.service.ack("q", leased.get(0).receiptHandle());
 
         assertThat(f.service.getQueue("q").stats()).isEqualTo(new QueueStats(1, 1, 1, 0));
@@ -73,7 +77,10 @@ class QueueCountsTest {
     @Test
     void oldestAge_isOfVisibleMessagesOnly() {
         f.queue("q");
-        f.send("q", new MessageToSend("in an hour", Map.of(), null, f.clock.instant().plusSeconds(3600), null, null));
+        f.send(
+                "q",
+                new MessageToSend(
+                        "in an hour", Map.of(), null, f.clock.instant().plusSeconds(3600), null, null));
         f.send("q", "taken");
         f.receive("q", 1, 600);
         f.clock.advance(Duration.ofSeconds(90));
@@ -175,10 +182,17 @@ class QueueCountsTest {
             String id = ids.next(now);
             int shard = i % q.shards();
             // a tenth delayed for an hour, the rest visible; 1 KB bodies, as CapacityTest's
-            MessageKey key = i % 10 == 0 ? MessageKey.parked(q.incarnation(), shard, now.plusSeconds(3600), id)
+            MessageKey key = i % 10 == 0
+                    ? MessageKey.parked(q.incarnation(), shard, now.plusSeconds(3600), id)
                     : new MessageKey(q.incarnation(), shard, id);
-            stored.add(StoredMessage.sent(key, id, "x".repeat(900), Map.of(), now,
-                    i % 10 == 0 ? now.plusSeconds(3600) : now, now.plusSeconds(86_400)));
+            stored.add(StoredMessage.sent(
+                    key,
+                    id,
+                    "x".repeat(900),
+                    Map.of(),
+                    now,
+                    i % 10 == 0 ? now.plusSeconds(3600) : now,
+                    now.plusSeconds(86_400)));
         }
         for (int from = 0; from < stored.size(); from += 500) {
             assertThat(m.store.putAll(stored.subList(from, from + 500))).isEmpty();

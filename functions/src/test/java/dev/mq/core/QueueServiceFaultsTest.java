@@ -31,8 +31,11 @@ class QueueServiceFaultsTest {
 
     @BeforeAll
     static void start() {
-        faulty = LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(LEASES).build());
+        faulty = LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(LEASES)
+                        .build());
     }
 
     @AfterAll
@@ -67,7 +70,8 @@ class QueueServiceFaultsTest {
         LEASES.failFromCall(1);
         try {
             assertThatThrownBy(() -> f.receive("q", 1))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.UNAVAILABLE);
         } finally {
             LEASES.heal();
         }
@@ -86,8 +90,11 @@ class QueueServiceFaultsTest {
         assertThat(f.receive("q.fifo", 1, 30)).extracting(ReceivedMessage::body).containsExactly("B");
 
         assertThat(f.service.redrive("dlq.fifo", null, 10)).isEqualTo(1);
-        assertThat(f.receive("q.fifo", 10)).as("B is in flight, so its group waits").isEmpty();
-        assertThat(f.service.browse("q.fifo", 10, null).items()).extracting(BrowsedMessage::body)
+        assertThat(f.receive("q.fifo", 10))
+                .as("B is in flight, so its group waits")
+                .isEmpty();
+        assertThat(f.service.browse("q.fifo", 10, null).items())
+                .extracting(BrowsedMessage::body)
                 .containsExactly("B", "A");
     }
 
@@ -118,8 +125,8 @@ class QueueServiceFaultsTest {
         one.service.updateQueue("q", current -> {
             if (firstTry.getAndSet(false)) {
                 // another change lands between this one's read and its write
-                other.service.updateQueue("q", c -> QueueAttributes.parse(
-                        Json.parseObject("{\"delaySeconds\": 5}"), c));
+                other.service.updateQueue(
+                        "q", c -> QueueAttributes.parse(Json.parseObject("{\"delaySeconds\": 5}"), c));
             }
             return QueueAttributes.parse(Json.parseObject("{\"visibilityTimeoutSeconds\": 60}"), current);
         });
@@ -137,16 +144,21 @@ class QueueServiceFaultsTest {
         f.queue("b-1");
         String next = f.service.listQueues("a-", 1, null).next();
 
-        assertThat(f.service.listQueues("a-", 1, "").items()).as("empty next is the first page").hasSize(1);
+        assertThat(f.service.listQueues("a-", 1, "").items())
+                .as("empty next is the first page")
+                .hasSize(1);
         for (String bad : List.of("!!!", "Zm9v_YmFy", "x".repeat(3000))) {
             assertThatThrownBy(() -> f.service.listQueues("a-", 1, bad))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.INVALID_REQUEST);
         }
         assertThatThrownBy(() -> f.service.listQueues("b-", 1, next)).hasMessageContaining("another prefix");
         assertThatThrownBy(() -> f.service.listQueues("p".repeat(81), 1, null))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThatThrownBy(() -> f.service.browse("a-1", 10, "bm90LWFuLWlk"))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
     @Test

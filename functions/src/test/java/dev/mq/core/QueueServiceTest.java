@@ -24,8 +24,6 @@ class QueueServiceTest {
     ServiceFixture f;
     QueueService service;
 
-
-
     @BeforeEach
     void freshService() {
         f = new ServiceFixture(db);
@@ -36,10 +34,14 @@ class QueueServiceTest {
     class Queues {
         @Test
         void create_answersCreatedThenExisting_andConflictOnOtherAttributes() {
-            assertThat(service.createQueue("orders", QueueAttributes.defaults()).created()).isTrue();
-            assertThat(service.createQueue("orders", QueueAttributes.defaults()).created()).isFalse();
-            assertThatThrownBy(() -> service.createQueue("orders", attributes("visibilityTimeoutSeconds", 60, "delaySeconds", 0)))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_ALREADY_EXISTS);
+            assertThat(service.createQueue("orders", QueueAttributes.defaults()).created())
+                    .isTrue();
+            assertThat(service.createQueue("orders", QueueAttributes.defaults()).created())
+                    .isFalse();
+            assertThatThrownBy(() -> service.createQueue(
+                            "orders", attributes("visibilityTimeoutSeconds", 60, "delaySeconds", 0)))
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.QUEUE_ALREADY_EXISTS);
         }
 
         @Test
@@ -54,13 +56,16 @@ class QueueServiceTest {
                 assertThat(e.code()).isEqualTo(ErrorCode.QUEUE_IN_USE);
                 assertThat(e.getMessage()).contains("orders, payments").doesNotContain("other");
             });
-            assertThat(service.browse("dlq", 10, null).items()).extracting(BrowsedMessage::body).containsExactly("kept");
+            assertThat(service.browse("dlq", 10, null).items())
+                    .extracting(BrowsedMessage::body)
+                    .containsExactly("kept");
 
             service.updateQueue("orders", a -> attributes());
             service.deleteQueue("payments");
             service.deleteQueue("dlq");
             assertThatThrownBy(() -> service.getQueue("dlq"))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
         }
 
         @Test
@@ -73,7 +78,8 @@ class QueueServiceTest {
 
             assertThat(f.receive("orders", 10)).isEmpty();
             assertThatThrownBy(() -> service.ack("orders", handle))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
         }
 
         @Test
@@ -91,7 +97,8 @@ class QueueServiceTest {
         @Test
         void unknownQueue_isQueueNotFound() {
             assertThatThrownBy(() -> f.send("nope", "x"))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
         }
 
         @Test
@@ -132,7 +139,10 @@ class QueueServiceTest {
         @Test
         void receiveAndBrowse_keepToTheAnswerLimitTheEdgeSets_butAlwaysAnswerOneMessage() {
             // given: an edge whose answers take two 1,000-byte messages (about 2 KB each, as estimated)
-            ServiceFixture limited = new ServiceFixture(db.client(), db.freshTables(), 1,
+            ServiceFixture limited = new ServiceFixture(
+                    db.client(),
+                    db.freshTables(),
+                    1,
                     wiring -> wiring.settings(new QueueService.Settings(1, Duration.ofSeconds(2), 5_000)));
             limited.queue("q");
             for (int i = 0; i < 5; i++) {
@@ -145,7 +155,10 @@ class QueueServiceTest {
             assertThat(page.next()).isNotNull();
             assertThat(limited.receive("q", 10)).hasSize(2);
 
-            ServiceFixture tiny = new ServiceFixture(db.client(), db.freshTables(), 1,
+            ServiceFixture tiny = new ServiceFixture(
+                    db.client(),
+                    db.freshTables(),
+                    1,
                     wiring -> wiring.settings(new QueueService.Settings(1, Duration.ofSeconds(2), 100)));
             tiny.queue("q");
             tiny.send("q", "x".repeat(1_000));
@@ -165,7 +178,8 @@ class QueueServiceTest {
             assertThat(f.receive("q", 10)).isEmpty();
 
             f.clock.advance(Duration.ofSeconds(31));
-            assertThat(f.receive("q", 10)).singleElement()
+            assertThat(f.receive("q", 10))
+                    .singleElement()
                     .satisfies(m -> assertThat(m.receiveCount()).isEqualTo(2));
         }
 
@@ -189,7 +203,8 @@ class QueueServiceTest {
             String current = f.receive("q", 1).get(0).receiptHandle();
 
             assertThatThrownBy(() -> service.ack("q", stale))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.LEASE_LOST);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.LEASE_LOST);
             assertThat(service.browse("q", 10, null).items()).hasSize(1);
             service.ack("q", current);
             assertThat(service.browse("q", 10, null).items()).isEmpty();
@@ -222,7 +237,8 @@ class QueueServiceTest {
             f.send("a", "x");
             String handle = f.receive("a", 1).get(0).receiptHandle();
             assertThatThrownBy(() -> service.ack("b", handle))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
         }
 
         @Test
@@ -232,7 +248,8 @@ class QueueServiceTest {
             String handle = f.receive("q", 1).get(0).receiptHandle();
             String tampered = handle.substring(0, 5) + (handle.charAt(5) == 'A' ? 'B' : 'A') + handle.substring(6);
             assertThatThrownBy(() -> service.ack("q", tampered))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE);
         }
 
         @Test
@@ -256,7 +273,8 @@ class QueueServiceTest {
             f.clock.advance(Duration.ofSeconds(11));
             f.receive("q", 1);
             assertThatThrownBy(() -> service.changeVisibility("q", stale, 0))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.LEASE_LOST);
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.LEASE_LOST);
         }
     }
 
@@ -285,8 +303,10 @@ class QueueServiceTest {
             f.queue("q");
             f.send("q", new MessageToSend("x", Map.of(), null, f.clock.instant().minusSeconds(60), null, null));
             assertThat(f.receive("q", 1)).hasSize(1);
-            assertThatThrownBy(() -> f.send("q", new MessageToSend("x", Map.of(), null,
-                    f.clock.instant().plus(Duration.ofDays(5)), null, null)))
+            assertThatThrownBy(() -> f.send(
+                            "q",
+                            new MessageToSend(
+                                    "x", Map.of(), null, f.clock.instant().plus(Duration.ofDays(5)), null, null)))
                     .hasMessageContaining("retention");
         }
 
@@ -296,7 +316,9 @@ class QueueServiceTest {
             String first = f.send("q", new MessageToSend("a", Map.of(), null, null, "order-1", null));
             SendOutcome again = service.send("q", new MessageToSend("b", Map.of(), null, null, "order-1", null));
             assertThat(again).isEqualTo(SendOutcome.sent(first, true));
-            assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::body).containsExactly("a");
+            assertThat(service.browse("q", 10, null).items())
+                    .extracting(BrowsedMessage::body)
+                    .containsExactly("a");
         }
 
         @Test
@@ -304,10 +326,14 @@ class QueueServiceTest {
             f.queue("q");
             f.send("q", new MessageToSend("a", Map.of(), null, null, "d", null));
             service.ack("q", f.receive("q", 1).get(0).receiptHandle());
-            assertThat(service.send("q", new MessageToSend("a", Map.of(), null, null, "d", null)).duplicate()).isTrue();
+            assertThat(service.send("q", new MessageToSend("a", Map.of(), null, null, "d", null))
+                            .duplicate())
+                    .isTrue();
 
             f.clock.advance(Duration.ofSeconds(301));
-            assertThat(service.send("q", new MessageToSend("a", Map.of(), null, null, "d", null)).duplicate()).isFalse();
+            assertThat(service.send("q", new MessageToSend("a", Map.of(), null, null, "d", null))
+                            .duplicate())
+                    .isFalse();
         }
 
         @Test
@@ -315,22 +341,22 @@ class QueueServiceTest {
             f.queue("q", attributes("contentBasedDeduplication", true));
             String first = f.send("q", "same body");
             f.send("q", "same body");
-            assertThat(service.browse("q", 10, null).items()).singleElement()
-                    .satisfies(m -> {
-                        assertThat(m.messageId()).isEqualTo(first);
-                        assertThat(m.deduplicationId()).isEqualTo(dev.mq.core.Sending.sha256Hex("same body"));
-                    });
+            assertThat(service.browse("q", 10, null).items()).singleElement().satisfies(m -> {
+                assertThat(m.messageId()).isEqualTo(first);
+                assertThat(m.deduplicationId()).isEqualTo(dev.mq.core.Sending.sha256Hex("same body"));
+            });
         }
 
         @Test
         void batch_sendsTheValidEntries_andReportsTheOthers() {
             f.queue("q");
-            List<SendOutcome> results = service.sendBatch("q", List.of(message("a"), fifoMessage("b", "g"),
-                    message("c")));
+            List<SendOutcome> results =
+                    service.sendBatch("q", List.of(message("a"), fifoMessage("b", "g"), message("c")));
             assertThat(results.get(0).messageId()).isNotNull();
             assertThat(results.get(1).error().code()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(results.get(2).messageId()).isNotNull();
-            assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::body)
+            assertThat(service.browse("q", 10, null).items())
+                    .extracting(BrowsedMessage::body)
                     .containsExactly("a", "c");
         }
 
@@ -338,8 +364,10 @@ class QueueServiceTest {
         void oversizedMessage_isPayloadTooLarge_countingAttributes() {
             f.queue("q", attributes("maxMessageBytes", 10));
             f.send("q", "0123456789");
-            assertThatThrownBy(() -> f.send("q", new MessageToSend("01234", Map.of("ab", "cdef"), null, null, null, null)))
-                    .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+            assertThatThrownBy(
+                            () -> f.send("q", new MessageToSend("01234", Map.of("ab", "cdef"), null, null, null, null)))
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
         }
 
         @Test
@@ -349,11 +377,15 @@ class QueueServiceTest {
             f.send("q", "y");
             f.clock.advance(Duration.ofSeconds(61));
             assertThat(service.browse("q", 10, null).items()).isEmpty();
-            assertThat(service.sweepExpired()).as("the store's sweep, where TTL does not run").isEqualTo(2);
+            assertThat(service.sweepExpired())
+                    .as("the store's sweep, where TTL does not run")
+                    .isEqualTo(2);
             f.send("q", "z");
             f.clock.advance(Duration.ofSeconds(61));
             assertThat(f.receive("q", 10)).isEmpty();
-            assertThat(service.sweepExpired()).as("a receive removes what it read past its retention").isZero();
+            assertThat(service.sweepExpired())
+                    .as("a receive removes what it read past its retention")
+                    .isZero();
         }
 
         @Test
@@ -395,7 +427,8 @@ class QueueServiceTest {
             for (int i = 0; i < 4; i++) {
                 f.send("q.fifo", fifoMessage("m" + i, "G"));
             }
-            assertThat(f.receive("q.fifo", 10)).extracting(ReceivedMessage::body)
+            assertThat(f.receive("q.fifo", 10))
+                    .extracting(ReceivedMessage::body)
                     .containsExactly("m0", "m1", "m2", "m3");
         }
 
@@ -426,7 +459,8 @@ class QueueServiceTest {
             assertThat(dead).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("poison"));
 
             assertThat(service.redrive("dlq", null, 10)).isEqualTo(1);
-            assertThat(f.receive("q", 1)).singleElement()
+            assertThat(f.receive("q", 1))
+                    .singleElement()
                     .satisfies(m -> assertThat(m.receiveCount()).isEqualTo(1));
         }
 
@@ -439,7 +473,8 @@ class QueueServiceTest {
             f.receive("q.fifo", 1, 5);
             f.clock.advance(Duration.ofSeconds(6));
             assertThat(f.receive("q.fifo", 1)).extracting(ReceivedMessage::body).containsExactly("m1");
-            assertThat(service.browse("dlq.fifo", 10, null).items()).extracting(BrowsedMessage::body)
+            assertThat(service.browse("dlq.fifo", 10, null).items())
+                    .extracting(BrowsedMessage::body)
                     .containsExactly("m0");
         }
 
@@ -450,11 +485,13 @@ class QueueServiceTest {
             f.queue("q", withDeadLetters("dlq", 1));
             String id = f.send("q", new MessageToSend("poison", Map.of(), null, null, "order-7", null));
             deadLetterOnce("q");
-            assertThat(service.browse("dlq", 10, null).items()).extracting(BrowsedMessage::messageId)
+            assertThat(service.browse("dlq", 10, null).items())
+                    .extracting(BrowsedMessage::messageId)
                     .containsExactly(id);
 
             assertThat(service.redrive("dlq", null, 10)).isEqualTo(1);
-            assertThat(service.browse("q", 10, null).items()).extracting(BrowsedMessage::messageId)
+            assertThat(service.browse("q", 10, null).items())
+                    .extracting(BrowsedMessage::messageId)
                     .containsExactly(id);
             // the deduplication record still names it, and it is the message in the queue again
             SendOutcome again = service.send("q", new MessageToSend("poison", Map.of(), null, null, "order-7", null));
@@ -525,7 +562,10 @@ class QueueServiceTest {
             all.addAll(second.items());
             assertThat(second.next()).isNull();
             assertThat(all).extracting(BrowsedMessage::body).containsExactly("m0", "m1", "m2", "m3", "m4", "later");
-            assertThat(all).extracting(BrowsedMessage::state).filteredOn(StoredMessage.MessageState.IN_FLIGHT::equals).hasSize(1);
+            assertThat(all)
+                    .extracting(BrowsedMessage::state)
+                    .filteredOn(StoredMessage.MessageState.IN_FLIGHT::equals)
+                    .hasSize(1);
             assertThat(all.get(5).state()).isEqualTo(StoredMessage.MessageState.DELAYED);
             assertThat(f.receive("q", 10)).hasSize(4);
         }
@@ -548,6 +588,8 @@ class QueueServiceTest {
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         sender.join();
         assertThat(got).extracting(ReceivedMessage::body).containsExactly("late");
-        assertThat(tookMillis).as("returned on arrival, not at the end of the wait").isLessThan(5_000);
+        assertThat(tookMillis)
+                .as("returned on arrival, not at the end of the wait")
+                .isLessThan(5_000);
     }
 }

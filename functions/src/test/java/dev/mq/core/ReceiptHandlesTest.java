@@ -30,8 +30,10 @@ class ReceiptHandlesTest {
                     continue;
                 }
                 String changed = handle.substring(0, i) + c + handle.substring(i + 1);
-                assertThatThrownBy(() -> handles.open("orders", changed)).as(changed)
-                        .isInstanceOfSatisfying(QueueException.class,
+                assertThatThrownBy(() -> handles.open("orders", changed))
+                        .as(changed)
+                        .isInstanceOfSatisfying(
+                                QueueException.class,
                                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_RECEIPT_HANDLE));
                 tried++;
             }
@@ -44,7 +46,8 @@ class ReceiptHandlesTest {
         String handle = handles.issue("orders", key, "lease-1");
         assertThatThrownBy(() -> handles.open("orders", handle + "=")).isInstanceOf(QueueException.class);
         assertThatThrownBy(() -> handles.open("payments", handle)).isInstanceOf(QueueException.class);
-        assertThatThrownBy(() -> new ReceiptHandles("another-key-of-32-bytes-00000000".getBytes()).open("orders", handle))
+        assertThatThrownBy(
+                        () -> new ReceiptHandles("another-key-of-32-bytes-00000000".getBytes()).open("orders", handle))
                 .isInstanceOf(QueueException.class);
     }
 }

@@ -12,10 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -36,8 +36,13 @@ class ReceivesSideBySideTest {
                 }
             }
         };
-        ServiceFixture fixture = new ServiceFixture(LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(counter).build()), db.freshTables());
+        ServiceFixture fixture = new ServiceFixture(
+                LocalDynamoDb.client(
+                        db.endpoint(),
+                        ClientOverrideConfiguration.builder()
+                                .addExecutionInterceptor(counter)
+                                .build()),
+                db.freshTables());
         fixture.queue("busy");
         int messages = 400;
         for (int i = 0; i < messages; i++) {

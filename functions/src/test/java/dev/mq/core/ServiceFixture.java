@@ -24,6 +24,7 @@ final class ServiceFixture {
     final Tables tables;
     /** Counts what was written before stats are read, as the local server's counter does. */
     final CountsFeed counts;
+
     final DynamoDbQueueStore store;
     final QueueService service;
     /** Topics delivering into {@link #service}. */
@@ -48,10 +49,14 @@ final class ServiceFixture {
         this.counts = new CountsFeed(LocalDynamoDb.shared(), tables);
         // the same tables as the service's store, for tests that write or read items directly
         this.store = new DynamoDbQueueStore(client, tables, counts::catchUp);
-        Services services = wiring.apply(Services.over(client, tables).clock(clock).receiptKey(KEY)
-                .countsCaughtUp(counts::catchUp)
-                .settings(new QueueService.Settings(shardsPerQueue, QueueService.Settings.defaults().configCacheTtl(),
-                        FunctionRuntime.MAX_ANSWER_BYTES)))
+        Services services = wiring.apply(Services.over(client, tables)
+                        .clock(clock)
+                        .receiptKey(KEY)
+                        .countsCaughtUp(counts::catchUp)
+                        .settings(new QueueService.Settings(
+                                shardsPerQueue,
+                                QueueService.Settings.defaults().configCacheTtl(),
+                                FunctionRuntime.MAX_ANSWER_BYTES)))
                 .build();
         this.service = services.queues();
         this.topics = services.topics();

@@ -1,12 +1,12 @@
 package dev.mq.core;
 
-import dev.mq.core.filters.FilterScope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mq.core.filters.FilterScope;
+import dev.mq.handlers.Wire;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
-import dev.mq.handlers.Wire;
 import dev.mq.store.Tables;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Duration;
@@ -29,7 +29,10 @@ class TopicServiceTest {
     @BeforeEach
     void fresh() {
         Tables tables = db.freshTables();
-        f = new ServiceFixture(db.client(), tables, QueueService.Settings.defaults().shardsPerQueue(),
+        f = new ServiceFixture(
+                db.client(),
+                tables,
+                QueueService.Settings.defaults().shardsPerQueue(),
                 wiring -> wiring.endpoints(new EndpointPolicy(true, false))
                         .topicStore(store -> published = new FanoutCapture(store)));
         topics = f.topics;
@@ -44,7 +47,9 @@ class TopicServiceTest {
     }
 
     private List<String> bodies(String queue) {
-        return f.service.browse(queue, 100, null).items().stream().map(BrowsedMessage::body).toList();
+        return f.service.browse(queue, 100, null).items().stream()
+                .map(BrowsedMessage::body)
+                .toList();
     }
 
     @Test
@@ -68,7 +73,8 @@ class TopicServiceTest {
         }
         assertThat(bodies("comments")).containsExactly("bob commented on post 7");
         assertThat(f.service.browse("email", 1, null).items().get(0).attributes())
-                .containsEntry("type", "like").containsEntry("topic", "post-events");
+                .containsEntry("type", "like")
+                .containsEntry("topic", "post-events");
     }
 
     @Test
@@ -116,7 +122,8 @@ class TopicServiceTest {
         topics.fanOut(published.messages);
 
         for (String q : List.of("a", "b")) {
-            assertThat(f.service.browse(q, 10, null).items()).extracting(BrowsedMessage::messageId)
+            assertThat(f.service.browse(q, 10, null).items())
+                    .extracting(BrowsedMessage::messageId)
                     .containsExactly(id);
         }
     }
@@ -153,7 +160,8 @@ class TopicServiceTest {
         topics.createTopic("t");
 
         assertThatThrownBy(() -> topics.getSubscription("t", "s"))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.SUBSCRIPTION_NOT_FOUND);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.SUBSCRIPTION_NOT_FOUND);
         assertThat(topics.listSubscriptions("t", 10, null).items()).isEmpty();
     }
 
@@ -163,13 +171,21 @@ class TopicServiceTest {
         f.queue("f.fifo");
         assertThatThrownBy(() -> subscribe("t", "s", "{\"queue\": \"f.fifo\"}")).hasMessageContaining("FIFO");
         assertThatThrownBy(() -> subscribe("t", "s", "{\"queue\": \"missing\"}"))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.QUEUE_NOT_FOUND);
         assertThatThrownBy(() -> subscribe("nope", "s", "{\"endpoint\": \"https://127.0.0.1/x\", \"secret\": \"k\"}"))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
-        for (String endpoint : List.of("http://example.invalid/x", "https://169.254.169.254/latest",
-                "https://10.0.0.1/x", "https://192.168.1.1/x", "ftp://127.0.0.1/x")) {
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
+        for (String endpoint : List.of(
+                "http://example.invalid/x",
+                "https://169.254.169.254/latest",
+                "https://10.0.0.1/x",
+                "https://192.168.1.1/x",
+                "ftp://127.0.0.1/x")) {
             assertThatThrownBy(() -> subscribe("t", "e", "{\"endpoint\": \"" + endpoint + "\", \"secret\": \"k\"}"))
-                    .as(endpoint).extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                    .as(endpoint)
+                    .extracting(e -> ((QueueException) e).code())
+                    .isEqualTo(ErrorCode.INVALID_REQUEST);
         }
         subscribe("t", "e", "{\"endpoint\": \"http://127.0.0.1:9/hook\", \"secret\": \"k\"}");
         assertThat(topics.getSubscription("t", "e").endpoint()).isEqualTo("http://127.0.0.1:9/hook");
@@ -181,7 +197,10 @@ class TopicServiceTest {
         assertThatThrownBy(() -> deployed.check("https://127.0.0.1/hook")).hasMessageContaining("loopback");
         assertThatThrownBy(() -> deployed.check("https://[::1]/hook")).hasMessageContaining("loopback");
         assertThatThrownBy(() -> deployed.check("https://100.64.0.1/hook")).hasMessageContaining("private");
-        assertThat(new EndpointPolicy(false, true).check("https://10.1.2.3/hook").getHost()).isEqualTo("10.1.2.3");
+        assertThat(new EndpointPolicy(false, true)
+                        .check("https://10.1.2.3/hook")
+                        .getHost())
+                .isEqualTo("10.1.2.3");
     }
 
     @Test
@@ -201,10 +220,13 @@ class TopicServiceTest {
     @Test
     void publishRules_noGroup_noDelay_unknownTopic() {
         topics.createTopic("t");
-        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), 5, null, null, null))).hasMessageContaining("delaySeconds");
-        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), null, null, null, "g"))).hasMessageContaining("groupId");
+        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), 5, null, null, null)))
+                .hasMessageContaining("delaySeconds");
+        assertThatThrownBy(() -> topics.publish("t", new MessageToSend("x", Map.of(), null, null, null, "g")))
+                .hasMessageContaining("groupId");
         assertThatThrownBy(() -> publish("none", "x", Map.of()))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.TOPIC_NOT_FOUND);
     }
 
     @Test
@@ -222,18 +244,22 @@ class TopicServiceTest {
         f.queue("q");
         subscribe("t", "kept", "{\"queue\": \"q\", \"filter\": {\"type\": [\"a\"]}}");
 
-        for (String bad : List.of("{\"type\": [{\"sufix\": \"a\"}]}", "{\"ip\": [{\"cidr\": \"10.0.0.0/99\"}]}",
+        for (String bad : List.of(
+                "{\"type\": [{\"sufix\": \"a\"}]}",
+                "{\"ip\": [{\"cidr\": \"10.0.0.0/99\"}]}",
                 "{\"p\": [{\"numeric\": [\">\", \"one\"]}]}")) {
             for (String name : List.of("new", "kept")) {
                 assertThatThrownBy(() -> subscribe("t", name, "{\"queue\": \"q\", \"filter\": " + bad + "}"))
-                        .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                        .extracting(e -> ((QueueException) e).code())
+                        .isEqualTo(ErrorCode.INVALID_REQUEST);
             }
         }
         assertThatThrownBy(() -> subscribe("t", "new", "{\"queue\": \"q\", \"filterScope\": \"MessageBody\"}"))
                 .hasMessageContaining("filterScope");
 
         assertThatThrownBy(() -> topics.getSubscription("t", "new"))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.SUBSCRIPTION_NOT_FOUND);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.SUBSCRIPTION_NOT_FOUND);
         assertThat(topics.getSubscription("t", "kept").filterJson()).isEqualTo("{\"type\":[\"a\"]}");
     }
 
@@ -242,8 +268,11 @@ class TopicServiceTest {
         topics.createTopic("t");
         f.queue("big");
         f.queue("typed");
-        subscribe("t", "big", "{\"queue\": \"big\", \"filterScope\": \"body\","
-                + " \"filter\": {\"order\": {\"total\": [{\"numeric\": [\">=\", 100]}]}}}");
+        subscribe(
+                "t",
+                "big",
+                "{\"queue\": \"big\", \"filterScope\": \"body\","
+                        + " \"filter\": {\"order\": {\"total\": [{\"numeric\": [\">=\", 100]}]}}}");
         subscribe("t", "typed", "{\"queue\": \"typed\", \"filter\": {\"type\": [\"order\"]}}");
         f.clock.advance(Duration.ofMillis(1));
 
@@ -257,7 +286,8 @@ class TopicServiceTest {
         assertThat(topics.getSubscription("t", "big").filterScope()).isEqualTo(FilterScope.BODY);
         assertThat(topics.getSubscription("t", "typed").filterScope()).isEqualTo(FilterScope.ATTRIBUTES);
         assertThat(topics.listSubscriptions("t", 10, null).items())
-                .extracting(Subscription::filterScope).containsExactly(FilterScope.BODY, FilterScope.ATTRIBUTES);
+                .extracting(Subscription::filterScope)
+                .containsExactly(FilterScope.BODY, FilterScope.ATTRIBUTES);
     }
 
     @Test
@@ -282,8 +312,11 @@ class TopicServiceTest {
         published.messages.clear();
 
         TopicService other = new TopicService(published, f.service, f.clock, new EndpointPolicy(true, false));
-        other.subscribe("t", "s", Wire.subscriptionSpec(
-                "{\"queue\": \"q\", \"filterScope\": \"body\", \"filter\": {\"type\": [\"b\"]}}"));
+        other.subscribe(
+                "t",
+                "s",
+                Wire.subscriptionSpec(
+                        "{\"queue\": \"q\", \"filterScope\": \"body\", \"filter\": {\"type\": [\"b\"]}}"));
         publish("t", "second a", Map.of("type", "a"));
         publish("t", "{\"type\": \"b\"}", Map.of("type", "a"));
         topics.fanOut(published.messages);
@@ -352,10 +385,14 @@ class TopicServiceTest {
         }
 
         @Override
-        public java.util.Optional<String> publishDeduplicated(TopicMessage message, java.time.Instant keepUntil,
-                                                              String dedupId, java.time.Instant dedupExpiresAt,
-                                                              java.time.Instant now) {
-            java.util.Optional<String> first = store.publishDeduplicated(message, keepUntil, dedupId, dedupExpiresAt, now);
+        public java.util.Optional<String> publishDeduplicated(
+                TopicMessage message,
+                java.time.Instant keepUntil,
+                String dedupId,
+                java.time.Instant dedupExpiresAt,
+                java.time.Instant now) {
+            java.util.Optional<String> first =
+                    store.publishDeduplicated(message, keepUntil, dedupId, dedupExpiresAt, now);
             if (first.isEmpty()) {
                 messages.add(message);
             }

@@ -10,9 +10,9 @@ import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
+import dev.mq.handlers.Wire;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.handlers.Wire;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
@@ -58,8 +58,11 @@ class EndpointDeliveryTest {
     void fresh() throws IOException {
         tables = db.freshTables();
         topicStore = new DynamoDbTopicStore(db.client(), tables);
-        Services services = Services.over(db.client(), tables).clock(clock).receiptKey(RECEIPT_KEY)
-                .endpoints(new EndpointPolicy(true, false)).build();
+        Services services = Services.over(db.client(), tables)
+                .clock(clock)
+                .receiptKey(RECEIPT_KEY)
+                .endpoints(new EndpointPolicy(true, false))
+                .build();
         queues = services.queues();
         topics = services.topics();
         worker = new DeliveryWorker(topics, queues, new EndpointDeliverer(), SETTINGS);
@@ -91,7 +94,9 @@ class EndpointDeliveryTest {
             assertThat(call.signatureValid()).isTrue();
             assertThat(call.contentType()).isEqualTo("application/json");
         });
-        assertThat(receiver.calls.stream().map(Call::body).distinct()).as("the same bytes every attempt").hasSize(1);
+        assertThat(receiver.calls.stream().map(Call::body).distinct())
+                .as("the same bytes every attempt")
+                .hasSize(1);
         assertThat(receiver.calls).extracting(Call::status).containsExactly(500, 503, 200);
 
         JsonNode payload = Json.MAPPER.readTree(receiver.calls.get(2).body());
@@ -121,8 +126,8 @@ class EndpointDeliveryTest {
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).messageId()).isEqualTo(messageId);
         assertThat(dead.get(0).body()).isEqualTo(receiver.calls.get(0).body());
-        assertThat(dead.get(0).attributes()).isEqualTo(
-                Map.of("topic", "orders", "subscription", "hook", "messageId", messageId));
+        assertThat(dead.get(0).attributes())
+                .isEqualTo(Map.of("topic", "orders", "subscription", "hook", "messageId", messageId));
     }
 
     @Test
@@ -145,8 +150,11 @@ class EndpointDeliveryTest {
         // Subscribed while "localhost" was acceptable; by delivery time the check refuses loopback, as it
         // would refuse a public name that DNS now answers with a private address.
         subscribe("hook", receiver.url("/hook").replace("127.0.0.1", "localhost"));
-        Services deployed = Services.over(db.client(), tables).clock(clock).receiptKey(RECEIPT_KEY)
-                .endpoints(EndpointPolicy.deployed()).build();
+        Services deployed = Services.over(db.client(), tables)
+                .clock(clock)
+                .receiptKey(RECEIPT_KEY)
+                .endpoints(EndpointPolicy.deployed())
+                .build();
         worker = new DeliveryWorker(deployed.topics(), deployed.queues(), new EndpointDeliverer(), SETTINGS);
         publish("order 10", Map.of());
 
@@ -184,8 +192,11 @@ class EndpointDeliveryTest {
 
     @Test
     void withoutADeadLetterQueue_anUndeliverablePayloadIsDropped_afterTheBudget() throws Exception {
-        topics.subscribe("orders", "bare", Wire.subscriptionSpec(
-                "{\"endpoint\": \"" + receiver.url("/hook") + "\", \"secret\": \"" + SECRET + "\"}"));
+        topics.subscribe(
+                "orders",
+                "bare",
+                Wire.subscriptionSpec(
+                        "{\"endpoint\": \"" + receiver.url("/hook") + "\", \"secret\": \"" + SECRET + "\"}"));
         clock.advance(Duration.ofMillis(1));
         receiver.answer(500, 500, 500);
         publish("order 13", Map.of());
@@ -210,8 +221,11 @@ class EndpointDeliveryTest {
     // ---------------------------------------------------------------- helpers
 
     private void subscribe(String name, String endpoint) {
-        topics.subscribe("orders", name, Wire.subscriptionSpec("{\"endpoint\": \"" + endpoint
-                + "\", \"secret\": \"" + SECRET + "\", \"deadLetterQueue\": \"hook-dlq\"}"));
+        topics.subscribe(
+                "orders",
+                name,
+                Wire.subscriptionSpec("{\"endpoint\": \"" + endpoint + "\", \"secret\": \"" + SECRET
+                        + "\", \"deadLetterQueue\": \"hook-dlq\"}"));
         clock.advance(Duration.ofMillis(1)); // publish strictly after the subscription was created
     }
 
@@ -290,9 +304,12 @@ class EndpointDeliveryTest {
                     status = statuses.isEmpty() ? 200 : statuses.poll();
                 }
             }
-            calls.add(new Call(path, new String(raw, StandardCharsets.UTF_8),
+            calls.add(new Call(
+                    path,
+                    new String(raw, StandardCharsets.UTF_8),
                     exchange.getRequestHeaders().getFirst("Content-Type"),
-                    Signatures.verify(SECRET, raw, exchange.getRequestHeaders().getFirst("X-Signature")), status));
+                    Signatures.verify(SECRET, raw, exchange.getRequestHeaders().getFirst("X-Signature")),
+                    status));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         }

@@ -31,9 +31,11 @@ class SignaturesTest {
 
         assertThat(Signatures.verify("s3cret", body, header)).isTrue();
         assertThat(Signatures.verify("other", body, header)).isFalse();
-        assertThat(Signatures.verify("s3cret", utf8("{\"topic\":\"t\",\"body\":\"hello\"}"), header)).isFalse();
+        assertThat(Signatures.verify("s3cret", utf8("{\"topic\":\"t\",\"body\":\"hello\"}"), header))
+                .isFalse();
         assertThat(Signatures.verify("s3cret", body, header.toUpperCase())).isFalse();
-        assertThat(Signatures.verify("s3cret", body, header.substring("sha256=".length()))).isFalse();
+        assertThat(Signatures.verify("s3cret", body, header.substring("sha256=".length())))
+                .isFalse();
         assertThat(Signatures.verify("s3cret", body, null)).isFalse();
     }
 }

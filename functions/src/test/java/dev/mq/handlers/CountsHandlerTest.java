@@ -36,8 +36,10 @@ class CountsHandlerTest {
         Map<String, AttributeValue> leasedA = message("inc#0#p", "0000000000001#" + a, now.plusSeconds(30), 1);
         Map<String, AttributeValue> note = new HashMap<>(Map.of("pk", s("inc#0#n"), "sk", s(a), "v", n("3")));
         DynamodbEvent event = event(
-                record("101", "INSERT", null, sentA), record("102", "INSERT", null, sentB),
-                record("103", "INSERT", null, leasedA), record("104", "INSERT", null, note),
+                record("101", "INSERT", null, sentA),
+                record("102", "INSERT", null, sentB),
+                record("103", "INSERT", null, leasedA),
+                record("104", "INSERT", null, note),
                 record("105", "REMOVE", sentA, null));
 
         assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
@@ -52,21 +54,32 @@ class CountsHandlerTest {
         CountsHandler offline = new CountsHandler(new MessageCounts(closed, tables), Clock.systemUTC());
         Instant now = Instant.now();
 
-        StreamsEventResponse response = offline.handleRequest(event(
-                record("201", "INSERT", null, message("inc#0", new MessageIds().next(now), now, 0))), null);
+        StreamsEventResponse response = offline.handleRequest(
+                event(record("201", "INSERT", null, message("inc#0", new MessageIds().next(now), now, 0))), null);
 
-        assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+        assertThat(response.getBatchItemFailures())
+                .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly("201");
     }
 
     private static Map<String, AttributeValue> message(String pk, String sk, Instant visibleAt, int rc) {
-        return new HashMap<>(Map.of("pk", s(pk), "sk", s(sk), "v", n("3"), "body", s("hello"),
-                "visibleAt", n(Long.toString(visibleAt.toEpochMilli())), "rc", n(Integer.toString(rc))));
+        return new HashMap<>(Map.of(
+                "pk",
+                s(pk),
+                "sk",
+                s(sk),
+                "v",
+                n("3"),
+                "body",
+                s("hello"),
+                "visibleAt",
+                n(Long.toString(visibleAt.toEpochMilli())),
+                "rc",
+                n(Integer.toString(rc))));
     }
 
-    private static DynamodbEvent.DynamodbStreamRecord record(String sequence, String name,
-                                                             Map<String, AttributeValue> oldImage,
-                                                             Map<String, AttributeValue> newImage) {
+    private static DynamodbEvent.DynamodbStreamRecord record(
+            String sequence, String name, Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {
         DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
         record.setEventName(name);
         StreamRecord data = new StreamRecord();

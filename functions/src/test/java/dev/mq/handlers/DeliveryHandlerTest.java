@@ -10,10 +10,10 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
+import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.delivery.DeliveryWorker;
 import dev.mq.delivery.EndpointDeliverer;
-import dev.mq.core.TopicMessage;
 import dev.mq.store.DynamoDbTopicStore;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 /** The scheduled delivery function: delivers what is due, then returns, within its time. */
 class DeliveryHandlerTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
-    static final Map<String, Object> SCHEDULED = Map.of("source", "aws.events", "detail-type", "Scheduled Event",
-            "detail", Map.of());
+    static final Map<String, Object> SCHEDULED =
+            Map.of("source", "aws.events", "detail-type", "Scheduled Event", "detail", Map.of());
     QueueService queues;
     DynamoDbTopicStore topicStore;
     TopicService topics;
@@ -43,13 +43,15 @@ class DeliveryHandlerTest {
     @BeforeEach
     void fresh() throws Exception {
         Tables tables = db.freshTables();
-        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
-                .endpoints(new EndpointPolicy(true, false)).build();
+        Services services = Services.over(db.client(), tables)
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false))
+                .build();
         queues = services.queues();
         topicStore = new DynamoDbTopicStore(db.client(), tables);
         topics = services.topics();
-        handler = new DeliveryHandler(new DeliveryWorker(topics, queues, new EndpointDeliverer(),
-                DeliveryWorker.Settings.defaults()));
+        handler = new DeliveryHandler(
+                new DeliveryWorker(topics, queues, new EndpointDeliverer(), DeliveryWorker.Settings.defaults()));
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/hook", exchange -> {
             exchange.getRequestBody().readAllBytes();
@@ -68,8 +70,11 @@ class DeliveryHandlerTest {
     /** A message fanned out to an endpoint subscription, as the stream handler would do it. */
     private void publishToAnEndpoint() throws InterruptedException {
         topics.createTopic("t");
-        topics.subscribe("t", "hook", Wire.subscriptionSpec("{\"endpoint\": \"http://127.0.0.1:"
-                + receiver.getAddress().getPort() + "/hook\", \"secret\": \"k\"}"));
+        topics.subscribe(
+                "t",
+                "hook",
+                Wire.subscriptionSpec("{\"endpoint\": \"http://127.0.0.1:"
+                        + receiver.getAddress().getPort() + "/hook\", \"secret\": \"k\"}"));
         Thread.sleep(2); // published strictly after the subscription was created
         String incarnation = topicStore.getTopic("t").orElseThrow().incarnation();
         topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-1", "hello", Map.of(), Instant.now())));
@@ -112,17 +117,49 @@ class DeliveryHandlerTest {
 
     private static Context context(long remainingMillis) {
         return new Context() {
-            public String getAwsRequestId() { return "req"; }
-            public String getLogGroupName() { return "group"; }
-            public String getLogStreamName() { return "stream"; }
-            public String getFunctionName() { return "delivery"; }
-            public String getFunctionVersion() { return "$LATEST"; }
-            public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:delivery"; }
-            public CognitoIdentity getIdentity() { return null; }
-            public ClientContext getClientContext() { return null; }
-            public int getRemainingTimeInMillis() { return (int) remainingMillis; }
-            public int getMemoryLimitInMB() { return 512; }
-            public LambdaLogger getLogger() { return null; }
+            public String getAwsRequestId() {
+                return "req";
+            }
+
+            public String getLogGroupName() {
+                return "group";
+            }
+
+            public String getLogStreamName() {
+                return "stream";
+            }
+
+            public String getFunctionName() {
+                return "delivery";
+            }
+
+            public String getFunctionVersion() {
+                return "$LATEST";
+            }
+
+            public String getInvokedFunctionArn() {
+                return "arn:aws:lambda:us-east-1:000000000000:function:delivery";
+            }
+
+            public CognitoIdentity getIdentity() {
+                return null;
+            }
+
+            public ClientContext getClientContext() {
+                return null;
+            }
+
+            public int getRemainingTimeInMillis() {
+                return (int) remainingMillis;
+            }
+
+            public int getMemoryLimitInMB() {
+                return 512;
+            }
+
+            public LambdaLogger getLogger() {
+                return null;
+            }
         };
     }
 }

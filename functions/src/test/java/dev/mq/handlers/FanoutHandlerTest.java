@@ -37,7 +37,11 @@ class FanoutHandlerTest {
 
     @BeforeAll
     static void start() {
-        faulty = LocalDynamoDb.client(db.endpoint(), ClientOverrideConfiguration.builder().addExecutionInterceptor(COPIES).build());
+        faulty = LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(COPIES)
+                        .build());
     }
 
     @AfterAll
@@ -48,8 +52,10 @@ class FanoutHandlerTest {
     @BeforeEach
     void fresh() {
         tables = db.freshTables();
-        Services services = Services.over(faulty, tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
-                .endpoints(new EndpointPolicy(true, false)).build();
+        Services services = Services.over(faulty, tables)
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false))
+                .build();
         queues = services.queues();
         topics = services.topics();
         queues.createQueue("inbox", QueueAttributes.defaults());
@@ -66,11 +72,14 @@ class FanoutHandlerTest {
     private DynamodbEvent streamOfLog() {
         List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
         int sequence = 100;
-        for (Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item
-                : db.client().scan(r -> r.tableName(tables.topicLog())).items()) {
+        for (Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item :
+                db.client().scan(r -> r.tableName(tables.topicLog())).items()) {
             records.add(insert(Integer.toString(sequence++), image(item)));
         }
-        records.sort((a, b) -> a.getDynamodb().getNewImage().get("mid").getS()
+        records.sort((a, b) -> a.getDynamodb()
+                .getNewImage()
+                .get("mid")
+                .getS()
                 .compareTo(b.getDynamodb().getNewImage().get("mid").getS()));
         DynamodbEvent event = new DynamodbEvent();
         event.setRecords(records);
@@ -107,7 +116,9 @@ class FanoutHandlerTest {
     }
 
     private List<String> inbox() {
-        return queues.browse("inbox", 100, null).items().stream().map(m -> m.body()).toList();
+        return queues.browse("inbox", 100, null).items().stream()
+                .map(m -> m.body())
+                .toList();
     }
 
     @Test
@@ -116,8 +127,10 @@ class FanoutHandlerTest {
         publish("b");
         FanoutHandler handler = new FanoutHandler(topics);
 
-        assertThat(handler.handleRequest(streamOfLog(), null).getBatchItemFailures()).isEmpty();
-        assertThat(handler.handleRequest(streamOfLog(), null).getBatchItemFailures()).isEmpty();
+        assertThat(handler.handleRequest(streamOfLog(), null).getBatchItemFailures())
+                .isEmpty();
+        assertThat(handler.handleRequest(streamOfLog(), null).getBatchItemFailures())
+                .isEmpty();
         assertThat(inbox()).containsExactly("a", "b");
     }
 
@@ -125,7 +138,8 @@ class FanoutHandlerTest {
     void unreadableRecord_isSkipped_andDoesNotBlockTheOthers() throws Exception {
         publish("a");
         DynamodbEvent event = streamOfLog();
-        Map<String, AttributeValue> poisoned = new HashMap<>(event.getRecords().get(0).getDynamodb().getNewImage());
+        Map<String, AttributeValue> poisoned =
+                new HashMap<>(event.getRecords().get(0).getDynamodb().getNewImage());
         poisoned.remove("body");
         List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
         records.add(insert("1", poisoned));
@@ -148,11 +162,13 @@ class FanoutHandlerTest {
         } finally {
             COPIES.heal();
         }
-        assertThat(failed.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+        assertThat(failed.getBatchItemFailures())
+                .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(event.getRecords().get(0).getDynamodb().getSequenceNumber());
         assertThat(inbox()).isEmpty();
 
-        assertThat(new FanoutHandler(topics).handleRequest(event, null).getBatchItemFailures()).isEmpty();
+        assertThat(new FanoutHandler(topics).handleRequest(event, null).getBatchItemFailures())
+                .isEmpty();
         assertThat(inbox()).containsExactly("a");
     }
 }

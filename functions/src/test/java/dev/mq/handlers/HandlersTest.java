@@ -25,17 +25,18 @@ import org.junit.jupiter.api.Test;
 /** The handlers as Lambda runs them: a REST API proxy event in, a proxy response out. */
 class HandlersTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
-    static final ObjectMapper EVENTS = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final ObjectMapper EVENTS =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     QueueService service;
     TopicService topics;
-
-
 
     @BeforeEach
     void freshService() {
         Tables tables = db.freshTables();
-        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
-                .endpoints(new EndpointPolicy(true, false)).build();
+        Services services = Services.over(db.client(), tables)
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false))
+                .build();
         service = services.queues();
         topics = services.topics();
         service.createQueue("orders", QueueAttributes.defaults());
@@ -60,7 +61,8 @@ class HandlersTest {
         APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(fixture(), null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(response.getHeaders()).containsEntry("X-Request-Id", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
+        assertThat(response.getHeaders())
+                .containsEntry("X-Request-Id", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
                 .containsEntry("Content-Type", "application/json");
         assertThat(json(response).at("/results/0/messageId").asText()).isNotBlank();
         assertThat(json(response).at("/results/0/duplicate").asBoolean()).isFalse();
@@ -69,16 +71,22 @@ class HandlersTest {
     @Test
     void receiveThenAck_throughTheirHandlers() throws Exception {
         new PublishHandler(service, topics).handleRequest(fixture(), null);
-        APIGatewayProxyRequestEvent receive = fixture().withResource("/v1/queues/{queue}/receive")
-                .withPath("/v1/queues/orders/receive").withBody("{}");
+        APIGatewayProxyRequestEvent receive = fixture()
+                .withResource("/v1/queues/{queue}/receive")
+                .withPath("/v1/queues/orders/receive")
+                .withBody("{}");
         JsonNode received = json(new ReceiveHandler(service).handleRequest(receive, null));
         assertThat(received.at("/messages/0/body").asText()).isEqualTo("order 42 placed");
         assertThat(received.at("/messages/0/attributes/type").asText()).isEqualTo("order");
 
         String handle = received.at("/messages/0/receiptHandle").asText();
-        APIGatewayProxyRequestEvent ack = fixture().withHttpMethod("DELETE")
-                .withResource("/v1/queues/{queue}/messages/{receiptHandle}").withPath("/v1/queues/orders/messages/" + handle).withBody(null);
-        assertThat(new AckHandler(service).handleRequest(ack, null).getStatusCode()).isEqualTo(204);
+        APIGatewayProxyRequestEvent ack = fixture()
+                .withHttpMethod("DELETE")
+                .withResource("/v1/queues/{queue}/messages/{receiptHandle}")
+                .withPath("/v1/queues/orders/messages/" + handle)
+                .withBody(null);
+        assertThat(new AckHandler(service).handleRequest(ack, null).getStatusCode())
+                .isEqualTo(204);
     }
 
     @Test
@@ -101,7 +109,9 @@ class HandlersTest {
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
         APIGatewayProxyRequestEvent receive = event("/events/rest-proxy-send-custom-domain.json")
-                .withResource("/v1/queues/{queue}/receive").withPath("/mq/v1/queues/orders/receive").withBody("{}");
+                .withResource("/v1/queues/{queue}/receive")
+                .withPath("/mq/v1/queues/orders/receive")
+                .withBody("{}");
         JsonNode received = json(new ReceiveHandler(service).handleRequest(receive, null));
         assertThat(received.at("/messages/0/body").asText()).isEqualTo("order 42 placed");
     }
@@ -109,8 +119,11 @@ class HandlersTest {
     @Test
     void behindACustomDomain_unknownPathsReachTheCatchAll_andAreNotFound() throws Exception {
         APIGatewayProxyRequestEvent unknown = event("/events/rest-proxy-send-custom-domain.json")
-                .withHttpMethod("GET").withResource(Routes.PROXY_PATH).withPath("/mq/v1/nothing-here")
-                .withPathParameters(Map.of("proxy", "v1/nothing-here")).withBody(null);
+                .withHttpMethod("GET")
+                .withResource(Routes.PROXY_PATH)
+                .withPath("/mq/v1/nothing-here")
+                .withPathParameters(Map.of("proxy", "v1/nothing-here"))
+                .withBody(null);
 
         APIGatewayProxyResponseEvent response = new AdminHandler(service, topics).handleRequest(unknown, null);
 
@@ -120,8 +133,10 @@ class HandlersTest {
 
     @Test
     void routeOfAnotherFunction_isNotServed() throws Exception {
-        APIGatewayProxyRequestEvent receive = fixture().withResource("/v1/queues/{queue}/receive")
-                .withPath("/v1/queues/orders/receive").withBody("{}");
+        APIGatewayProxyRequestEvent receive = fixture()
+                .withResource("/v1/queues/{queue}/receive")
+                .withPath("/v1/queues/orders/receive")
+                .withBody("{}");
         APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(receive, null);
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("NotFound");
@@ -130,8 +145,14 @@ class HandlersTest {
     @Test
     void unreachableStore_isUnavailable_safeToRetry() throws Exception {
         var closedClient = LocalDynamoDb.client(java.net.URI.create("http://127.0.0.1:1"), null);
-        QueueService offline = Services.over(closedClient, db.freshTables()).receiptKey("0123456789abcdef0123456789abcdef".getBytes()).queues();
-        APIGatewayProxyRequestEvent health = fixture().withHttpMethod("GET").withResource("/health").withPath("/health").withBody(null);
+        QueueService offline = Services.over(closedClient, db.freshTables())
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .queues();
+        APIGatewayProxyRequestEvent health = fixture()
+                .withHttpMethod("GET")
+                .withResource("/health")
+                .withPath("/health")
+                .withBody(null);
 
         APIGatewayProxyResponseEvent response = new AdminHandler(offline, null).handleRequest(health, null);
         assertThat(response.getStatusCode()).isEqualTo(503);
@@ -142,13 +163,18 @@ class HandlersTest {
     @Test
     void listQueues_readsQueryParameters() throws Exception {
         service.createQueue("orders-eu", QueueAttributes.defaults());
-        APIGatewayProxyRequestEvent list = fixture().withHttpMethod("GET").withResource("/v1/queues").withPath("/v1/queues").withBody(null)
+        APIGatewayProxyRequestEvent list = fixture()
+                .withHttpMethod("GET")
+                .withResource("/v1/queues")
+                .withPath("/v1/queues")
+                .withBody(null)
                 .withQueryStringParameters(Map.of("prefix", "orders-", "limit", "5"));
         JsonNode body = json(new AdminHandler(service, topics).handleRequest(list, null));
         assertThat(body.at("/queues/0/name").asText()).isEqualTo("orders-eu");
         assertThat(body.get("queues")).hasSize(1);
         assertThat(body.get("next").isNull()).isTrue();
     }
+
     @Test
     void internalQueue_isNotListed_andEveryRequestNamingItIsRefused_whileTheServiceStillServesIt() throws Exception {
         String internal = TopicService.DELIVERY_QUEUE;
@@ -161,26 +187,43 @@ class HandlersTest {
         assertThat(listed.get("queues").findValuesAsText("name")).containsExactly("orders");
 
         Map<ApiHandler, List<APIGatewayProxyRequestEvent>> refused = Map.of(
-                new PublishHandler(service, topics), List.of(request("POST", path + "/messages", "{\"body\": \"x\"}")),
-                new ReceiveHandler(service), List.of(request("POST", path + "/receive", "{}")),
-                new AckHandler(service), List.of(request("POST", path + "/ack", "{\"receiptHandles\": [\"h\"]}"),
-                        request("POST", path + "/visibility", "{\"receiptHandle\": \"h\", \"visibilityTimeoutSeconds\": 0}")),
-                admin, List.of(request("GET", path, null), request("PUT", path, "{}"),
-                        request("PATCH", path, "{\"delaySeconds\": 5}"), request("DELETE", path, null),
-                        request("POST", path + "/purge", null), request("GET", path + "/messages", null),
+                new PublishHandler(service, topics),
+                List.of(request("POST", path + "/messages", "{\"body\": \"x\"}")),
+                new ReceiveHandler(service),
+                List.of(request("POST", path + "/receive", "{}")),
+                new AckHandler(service),
+                List.of(
+                        request("POST", path + "/ack", "{\"receiptHandles\": [\"h\"]}"),
+                        request(
+                                "POST",
+                                path + "/visibility",
+                                "{\"receiptHandle\": \"h\", \"visibilityTimeoutSeconds\": 0}")),
+                admin,
+                List.of(
+                        request("GET", path, null),
+                        request("PUT", path, "{}"),
+                        request("PATCH", path, "{\"delaySeconds\": 5}"),
+                        request("DELETE", path, null),
+                        request("POST", path + "/purge", null),
+                        request("GET", path + "/messages", null),
                         request("POST", path + "/redrive", "{}"),
-                        request("PUT", "/v1/queues/other", "{\"deadLetterQueue\": \"" + internal
-                                + "\", \"maxReceiveCount\": 1}"),
+                        request(
+                                "PUT",
+                                "/v1/queues/other",
+                                "{\"deadLetterQueue\": \"" + internal + "\", \"maxReceiveCount\": 1}"),
                         request("POST", "/v1/queues/orders/redrive", "{\"destination\": \"" + internal + "\"}")));
         refused.forEach((handler, requests) -> requests.forEach(r -> {
             APIGatewayProxyResponseEvent response = handler.handleRequest(r, null);
-            assertThat(response.getStatusCode()).as(r.getHttpMethod() + " " + r.getPath()).isEqualTo(400);
+            assertThat(response.getStatusCode())
+                    .as(r.getHttpMethod() + " " + r.getPath())
+                    .isEqualTo(400);
             assertThat(response.getBody()).contains("InvalidRequest", "is reserved");
         }));
 
         assertThat(service.queueConfig(internal).attributes()).isEqualTo(QueueAttributes.defaults());
         assertThat(service.receive(internal, new ReceiveOptions(10, 0, null)))
-                .extracting(m -> m.body()).containsExactly("a delivery job");
+                .extracting(m -> m.body())
+                .containsExactly("a delivery job");
     }
 
     @Test
@@ -188,19 +231,27 @@ class HandlersTest {
         topics.createTopic("t");
         AdminHandler admin = new AdminHandler(service, topics);
 
-        JsonNode plain = json(admin.handleRequest(request("PUT", "/v1/topics/t/subscriptions/plain",
-                "{\"queue\": \"orders\"}"), null));
-        JsonNode body = json(admin.handleRequest(request("PUT", "/v1/topics/t/subscriptions/body",
-                "{\"queue\": \"orders\", \"filterScope\": \"body\"}"), null));
+        JsonNode plain = json(admin.handleRequest(
+                request("PUT", "/v1/topics/t/subscriptions/plain", "{\"queue\": \"orders\"}"), null));
+        JsonNode body = json(admin.handleRequest(
+                request("PUT", "/v1/topics/t/subscriptions/body", "{\"queue\": \"orders\", \"filterScope\": \"body\"}"),
+                null));
 
-        assertThat(plain.path("filterScope").isMissingNode() || plain.path("filterScope").isNull()).as(plain.toString())
+        assertThat(plain.path("filterScope").isMissingNode()
+                        || plain.path("filterScope").isNull())
+                .as(plain.toString())
                 .isTrue();
         assertThat(body.path("filterScope").asText()).isEqualTo("body");
     }
 
     private static APIGatewayProxyRequestEvent request(String method, String path, String body) throws Exception {
         // no resource: a handler invoked with only a path (as the benchmarks do) routes by the path
-        return fixture().withHttpMethod(method).withResource(null).withPathParameters(null).withPath(path)
-                .withBody(body).withQueryStringParameters(null);
+        return fixture()
+                .withHttpMethod(method)
+                .withResource(null)
+                .withPathParameters(null)
+                .withPath(path)
+                .withBody(body)
+                .withQueryStringParameters(null);
     }
 }

@@ -34,8 +34,11 @@ class MetricsHandlerTest {
     @BeforeEach
     void fresh() {
         Tables tables = db.freshTables();
-        queues = Services.over(db.client(), tables).clock(clock).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
-                .countsCaughtUp(new CountsFeed(db, tables)::catchUp).queues();
+        queues = Services.over(db.client(), tables)
+                .clock(clock)
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .countsCaughtUp(new CountsFeed(db, tables)::catchUp)
+                .queues();
         handler = new MetricsHandler(new QueueMetrics(queues), "mq-test", "prod", clock, lines::add);
     }
 
@@ -43,8 +46,11 @@ class MetricsHandlerTest {
     void emitsEachQueuesDepth_andTheDeadLetterAndOldestAgeTotals() {
         // given: orders dead-letters into orders-dlq; two orders wait 90 s, one poison order is dead-lettered
         queues.createQueue("orders-dlq", QueueAttributes.defaults());
-        queues.createQueue("orders", QueueAttributes.parse(Json.parseObject(
-                "{\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}"), QueueAttributes.defaults()));
+        queues.createQueue(
+                "orders",
+                QueueAttributes.parse(
+                        Json.parseObject("{\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}"),
+                        QueueAttributes.defaults()));
         send("orders", "poison");
         queues.receive("orders", new ReceiveOptions(1, null, 0));
         assertThat(queues.receive("orders", new ReceiveOptions(1, null, null))).isEmpty(); // "poison" dead-lettered
@@ -62,20 +68,24 @@ class MetricsHandlerTest {
         JsonNode dlq = line("orders-dlq");
         assertThat(dlq.get("VisibleMessages").asLong()).isEqualTo(1);
         JsonNode orders = line("orders");
-        assertThat(orders.get("VisibleMessages").asLong() + orders.get("InFlightMessages").asLong()).isEqualTo(2);
+        assertThat(orders.get("VisibleMessages").asLong()
+                        + orders.get("InFlightMessages").asLong())
+                .isEqualTo(2);
         assertThat(orders.get("OldestMessageAgeSeconds").asLong()).isEqualTo(90);
         assertThat(orders.get("Deployment").asText()).isEqualTo("prod");
         assertThat(orders.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("mq-test");
-        assertThat(orders.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString()).isEqualTo("[\"Deployment\",\"Queue\"]");
+        assertThat(orders.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString())
+                .isEqualTo("[\"Deployment\",\"Queue\"]");
         assertThat(orders.at("/_aws/Timestamp").asLong()).isEqualTo(clock.millis());
-        assertThat(names(orders)).containsExactly("VisibleMessages", "InFlightMessages", "DelayedMessages",
-                "OldestMessageAgeSeconds");
+        assertThat(names(orders))
+                .containsExactly("VisibleMessages", "InFlightMessages", "DelayedMessages", "OldestMessageAgeSeconds");
 
         JsonNode totals = Json.parseObject(lines.get(2));
         assertThat(totals.has("Queue")).isFalse();
         assertThat(totals.get("DeadLetterMessages").asLong()).isEqualTo(1);
         assertThat(totals.get("OldestMessageAgeSeconds").asLong()).isEqualTo(90);
-        assertThat(totals.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString()).isEqualTo("[\"Deployment\"]");
+        assertThat(totals.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString())
+                .isEqualTo("[\"Deployment\"]");
     }
 
     @Test
@@ -91,7 +101,8 @@ class MetricsHandlerTest {
 
         // then: nothing is late; none of them could have been received
         assertThat(line("orders").get("OldestMessageAgeSeconds").asLong()).isZero();
-        assertThat(Json.parseObject(lines.get(1)).get("OldestMessageAgeSeconds").asLong()).isZero();
+        assertThat(Json.parseObject(lines.get(1)).get("OldestMessageAgeSeconds").asLong())
+                .isZero();
     }
 
     @Test
@@ -109,12 +120,17 @@ class MetricsHandlerTest {
     }
 
     private JsonNode line(String queue) {
-        return lines.stream().map(Json::parseObject).filter(n -> queue.equals(n.path("Queue").asText()))
-                .findFirst().orElseThrow();
+        return lines.stream()
+                .map(Json::parseObject)
+                .filter(n -> queue.equals(n.path("Queue").asText()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static List<String> names(JsonNode document) {
-        return StreamSupport.stream(document.at("/_aws/CloudWatchMetrics/0/Metrics").spliterator(), false)
-                .map(m -> m.get("Name").asText()).toList();
+        return StreamSupport.stream(
+                        document.at("/_aws/CloudWatchMetrics/0/Metrics").spliterator(), false)
+                .map(m -> m.get("Name").asText())
+                .toList();
     }
 }

@@ -26,16 +26,23 @@ class PrimingTest {
                 calls.incrementAndGet();
             }
         };
-        QueueService service = Services.over(LocalDynamoDb.client(db.endpoint(),
-                ClientOverrideConfiguration.builder().addExecutionInterceptor(counter).build()), db.freshTables())
-                .receiptKey("0123456789abcdef0123456789abcdef".getBytes()).queues();
+        QueueService service = Services.over(
+                        LocalDynamoDb.client(
+                                db.endpoint(),
+                                ClientOverrideConfiguration.builder()
+                                        .addExecutionInterceptor(counter)
+                                        .build()),
+                        db.freshTables())
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .queues();
         AdminHandler handler = new AdminHandler(service, null);
 
         handler.primeBeforeSnapshot();
         Priming.primeAll();
 
         assertThat(calls.get()).as("DynamoDB calls made by priming").isGreaterThanOrEqualTo(2);
-        assertThat(handler.handleRequest(Priming.healthRequest(), null).getStatusCode()).isEqualTo(200);
+        assertThat(handler.handleRequest(Priming.healthRequest(), null).getStatusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -21,25 +21,30 @@ class RoutesTest {
     @Test
     void aMalformedPercentEncoding_isInvalidRequest_notABug() {
         assertThatThrownBy(() -> Routes.match("GET", "/v1/queues/bad%zz"))
-                .isInstanceOfSatisfying(QueueException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+                .isInstanceOfSatisfying(
+                        QueueException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
     }
 
     @Test
     void everyRouteOfTheTable_isMatchedToItself() {
         for (Routes.Route route : Routes.ALL) {
-            String path = route.path().replace("{queue}", "orders").replace("{topic}", "news")
-                    .replace("{receiptHandle}", "h1").replace("{subscription}", "audit");
+            String path = route.path()
+                    .replace("{queue}", "orders")
+                    .replace("{topic}", "news")
+                    .replace("{receiptHandle}", "h1")
+                    .replace("{subscription}", "audit");
             assertThat(Routes.match(route.method(), path).route()).isEqualTo(route);
-            assertThat(Routes.match(route.method(), route.path(), null, "/base/prod" + path).route())
-                    .as("behind a base path").isEqualTo(route);
+            assertThat(Routes.match(route.method(), route.path(), null, "/base/prod" + path)
+                            .route())
+                    .as("behind a base path")
+                    .isEqualTo(route);
         }
     }
 
     @Test
     void behindABasePath_theResourceTellsWhereTheRouteStarts() {
-        Routes.Match match = Routes.match("DELETE", "/v1/queues/{queue}/messages/{receiptHandle}", null,
-                "/mq/v1/queues/orders/messages/h1");
+        Routes.Match match = Routes.match(
+                "DELETE", "/v1/queues/{queue}/messages/{receiptHandle}", null, "/mq/v1/queues/orders/messages/h1");
 
         assertThat(match.operation()).isEqualTo(Routes.Operation.ACK_ONE);
         assertThat(match.name()).isEqualTo("orders");
@@ -49,8 +54,8 @@ class RoutesTest {
     @Test
     void behindABasePath_aKnownResourceWithAnotherMethod_isMethodNotAllowed() {
         assertThatThrownBy(() -> Routes.match("POST", "/v1/queues/{queue}", null, "/mq/v1/queues/orders"))
-                .isInstanceOfSatisfying(QueueException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.METHOD_NOT_ALLOWED));
+                .isInstanceOfSatisfying(
+                        QueueException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.METHOD_NOT_ALLOWED));
     }
 
     @Test
@@ -60,7 +65,7 @@ class RoutesTest {
         assertThat(match.operation()).isEqualTo(Routes.Operation.GET_QUEUE);
         assertThat(match.name()).isEqualTo("orders");
         assertThatThrownBy(() -> Routes.match("GET", Routes.PROXY_PATH, "v2/queues", "/mq/v2/queues"))
-                .isInstanceOfSatisfying(QueueException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        QueueException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
 }

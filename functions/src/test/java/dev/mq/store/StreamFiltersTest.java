@@ -10,9 +10,9 @@ import dev.mq.core.QueueService;
 import dev.mq.core.ReceiveOptions;
 import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
+import dev.mq.handlers.Wire;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
-import dev.mq.handlers.Wire;
 import dev.mq.testing.LocalDynamoDb;
 import java.time.Instant;
 import java.util.Iterator;
@@ -32,8 +32,10 @@ class StreamFiltersTest {
     void newDeliveryJobs_matchesJobInserts_only() throws Exception {
         // given: a plain send, a queue subscription's copy, and an endpoint subscription's job
         Tables tables = db.freshTables();
-        Services services = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
-                .endpoints(new EndpointPolicy(true, false)).build();
+        Services services = Services.over(db.client(), tables)
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .endpoints(new EndpointPolicy(true, false))
+                .build();
         QueueService queues = services.queues();
         DynamoDbTopicStore topicStore = new DynamoDbTopicStore(db.client(), tables);
         TopicService topics = services.topics();
@@ -41,29 +43,35 @@ class StreamFiltersTest {
         queues.send("plain", new MessageToSend("x", Map.of("subscription", "s"), null, null, null, null));
         topics.createTopic("t");
         topics.subscribe("t", "copy", Wire.subscriptionSpec("{\"queue\":\"plain\"}"));
-        topics.subscribe("t", "hook", Wire.subscriptionSpec(
-                "{\"endpoint\":\"http://127.0.0.1:9/hook\",\"secret\":\"k\"}"));
+        topics.subscribe(
+                "t", "hook", Wire.subscriptionSpec("{\"endpoint\":\"http://127.0.0.1:9/hook\",\"secret\":\"k\"}"));
         Thread.sleep(2);
         String incarnation = topicStore.getTopic("t").orElseThrow().incarnation();
         topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-1", "hello", Map.of(), Instant.now())));
 
         // when: each message item is offered to the filter as an INSERT and as a MODIFY
         JsonNode pattern = Json.parseObject(StreamFilters.newDeliveryJobs());
-        List<Map<String, AttributeValue>> messages = db.client().scan(r -> r.tableName(tables.messages())).items()
-                .stream().filter(i -> i.containsKey("body")).toList();
+        List<Map<String, AttributeValue>> messages =
+                db.client().scan(r -> r.tableName(tables.messages())).items().stream()
+                        .filter(i -> i.containsKey("body"))
+                        .toList();
 
         // then
         assertThat(messages).hasSize(3);
-        List<String> woken = messages.stream().filter(i -> matches(pattern, record("INSERT", i)))
-                .map(i -> i.get("body").s()).toList();
+        List<String> woken = messages.stream()
+                .filter(i -> matches(pattern, record("INSERT", i)))
+                .map(i -> i.get("body").s())
+                .toList();
         assertThat(woken).singleElement().satisfies(body -> assertThat(body).contains("\"subscription\":\"hook\""));
         assertThat(messages).noneMatch(i -> matches(pattern, record("MODIFY", i)));
 
         // and: a lease parks the job, which writes it anew; that insert wakes nobody
-        assertThat(queues.receive(TopicService.DELIVERY_QUEUE, new ReceiveOptions(10, 0, 60))).hasSize(1);
-        List<Map<String, AttributeValue>> leasedJobs = db.client().scan(r -> r.tableName(tables.messages())).items()
-                .stream().filter(i -> i.containsKey("body") && i.get("body").s().contains("\"subscription\":\"hook\""))
-                .toList();
+        assertThat(queues.receive(TopicService.DELIVERY_QUEUE, new ReceiveOptions(10, 0, 60)))
+                .hasSize(1);
+        List<Map<String, AttributeValue>> leasedJobs =
+                db.client().scan(r -> r.tableName(tables.messages())).items().stream()
+                        .filter(i -> i.containsKey("body") && i.get("body").s().contains("\"subscription\":\"hook\""))
+                        .toList();
         assertThat(leasedJobs).singleElement().satisfies(job -> {
             assertThat(job.get("rc").n()).isEqualTo("1");
             assertThat(matches(pattern, record("INSERT", job))).isFalse();
@@ -83,8 +91,10 @@ class StreamFiltersTest {
         // given: messages, one with a dedup record, and a lease note: on one shard, the third lease is past
         // the hidden budget and parks, and a sooner visibility moves it on, leaving a note behind
         Tables tables = db.freshTables();
-        QueueService queues = Services.over(db.client(), tables).receiptKey("0123456789abcdef0123456789abcdef".getBytes())
-                .settings(new QueueService.Settings(1, java.time.Duration.ofSeconds(2))).queues();
+        QueueService queues = Services.over(db.client(), tables)
+                .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
+                .settings(new QueueService.Settings(1, java.time.Duration.ofSeconds(2)))
+                .queues();
         queues.createQueue("q", QueueAttributes.defaults());
         queues.send("q", new MessageToSend("x", Map.of(), null, null, "d-1", null));
         queues.send("q", MessageToSend.of("y"));
@@ -94,17 +104,25 @@ class StreamFiltersTest {
             handle = queues.receive("q", new ReceiveOptions(1, 0, 30)).get(0).receiptHandle();
         }
         queues.changeVisibility("q", handle, 5);
-        List<Map<String, AttributeValue>> items = db.client().scan(r -> r.tableName(tables.messages())).items();
-        assertThat(items).hasSize(5).filteredOn(i -> i.get("pk").s().endsWith("#n")).hasSize(1);
+        List<Map<String, AttributeValue>> items =
+                db.client().scan(r -> r.tableName(tables.messages())).items();
+        assertThat(items)
+                .hasSize(5)
+                .filteredOn(i -> i.get("pk").s().endsWith("#n"))
+                .hasSize(1);
 
         // then: the message's insert and removal (and a change in place) pass; the others do not
-        List<JsonNode> patterns = StreamFilters.messageWrites().stream().map(Json::parseObject).map(JsonNode.class::cast)
+        List<JsonNode> patterns = StreamFilters.messageWrites().stream()
+                .map(Json::parseObject)
+                .map(JsonNode.class::cast)
                 .toList();
         JsonNode delivery = Json.parseObject(StreamFilters.newDeliveryJobs());
         for (Map<String, AttributeValue> item : items) {
             boolean message = item.containsKey("body");
             for (JsonNode record : List.of(record("INSERT", item), removal(item), change(item))) {
-                assertThat(patterns.stream().anyMatch(p -> matches(p, record))).as("%s", record).isEqualTo(message);
+                assertThat(patterns.stream().anyMatch(p -> matches(p, record)))
+                        .as("%s", record)
+                        .isEqualTo(message);
             }
             // old images in the stream wake no delivery
             assertThat(matches(delivery, removal(item))).isFalse();

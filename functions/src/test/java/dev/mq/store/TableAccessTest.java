@@ -14,13 +14,13 @@ import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.delivery.DeliveryWorker;
 import dev.mq.delivery.EndpointDeliverer;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.model.Json;
-import dev.mq.deploy.DeployedFunction;
 import dev.mq.store.TableAccess.Table;
 import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
@@ -37,11 +37,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -59,6 +59,7 @@ class TableAccessTest {
     Tables tables;
     /** Counts the messages' writes before stats are read, as the counter's event source would. */
     CountsFeed feed;
+
     HttpServer failingEndpoint;
     final Map<Table, Set<String>> observed = new EnumMap<>(Table.class);
 
@@ -76,13 +77,23 @@ class TableAccessTest {
         // the world every function works in, made without recording
         Services setup = services(db.client());
         call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/queues/orders-dlq", "{}");
-        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/queues/orders",
+        call(
+                new AdminHandler(setup.queues, setup.topics),
+                "PUT",
+                "/v1/queues/orders",
                 "{\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}");
         call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/topics/t", null);
-        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/topics/t/subscriptions/copy",
+        call(
+                new AdminHandler(setup.queues, setup.topics),
+                "PUT",
+                "/v1/topics/t/subscriptions/copy",
                 "{\"queue\":\"orders\"}");
-        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/topics/t/subscriptions/hook",
-                "{\"endpoint\":\"http://127.0.0.1:" + failingEndpoint.getAddress().getPort()
+        call(
+                new AdminHandler(setup.queues, setup.topics),
+                "PUT",
+                "/v1/topics/t/subscriptions/hook",
+                "{\"endpoint\":\"http://127.0.0.1:"
+                        + failingEndpoint.getAddress().getPort()
                         + "/hook\",\"secret\":\"k\",\"deadLetterQueue\":\"orders-dlq\"}");
         Thread.sleep(2); // messages published after the subscriptions were created
     }
@@ -107,10 +118,12 @@ class TableAccessTest {
     @Test
     void receive() {
         send("poison");
-        call(new AdminHandler(services(db.client()).queues, services(db.client()).topics), "PUT",
-                "/v1/queues/orders.fifo", "{}");
-        services(db.client()).queues.send("orders.fifo",
-                new MessageToSend("f", Map.of(), null, null, null, "g"));
+        call(
+                new AdminHandler(services(db.client()).queues, services(db.client()).topics),
+                "PUT",
+                "/v1/queues/orders.fifo",
+                "{}");
+        services(db.client()).queues.send("orders.fifo", new MessageToSend("f", Map.of(), null, null, null, "g"));
         Services s = recording();
         ReceiveHandler receive = new ReceiveHandler(s.queues);
         call(receive, "POST", "/v1/queues/orders/receive", "{\"visibilityTimeoutSeconds\":0}");
@@ -129,16 +142,23 @@ class TableAccessTest {
         List<String> handles = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
             handles.addAll(plain.queues.receive("orders", new ReceiveOptions(1, null, null)).stream()
-                    .map(m -> m.receiptHandle()).toList());
+                    .map(m -> m.receiptHandle())
+                    .toList());
         }
         assertThat(handles).hasSize(3);
         Services s = recording();
         AckHandler ack = new AckHandler(s.queues);
         call(ack, "POST", "/v1/queues/orders/ack", Json.write(Map.of("receiptHandles", List.of(handles.get(0)))));
         call(ack, "DELETE", "/v1/queues/orders/messages/" + handles.get(1), null);
-        call(ack, "POST", "/v1/queues/orders/visibility", // longer: in place
+        call(
+                ack,
+                "POST",
+                "/v1/queues/orders/visibility", // longer: in place
                 Json.write(Map.of("receiptHandle", handles.get(2), "visibilityTimeoutSeconds", 600)));
-        call(ack, "POST", "/v1/queues/orders/visibility", // sooner: parked sooner
+        call(
+                ack,
+                "POST",
+                "/v1/queues/orders/visibility", // sooner: parked sooner
                 Json.write(Map.of("receiptHandle", handles.get(2), "visibilityTimeoutSeconds", 0)));
         call(ack, "DELETE", "/v1/queues/orders/messages/" + handles.get(0), null); // gone: reads its lease note
         assertGranted(DeployedFunction.ACK);
@@ -185,20 +205,24 @@ class TableAccessTest {
         Services plain = services(db.client());
         String incarnation = plain.topicStore.getTopic("t").orElseThrow().incarnation();
         for (int i = 1; i <= 12; i++) {
-            plain.topics.fanOut(List.of(new TopicMessage("t", incarnation, "m-" + i, "hello", Map.of(), Instant.now())));
+            plain.topics.fanOut(
+                    List.of(new TopicMessage("t", incarnation, "m-" + i, "hello", Map.of(), Instant.now())));
         }
         // ten jobs held in flight in place: the worker's receive leases one more in place and parks the last
         assertThat(plain.queues.receive(TopicService.DELIVERY_QUEUE, new ReceiveOptions(10, 0, 600)))
                 .hasSize(10);
         Services s = recording();
         // the endpoint fails: a retry due in a second, sooner than the job's lease ends, parks the job sooner
-        DeliveryWorker.Settings soonRetry = new DeliveryWorker.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 0);
+        DeliveryWorker.Settings soonRetry =
+                new DeliveryWorker.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 0);
         new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(), soonRetry).pollOnce(0);
         // a retry due later than the lease ends changes the job in place
         Thread.sleep(1_100);
-        DeliveryWorker.Settings lateRetry = new DeliveryWorker.Settings(Duration.ofMinutes(10), Duration.ofMinutes(10), 3, 0);
+        DeliveryWorker.Settings lateRetry =
+                new DeliveryWorker.Settings(Duration.ofMinutes(10), Duration.ofMinutes(10), 3, 0);
         new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(), lateRetry).drain(() -> true);
-        assertThat(plain.queues.getQueue(TopicService.DELIVERY_QUEUE).stats().inFlight()).isEqualTo(12);
+        assertThat(plain.queues.getQueue(TopicService.DELIVERY_QUEUE).stats().inFlight())
+                .isEqualTo(12);
         assertGranted(DeployedFunction.DELIVERY);
     }
 
@@ -215,8 +239,11 @@ class TableAccessTest {
         send("a");
         services(db.client()).queues.receive("orders", new ReceiveOptions(1, null, null));
         List<MessageCounts.Change> batch = feed.read();
-        DynamoDbClient client = LocalDynamoDb.client(db.endpoint(), ClientOverrideConfiguration.builder()
-                .addExecutionInterceptor(new Recorder()).build());
+        DynamoDbClient client = LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(new Recorder())
+                        .build());
         MessageCounts counts = new MessageCounts(client, tables);
         counts.read("priming"); // what its SnapStart priming asks
         counts.count(batch, Instant.now());
@@ -227,10 +254,13 @@ class TableAccessTest {
     // ---------------------------------------------------------------- helpers
 
     private void assertGranted(DeployedFunction function) {
-        assertThat(observed).as("the DynamoDB actions %s calls, per table", function)
-                .isEqualTo(TableAccess.of(function).entrySet().stream().collect(
-                        () -> new EnumMap<Table, Set<String>>(Table.class),
-                        (m, e) -> m.put(e.getKey(), new TreeSet<>(e.getValue())), Map::putAll));
+        assertThat(observed)
+                .as("the DynamoDB actions %s calls, per table", function)
+                .isEqualTo(TableAccess.of(function).entrySet().stream()
+                        .collect(
+                                () -> new EnumMap<Table, Set<String>>(Table.class),
+                                (m, e) -> m.put(e.getKey(), new TreeSet<>(e.getValue())),
+                                Map::putAll));
     }
 
     private void send(String body) {
@@ -238,9 +268,15 @@ class TableAccessTest {
     }
 
     private static APIGatewayProxyResponseEvent call(ApiHandler handler, String method, String path, String body) {
-        APIGatewayProxyResponseEvent response = handler.handleRequest(new APIGatewayProxyRequestEvent()
-                .withHttpMethod(method).withPath(path).withBody(body), null);
-        assertThat(response.getStatusCode()).as(method + " " + path + ": " + response.getBody()).isLessThan(300);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                new APIGatewayProxyRequestEvent()
+                        .withHttpMethod(method)
+                        .withPath(path)
+                        .withBody(body),
+                null);
+        assertThat(response.getStatusCode())
+                .as(method + " " + path + ": " + response.getBody())
+                .isLessThan(300);
         return response;
     }
 
@@ -248,16 +284,22 @@ class TableAccessTest {
 
     private Services services(DynamoDbClient client) {
         // one shard per queue: whether a lease stays in place or parks depends only on what the test leased before
-        dev.mq.store.Services services = dev.mq.store.Services.over(client, tables).receiptKey(KEY)
-                .settings(new QueueService.Settings(1, Duration.ofSeconds(2))).countsCaughtUp(feed::catchUp)
-                .endpoints(new EndpointPolicy(true, false)).build();
+        dev.mq.store.Services services = dev.mq.store.Services.over(client, tables)
+                .receiptKey(KEY)
+                .settings(new QueueService.Settings(1, Duration.ofSeconds(2)))
+                .countsCaughtUp(feed::catchUp)
+                .endpoints(new EndpointPolicy(true, false))
+                .build();
         return new Services(services.queues(), new DynamoDbTopicStore(client, tables), services.topics());
     }
 
     /** Services whose every DynamoDB call is recorded in {@link #observed}; fresh, so no cached settings. */
     private Services recording() {
-        return services(LocalDynamoDb.client(db.endpoint(), ClientOverrideConfiguration.builder()
-                .addExecutionInterceptor(new Recorder()).build()));
+        return services(LocalDynamoDb.client(
+                db.endpoint(),
+                ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(new Recorder())
+                        .build()));
     }
 
     private final class Recorder implements ExecutionInterceptor {
@@ -268,21 +310,28 @@ class TableAccessTest {
             if (request instanceof TransactWriteItemsRequest transaction) {
                 for (TransactWriteItem item : transaction.transactItems()) {
                     if (item.put() != null) record("PutItem", item.put().tableName());
-                    if (item.update() != null) record("UpdateItem", item.update().tableName());
-                    if (item.delete() != null) record("DeleteItem", item.delete().tableName());
-                    if (item.conditionCheck() != null) record("ConditionCheckItem", item.conditionCheck().tableName());
+                    if (item.update() != null)
+                        record("UpdateItem", item.update().tableName());
+                    if (item.delete() != null)
+                        record("DeleteItem", item.delete().tableName());
+                    if (item.conditionCheck() != null)
+                        record("ConditionCheckItem", item.conditionCheck().tableName());
                 }
             } else if (request instanceof BatchWriteItemRequest batch) {
                 batch.requestItems().keySet().forEach(table -> record(operation, table));
             } else {
-                record(operation, request.getValueForField("TableName", String.class).orElseThrow());
+                record(
+                        operation,
+                        request.getValueForField("TableName", String.class).orElseThrow());
             }
         }
 
         private void record(String operation, String table) {
-            Table role = table.equals(tables.catalog()) ? Table.CATALOG
-                    : table.equals(tables.messages()) ? Table.MESSAGES
-                    : table.equals(tables.topicLog()) ? Table.TOPIC_LOG : null;
+            Table role = table.equals(tables.catalog())
+                    ? Table.CATALOG
+                    : table.equals(tables.messages())
+                            ? Table.MESSAGES
+                            : table.equals(tables.topicLog()) ? Table.TOPIC_LOG : null;
             assertThat(role).as("a table of this deployment: " + table).isNotNull();
             synchronized (observed) {
                 observed.computeIfAbsent(role, r -> new TreeSet<>()).add("dynamodb:" + operation);

@@ -28,7 +28,10 @@ public final class CountsFeed {
 
     public CountsFeed(LocalDynamoDb db, Tables tables) {
         this.streams = db.streams();
-        this.streamArn = db.client().describeTable(r -> r.tableName(tables.messages())).table().latestStreamArn();
+        this.streamArn = db.client()
+                .describeTable(r -> r.tableName(tables.messages()))
+                .table()
+                .latestStreamArn();
         this.counts = new MessageCounts(db.client(), tables);
     }
 
@@ -48,16 +51,21 @@ public final class CountsFeed {
     /** Reads the records written since the last catch-up or read, without counting them. */
     public synchronized List<MessageCounts.Change> read() {
         List<MessageCounts.Change> now = new ArrayList<>();
-        for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
+        for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn))
+                .streamDescription()
+                .shards()) {
             String iterator = iterator(shard.shardId());
             while (iterator != null) {
                 String from = iterator;
-                GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(from).limit(1000));
+                GetRecordsResponse page =
+                        streams.getRecords(r -> r.shardIterator(from).limit(1000));
                 if (page.records().isEmpty()) {
                     break;
                 }
                 page.records().stream().map(CountsFeed::change).forEach(now::add);
-                positions.put(shard.shardId(), page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
+                positions.put(
+                        shard.shardId(),
+                        page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
                 iterator = page.nextShardIterator();
             }
         }
@@ -69,13 +77,15 @@ public final class CountsFeed {
         for (int attempt = 1; ; attempt++) {
             try {
                 return streams.getShardIterator(r -> {
-                    r.streamArn(streamArn).shardId(shardId);
-                    if (after == null) {
-                        r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-                    } else {
-                        r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
-                    }
-                }).shardIterator();
+                            r.streamArn(streamArn).shardId(shardId);
+                            if (after == null) {
+                                r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                            } else {
+                                r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                        .sequenceNumber(after);
+                            }
+                        })
+                        .shardIterator();
             } catch (TrimmedDataAccessException freshStream) {
                 if (attempt >= 3) {
                     throw freshStream; // DynamoDB Local's new streams answer this for a moment
@@ -85,7 +95,8 @@ public final class CountsFeed {
     }
 
     private static MessageCounts.Change change(Record record) {
-        return new MessageCounts.Change(record.dynamodb().sequenceNumber(),
+        return new MessageCounts.Change(
+                record.dynamodb().sequenceNumber(),
                 record.dynamodb().hasOldImage() ? record.dynamodb().oldImage() : null,
                 record.dynamodb().hasNewImage() ? record.dynamodb().newImage() : null);
     }

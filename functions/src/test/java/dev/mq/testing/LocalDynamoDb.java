@@ -45,8 +45,8 @@ public final class LocalDynamoDb implements AutoCloseable {
     public static LocalDynamoDb start() {
         try {
             int port = freePort();
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                    "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
+            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                    new String[] {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
             server.start();
             return new LocalDynamoDb(server, client(URI.create("http://127.0.0.1:" + port), null));
         } catch (Exception e) {

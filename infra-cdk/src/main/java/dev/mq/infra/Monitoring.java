@@ -29,15 +29,19 @@ public final class Monitoring extends Construct {
     private final List<Alarm> alarms = new ArrayList<>();
     private final StackSettings settings;
 
-    public Monitoring(Construct scope, String id, StackSettings settings, Map<DeployedFunction, Alias> functions,
-                      RestApi api) {
+    public Monitoring(
+            Construct scope, String id, StackSettings settings, Map<DeployedFunction, Alias> functions, RestApi api) {
         super(scope, id);
         this.settings = settings;
         Metric deadLetters = queueMetric("DeadLetterMessages");
         Metric oldest = queueMetric("OldestMessageAgeSeconds");
         alarm("DeadLetters", "Messages are waiting in a dead-letter queue", deadLetters, 0, 1);
-        alarm("OldestMessage", "A message has waited longer than " + settings.oldestMessageAlarmSeconds() + " s",
-                oldest, settings.oldestMessageAlarmSeconds(), 3);
+        alarm(
+                "OldestMessage",
+                "A message has waited longer than " + settings.oldestMessageAlarmSeconds() + " s",
+                oldest,
+                settings.oldestMessageAlarmSeconds(),
+                3);
 
         List<IMetric> errors = new ArrayList<>();
         List<IMetric> iteratorAges = new ArrayList<>();
@@ -47,15 +51,28 @@ public final class Monitoring extends Construct {
             Metric functionErrors = function.metricErrors(sum());
             errors.add(functionErrors);
             alarm(name + "Errors", "The " + name.toLowerCase() + " function failed", functionErrors, 0, 1);
-            alarm(name + "Throttles", "The " + name.toLowerCase() + " function was throttled",
-                    function.metricThrottles(sum()), 0, 1);
-            if (which == DeployedFunction.FANOUT || which == DeployedFunction.DELIVERY
+            alarm(
+                    name + "Throttles",
+                    "The " + name.toLowerCase() + " function was throttled",
+                    function.metricThrottles(sum()),
+                    0,
+                    1);
+            if (which == DeployedFunction.FANOUT
+                    || which == DeployedFunction.DELIVERY
                     || which == DeployedFunction.COUNTS) {
-                Metric age = function.metric("IteratorAge", MetricOptions.builder()
-                        .statistic("Maximum").period(Duration.minutes(1)).build());
+                Metric age = function.metric(
+                        "IteratorAge",
+                        MetricOptions.builder()
+                                .statistic("Maximum")
+                                .period(Duration.minutes(1))
+                                .build());
                 iteratorAges.add(age);
-                alarm(name + "IteratorAge", "The " + name.toLowerCase()
-                        + " function is more than a minute behind its stream", age, 60_000, 5);
+                alarm(
+                        name + "IteratorAge",
+                        "The " + name.toLowerCase() + " function is more than a minute behind its stream",
+                        age,
+                        60_000,
+                        5);
             }
         });
         Metric serverErrors = api.metricServerError(sum());
@@ -65,13 +82,25 @@ public final class Monitoring extends Construct {
                 .dashboardName(settings.prefix() + "-queues")
                 .widgets(List.of(
                         List.of(graph("Dead-letter messages", deadLetters), graph("Oldest message age (s)", oldest)),
-                        List.of(graph("API requests", api.metricCount(sum())),
-                                graph("API latency p99 (ms)", api.metricLatency(MetricOptions.builder()
-                                        .statistic("p99").build())),
+                        List.of(
+                                graph("API requests", api.metricCount(sum())),
+                                graph(
+                                        "API latency p99 (ms)",
+                                        api.metricLatency(MetricOptions.builder()
+                                                .statistic("p99")
+                                                .build())),
                                 graph("API 5xx", serverErrors)),
-                        List.of(GraphWidget.Builder.create().title("Function errors").left(errors).width(12).build(),
-                                GraphWidget.Builder.create().title("Stream iterator age (ms)").left(iteratorAges)
-                                        .width(12).build())))
+                        List.of(
+                                GraphWidget.Builder.create()
+                                        .title("Function errors")
+                                        .left(errors)
+                                        .width(12)
+                                        .build(),
+                                GraphWidget.Builder.create()
+                                        .title("Stream iterator age (ms)")
+                                        .left(iteratorAges)
+                                        .width(12)
+                                        .build())))
                 .build();
     }
 
@@ -80,17 +109,28 @@ public final class Monitoring extends Construct {
     }
 
     private Metric queueMetric(String name) {
-        return Metric.Builder.create().namespace(MqStack.METRICS_NAMESPACE).metricName(name)
+        return Metric.Builder.create()
+                .namespace(MqStack.METRICS_NAMESPACE)
+                .metricName(name)
                 .dimensionsMap(Map.of("Deployment", settings.prefix()))
-                .statistic("Maximum").period(Duration.minutes(1)).build();
+                .statistic("Maximum")
+                .period(Duration.minutes(1))
+                .build();
     }
 
     private static MetricOptions sum() {
-        return MetricOptions.builder().statistic("Sum").period(Duration.minutes(1)).build();
+        return MetricOptions.builder()
+                .statistic("Sum")
+                .period(Duration.minutes(1))
+                .build();
     }
 
     private static GraphWidget graph(String title, IMetric metric) {
-        return GraphWidget.Builder.create().title(title).left(List.of(metric)).width(8).build();
+        return GraphWidget.Builder.create()
+                .title(title)
+                .left(List.of(metric))
+                .width(8)
+                .build();
     }
 
     private void alarm(String id, String description, Metric metric, double threshold, int periods) {

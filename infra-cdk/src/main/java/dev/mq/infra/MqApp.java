@@ -19,13 +19,18 @@ public final class MqApp {
     /** The stack, with the AwsSolutions rules applied; a finding that is not suppressed fails the synth. */
     public static MqStack build(App app) {
         StackSettings settings = StackSettings.from(app.getNode());
-        MqStack stack = new MqStack(app, settings.prefix(), StackProps.builder()
-                .description("mq: a serverless message queue (queues and topics on Lambda, API Gateway, DynamoDB)")
-                .env(Environment.builder()
-                        .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
-                        .region(System.getenv("CDK_DEFAULT_REGION"))
-                        .build())
-                .build(), settings);
+        MqStack stack = new MqStack(
+                app,
+                settings.prefix(),
+                StackProps.builder()
+                        .description(
+                                "mq: a serverless message queue (queues and topics on Lambda, API Gateway, DynamoDB)")
+                        .env(Environment.builder()
+                                .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
+                                .region(System.getenv("CDK_DEFAULT_REGION"))
+                                .build())
+                        .build(),
+                settings);
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
         return stack;
     }

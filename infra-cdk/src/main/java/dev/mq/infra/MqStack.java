@@ -3,10 +3,10 @@ package dev.mq.infra;
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
+import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.DeliveryHandler;
 import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.FunctionRuntime;
-import dev.mq.handlers.CountsHandler;
 import dev.mq.handlers.MetricsHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
@@ -30,10 +30,10 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -81,8 +81,9 @@ public final class MqStack extends Stack {
         super(scope, id, props);
         this.settings = settings;
         if (!Files.isRegularFile(settings.functionsJar())) {
-            throw new IllegalStateException("the Lambda package " + settings.functionsJar().toAbsolutePath()
-                    + " is missing: run `mvn -DskipTests package` at the project root first");
+            throw new IllegalStateException(
+                    "the Lambda package " + settings.functionsJar().toAbsolutePath()
+                            + " is missing: run `mvn -DskipTests package` at the project root first");
         }
 
         Tables names = Tables.withPrefix(settings.prefix());
@@ -98,7 +99,10 @@ public final class MqStack extends Stack {
                 .secretName(settings.prefix() + "/receipt-key")
                 .description("HMAC key that signs receipt handles")
                 .generateSecretString(SecretStringGenerator.builder()
-                        .passwordLength(44).excludePunctuation(true).includeSpace(false).build())
+                        .passwordLength(44)
+                        .excludePunctuation(true)
+                        .includeSpace(false)
+                        .build())
                 .removalPolicy(removalPolicy())
                 .build();
         Map<String, String> environment = Map.of(
@@ -130,23 +134,31 @@ public final class MqStack extends Stack {
                 .schedule(Schedule.rate(Duration.minutes(1)))
                 .targets(List.of(
                         LambdaFunction.Builder.create(functions.get(DeployedFunction.DELIVERY))
-                                .retryAttempts(2).build(),
+                                .retryAttempts(2)
+                                .build(),
                         LambdaFunction.Builder.create(functions.get(DeployedFunction.METRICS))
-                                .retryAttempts(2).build()))
+                                .retryAttempts(2)
+                                .build()))
                 .build();
 
         RestApiFront api = new RestApiFront(this, "Api", settings, functions);
         new Monitoring(this, "Monitoring", settings, functions, api.api());
         NagSuppressions.apply(this);
 
-        CfnOutput.Builder.create(this, "ApiUrl").value(api.api().getUrl())
-                .description("Base URL of the HTTP API (requests are signed with SigV4, service execute-api)").build();
-        CfnOutput.Builder.create(this, "ApiId").value(api.api().getRestApiId())
-                .description("REST API id (LocalStack serves it at /restapis/<id>/prod/_user_request_)").build();
+        CfnOutput.Builder.create(this, "ApiUrl")
+                .value(api.api().getUrl())
+                .description("Base URL of the HTTP API (requests are signed with SigV4, service execute-api)")
+                .build();
+        CfnOutput.Builder.create(this, "ApiId")
+                .value(api.api().getRestApiId())
+                .description("REST API id (LocalStack serves it at /restapis/<id>/prod/_user_request_)")
+                .build();
         CfnOutput.Builder.create(this, "CatalogTable").value(names.catalog()).build();
         CfnOutput.Builder.create(this, "MessagesTable").value(names.messages()).build();
         CfnOutput.Builder.create(this, "TopicLogTable").value(names.topicLog()).build();
-        CfnOutput.Builder.create(this, "SweeperRule").value(sweeper.getRuleName()).build();
+        CfnOutput.Builder.create(this, "SweeperRule")
+                .value(sweeper.getRuleName())
+                .build();
     }
 
     /**
@@ -168,12 +180,19 @@ public final class MqStack extends Stack {
     private Table table(String id, String name, StreamViewType stream) {
         return Table.Builder.create(this, id)
                 .tableName(name)
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .partitionKey(Attribute.builder()
+                        .name("pk")
+                        .type(AttributeType.STRING)
+                        .build())
+                .sortKey(Attribute.builder()
+                        .name("sk")
+                        .type(AttributeType.STRING)
+                        .build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .timeToLiveAttribute("expiresAt")
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
+                        .pointInTimeRecoveryEnabled(true)
+                        .build())
                 .stream(stream)
                 .deletionProtection(settings.deletionProtection())
                 .removalPolicy(removalPolicy())
@@ -213,13 +232,20 @@ public final class MqStack extends Stack {
             builder.reservedConcurrentExecutions(settings.receiveConcurrency());
         }
         Function function = builder.build();
-        software.amazon.awscdk.Annotations.of(function).acknowledgeWarning(
-                "@aws-cdk/aws-lambda:snapStartRequirePublish", "every caller invokes the live alias of a published version");
-        TableAccess.of(which).forEach((table, actions) ->
-                tables.get(table).grant(function, actions.stream().sorted().toArray(String[]::new)));
+        software.amazon.awscdk.Annotations.of(function)
+                .acknowledgeWarning(
+                        "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                        "every caller invokes the live alias of a published version");
+        TableAccess.of(which)
+                .forEach((table, actions) -> tables.get(table)
+                        .grant(function, actions.stream().sorted().toArray(String[]::new)));
         // SnapStart applies to published versions: the API, streams and schedule call the alias.
-        functions.put(which, Alias.Builder.create(this, name + "Live")
-                .aliasName("live").version(function.getCurrentVersion()).build());
+        functions.put(
+                which,
+                Alias.Builder.create(this, name + "Live")
+                        .aliasName("live")
+                        .version(function.getCurrentVersion())
+                        .build());
     }
 
     /**
@@ -234,47 +260,54 @@ public final class MqStack extends Stack {
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .build();
-        functions.get(DeployedFunction.FANOUT).addEventSource(DynamoEventSource.Builder
-                .create(tables.get(TableAccess.Table.TOPIC_LOG))
-                .startingPosition(StartingPosition.TRIM_HORIZON)
-                .batchSize(100)
-                .maxBatchingWindow(Duration.seconds(0))
-                .bisectBatchOnError(true)
-                .retryAttempts(10)
-                .maxRecordAge(Duration.days(1))
-                .reportBatchItemFailures(true)
-                .onFailure(new SqsDlq(failures))
-                .filters(List.of(Map.of("pattern", StreamFilters.publishedTopicMessages())))
-                .build());
-        functions.get(DeployedFunction.DELIVERY).addEventSource(DynamoEventSource.Builder
-                .create(tables.get(TableAccess.Table.MESSAGES))
-                .startingPosition(StartingPosition.LATEST)
-                .batchSize(10)
-                .bisectBatchOnError(true)
-                .retryAttempts(2)
-                .maxRecordAge(Duration.hours(1))
-                .reportBatchItemFailures(true)
-                .onFailure(new SqsDlq(failures))
-                .filters(List.of(Map.of("pattern", StreamFilters.newDeliveryJobs())))
-                .build());
+        functions
+                .get(DeployedFunction.FANOUT)
+                .addEventSource(DynamoEventSource.Builder.create(tables.get(TableAccess.Table.TOPIC_LOG))
+                        .startingPosition(StartingPosition.TRIM_HORIZON)
+                        .batchSize(100)
+                        .maxBatchingWindow(Duration.seconds(0))
+                        .bisectBatchOnError(true)
+                        .retryAttempts(10)
+                        .maxRecordAge(Duration.days(1))
+                        .reportBatchItemFailures(true)
+                        .onFailure(new SqsDlq(failures))
+                        .filters(List.of(Map.of("pattern", StreamFilters.publishedTopicMessages())))
+                        .build());
+        functions
+                .get(DeployedFunction.DELIVERY)
+                .addEventSource(DynamoEventSource.Builder.create(tables.get(TableAccess.Table.MESSAGES))
+                        .startingPosition(StartingPosition.LATEST)
+                        .batchSize(10)
+                        .bisectBatchOnError(true)
+                        .retryAttempts(2)
+                        .maxRecordAge(Duration.hours(1))
+                        .reportBatchItemFailures(true)
+                        .onFailure(new SqsDlq(failures))
+                        .filters(List.of(Map.of("pattern", StreamFilters.newDeliveryJobs())))
+                        .build());
         // Every message write, in batches gathered for up to 5 s: one counts update per queue per batch, so
         // the counter's cost follows the number of batches, not of messages. A batch that keeps failing
         // is retried for as long as the stream keeps it (a day): a dropped one would leave counts off.
-        functions.get(DeployedFunction.COUNTS).addEventSource(DynamoEventSource.Builder
-                .create(tables.get(TableAccess.Table.MESSAGES))
-                .startingPosition(StartingPosition.TRIM_HORIZON)
-                .batchSize(1000)
-                .maxBatchingWindow(Duration.seconds(5))
-                .bisectBatchOnError(true)
-                .retryAttempts(10_000)
-                .maxRecordAge(Duration.days(1))
-                .reportBatchItemFailures(true)
-                .onFailure(new SqsDlq(failures))
-                .filters(StreamFilters.messageWrites().stream().map(p -> Map.<String, Object>of("pattern", p)).toList())
-                .build());
+        functions
+                .get(DeployedFunction.COUNTS)
+                .addEventSource(DynamoEventSource.Builder.create(tables.get(TableAccess.Table.MESSAGES))
+                        .startingPosition(StartingPosition.TRIM_HORIZON)
+                        .batchSize(1000)
+                        .maxBatchingWindow(Duration.seconds(5))
+                        .bisectBatchOnError(true)
+                        .retryAttempts(10_000)
+                        .maxRecordAge(Duration.days(1))
+                        .reportBatchItemFailures(true)
+                        .onFailure(new SqsDlq(failures))
+                        .filters(StreamFilters.messageWrites().stream()
+                                .map(p -> Map.<String, Object>of("pattern", p))
+                                .toList())
+                        .build());
         NagSuppressions.streamConsumer(roles.get(DeployedFunction.COUNTS));
         NagSuppressions.streamConsumer(roles.get(DeployedFunction.FANOUT));
         NagSuppressions.streamConsumer(roles.get(DeployedFunction.DELIVERY));
-        CfnOutput.Builder.create(this, "StreamFailureQueue").value(failures.getQueueUrl()).build();
+        CfnOutput.Builder.create(this, "StreamFailureQueue")
+                .value(failures.getQueueUrl())
+                .build();
     }
 }

@@ -8,11 +8,13 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
-import software.amazon.awscdk.services.apigateway.IApiKey;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
+import software.amazon.awscdk.services.apigateway.IApiKey;
 import software.amazon.awscdk.services.apigateway.IResource;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
@@ -27,8 +29,6 @@ import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
-import software.amazon.awscdk.CfnOutput;
-import software.amazon.awscdk.RemovalPolicy;
 import software.constructs.Construct;
 
 /**
@@ -45,8 +45,8 @@ public final class RestApiFront extends Construct {
 
     private final RestApi api;
 
-    public RestApiFront(Construct scope, String id, StackSettings settings,
-            Map<DeployedFunction, ? extends IFunction> functions) {
+    public RestApiFront(
+            Construct scope, String id, StackSettings settings, Map<DeployedFunction, ? extends IFunction> functions) {
         super(scope, id);
         StageOptions.Builder stage = StageOptions.builder()
                 .stageName(STAGE)
@@ -81,9 +81,12 @@ public final class RestApiFront extends Construct {
         Map<DeployedFunction, LambdaIntegration> integrations = new EnumMap<>(DeployedFunction.class);
         // one API-scoped permission per function, not one per method: the resource policy stays small
         for (Routes.Route route : Routes.ALL) {
-            LambdaIntegration integration = integrations.computeIfAbsent(route.function(), function ->
-                    LambdaIntegration.Builder.create(functions.get(function))
-                            .proxy(true).scopePermissionToMethod(false).build());
+            LambdaIntegration integration = integrations.computeIfAbsent(
+                    route.function(),
+                    function -> LambdaIntegration.Builder.create(functions.get(function))
+                            .proxy(true)
+                            .scopePermissionToMethod(false)
+                            .build());
             resource(route.path()).addMethod(route.method(), integration);
         }
         LambdaIntegration fallback = integrations.get(DeployedFunction.ADMIN);
@@ -95,18 +98,29 @@ public final class RestApiFront extends Construct {
 
         gatewayResponses();
         if (settings.apiKeys()) {
-            IApiKey key = api.addApiKey("ApiKey", software.amazon.awscdk.services.apigateway.ApiKeyOptions.builder()
-                    .apiKeyName(settings.prefix() + "-key").build());
-            UsagePlan plan = api.addUsagePlan("UsagePlan", software.amazon.awscdk.services.apigateway.UsagePlanProps
-                    .builder()
-                    .name(settings.prefix() + "-plan")
-                    .throttle(ThrottleSettings.builder()
-                            .rateLimit(settings.throttleRate()).burstLimit(settings.throttleBurst()).build())
-                    .apiStages(List.of(UsagePlanPerApiStage.builder().api(api).stage(api.getDeploymentStage()).build()))
-                    .build());
+            IApiKey key = api.addApiKey(
+                    "ApiKey",
+                    software.amazon.awscdk.services.apigateway.ApiKeyOptions.builder()
+                            .apiKeyName(settings.prefix() + "-key")
+                            .build());
+            UsagePlan plan = api.addUsagePlan(
+                    "UsagePlan",
+                    software.amazon.awscdk.services.apigateway.UsagePlanProps.builder()
+                            .name(settings.prefix() + "-plan")
+                            .throttle(ThrottleSettings.builder()
+                                    .rateLimit(settings.throttleRate())
+                                    .burstLimit(settings.throttleBurst())
+                                    .build())
+                            .apiStages(List.of(UsagePlanPerApiStage.builder()
+                                    .api(api)
+                                    .stage(api.getDeploymentStage())
+                                    .build()))
+                            .build());
             plan.addApiKey(key);
-            CfnOutput.Builder.create(this, "ApiKeyId").value(key.getKeyId())
-                    .description("aws apigateway get-api-key --include-value --api-key <id> shows the key").build();
+            CfnOutput.Builder.create(this, "ApiKeyId")
+                    .value(key.getKeyId())
+                    .description("aws apigateway get-api-key --include-value --api-key <id> shows the key")
+                    .build();
         }
     }
 
@@ -152,8 +166,9 @@ public final class RestApiFront extends Construct {
                 .type(type)
                 .responseHeaders(headers)
                 // $context.error.messageString is API Gateway's message, already a quoted JSON string
-                .templates(Map.of("application/json", "{\"error\": {\"code\": \"" + code.code()
-                        + "\", \"message\": $context.error.messageString}}"));
+                .templates(Map.of(
+                        "application/json",
+                        "{\"error\": {\"code\": \"" + code.code() + "\", \"message\": $context.error.messageString}}"));
         if (setStatus) {
             response.statusCode(Integer.toString(ErrorStatuses.of(code)));
         }

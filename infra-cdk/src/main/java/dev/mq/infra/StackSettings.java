@@ -25,27 +25,44 @@ import software.constructs.Node;
  * @param alarmTopicArn          an SNS topic the alarms notify, or null ({@code mq:alarmTopicArn})
  * @param functionsJar           the Lambda package built by the functions module ({@code mq:functionsJar})
  */
-public record StackSettings(String prefix, boolean retainData, boolean deletionProtection, boolean apiKeys,
-                            int throttleRate, int throttleBurst, boolean accessLogs, int receiveConcurrency,
-                            boolean allowPrivateEndpoints, int deliveryMaxAttempts, int oldestMessageAlarmSeconds,
-                            String alarmTopicArn, Path functionsJar) {
+public record StackSettings(
+        String prefix,
+        boolean retainData,
+        boolean deletionProtection,
+        boolean apiKeys,
+        int throttleRate,
+        int throttleBurst,
+        boolean accessLogs,
+        int receiveConcurrency,
+        boolean allowPrivateEndpoints,
+        int deliveryMaxAttempts,
+        int oldestMessageAlarmSeconds,
+        String alarmTopicArn,
+        Path functionsJar) {
 
     public static StackSettings from(Node node) {
         String prefix = text(node, "mq:prefix", "mq");
         if (!prefix.matches("[a-z][a-z0-9-]{0,19}")) {
-            throw new IllegalArgumentException("mq:prefix must be 1-20 of a-z 0-9 - and start with a letter, not "
-                    + prefix);
+            throw new IllegalArgumentException(
+                    "mq:prefix must be 1-20 of a-z 0-9 - and start with a letter, not " + prefix);
         }
         String removal = text(node, "mq:removalPolicy", "retain");
         if (!removal.equals("retain") && !removal.equals("destroy")) {
             throw new IllegalArgumentException("mq:removalPolicy must be retain or destroy, not " + removal);
         }
         String alarmTopic = text(node, "mq:alarmTopicArn", "");
-        return new StackSettings(prefix, removal.equals("retain"), flag(node, "mq:deletionProtection", true),
-                flag(node, "mq:apiKeys", false), number(node, "mq:throttleRate", 1000),
-                number(node, "mq:throttleBurst", 2000), flag(node, "mq:accessLogs", true),
-                number(node, "mq:receiveConcurrency", 20), flag(node, "mq:allowPrivateEndpoints", false),
-                number(node, "mq:deliveryMaxAttempts", 8), number(node, "mq:oldestMessageAlarmSeconds", 3600),
+        return new StackSettings(
+                prefix,
+                removal.equals("retain"),
+                flag(node, "mq:deletionProtection", true),
+                flag(node, "mq:apiKeys", false),
+                number(node, "mq:throttleRate", 1000),
+                number(node, "mq:throttleBurst", 2000),
+                flag(node, "mq:accessLogs", true),
+                number(node, "mq:receiveConcurrency", 20),
+                flag(node, "mq:allowPrivateEndpoints", false),
+                number(node, "mq:deliveryMaxAttempts", 8),
+                number(node, "mq:oldestMessageAlarmSeconds", 3600),
                 alarmTopic.isBlank() ? null : alarmTopic,
                 Path.of(text(node, "mq:functionsJar", "../functions/target/mq-functions.jar")));
     }

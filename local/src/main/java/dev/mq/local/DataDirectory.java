@@ -114,8 +114,8 @@ final class DataDirectory implements AutoCloseable {
         }
         Path database = path.resolve(EmbeddedDynamoDb.DATABASE_FILE);
         if (Files.exists(database) && (!Files.isReadable(database) || !Files.isWritable(database))) {
-            throw new UnusableDataDirectoryException(path, "this user cannot read and write its database file "
-                    + database.getFileName());
+            throw new UnusableDataDirectoryException(
+                    path, "this user cannot read and write its database file " + database.getFileName());
         }
     }
 
@@ -135,8 +135,8 @@ final class DataDirectory implements AutoCloseable {
             }
             FileChannel channel;
             try {
-                channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+                channel = FileChannel.open(
+                        lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (IOException e) {
                 throw new UnusableDataDirectoryException(path, "cannot open its lock file: " + reason(e));
             }
@@ -165,9 +165,11 @@ final class DataDirectory implements AutoCloseable {
     }
 
     private static UnusableDataDirectoryException inUse(Path path, OptionalLong owner) {
-        String who = owner.isPresent() ? "another mq local server (pid " + owner.getAsLong() + ")"
+        String who = owner.isPresent()
+                ? "another mq local server (pid " + owner.getAsLong() + ")"
                 : "another mq local server";
-        return new UnusableDataDirectoryException(path, who + " is using it; stop that one or choose another directory");
+        return new UnusableDataDirectoryException(
+                path, who + " is using it; stop that one or choose another directory");
     }
 
     private static void writePid(FileChannel channel) throws IOException {

@@ -45,14 +45,18 @@ final class DynamoDbLocalFixes {
         if (!persisted && !inProcess) {
             return client;
         }
-        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+        return (DynamoDbClient) Proxy.newProxyInstance(
+                DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
                     try {
-                        if (persisted && method.getName().equals("transactWriteItems") && args != null
+                        if (persisted
+                                && method.getName().equals("transactWriteItems")
+                                && args != null
                                 && args.length == 1) {
                             TransactWriteItemsRequest request = asRequest(args[0]);
                             TransactWriteItemsResponse answer = client.transactWriteItems(request);
-                            client.getItem(g -> g.tableName(tableOf(request.transactItems().get(0))).key(NO_SUCH_KEY));
+                            client.getItem(g -> g.tableName(
+                                            tableOf(request.transactItems().get(0)))
+                                    .key(NO_SUCH_KEY));
                             return answer;
                         }
                         return method.invoke(client, args);
@@ -73,9 +77,11 @@ final class DynamoDbLocalFixes {
 
     @SuppressWarnings("unchecked")
     private static TransactWriteItemsRequest asRequest(Object argument) {
-        return argument instanceof TransactWriteItemsRequest request ? request
+        return argument instanceof TransactWriteItemsRequest request
+                ? request
                 : TransactWriteItemsRequest.builder()
-                        .applyMutation((Consumer<TransactWriteItemsRequest.Builder>) argument).build();
+                        .applyMutation((Consumer<TransactWriteItemsRequest.Builder>) argument)
+                        .build();
     }
 
     private static String tableOf(TransactWriteItem item) {

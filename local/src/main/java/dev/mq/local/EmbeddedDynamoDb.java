@@ -3,8 +3,8 @@ package dev.mq.local;
 import com.almworks.sqlite4java.SQLiteQueue;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -72,7 +72,10 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
     /** How this JVM's code reaches DynamoDB Local. */
-    public enum Access { IN_PROCESS, OVER_HTTP }
+    public enum Access {
+        IN_PROCESS,
+        OVER_HTTP
+    }
 
     private final AutoCloseable engine;
     private final URI endpoint;
@@ -81,8 +84,13 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     private final DynamoDbStreamsClient streams;
     private final SQLiteQueue database;
 
-    private EmbeddedDynamoDb(AutoCloseable engine, URI endpoint, boolean persisted, DynamoDbClient client,
-                             DynamoDbStreamsClient streams, SQLiteQueue database) {
+    private EmbeddedDynamoDb(
+            AutoCloseable engine,
+            URI endpoint,
+            boolean persisted,
+            DynamoDbClient client,
+            DynamoDbStreamsClient streams,
+            SQLiteQueue database) {
         this.engine = engine;
         this.endpoint = endpoint;
         this.persisted = persisted;
@@ -108,12 +116,17 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                     persisted ? dataDir.resolve(DATABASE_FILE).toFile() : null, true);
             SQLiteQueue database = StreamRecordIndexes.databaseOf(local);
             StreamRecordIndexes.addTo(database);
-            return new EmbeddedDynamoDb(local::shutdown, null, persisted,
-                    DynamoDbLocalFixes.around(local.dynamoDbClient(), persisted, true), local.dynamoDbStreamsClient(),
+            return new EmbeddedDynamoDb(
+                    local::shutdown,
+                    null,
+                    persisted,
+                    DynamoDbLocalFixes.around(local.dynamoDbClient(), persisted, true),
+                    local.dynamoDbStreamsClient(),
                     database);
         }
         int probedPort = freePort();
-        List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(probedPort)));
+        List<String> args =
+                new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(probedPort)));
         if (dataDir == null) {
             args.add("-inMemory");
         } else {
@@ -137,8 +150,13 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                 .credentialsProvider(CREDENTIALS)
                 .httpClientBuilder(pooledHttp())
                 .build();
-        return new EmbeddedDynamoDb(server::stop, endpoint, persisted,
-                DynamoDbLocalFixes.around(client(endpoint), persisted, false), streams, database);
+        return new EmbeddedDynamoDb(
+                server::stop,
+                endpoint,
+                persisted,
+                DynamoDbLocalFixes.around(client(endpoint), persisted, false),
+                streams,
+                database);
     }
 
     public DynamoDbClient client() {

@@ -56,8 +56,12 @@ final class GatewayHandler implements HttpHandler {
         } finally {
             exchange.close();
             if (logRequests) {
-                RequestLog.record(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                        exchange.getResponseCode(), started, requestId);
+                RequestLog.record(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath(),
+                        exchange.getResponseCode(),
+                        started,
+                        requestId);
             }
         }
     }
@@ -65,14 +69,19 @@ final class GatewayHandler implements HttpHandler {
     private APIGatewayProxyResponseEvent respond(HttpExchange exchange, String requestId) throws IOException {
         try {
             authorize(exchange);
-            if (OpenApiDocument.isRequestFor(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath())) {
+            if (OpenApiDocument.isRequestFor(
+                    exchange.getRequestMethod(), exchange.getRequestURI().getRawPath())) {
                 return document.response();
             }
-            Routes.Match match = Routes.match(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
+            Routes.Match match = Routes.match(
+                    exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
             String body = RequestBodies.read(exchange);
-            APIGatewayProxyRequestEvent event = ProxyEvents.request(exchange, body, requestId, match.route().path());
+            APIGatewayProxyRequestEvent event =
+                    ProxyEvents.request(exchange, body, requestId, match.route().path());
             DeployedFunction function = match.route().function();
-            return functions.get(function).handleRequest(event, new LocalLambdaContext(requestId, functionName(function)));
+            return functions
+                    .get(function)
+                    .handleRequest(event, new LocalLambdaContext(requestId, functionName(function)));
         } catch (QueueException e) {
             APIGatewayProxyResponseEvent response = ApiHandler.error(e);
             response.getHeaders().put(ProxyEvents.REQUEST_ID_HEADER, requestId);
@@ -88,7 +97,8 @@ final class GatewayHandler implements HttpHandler {
 
     private void authorize(HttpExchange exchange) {
         if (token != null && !token.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            throw new QueueException(ErrorCode.UNAUTHORIZED,
+            throw new QueueException(
+                    ErrorCode.UNAUTHORIZED,
                     "missing or wrong credentials: send Authorization: Bearer <token> with this server's token");
         }
     }
@@ -98,7 +108,8 @@ final class GatewayHandler implements HttpHandler {
             return; // the status line is already out; closing the exchange is all that is left
         }
         try {
-            QueueException error = new QueueException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId);
+            QueueException error =
+                    new QueueException(ErrorCode.INTERNAL_ERROR, "internal error; request id " + requestId);
             ProxyEvents.write(exchange, ApiHandler.error(error), requestId);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "request " + requestId + ": could not send the error answer", e);

@@ -1,12 +1,12 @@
 package dev.mq.local;
 
-import dev.mq.deploy.DeployedFunction;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.delivery.DeliveryWorker;
 import dev.mq.delivery.EndpointDeliverer;
+import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
@@ -15,12 +15,11 @@ import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
-import dev.mq.store.Services;
-import dev.mq.store.MessageCounts;
-import dev.mq.store.TableSetup;
 import dev.mq.store.FaultInjector;
+import dev.mq.store.MessageCounts;
+import dev.mq.store.Services;
+import dev.mq.store.TableSetup;
 import dev.mq.store.Tables;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The queue's HTTP API on one machine, with no cloud account: the very handlers the Lambda functions
@@ -81,8 +81,8 @@ public final class LocalServer implements AutoCloseable {
      * @param faults  failures to inject into DynamoDB calls (soak and reliability runs); null means none
      * @param logRequests whether to log one line per request (see {@link RequestLog})
      */
-    public record Options(int port, Path dataDir, String bind, String token, FaultInjector faults,
-                          boolean logRequests) {
+    public record Options(
+            int port, Path dataDir, String bind, String token, FaultInjector faults, boolean logRequests) {
         public Options(int port, Path dataDir, String bind, String token) {
             this(port, dataDir, bind, token, null);
         }
@@ -110,6 +110,7 @@ public final class LocalServer implements AutoCloseable {
     static final int MAX_HTTP_THREADS = 256;
     /** A stats read waits at most this long for the counter to catch up, then answers what is counted. */
     static final Duration COUNTS_CATCH_UP = Duration.ofSeconds(2);
+
     private static final Logger LOG = Logger.getLogger(LocalServer.class.getName());
 
     private final HttpServer http;
@@ -123,9 +124,16 @@ public final class LocalServer implements AutoCloseable {
     private final URI baseUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalServer(HttpServer http, ExecutorService httpThreads, ExpirySweeper sweeper, StreamPoller fanout,
-                        StreamPoller counter, DeliveryWorker.Background deliveries,
-                        EmbeddedDynamoDb dynamoDb, DataDirectory dataDirectory, URI baseUrl) {
+    private LocalServer(
+            HttpServer http,
+            ExecutorService httpThreads,
+            ExpirySweeper sweeper,
+            StreamPoller fanout,
+            StreamPoller counter,
+            DeliveryWorker.Background deliveries,
+            EmbeddedDynamoDb dynamoDb,
+            DataDirectory dataDirectory,
+            URI baseUrl) {
         this.http = http;
         this.httpThreads = httpThreads;
         this.sweeper = sweeper;
@@ -149,7 +157,9 @@ public final class LocalServer implements AutoCloseable {
     public static LocalServer start(Options options) throws Exception {
         InetAddress address = checkedBindAddress(options);
         BearerToken token = options.token() == null ? null : new BearerToken(options.token());
-        Path dataDir = options.dataDir() == null ? null : options.dataDir().toAbsolutePath().normalize();
+        Path dataDir = options.dataDir() == null
+                ? null
+                : options.dataDir().toAbsolutePath().normalize();
         LocalLogging.quietLibraries();
 
         // checked before DynamoDB Local starts: it would retry an unusable directory forever
@@ -157,8 +167,9 @@ public final class LocalServer implements AutoCloseable {
         EmbeddedDynamoDb dynamoDb;
         try {
             // in process is the fast way; fault injection needs an SDK client, so DynamoDB Local over HTTP
-            dynamoDb = EmbeddedDynamoDb.start(dataDir, options.faults() == null
-                    ? EmbeddedDynamoDb.Access.IN_PROCESS : EmbeddedDynamoDb.Access.OVER_HTTP);
+            dynamoDb = EmbeddedDynamoDb.start(
+                    dataDir,
+                    options.faults() == null ? EmbeddedDynamoDb.Access.IN_PROCESS : EmbeddedDynamoDb.Access.OVER_HTTP);
         } catch (Exception | Error e) {
             release(dataDirectory);
             throw e;
@@ -183,9 +194,12 @@ public final class LocalServer implements AutoCloseable {
             };
             // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too. Answers
             // keep to the functions' limit, so what works here works deployed.
-            Services services = Services.over(data, tables).receiptKey(receiptKey).countsCaughtUp(countsCaughtUp)
+            Services services = Services.over(data, tables)
+                    .receiptKey(receiptKey)
+                    .countsCaughtUp(countsCaughtUp)
                     .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES))
-                    .endpoints(new EndpointPolicy(true, false)).build();
+                    .endpoints(new EndpointPolicy(true, false))
+                    .build();
             QueueService service = services.queues();
             TopicService topics = services.topics();
 
@@ -194,19 +208,30 @@ public final class LocalServer implements AutoCloseable {
             http.createContext("/", new GatewayHandler(functions(service, topics), token, options.logRequests()));
             http.setExecutor(httpThreads);
             http.start();
-            fanout = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(), tables.catalog(),
+            fanout = StreamPoller.start(
+                    dynamoDb.streams(),
+                    dynamoDb.client(),
+                    tables.topicLog(),
+                    tables.catalog(),
                     new FanoutHandler(topics));
-            counter.set(StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.messages(), tables.catalog(),
-                    new CountsHandler(new MessageCounts(dynamoDb.client(), tables), Clock.systemUTC()), "mq-counts",
+            counter.set(StreamPoller.start(
+                    dynamoDb.streams(),
+                    dynamoDb.client(),
+                    tables.messages(),
+                    tables.catalog(),
+                    new CountsHandler(new MessageCounts(dynamoDb.client(), tables), Clock.systemUTC()),
+                    "mq-counts",
                     StreamPoller.Pacing.BATCHED));
-            ExpirySweeper sweeper = ExpirySweeper.start(ExpirySweeper.INTERVAL, service::sweepExpired, topics::sweepExpired);
+            ExpirySweeper sweeper =
+                    ExpirySweeper.start(ExpirySweeper.INTERVAL, service::sweepExpired, topics::sweepExpired);
             URI baseUrl = baseUrl(address, http.getAddress().getPort());
             LOG.fine(() -> "serving " + baseUrl + " with " + options);
             // posts endpoint deliveries; started last, as nothing after it can fail
-            DeliveryWorker.Background deliveries = new DeliveryWorker(topics, service, new EndpointDeliverer(),
-                    DeliveryWorker.Settings.defaults()).startInBackground();
-            return new LocalServer(http, httpThreads, sweeper, fanout, counter.get(), deliveries, dynamoDb,
-                    dataDirectory, baseUrl);
+            DeliveryWorker.Background deliveries = new DeliveryWorker(
+                            topics, service, new EndpointDeliverer(), DeliveryWorker.Settings.defaults())
+                    .startInBackground();
+            return new LocalServer(
+                    http, httpThreads, sweeper, fanout, counter.get(), deliveries, dynamoDb, dataDirectory, baseUrl);
         } catch (Exception | Error e) {
             if (http != null) {
                 http.stop(0);
@@ -312,8 +337,13 @@ public final class LocalServer implements AutoCloseable {
      * holds a thread for up to 20 seconds. Idle threads exit; daemon threads never keep the JVM alive.
      */
     private static ExecutorService httpThreads() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_HTTP_THREADS, MAX_HTTP_THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemonThreads("mq-http-"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                MAX_HTTP_THREADS,
+                MAX_HTTP_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                daemonThreads("mq-http-"));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

@@ -40,6 +40,9 @@ final class OpenApiDocument {
 
     APIGatewayProxyResponseEvent response() {
         Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/yaml; charset=utf-8"));
-        return new APIGatewayProxyResponseEvent().withStatusCode(200).withHeaders(headers).withBody(document);
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(200)
+                .withHeaders(headers)
+                .withBody(document);
     }
 }

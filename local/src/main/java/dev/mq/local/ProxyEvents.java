@@ -66,7 +66,8 @@ final class ProxyEvents {
      * Writes a handler's answer. The request id header is added when the answer lacks it, so every
      * response carries one whoever produced it.
      */
-    static void write(HttpExchange exchange, APIGatewayProxyResponseEvent response, String requestId) throws IOException {
+    static void write(HttpExchange exchange, APIGatewayProxyResponseEvent response, String requestId)
+            throws IOException {
         Headers out = exchange.getResponseHeaders();
         if (response.getMultiValueHeaders() != null) {
             response.getMultiValueHeaders().forEach((name, values) -> out.put(name, new ArrayList<>(values)));

@@ -47,7 +47,8 @@ final class ReceiptKeys {
                     + "(receipt handles issued so far then stop working)");
         }
         if (key.length < MIN_KEY_BYTES) {
-            throw new IOException(file + " holds " + key.length + " bytes; a receipt key needs at least " + MIN_KEY_BYTES);
+            throw new IOException(
+                    file + " holds " + key.length + " bytes; a receipt key needs at least " + MIN_KEY_BYTES);
         }
         return key;
     }
@@ -79,7 +80,10 @@ final class ReceiptKeys {
 
     private static Path ownerOnlyTempFile(Path dir) throws IOException {
         try {
-            return Files.createTempFile(dir, FILE_NAME, ".tmp",
+            return Files.createTempFile(
+                    dir,
+                    FILE_NAME,
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
             return Files.createTempFile(dir, FILE_NAME, ".tmp");

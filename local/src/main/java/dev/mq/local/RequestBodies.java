@@ -50,7 +50,8 @@ final class RequestBodies {
 
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
@@ -61,7 +62,7 @@ final class RequestBodies {
     }
 
     private static QueueException tooLarge() {
-        return new QueueException(ErrorCode.PAYLOAD_TOO_LARGE,
-                "request body is larger than " + MAX_BYTES + " bytes (10 MiB)");
+        return new QueueException(
+                ErrorCode.PAYLOAD_TOO_LARGE, "request body is larger than " + MAX_BYTES + " bytes (10 MiB)");
     }
 }

@@ -21,6 +21,7 @@ final class RequestLog {
     static final String LOGGER = "dev.mq.local.requests";
     /** Longest path logged: the longest route (a subscription's) is under 200 characters. */
     private static final int MAX_PATH = 300;
+
     private static final Logger LOG = Logger.getLogger(LOGGER);
 
     private RequestLog() {}

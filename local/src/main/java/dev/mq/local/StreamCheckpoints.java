@@ -40,15 +40,18 @@ final class StreamCheckpoints {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = client.query(r -> r.tableName(table).consistentRead(true)
+            QueryResponse page = client.query(r -> r.tableName(table)
+                    .consistentRead(true)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                     .expressionAttributeValues(Map.of(":pk", s(PK), ":prefix", s(prefix)))
                     .exclusiveStartKey(from));
             for (Map<String, AttributeValue> item : page.items()) {
                 AttributeValue seq = item.get("seq");
                 AttributeValue ended = item.get("ended");
-                found.put(item.get("sk").s().substring(prefix.length()), new Checkpoint(seq == null ? null : seq.s(),
-                        ended != null && Boolean.TRUE.equals(ended.bool())));
+                found.put(
+                        item.get("sk").s().substring(prefix.length()),
+                        new Checkpoint(
+                                seq == null ? null : seq.s(), ended != null && Boolean.TRUE.equals(ended.bool())));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

@@ -53,7 +53,8 @@ final class StreamEvents {
         converted.setEventSourceARN(streamArn);
         if (record.userIdentity() != null) {
             // set by DynamoDB for TTL deletions: type "Service", principal "dynamodb.amazonaws.com"
-            converted.setUserIdentity(new Identity().withType(record.userIdentity().type())
+            converted.setUserIdentity(new Identity()
+                    .withType(record.userIdentity().type())
                     .withPrincipalId(record.userIdentity().principalId()));
         }
         if (record.dynamodb() != null) {
@@ -79,7 +80,8 @@ final class StreamEvents {
     }
 
     /** An item (or key) in Lambda's model; null for null. Attribute order is kept. */
-    static Map<String, AttributeValue> image(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+    static Map<String, AttributeValue> image(
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
         if (item == null) {
             return null;
         }
@@ -104,7 +106,8 @@ final class StreamEvents {
             case NUL -> converted.setNULL(value.nul());
             case SS -> converted.setSS(value.ss()); // the setters copy
             case NS -> converted.setNS(value.ns());
-            case BS -> converted.setBS(value.bs().stream().map(StreamEvents::bytes).toList());
+            case BS ->
+                converted.setBS(value.bs().stream().map(StreamEvents::bytes).toList());
             case M -> converted.setM(image(value.m()));
             case L -> converted.setL(value.l().stream().map(StreamEvents::value).toList());
             default -> throw new IllegalArgumentException("attribute value of an unknown type: " + value);

@@ -64,6 +64,7 @@ final class StreamPoller implements AutoCloseable {
          */
         static final Pacing BATCHED = new Pacing(Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
+
     static final Duration FIRST_RETRY = Duration.ofMillis(100);
     static final Duration MAX_RETRY = Duration.ofSeconds(5);
     /**
@@ -73,6 +74,7 @@ final class StreamPoller implements AutoCloseable {
     static final Duration SHARD_REFRESH = Duration.ofSeconds(10);
     /** Lambda's event names the region; DynamoDB Local's records say {@code ddblocal}. */
     static final String REGION = "us-east-1";
+
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(StreamPoller.class.getName());
 
@@ -88,6 +90,7 @@ final class StreamPoller implements AutoCloseable {
     private volatile boolean running = true;
     /** Rounds over the shards: how many began, and the last that found nothing new ({@link #awaitCaughtUp}). */
     private final Object rounds = new Object();
+
     private long roundsBegun;
     private long lastQuietRound;
     /** Someone waits for a round: skip the pause. */
@@ -103,9 +106,14 @@ final class StreamPoller implements AutoCloseable {
     private boolean pollAgainAtOnce;
     private Duration errorPause = Duration.ZERO;
 
-    private StreamPoller(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
-                         StreamCheckpoints checkpoints, RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
-                         String functionName, Pacing pacing) {
+    private StreamPoller(
+            DynamoDbStreamsClient streams,
+            DynamoDbClient dynamoDb,
+            String table,
+            StreamCheckpoints checkpoints,
+            RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
+            String functionName,
+            Pacing pacing) {
         this.pacing = pacing;
         this.streams = streams;
         this.dynamoDb = dynamoDb;
@@ -122,17 +130,32 @@ final class StreamPoller implements AutoCloseable {
      *
      * @param checkpointTable where checkpoints are kept (the catalog table)
      */
-    static StreamPoller start(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
-                              String checkpointTable, RequestHandler<DynamodbEvent, StreamsEventResponse> handler) {
+    static StreamPoller start(
+            DynamoDbStreamsClient streams,
+            DynamoDbClient dynamoDb,
+            String table,
+            String checkpointTable,
+            RequestHandler<DynamodbEvent, StreamsEventResponse> handler) {
         return start(streams, dynamoDb, table, checkpointTable, handler, "mq-fanout", Pacing.PROMPT);
     }
 
     /** @param functionName the function the handler stands for: its name in the handler's context */
-    static StreamPoller start(DynamoDbStreamsClient streams, DynamoDbClient dynamoDb, String table,
-                              String checkpointTable, RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
-                              String functionName, Pacing pacing) {
-        StreamPoller poller = new StreamPoller(streams, dynamoDb, table,
-                new StreamCheckpoints(dynamoDb, checkpointTable), handler, functionName, pacing);
+    static StreamPoller start(
+            DynamoDbStreamsClient streams,
+            DynamoDbClient dynamoDb,
+            String table,
+            String checkpointTable,
+            RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
+            String functionName,
+            Pacing pacing) {
+        StreamPoller poller = new StreamPoller(
+                streams,
+                dynamoDb,
+                table,
+                new StreamCheckpoints(dynamoDb, checkpointTable),
+                handler,
+                functionName,
+                pacing);
         poller.thread.start();
         return poller;
     }
@@ -214,7 +237,8 @@ final class StreamPoller implements AutoCloseable {
                     pause = Duration.ZERO;
                 }
                 errorPause = Duration.ZERO;
-                boolean quiet = !busy && !pollAgainAtOnce && shards.values().stream().allMatch(s -> s.retryFrom == null);
+                boolean quiet =
+                        !busy && !pollAgainAtOnce && shards.values().stream().allMatch(s -> s.retryFrom == null);
                 synchronized (rounds) {
                     if (quiet) {
                         lastQuietRound = round;
@@ -268,8 +292,10 @@ final class StreamPoller implements AutoCloseable {
                 }
                 shard.iterator = null;
                 backOff(shard);
-                LOG.log(Level.WARNING, "reading shard " + shard.id + " of " + streamArn + " failed; trying again in "
-                        + shard.pause, e);
+                LOG.log(
+                        Level.WARNING,
+                        "reading shard " + shard.id + " of " + streamArn + " failed; trying again in " + shard.pause,
+                        e);
             }
         }
         return busy;
@@ -278,7 +304,9 @@ final class StreamPoller implements AutoCloseable {
     private void findStream() {
         String arn = dynamoDb.describeTable(r -> r.tableName(table)).table().latestStreamArn();
         if (arn == null) {
-            throw ResourceNotFoundException.builder().message("table " + table + " has no stream").build();
+            throw ResourceNotFoundException.builder()
+                    .message("table " + table + " has no stream")
+                    .build();
         }
         streamArn = arn;
         saved = checkpoints.load(arn);
@@ -293,7 +321,8 @@ final class StreamPoller implements AutoCloseable {
         String after = null;
         do {
             String from = after;
-            DescribeStreamResponse page = streams.describeStream(r -> r.streamArn(streamArn).exclusiveStartShardId(from));
+            DescribeStreamResponse page =
+                    streams.describeStream(r -> r.streamArn(streamArn).exclusiveStartShardId(from));
             listed.addAll(page.streamDescription().shards());
             after = page.streamDescription().lastEvaluatedShardId();
         } while (after != null);
@@ -384,10 +413,12 @@ final class StreamPoller implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 if (shard.iterator == null) {
-                    shard.iterator = streams.getShardIterator(iteratorRequest(shard)).shardIterator();
+                    shard.iterator =
+                            streams.getShardIterator(iteratorRequest(shard)).shardIterator();
                 }
                 String iterator = shard.iterator;
-                GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(iterator).limit(BATCH_SIZE));
+                GetRecordsResponse response =
+                        streams.getRecords(r -> r.shardIterator(iterator).limit(BATCH_SIZE));
                 shard.trimmed = false;
                 return response;
             } catch (ExpiredIteratorException e) {
@@ -396,8 +427,9 @@ final class StreamPoller implements AutoCloseable {
             } catch (TrimmedDataAccessException e) {
                 shard.iterator = null;
                 if (shard.retryFrom != null || (shard.checkpoint != null && !shard.fromTrimHorizon)) {
-                    LOG.warning(() -> "shard " + shard.id + ": records after " + (shard.retryFrom != null
-                            ? "(and at) " + shard.retryFrom : shard.checkpoint) + " are no longer in the stream;"
+                    LOG.warning(() -> "shard " + shard.id + ": records after "
+                            + (shard.retryFrom != null ? "(and at) " + shard.retryFrom : shard.checkpoint)
+                            + " are no longer in the stream;"
                             + " continuing with the oldest record it holds");
                     shard.retryFrom = null;
                     shard.fromTrimHorizon = true;
@@ -416,7 +448,8 @@ final class StreamPoller implements AutoCloseable {
     }
 
     private GetShardIteratorRequest iteratorRequest(ShardState shard) {
-        GetShardIteratorRequest.Builder request = GetShardIteratorRequest.builder().streamArn(streamArn).shardId(shard.id);
+        GetShardIteratorRequest.Builder request =
+                GetShardIteratorRequest.builder().streamArn(streamArn).shardId(shard.id);
         if (shard.retryFrom != null) {
             request.shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(shard.retryFrom);
         } else if (shard.checkpoint != null && !shard.fromTrimHorizon) {
@@ -435,14 +468,20 @@ final class StreamPoller implements AutoCloseable {
     private int invoke(ShardState shard, List<Record> records) {
         StreamsEventResponse response;
         try {
-            response = handler.handleRequest(StreamEvents.event(records, streamArn, REGION),
+            response = handler.handleRequest(
+                    StreamEvents.event(records, streamArn, REGION),
                     new LocalLambdaContext(UUID.randomUUID().toString(), functionName));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the stream handler failed on a batch of " + records.size() + " records of shard "
-                    + shard.id + "; the whole batch is retried", e);
+            LOG.log(
+                    Level.WARNING,
+                    "the stream handler failed on a batch of " + records.size() + " records of shard " + shard.id
+                            + "; the whole batch is retried",
+                    e);
             return 0;
         }
-        if (response == null || response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()) {
+        if (response == null
+                || response.getBatchItemFailures() == null
+                || response.getBatchItemFailures().isEmpty()) {
             return -1;
         }
         Map<String, Integer> positions = new HashMap<>();
@@ -514,7 +553,10 @@ final class StreamPoller implements AutoCloseable {
         long nanos = pause.toNanos();
         for (ShardState shard : shards.values()) {
             if (!shard.ended && shard.notBeforeNanos - now > 0) {
-                nanos = Math.min(nanos, Math.max(shard.notBeforeNanos - now, Pacing.PROMPT.busy().toNanos()));
+                nanos = Math.min(
+                        nanos,
+                        Math.max(
+                                shard.notBeforeNanos - now, Pacing.PROMPT.busy().toNanos()));
             }
         }
         return Duration.ofNanos(nanos);
@@ -548,6 +590,7 @@ final class StreamPoller implements AutoCloseable {
         boolean fromTrimHorizon;
         /** The last attempt was refused as trimmed. */
         boolean trimmed;
+
         Duration pause = Duration.ZERO;
         long notBeforeNanos = System.nanoTime();
 

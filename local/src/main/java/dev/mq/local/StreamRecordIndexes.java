@@ -41,6 +41,7 @@ final class StreamRecordIndexes {
     static final List<String> CREATE = List.of(
             "CREATE INDEX IF NOT EXISTS \"us*StreamID\" ON us(StreamID, SequenceNumber)",
             "CREATE INDEX IF NOT EXISTS \"us*ShardID\" ON us(ShardID, SequenceNumber)");
+
     private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private StreamRecordIndexes() {}
@@ -84,14 +85,15 @@ final class StreamRecordIndexes {
         }
         try {
             database.execute(new SQLiteJob<Void>() {
-                @Override
-                protected Void job(SQLiteConnection connection) throws Throwable {
-                    for (String index : CREATE) {
-                        connection.exec(index);
-                    }
-                    return null;
-                }
-            }).get();
+                        @Override
+                        protected Void job(SQLiteConnection connection) throws Throwable {
+                            for (String index : CREATE) {
+                                connection.exec(index);
+                            }
+                            return null;
+                        }
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             tell("DynamoDB Local's stream records are not indexed: interrupted", e);

@@ -38,7 +38,8 @@ class DataDirectoryTest {
                     .hasMessageContaining("another mq local server (pid " + THIS_PID + ") is using it");
 
             // the refused start leaves the first one serving
-            assertThat(new HttpTestClient(first.baseUrl()).get("/health").statusCode()).isEqualTo(200);
+            assertThat(new HttpTestClient(first.baseUrl()).get("/health").statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -48,7 +49,8 @@ class DataDirectoryTest {
         Files.createDirectories(dataDir);
         Path alias = Files.createSymbolicLink(temp.resolve("alias"), dataDir);
         try (LocalServer first = start(dataDir)) {
-            assertThatThrownBy(() -> start(alias)).isInstanceOf(UnusableDataDirectoryException.class)
+            assertThatThrownBy(() -> start(alias))
+                    .isInstanceOf(UnusableDataDirectoryException.class)
                     .hasMessageContaining("is using it");
 
             // the refusal closed no descriptor of the lock file (which would drop this process's OS lock):
@@ -56,7 +58,8 @@ class DataDirectoryTest {
             try (LocalProcess other = LocalProcess.run("--data", dataDir.toString(), "--port", "0")) {
                 assertThat(other.awaitExit()).isEqualTo(Main.CANNOT_START);
             }
-            assertThat(new HttpTestClient(first.baseUrl()).get("/health").statusCode()).isEqualTo(200);
+            assertThat(new HttpTestClient(first.baseUrl()).get("/health").statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -67,8 +70,10 @@ class DataDirectoryTest {
             Run run = runCommand("--data", dataDir.toString(), "--port", "0");
 
             assertThat(run.exitCode()).isEqualTo(Main.CANNOT_START);
-            assertThat(run.errLines()).containsExactly("mq-local: cannot use " + dataDir + " as the data directory: another mq "
-                    + "local server (pid " + THIS_PID + ") is using it; stop that one or choose another directory");
+            assertThat(run.errLines())
+                    .containsExactly("mq-local: cannot use " + dataDir + " as the data directory: another mq "
+                            + "local server (pid " + THIS_PID
+                            + ") is using it; stop that one or choose another directory");
             assertThat(run.out()).isEmpty();
         }
     }
@@ -79,7 +84,8 @@ class DataDirectoryTest {
         start(dataDir).close();
 
         try (LocalServer second = start(dataDir)) {
-            assertThat(new HttpTestClient(second.baseUrl()).get("/health").statusCode()).isEqualTo(200);
+            assertThat(new HttpTestClient(second.baseUrl()).get("/health").statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -87,7 +93,9 @@ class DataDirectoryTest {
     void lockFile_namesTheOwnersPid_whileItRuns() throws Exception {
         Path dataDir = temp.resolve("data");
         try (LocalServer ignored = start(dataDir)) {
-            assertThat(Files.readString(dataDir.resolve(DataDirectory.LOCK_FILE)).strip()).isEqualTo(Long.toString(THIS_PID));
+            assertThat(Files.readString(dataDir.resolve(DataDirectory.LOCK_FILE))
+                            .strip())
+                    .isEqualTo(Long.toString(THIS_PID));
         }
     }
 
@@ -95,9 +103,9 @@ class DataDirectoryTest {
     void lockHeldByOtherCodeOfThisProcess_refusesTheDirectory() throws Exception {
         // a lock this JVM holds makes tryLock throw OverlappingFileLockException rather than return null
         Path dataDir = Files.createDirectories(temp.resolve("data"));
-        try (FileChannel channel = FileChannel.open(dataDir.resolve(DataDirectory.LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             var ignored = channel.lock()) {
+        try (FileChannel channel = FileChannel.open(
+                        dataDir.resolve(DataDirectory.LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                var ignored = channel.lock()) {
             assertThatThrownBy(() -> DataDirectory.claim(dataDir))
                     .isInstanceOf(UnusableDataDirectoryException.class)
                     .hasMessageContaining("another mq local server (pid " + THIS_PID + ") is using it");
@@ -111,8 +119,9 @@ class DataDirectoryTest {
         Run run = runCommand("--data", file.toString(), "--port", "0");
 
         assertThat(run.exitCode()).isEqualTo(Main.CANNOT_START);
-        assertThat(run.errLines()).containsExactly("mq-local: cannot use " + file + " as the data directory: "
-                + "it is a file, not a directory");
+        assertThat(run.errLines())
+                .containsExactly(
+                        "mq-local: cannot use " + file + " as the data directory: " + "it is a file, not a directory");
     }
 
     @Test
@@ -123,8 +132,9 @@ class DataDirectoryTest {
         Run run = runCommand("--data", dataDir.toString(), "--port", "0");
 
         assertThat(run.exitCode()).isEqualTo(Main.CANNOT_START);
-        assertThat(run.errLines()).containsExactly("mq-local: cannot use " + dataDir + " as the data directory: "
-                + "cannot create it: " + file + " is a file, not a directory");
+        assertThat(run.errLines())
+                .containsExactly("mq-local: cannot use " + dataDir + " as the data directory: " + "cannot create it: "
+                        + file + " is a file, not a directory");
     }
 
     @Test
@@ -132,14 +142,16 @@ class DataDirectoryTest {
         Path dataDir = Files.createDirectories(temp.resolve("read-only"));
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            assumeFalse(Files.isWritable(dataDir),
+            assumeFalse(
+                    Files.isWritable(dataDir),
                     "this user writes even where permissions forbid it (root), so a directory it cannot write cannot be made");
 
             Run run = runCommand("--data", dataDir.toString(), "--port", "0");
 
             assertThat(run.exitCode()).isEqualTo(Main.CANNOT_START);
-            assertThat(run.errLines()).containsExactly("mq-local: cannot use " + dataDir + " as the data directory: "
-                    + "this user cannot read and write in it");
+            assertThat(run.errLines())
+                    .containsExactly("mq-local: cannot use " + dataDir + " as the data directory: "
+                            + "this user cannot read and write in it");
         } finally {
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -150,15 +162,17 @@ class DataDirectoryTest {
         Path parent = Files.createDirectories(temp.resolve("read-only"));
         Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            assumeFalse(Files.isWritable(parent),
+            assumeFalse(
+                    Files.isWritable(parent),
                     "this user writes even where permissions forbid it (root), so a directory it cannot write cannot be made");
             Path dataDir = parent.resolve("data");
 
             Run run = runCommand("--data", dataDir.toString(), "--port", "0");
 
             assertThat(run.exitCode()).isEqualTo(Main.CANNOT_START);
-            assertThat(run.errLines()).containsExactly("mq-local: cannot use " + dataDir + " as the data directory: "
-                    + "cannot create it: this user cannot write in " + parent + "");
+            assertThat(run.errLines())
+                    .containsExactly("mq-local: cannot use " + dataDir + " as the data directory: "
+                            + "cannot create it: this user cannot write in " + parent + "");
         } finally {
             Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -177,10 +191,13 @@ class DataDirectoryTest {
     private static Run runCommand(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new CommandLine(new Main())
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .execute(args), () -> "the server started: " + out);
+        int exitCode = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> new CommandLine(new Main())
+                        .setOut(new PrintWriter(out, true))
+                        .setErr(new PrintWriter(err, true))
+                        .execute(args),
+                () -> "the server started: " + out);
         return new Run(exitCode, out.toString(), err.toString().lines().toList());
     }
 }

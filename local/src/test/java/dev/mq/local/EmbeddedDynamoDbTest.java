@@ -43,10 +43,14 @@ class EmbeddedDynamoDbTest {
         try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(dataDir, EmbeddedDynamoDb.Access.IN_PROCESS)) {
             TableSetup.createIfMissing(dynamo.client(), TABLES);
             put(dynamo.client(), "taken");
-            TransactWriteItem claim = TransactWriteItem.builder().put(p -> p.tableName(TABLES.messages())
-                    .item(key("taken")).conditionExpression("attribute_not_exists(pk)")).build();
-            TransactWriteItem other = TransactWriteItem.builder().put(p -> p.tableName(TABLES.messages())
-                    .item(key("other"))).build();
+            TransactWriteItem claim = TransactWriteItem.builder()
+                    .put(p -> p.tableName(TABLES.messages())
+                            .item(key("taken"))
+                            .conditionExpression("attribute_not_exists(pk)"))
+                    .build();
+            TransactWriteItem other = TransactWriteItem.builder()
+                    .put(p -> p.tableName(TABLES.messages()).item(key("other")))
+                    .build();
 
             assertThatThrownBy(() -> dynamo.client().transactWriteItems(r -> r.transactItems(claim, other)))
                     .isInstanceOf(TransactionCanceledException.class);
@@ -71,16 +75,19 @@ class EmbeddedDynamoDbTest {
                     Thread.interrupted();
                 }
             }
-            assertThat(failures).isNotEmpty().allSatisfy(e -> assertThat(e)
-                    .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
-                    .hasMessageContaining("DynamoDB Local failed"));
+            assertThat(failures)
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e)
+                            .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
+                            .hasMessageContaining("DynamoDB Local failed"));
         }
     }
 
     @Test
     void inProcess_hasNoEndpoint_andSaysSo() throws Exception {
         try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.IN_PROCESS)) {
-            assertThatThrownBy(dynamo::endpoint).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(dynamo::endpoint)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("in process");
         }
     }
@@ -94,6 +101,7 @@ class EmbeddedDynamoDbTest {
     }
 
     private static boolean get(DynamoDbClient client, String pk) {
-        return client.getItem(g -> g.tableName(TABLES.messages()).key(key(pk)).consistentRead(true)).hasItem();
+        return client.getItem(g -> g.tableName(TABLES.messages()).key(key(pk)).consistentRead(true))
+                .hasItem();
     }
 }

@@ -29,8 +29,9 @@ class EndpointDeliveryLocalTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String expected = "sha256=" + HexFormat.of().formatHex(mac.doFinal(rawBody));
-        return header != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                header.getBytes(StandardCharsets.US_ASCII));
+        return header != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII), header.getBytes(StandardCharsets.US_ASCII));
     }
 
     private record Post(String path, byte[] body, String signature) {}
@@ -41,7 +42,9 @@ class EndpointDeliveryLocalTest {
         HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            received.complete(new Post(exchange.getRequestURI().getPath(), body,
+            received.complete(new Post(
+                    exchange.getRequestURI().getPath(),
+                    body,
                     exchange.getRequestHeaders().getFirst("X-Signature")));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
@@ -51,19 +54,23 @@ class EndpointDeliveryLocalTest {
             HttpTestClient http = new HttpTestClient(server.baseUrl());
             String endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
             assertThat(http.put("/v1/topics/orders", "{}").statusCode()).isEqualTo(201);
-            HttpResponse<String> subscribed = http.put("/v1/topics/orders/subscriptions/hook",
+            HttpResponse<String> subscribed = http.put(
+                    "/v1/topics/orders/subscriptions/hook",
                     "{\"endpoint\": \"" + endpoint + "\", \"secret\": \"" + SECRET + "\"}");
             assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
             Thread.sleep(5); // published strictly after the subscription was created
 
-            HttpResponse<String> published = http.post("/v1/topics/orders/messages",
-                    "{\"body\": \"order 7 paid\", \"attributes\": {\"type\": \"paid\"}}");
+            HttpResponse<String> published = http.post(
+                    "/v1/topics/orders/messages", "{\"body\": \"order 7 paid\", \"attributes\": {\"type\": \"paid\"}}");
             assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
-            String messageId = HttpTestClient.json(published).at("/results/0/messageId").asText();
+            String messageId =
+                    HttpTestClient.json(published).at("/results/0/messageId").asText();
 
             Post post = received.get(20, TimeUnit.SECONDS);
             assertThat(post.path()).isEqualTo("/hook");
-            assertThat(validSignature(post.body(), post.signature())).as("X-Signature %s", post.signature()).isTrue();
+            assertThat(validSignature(post.body(), post.signature()))
+                    .as("X-Signature %s", post.signature())
+                    .isTrue();
             JsonNode payload = Json.MAPPER.readTree(post.body());
             assertThat(payload.get("topic").asText()).isEqualTo("orders");
             assertThat(payload.get("messageId").asText()).isEqualTo(messageId);

@@ -40,8 +40,8 @@ class FanoutLocalTest {
             List<String> queues = List.of("reader-a", "reader-b", "reader-c");
             for (String queue : queues) {
                 assertThat(http.put("/v1/queues/" + queue, "{}").statusCode()).isEqualTo(201);
-                HttpResponse<String> subscribed = http.put("/v1/topics/news/subscriptions/" + queue,
-                        "{\"queue\": \"" + queue + "\"}");
+                HttpResponse<String> subscribed =
+                        http.put("/v1/topics/news/subscriptions/" + queue, "{\"queue\": \"" + queue + "\"}");
                 assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(201);
             }
 
@@ -52,7 +52,8 @@ class FanoutLocalTest {
                 int index = i;
                 String queue = queues.get(i);
                 polls.add(CompletableFuture.supplyAsync(() -> {
-                    HttpResponse<String> response = http.post("/v1/queues/" + queue + "/receive",
+                    HttpResponse<String> response = http.post(
+                            "/v1/queues/" + queue + "/receive",
                             "{\"maxMessages\": 10, \"waitSeconds\": 10, \"visibilityTimeoutSeconds\": 300}");
                     receivedAt[index] = System.nanoTime();
                     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -65,8 +66,8 @@ class FanoutLocalTest {
 
             // when one message is published
             long publishedAt = System.nanoTime();
-            HttpResponse<String> published = http.post("/v1/topics/news/messages",
-                    "{\"body\": \"breaking\", \"attributes\": {\"kind\": \"flash\"}}");
+            HttpResponse<String> published = http.post(
+                    "/v1/topics/news/messages", "{\"body\": \"breaking\", \"attributes\": {\"kind\": \"flash\"}}");
             assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
 
             // then each queue's long poll answers with one copy, the first well within a second
@@ -82,13 +83,16 @@ class FanoutLocalTest {
             }
             Duration firstLatency = Duration.ofNanos(first - publishedAt);
             Duration lastLatency = Duration.ofNanos(last - publishedAt);
-            System.out.printf("fan-out latency, publish to receive: first queue %d ms, last of 3 queues %d ms%n",
+            System.out.printf(
+                    "fan-out latency, publish to receive: first queue %d ms, last of 3 queues %d ms%n",
                     firstLatency.toMillis(), lastLatency.toMillis());
             assertThat(firstLatency).isLessThan(LATENCY_BOUND);
             assertThat(lastLatency).isLessThan(LATENCY_BOUND);
             for (int i = 0; i < queues.size(); i++) {
                 List<JsonNode> messages = received.get(i);
-                assertThat(messages).as("copies received from %s", queues.get(i)).hasSize(1);
+                assertThat(messages)
+                        .as("copies received from %s", queues.get(i))
+                        .hasSize(1);
                 JsonNode copy = messages.get(0);
                 assertThat(copy.path("body").asText()).isEqualTo("breaking");
                 assertThat(copy.path("attributes").path("kind").asText()).isEqualTo("flash");
@@ -98,9 +102,13 @@ class FanoutLocalTest {
             // and no second copy follows: each queue holds exactly the one it leased
             Thread.sleep(1_000);
             for (String queue : queues) {
-                assertThat(browseBodies(http, queue)).as("messages in %s", queue).containsExactly("breaking");
+                assertThat(browseBodies(http, queue))
+                        .as("messages in %s", queue)
+                        .containsExactly("breaking");
             }
-            assertThat(server.fanout().recordsHandled()).as("records fanned out: the warm-up and this one").isEqualTo(2);
+            assertThat(server.fanout().recordsHandled())
+                    .as("records fanned out: the warm-up and this one")
+                    .isEqualTo(2);
         }
     }
 
@@ -111,7 +119,8 @@ class FanoutLocalTest {
             HttpTestClient http = new HttpTestClient(first.baseUrl());
             assertThat(http.put("/v1/queues/inbox", "{}").statusCode()).isEqualTo(201);
             assertThat(http.put("/v1/topics/alerts", "{}").statusCode()).isEqualTo(201);
-            assertThat(http.put("/v1/topics/alerts/subscriptions/all", "{\"queue\": \"inbox\"}").statusCode())
+            assertThat(http.put("/v1/topics/alerts/subscriptions/all", "{\"queue\": \"inbox\"}")
+                            .statusCode())
                     .isEqualTo(201);
             for (int i = 1; i <= 5; i++) {
                 HttpResponse<String> published = http.post("/v1/topics/alerts/messages", "{\"body\": \"m" + i + "\"}");
@@ -140,7 +149,8 @@ class FanoutLocalTest {
                     .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
             assertThat(counts).isEqualTo(Map.of("m1", 1L, "m2", 1L, "m3", 1L, "m4", 1L, "m5", 1L, "m6", 1L));
             // copies are idempotent, so the queue alone cannot show a replay; the poller's count can
-            assertThat(second.fanout().recordsHandled()).as("stream records handed to the fan-out after the restart")
+            assertThat(second.fanout().recordsHandled())
+                    .as("stream records handed to the fan-out after the restart")
                     .isEqualTo(1);
         }
     }
@@ -181,10 +191,13 @@ class FanoutLocalTest {
         List<String> bodies = new ArrayList<>();
         long deadline = System.nanoTime() + patience.toNanos();
         while (bodies.size() < expected && System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.post("/v1/queues/" + queue + "/receive",
+            HttpResponse<String> response = http.post(
+                    "/v1/queues/" + queue + "/receive",
                     "{\"maxMessages\": 10, \"waitSeconds\": 2, \"visibilityTimeoutSeconds\": 300}");
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            json(response).path("messages").forEach(message -> bodies.add(message.path("body").asText()));
+            json(response)
+                    .path("messages")
+                    .forEach(message -> bodies.add(message.path("body").asText()));
         }
         return bodies;
     }

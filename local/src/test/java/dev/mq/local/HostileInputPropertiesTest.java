@@ -31,11 +31,18 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * shape, and a refused request changes nothing: the queue's one message is still there, unleased.
  */
 class HostileInputPropertiesTest {
-    static final Set<String> CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
+    static final Set<String> CODES =
+            Arrays.stream(ErrorCode.values()).map(ErrorCode::code).collect(Collectors.toSet());
     static final List<String> BODY_ROUTES = List.of(
-            "POST /v1/queues/target/messages", "POST /v1/queues/target/receive", "POST /v1/queues/target/ack",
-            "POST /v1/queues/target/visibility", "POST /v1/queues/target/redrive", "PATCH /v1/queues/target",
-            "PUT /v1/queues/other", "PUT /v1/topics/news/subscriptions/s", "POST /v1/topics/news/messages");
+            "POST /v1/queues/target/messages",
+            "POST /v1/queues/target/receive",
+            "POST /v1/queues/target/ack",
+            "POST /v1/queues/target/visibility",
+            "POST /v1/queues/target/redrive",
+            "PATCH /v1/queues/target",
+            "PUT /v1/queues/other",
+            "PUT /v1/topics/news/subscriptions/s",
+            "POST /v1/topics/news/messages");
 
     static LocalServer server;
     static HttpClient http;
@@ -50,12 +57,17 @@ class HostileInputPropertiesTest {
         call("PUT", "/v1/queues/elsewhere", "{}");
         call("PUT", "/v1/topics/news", null);
         call("POST", "/v1/queues/elsewhere/messages", "{\"body\":\"theirs\"}");
-        otherQueueHandle = Json.parseObject(call("POST", "/v1/queues/elsewhere/receive", "{\"visibilityTimeoutSeconds\":3600}")
-                .body()).at("/messages/0/receiptHandle").asText();
+        otherQueueHandle = Json.parseObject(
+                        call("POST", "/v1/queues/elsewhere/receive", "{\"visibilityTimeoutSeconds\":3600}")
+                                .body())
+                .at("/messages/0/receiptHandle")
+                .asText();
         call("POST", "/v1/queues/target/messages", "{\"body\":\"keep me\"}");
         // leased for an hour: a refused ack or visibility change must leave it leased and stored
         validHandle = Json.parseObject(call("POST", "/v1/queues/target/receive", "{\"visibilityTimeoutSeconds\":3600}")
-                .body()).at("/messages/0/receiptHandle").asText();
+                        .body())
+                .at("/messages/0/receiptHandle")
+                .asText();
     }
 
     @AfterContainer
@@ -64,8 +76,8 @@ class HostileInputPropertiesTest {
     }
 
     @Property(tries = 300)
-    void anyBody_onAnyRoute_isNeverA5xx_andAlwaysTheErrorShape(@ForAll("routes") String route,
-                                                                  @ForAll("hostileBodies") byte[] body) throws Exception {
+    void anyBody_onAnyRoute_isNeverA5xx_andAlwaysTheErrorShape(
+            @ForAll("routes") String route, @ForAll("hostileBodies") byte[] body) throws Exception {
         String[] methodAndPath = route.split(" ");
         HttpResponse<String> response = send(methodAndPath[0], methodAndPath[1], body);
         assertWellFormed(response);
@@ -73,8 +85,8 @@ class HostileInputPropertiesTest {
     }
 
     @Property(tries = 200)
-    void oddNamesAndTraversal_inThePath_areRefusedCleanly(@ForAll("hostileNames") String name,
-                                                          @ForAll("pathTemplates") String template) throws Exception {
+    void oddNamesAndTraversal_inThePath_areRefusedCleanly(
+            @ForAll("hostileNames") String name, @ForAll("pathTemplates") String template) throws Exception {
         String path = template.replace("{}", name);
         URI uri;
         try {
@@ -82,8 +94,11 @@ class HostileInputPropertiesTest {
         } catch (IllegalArgumentException unsendable) {
             return; // not a URI a client can send
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).method("GET",
-                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(uri)
+                        .method("GET", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path).isLessThan(500);
         if (response.statusCode() >= 400 && !response.body().isEmpty()) {
             assertWellFormed(response);
@@ -93,12 +108,15 @@ class HostileInputPropertiesTest {
 
     @Property(tries = 200)
     void forgedModifiedOrForeignHandles_neverAckNorExtend(@ForAll("hostileHandles") String handle) throws Exception {
-        HttpResponse<String> ack = call("POST", "/v1/queues/target/ack",
-                Json.write(java.util.Map.of("receiptHandles", List.of(handle))));
+        HttpResponse<String> ack =
+                call("POST", "/v1/queues/target/ack", Json.write(java.util.Map.of("receiptHandles", List.of(handle))));
         assertThat(ack.statusCode()).isEqualTo(200);
-        assertThat(Json.parseObject(ack.body()).at("/results/0/error/code").asText()).isEqualTo("InvalidReceiptHandle");
+        assertThat(Json.parseObject(ack.body()).at("/results/0/error/code").asText())
+                .isEqualTo("InvalidReceiptHandle");
 
-        HttpResponse<String> extend = call("POST", "/v1/queues/target/visibility",
+        HttpResponse<String> extend = call(
+                "POST",
+                "/v1/queues/target/visibility",
                 Json.write(java.util.Map.of("receiptHandle", handle, "visibilityTimeoutSeconds", 0)));
         assertWellFormed(extend);
         assertThat(extend.statusCode()).isEqualTo(400);
@@ -119,18 +137,53 @@ class HostileInputPropertiesTest {
     Arbitrary<byte[]> hostileBodies() {
         Arbitrary<String> json = Arbitraries.oneOf(
                 Arbitraries.strings().ofMaxLength(200),
-                Arbitraries.strings().withChars("{}[]\":,0123456789truefalsenull \\u").ofMaxLength(120),
+                Arbitraries.strings()
+                        .withChars("{}[]\":,0123456789truefalsenull \\u")
+                        .ofMaxLength(120),
                 Arbitraries.integers().between(1, 5000).map(depth -> "[".repeat(depth) + "]".repeat(depth)),
                 Arbitraries.integers().between(1, 200).map(depth -> "{\"a\":".repeat(depth) + "1" + "}".repeat(depth)),
-                Combinators.combine(Arbitraries.of("body", "messages", "receiptHandles", "receiptHandle",
-                                "maxMessages", "visibilityTimeoutSeconds", "queue", "endpoint", "filter", "destination",
-                                "deadLetterQueue", "delaySeconds", "deliverAt", "groupId", "attributes"),
-                        Arbitraries.of("null", "-1", "1e309", "\"\"", "[]", "{}", "true", "\"x\"", "99999999999999999999",
-                                "\"../../etc/passwd\"", "\"http://169.254.169.254/\"", "[{}]", "{\"a\":[]}"))
+                Combinators.combine(
+                                Arbitraries.of(
+                                        "body",
+                                        "messages",
+                                        "receiptHandles",
+                                        "receiptHandle",
+                                        "maxMessages",
+                                        "visibilityTimeoutSeconds",
+                                        "queue",
+                                        "endpoint",
+                                        "filter",
+                                        "destination",
+                                        "deadLetterQueue",
+                                        "delaySeconds",
+                                        "deliverAt",
+                                        "groupId",
+                                        "attributes"),
+                                Arbitraries.of(
+                                        "null",
+                                        "-1",
+                                        "1e309",
+                                        "\"\"",
+                                        "[]",
+                                        "{}",
+                                        "true",
+                                        "\"x\"",
+                                        "99999999999999999999",
+                                        "\"../../etc/passwd\"",
+                                        "\"http://169.254.169.254/\"",
+                                        "[{}]",
+                                        "{\"a\":[]}"))
                         .as((field, value) -> "{\"" + field + "\":" + value + "}"),
-                Arbitraries.of("{\"body\":\"a\",\"body\":\"b\"}", "{\"body\":\"x\"} trailing", "{'body':'x'}",
-                        "{\"messages\":[" + "{\"body\":\"x\"},".repeat(11) + "{\"body\":\"x\"}]}", "{\"messages\":[]}"));
-        Arbitrary<byte[]> invalidUtf8 = Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64)
+                Arbitraries.of(
+                        "{\"body\":\"a\",\"body\":\"b\"}",
+                        "{\"body\":\"x\"} trailing",
+                        "{'body':'x'}",
+                        "{\"messages\":[" + "{\"body\":\"x\"},".repeat(11) + "{\"body\":\"x\"}]}",
+                        "{\"messages\":[]}"));
+        Arbitrary<byte[]> invalidUtf8 = Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(64)
                 .map(bytes -> {
                     byte[] withBad = Arrays.copyOf(bytes, bytes.length + 2);
                     withBad[bytes.length] = (byte) 0xC3;
@@ -143,28 +196,66 @@ class HostileInputPropertiesTest {
     @Provide
     Arbitrary<String> hostileNames() {
         return Arbitraries.oneOf(
-                Arbitraries.of("..", "%2e%2e", "..%2f..%2fetc", "%00", "a%2Fb", "%ff%fe", "-", "_", "x".repeat(81),
-                        "x".repeat(76) + ".fifo", ".fifo", "CON", "%20", "a.b", "%C3%A9t%C3%A9", "%E2%80%AE"),
-                Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(90)
-                        .map(s -> s.replace("/", "%2F").replace("?", "%3F").replace("#", "%23").replace("%", "%25")));
+                Arbitraries.of(
+                        "..",
+                        "%2e%2e",
+                        "..%2f..%2fetc",
+                        "%00",
+                        "a%2Fb",
+                        "%ff%fe",
+                        "-",
+                        "_",
+                        "x".repeat(81),
+                        "x".repeat(76) + ".fifo",
+                        ".fifo",
+                        "CON",
+                        "%20",
+                        "a.b",
+                        "%C3%A9t%C3%A9",
+                        "%E2%80%AE"),
+                Arbitraries.strings()
+                        .withCharRange('!', '~')
+                        .ofMinLength(1)
+                        .ofMaxLength(90)
+                        .map(s -> s.replace("/", "%2F")
+                                .replace("?", "%3F")
+                                .replace("#", "%23")
+                                .replace("%", "%25")));
     }
 
     @Provide
     Arbitrary<String> pathTemplates() {
-        return Arbitraries.of("/v1/queues/{}", "/v1/queues/{}/messages", "/v1/topics/{}",
-                "/v1/topics/news/subscriptions/{}", "/v1/queues/target/messages/{}", "/{}", "/v1/{}/target");
+        return Arbitraries.of(
+                "/v1/queues/{}",
+                "/v1/queues/{}/messages",
+                "/v1/topics/{}",
+                "/v1/topics/news/subscriptions/{}",
+                "/v1/queues/target/messages/{}",
+                "/{}",
+                "/v1/{}/target");
     }
 
     @Provide
     Arbitrary<String> hostileHandles() {
-        Arbitrary<String> modified = Arbitraries.integers().between(0, validHandle.length() - 1)
-                .map(i -> validHandle.substring(0, i) + (validHandle.charAt(i) == 'A' ? 'B' : 'A')
+        Arbitrary<String> modified = Arbitraries.integers()
+                .between(0, validHandle.length() - 1)
+                .map(i -> validHandle.substring(0, i)
+                        + (validHandle.charAt(i) == 'A' ? 'B' : 'A')
                         + validHandle.substring(i + 1));
-        Arbitrary<String> forged = Arbitraries.strings().withCharRange('A', 'z').ofMinLength(1).ofMaxLength(300);
-        Arbitrary<String> reassembled = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(60)
+        Arbitrary<String> forged =
+                Arbitraries.strings().withCharRange('A', 'z').ofMinLength(1).ofMaxLength(300);
+        Arbitrary<String> reassembled = Arbitraries.strings()
+                .alpha()
+                .ofMinLength(1)
+                .ofMaxLength(60)
                 .map(s -> Base64.getUrlEncoder().withoutPadding().encodeToString(("1|target|" + s).getBytes()) + ".x");
-        return Arbitraries.oneOf(modified, forged, reassembled, Arbitraries.just(otherQueueHandle),
-                Arbitraries.just(validHandle + "x"), Arbitraries.just(validHandle.substring(1)));
+        return Arbitraries.oneOf(
+                modified,
+                forged,
+                reassembled,
+                Arbitraries.just(otherQueueHandle),
+                Arbitraries.just(validHandle + "x"),
+                Arbitraries.just(validHandle.substring(1)));
     }
 
     // ---------------------------------------------------------------- checks
@@ -173,17 +264,25 @@ class HostileInputPropertiesTest {
         assertThat(response.statusCode()).as(response.body()).isLessThan(500);
         assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
         if (response.statusCode() >= 400) {
-            JsonNode error = Json.MAPPER.valueToTree(Json.parseObject(response.body())).path("error");
+            JsonNode error =
+                    Json.MAPPER.valueToTree(Json.parseObject(response.body())).path("error");
             assertThat(CODES).contains(error.path("code").asText());
-            assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(error.path("message").asText())
+                    .isNotBlank()
+                    .doesNotContain("Exception")
+                    .doesNotContain("\tat ");
         }
     }
 
     /** The one message of "target" is still stored and still leased. */
     private static void assertTargetUntouched() throws Exception {
-        JsonNode browse = Json.parseObject(call("GET", "/v1/queues/target/messages", null).body());
-        List<String> states = java.util.stream.StreamSupport.stream(browse.get("messages").spliterator(), false)
-                .filter(m -> m.get("body").asText().equals("keep me")).map(m -> m.get("state").asText()).toList();
+        JsonNode browse =
+                Json.parseObject(call("GET", "/v1/queues/target/messages", null).body());
+        List<String> states = java.util.stream.StreamSupport.stream(
+                        browse.get("messages").spliterator(), false)
+                .filter(m -> m.get("body").asText().equals("keep me"))
+                .map(m -> m.get("state").asText())
+                .toList();
         assertThat(states).containsExactly("inFlight");
     }
 
@@ -193,7 +292,11 @@ class HostileInputPropertiesTest {
 
     private static HttpResponse<String> send(String method, String path, byte[] body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -204,8 +307,10 @@ class HostileInputPropertiesTest {
         StringBuilder out = new StringBuilder();
         for (byte b : handle.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            out.append(Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0 ? String.valueOf(c)
-                    : String.format("%%%02X", b & 0xff));
+            out.append(
+                    Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0
+                            ? String.valueOf(c)
+                            : String.format("%%%02X", b & 0xff));
         }
         return out.toString();
     }

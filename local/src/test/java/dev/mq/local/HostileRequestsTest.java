@@ -58,11 +58,14 @@ class HostileRequestsTest {
             assertThat(tooMany.statusCode()).isEqualTo(400);
             assertThat(tooMany.body()).contains("TooManyEntries");
 
-            HttpResponse<String> hugeBody = send(base, "POST", "/v1/queues/big/messages",
-                    "{\"body\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}");
+            HttpResponse<String> hugeBody =
+                    send(base, "POST", "/v1/queues/big/messages", "{\"body\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}");
             assertThat(hugeBody.statusCode()).isEqualTo(413);
 
-            HttpResponse<String> deep = send(base, "POST", "/v1/queues/big/messages",
+            HttpResponse<String> deep = send(
+                    base,
+                    "POST",
+                    "/v1/queues/big/messages",
                     "{\"body\":\"x\",\"attributes\":" + "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_001));
             assertThat(deep.statusCode()).isEqualTo(400);
             assertThat(get(base, "/v1/queues/big/messages").body()).isEqualTo("{\"messages\":[],\"next\":null}");
@@ -102,12 +105,19 @@ class HostileRequestsTest {
         failing.start();
         try (LocalServer server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", token))) {
             URI base = server.baseUrl();
-            assertThat(send(base, "PUT", "/v1/topics/t", null, token).statusCode()).isEqualTo(201);
-            HttpResponse<String> subscribed = send(base, "PUT", "/v1/topics/t/subscriptions/hook",
+            assertThat(send(base, "PUT", "/v1/topics/t", null, token).statusCode())
+                    .isEqualTo(201);
+            HttpResponse<String> subscribed = send(
+                    base,
+                    "PUT",
+                    "/v1/topics/t/subscriptions/hook",
                     "{\"endpoint\":\"http://127.0.0.1:" + failing.getAddress().getPort() + "/hook\",\"secret\":\""
-                            + secret + "\"}", token);
+                            + secret + "\"}",
+                    token);
             assertThat(subscribed.body()).doesNotContain(secret);
-            assertThat(send(base, "GET", "/v1/topics/t/subscriptions/hook", null, token).body()).doesNotContain(secret);
+            assertThat(send(base, "GET", "/v1/topics/t/subscriptions/hook", null, token)
+                            .body())
+                    .doesNotContain(secret);
             send(base, "POST", "/v1/topics/t/messages", "{\"body\":\"" + body + "\"}", token);
             send(base, "GET", "/v1/queues", null, token + "-wrong");
             send(base, "POST", "/v1/queues/nope/messages", "{\"body\":\"" + body + "\"}", token);
@@ -118,7 +128,10 @@ class HostileRequestsTest {
             root.setLevel(before);
         }
         assertThat(logged).isNotEmpty();
-        assertThat(String.join("\n", logged)).doesNotContain(token).doesNotContain(secret).doesNotContain(body);
+        assertThat(String.join("\n", logged))
+                .doesNotContain(token)
+                .doesNotContain(secret)
+                .doesNotContain(body);
     }
 
     private HttpResponse<String> get(URI base, String path) throws Exception {
@@ -129,9 +142,12 @@ class HostileRequestsTest {
         return send(base, method, path, body, null);
     }
 
-    private HttpResponse<String> send(URI base, String method, String path, String body, String token) throws Exception {
+    private HttpResponse<String> send(URI base, String method, String path, String body, String token)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

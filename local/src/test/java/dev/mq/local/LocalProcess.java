@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 final class LocalProcess implements AutoCloseable {
     /** Generous: two cores shared with other builds can make a JVM and DynamoDB Local slow to start. */
     private static final long PATIENCE_SECONDS = 120;
+
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
     private final Process process;
@@ -38,7 +39,10 @@ final class LocalProcess implements AutoCloseable {
     static LocalProcess run(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         command.addAll(List.of(args));
         return new LocalProcess(new ProcessBuilder(command).start());
     }
@@ -100,17 +104,20 @@ final class LocalProcess implements AutoCloseable {
     }
 
     private static Thread collect(InputStream stream, List<String> lines) {
-        Thread reader = new Thread(() -> {
-            try (var text = new java.io.BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line; (line = text.readLine()) != null; ) {
-                    synchronized (lines) {
-                        lines.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (var text =
+                            new java.io.BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        for (String line; (line = text.readLine()) != null; ) {
+                            synchronized (lines) {
+                                lines.add(line);
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, "mq-local-output");
+                },
+                "mq-local-output");
         reader.setDaemon(true);
         reader.start();
         return reader;

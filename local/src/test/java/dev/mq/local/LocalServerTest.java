@@ -52,13 +52,15 @@ class LocalServerTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).path("status").asText()).isEqualTo("ok");
-        assertThat(response.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).isNotBlank());
+        assertThat(response.headers().firstValue("X-Request-Id"))
+                .hasValueSatisfying(id -> assertThat(id).isNotBlank());
     }
 
     @Test
     void everyResponse_carriesItsOwnRequestId() {
         String first = http.get("/health").headers().firstValue("X-Request-Id").orElseThrow();
-        String second = http.get("/nowhere").headers().firstValue("X-Request-Id").orElseThrow();
+        String second =
+                http.get("/nowhere").headers().firstValue("X-Request-Id").orElseThrow();
 
         assertThat(first).isNotEqualTo(second);
     }
@@ -99,7 +101,8 @@ class LocalServerTest {
         // no Content-Length to judge by: the server must stop reading at the limit
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("POST /v1/queues/big/messages HTTP/1.1\r\nHost: localhost\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         int chunk = 1024 * 1024;
         for (int i = 0; i < 10; i++) {
             writeChunk(request, chunk);
@@ -126,8 +129,8 @@ class LocalServerTest {
         byte[] body = new byte[RequestBodies.MAX_BYTES];
         Arrays.fill(body, (byte) ' ');
 
-        HttpResponse<String> response = http.send(http.request("/v1/queues/absent-queue/messages")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        HttpResponse<String> response = http.send(
+                http.request("/v1/queues/absent-queue/messages").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
 
         // a blank body reaches the handler, which finds no message in it
         assertThat(response.statusCode()).isEqualTo(400);
@@ -138,8 +141,8 @@ class LocalServerTest {
     void bodyThatIsNotUtf8_isRefused400() {
         byte[] latin1 = "{\"body\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
 
-        HttpResponse<String> response = http.send(http.request("/v1/queues/any/messages")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
+        HttpResponse<String> response =
+                http.send(http.request("/v1/queues/any/messages").POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(errorCode(response)).isEqualTo("InvalidRequest");
@@ -161,10 +164,13 @@ class LocalServerTest {
     @Test
     void queueLifecycle_worksEndToEnd() {
         assertThat(http.put("/v1/queues/lifecycle", "{}").statusCode()).isEqualTo(201);
-        assertThat(http.post("/v1/queues/lifecycle/messages", "{\"body\": \"hello\"}").statusCode()).isEqualTo(200);
+        assertThat(http.post("/v1/queues/lifecycle/messages", "{\"body\": \"hello\"}")
+                        .statusCode())
+                .isEqualTo(200);
 
         HttpResponse<String> received = http.post("/v1/queues/lifecycle/receive", "{\"maxMessages\": 1}");
-        String handle = json(received).path("messages").get(0).path("receiptHandle").asText();
+        String handle =
+                json(received).path("messages").get(0).path("receiptHandle").asText();
         HttpResponse<String> acked = http.delete("/v1/queues/lifecycle/messages/" + handle);
 
         assertThat(json(received).path("messages").get(0).path("body").asText()).isEqualTo("hello");
@@ -189,7 +195,8 @@ class LocalServerTest {
 
     @Test
     void options_neverShowTheToken() {
-        assertThat(new LocalServer.Options(0, null, null, "s3cret-value").toString()).doesNotContain("s3cret-value");
+        assertThat(new LocalServer.Options(0, null, null, "s3cret-value").toString())
+                .doesNotContain("s3cret-value");
     }
 
     @Test
@@ -230,10 +237,11 @@ class LocalServerTest {
         HttpResponse<String> response = http.get("/openapi.yaml");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/yaml"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
         assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
-        assertThat(response.body()).isEqualTo(Files.readString(Path.of("../docs/openapi.yaml")))
+        assertThat(response.body())
+                .isEqualTo(Files.readString(Path.of("../docs/openapi.yaml")))
                 .startsWith("openapi: 3.1");
     }
 
@@ -251,7 +259,8 @@ class LocalServerTest {
      * writing, as the server may answer before the request is complete.
      */
     private RawResponse rawExchange(byte[] request) throws IOException {
-        try (Socket socket = new Socket(server.baseUrl().getHost(), server.baseUrl().getPort())) {
+        try (Socket socket =
+                new Socket(server.baseUrl().getHost(), server.baseUrl().getPort())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {

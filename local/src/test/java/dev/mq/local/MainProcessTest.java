@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -56,8 +55,10 @@ class MainProcessTest {
     @Test
     void secondServer_onTheSameDataDirectory_exitsOne_namingTheDirectoryAndTheFirstsPid() {
         assertThat(secondExitCode).isEqualTo(Main.CANNOT_START);
-        assertThat(secondErr).containsExactly("mq-local: cannot use " + dataDir + " as the data directory: "
-                + "another mq local server (pid " + firstPid + ") is using it; stop that one or choose another directory");
+        assertThat(secondErr)
+                .containsExactly(
+                        "mq-local: cannot use " + dataDir + " as the data directory: " + "another mq local server (pid "
+                                + firstPid + ") is using it; stop that one or choose another directory");
         assertThat(secondOut).isEmpty();
     }
 
@@ -75,8 +76,11 @@ class MainProcessTest {
     @Test
     void logRequests_printsOneLinePerRequest_onStandardError() {
         assertThat(err).filteredOn(line -> line.contains(RequestLog.LOGGER)).hasSize(3);
-        assertThat(err).filteredOn(line -> line.contains(requestId)).singleElement().asString()
-                .matches("\\d\\d:\\d\\d:\\d\\d INFO " + RequestLog.LOGGER + ": POST /v1/queues/orders/receive 200 \\d+ ms "
-                        + requestId);
+        assertThat(err)
+                .filteredOn(line -> line.contains(requestId))
+                .singleElement()
+                .asString()
+                .matches("\\d\\d:\\d\\d:\\d\\d INFO " + RequestLog.LOGGER
+                        + ": POST /v1/queues/orders/receive 200 \\d+ ms " + requestId);
     }
 }

@@ -29,7 +29,8 @@ class ReadmeWalkThroughTest {
         try (LocalServer server = LocalServer.start(new LocalServer.Options(0, null, null, null))) {
             String api = server.baseUrl().toString().replaceAll("/$", "");
             Process bash = new ProcessBuilder("bash", "-c", script.replace("API=http://127.0.0.1:8080", "API=" + api))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(bash.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
@@ -44,8 +45,10 @@ class ReadmeWalkThroughTest {
             // answered, and redriven
             List<String> poisonIds = matches(output, "\"messageId\":\"([^\"]+)\",\"body\":\"poison\"");
             assertThat(poisonIds).as(output).hasSize(3).containsOnly(poisonIds.get(0));
-            assertThat(output).contains("{\"results\":[{\"messageId\":\"" + poisonIds.get(0) + "\",\"duplicate\":false}]}");
-            assertThat(output).contains("\"body\":\"poison\",\"attributes\":{},\"state\":\"visible\"")
+            assertThat(output)
+                    .contains("{\"results\":[{\"messageId\":\"" + poisonIds.get(0) + "\",\"duplicate\":false}]}");
+            assertThat(output)
+                    .contains("\"body\":\"poison\",\"attributes\":{},\"state\":\"visible\"")
                     .contains("{\"messages\":[]}")
                     .contains("{\"moved\":1}");
         }

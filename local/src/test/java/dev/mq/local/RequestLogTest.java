@@ -57,7 +57,9 @@ class RequestLogTest {
         HttpResponse<String> response = new HttpTestClient(logged.baseUrl(), TOKEN).get("/v1/queues/no-such-queue");
         String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
 
-        assertThat(linesWith(requestId)).singleElement().asString()
+        assertThat(linesWith(requestId))
+                .singleElement()
+                .asString()
                 .matches("INFO GET /v1/queues/no-such-queue 404 \\d+ ms " + requestId);
     }
 
@@ -66,7 +68,9 @@ class RequestLogTest {
         HttpResponse<String> response = new HttpTestClient(logged.baseUrl(), "wrong-" + TOKEN).get("/health");
         String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
 
-        assertThat(linesWith(requestId)).singleElement().asString()
+        assertThat(linesWith(requestId))
+                .singleElement()
+                .asString()
                 .matches("INFO GET /health 401 \\d+ ms " + requestId)
                 .doesNotContain(TOKEN);
     }
@@ -80,9 +84,13 @@ class RequestLogTest {
         HttpResponse<String> received = http.post("/v1/queues/log-bodies/receive", "{\"maxMessages\": 1}");
 
         assertThat(json(received).path("messages").get(0).path("body").asText()).isEqualTo("secret-body-text");
-        assertThat(linesWith(requestId(sent))).singleElement().asString()
+        assertThat(linesWith(requestId(sent)))
+                .singleElement()
+                .asString()
                 .matches("INFO POST /v1/queues/log-bodies/messages 200 \\d+ ms " + requestId(sent));
-        assertThat(linesWith(requestId(received))).singleElement().asString()
+        assertThat(linesWith(requestId(received)))
+                .singleElement()
+                .asString()
                 .matches("INFO POST /v1/queues/log-bodies/receive 200 \\d+ ms " + requestId(received));
         assertThat(allLines()).noneMatch(line -> line.contains("secret-body-text"));
     }
@@ -99,14 +107,21 @@ class RequestLogTest {
         HttpResponse<String> ackedSecond = http.delete("/v1/queues/log-handles/messages/" + second);
 
         assertThat(ackedFirst.statusCode()).isEqualTo(204);
-        assertThat(linesWith(requestId(ackedFirst))).singleElement().asString()
-                .startsWith("INFO DELETE /v1/queues/log-handles/messages/[handle:" + RequestLog.digest(first) + "] 204 ");
-        assertThat(linesWith(requestId(ackedSecond))).singleElement().asString()
-                .startsWith("INFO DELETE /v1/queues/log-handles/messages/[handle:" + RequestLog.digest(second) + "] 204 ");
+        assertThat(linesWith(requestId(ackedFirst)))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "INFO DELETE /v1/queues/log-handles/messages/[handle:" + RequestLog.digest(first) + "] 204 ");
+        assertThat(linesWith(requestId(ackedSecond)))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "INFO DELETE /v1/queues/log-handles/messages/[handle:" + RequestLog.digest(second) + "] 204 ");
         assertThat(RequestLog.digest(first)).isNotEqualTo(RequestLog.digest(second));
         // no part of a handle that a line would help to complete
-        assertThat(allLines()).noneMatch(line -> line.contains(first.substring(first.length() - 8))
-                || line.contains(second.substring(second.length() - 8)));
+        assertThat(allLines())
+                .noneMatch(line -> line.contains(first.substring(first.length() - 8))
+                        || line.contains(second.substring(second.length() - 8)));
     }
 
     @Test
@@ -125,7 +140,8 @@ class RequestLogTest {
 
     @Test
     void controlCharactersInAPath_cannotForgeALine() {
-        assertThat(RequestLog.loggablePath("/v1/queues/a\nINFO GET /health 200")).doesNotContain("\n");
+        assertThat(RequestLog.loggablePath("/v1/queues/a\nINFO GET /health 200"))
+                .doesNotContain("\n");
     }
 
     @Test
@@ -151,7 +167,8 @@ class RequestLogTest {
     }
 
     private static String receiveHandle(HttpTestClient http, String queue) {
-        JsonNode messages = json(http.post("/v1/queues/" + queue + "/receive", "{\"maxMessages\": 1}")).path("messages");
+        JsonNode messages = json(http.post("/v1/queues/" + queue + "/receive", "{\"maxMessages\": 1}"))
+                .path("messages");
         assertThat(messages).hasSize(1);
         return messages.get(0).path("receiptHandle").asText();
     }

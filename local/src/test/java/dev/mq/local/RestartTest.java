@@ -5,20 +5,20 @@ import static dev.mq.local.HttpTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.store.Tables;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import dev.mq.store.Tables;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What a data directory keeps across a restart: queues, un-acknowledged messages, and the receipt key. */
 class RestartTest {
@@ -32,13 +32,18 @@ class RestartTest {
             HttpTestClient http = new HttpTestClient(first.baseUrl());
             // given three messages, one acknowledged and one leased for a second without an ack
             assertThat(http.put("/v1/queues/orders", "{}").statusCode()).isEqualTo(201);
-            HttpResponse<String> sent = http.post("/v1/queues/orders/messages",
+            HttpResponse<String> sent = http.post(
+                    "/v1/queues/orders/messages",
                     "{\"messages\": [{\"body\": \"one\"}, {\"body\": \"two\"}, {\"body\": \"three\"}]}");
             assertThat(sent.statusCode()).isEqualTo(200);
 
             JsonNode acked = receiveOne(http, "orders", 30);
-            assertThat(http.post("/v1/queues/orders/ack",
-                    "{\"receiptHandles\": [\"" + acked.path("receiptHandle").asText() + "\"]}").statusCode()).isEqualTo(200);
+            assertThat(http.post(
+                                    "/v1/queues/orders/ack",
+                                    "{\"receiptHandles\": [\""
+                                            + acked.path("receiptHandle").asText() + "\"]}")
+                            .statusCode())
+                    .isEqualTo(200);
             leftInFlight = receiveOne(http, "orders", 1).path("body").asText();
         }
 
@@ -93,7 +98,8 @@ class RestartTest {
         try (LocalServer first = start()) {
             HttpTestClient http = new HttpTestClient(first.baseUrl());
             http.put("/v1/queues/counted", "{}");
-            http.post("/v1/queues/counted/messages",
+            http.post(
+                    "/v1/queues/counted/messages",
                     "{\"messages\": [{\"body\": \"a\"}, {\"body\": \"b\"}, {\"body\": \"c\", \"delaySeconds\": 600}]}");
             handle = receiveOne(http, "counted", 300).path("receiptHandle").asText();
 
@@ -105,7 +111,8 @@ class RestartTest {
         try (LocalServer second = start()) {
             HttpTestClient http = new HttpTestClient(second.baseUrl());
             assertThat(stats(http, "counted")).isEqualTo("{\"visible\":1,\"inFlight\":1,\"delayed\":1}");
-            assertThat(http.delete("/v1/queues/counted/messages/" + handle).statusCode()).isEqualTo(204);
+            assertThat(http.delete("/v1/queues/counted/messages/" + handle).statusCode())
+                    .isEqualTo(204);
             assertThat(stats(http, "counted")).isEqualTo("{\"visible\":1,\"inFlight\":0,\"delayed\":1}");
             assertThat(http.post("/v1/queues/counted/purge", "").statusCode()).isEqualTo(204);
             assertThat(stats(http, "counted")).isEqualTo("{\"visible\":0,\"inFlight\":0,\"delayed\":0}");
@@ -118,13 +125,27 @@ class RestartTest {
         Tables tables = Tables.fromEnvironment();
         try (EmbeddedDynamoDb earlier = EmbeddedDynamoDb.start(dataDir)) {
             for (String table : List.of(tables.catalog(), tables.messages())) {
-                earlier.client().createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                                AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                        .keySchema(
-                                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                                KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+                earlier.client()
+                        .createTable(r -> r.tableName(table)
+                                .billingMode(BillingMode.PAY_PER_REQUEST)
+                                .attributeDefinitions(
+                                        AttributeDefinition.builder()
+                                                .attributeName("pk")
+                                                .attributeType(ScalarAttributeType.S)
+                                                .build(),
+                                        AttributeDefinition.builder()
+                                                .attributeName("sk")
+                                                .attributeType(ScalarAttributeType.S)
+                                                .build())
+                                .keySchema(
+                                        KeySchemaElement.builder()
+                                                .attributeName("pk")
+                                                .keyType(KeyType.HASH)
+                                                .build(),
+                                        KeySchemaElement.builder()
+                                                .attributeName("sk")
+                                                .keyType(KeyType.RANGE)
+                                                .build()));
             }
         }
 
@@ -149,7 +170,8 @@ class RestartTest {
     }
 
     private static JsonNode receiveOne(HttpTestClient http, String queue, int visibilityTimeoutSeconds) {
-        HttpResponse<String> response = http.post("/v1/queues/" + queue + "/receive",
+        HttpResponse<String> response = http.post(
+                "/v1/queues/" + queue + "/receive",
                 "{\"maxMessages\": 1, \"visibilityTimeoutSeconds\": " + visibilityTimeoutSeconds + "}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode messages = json(response).path("messages");
@@ -162,10 +184,13 @@ class RestartTest {
         List<String> bodies = new ArrayList<>();
         Instant deadline = Instant.now().plus(patience);
         while (bodies.size() < expected && Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.post("/v1/queues/" + queue + "/receive",
+            HttpResponse<String> response = http.post(
+                    "/v1/queues/" + queue + "/receive",
                     "{\"maxMessages\": 10, \"waitSeconds\": 2, \"visibilityTimeoutSeconds\": 300}");
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            json(response).path("messages").forEach(message -> bodies.add(message.path("body").asText()));
+            json(response)
+                    .path("messages")
+                    .forEach(message -> bodies.add(message.path("body").asText()));
         }
         return bodies;
     }

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /** Stream records as the SDK reads them become exactly the event Lambda gives a stream function. */
 class StreamEventsTest {
-    private static final String ARN = "arn:aws:dynamodb:ddblocal:000000000000:table/mq-topic-log/stream/2026-01-01T00:00:00.000";
+    private static final String ARN =
+            "arn:aws:dynamodb:ddblocal:000000000000:table/mq-topic-log/stream/2026-01-01T00:00:00.000";
 
     private static software.amazon.awssdk.services.dynamodb.model.AttributeValue sdkS(String s) {
         return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(s);
@@ -46,8 +47,9 @@ class StreamEventsTest {
 
     @Test
     void binary_isACopyThatReadsTheSameBytes() {
-        AttributeValue converted = StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue
-                .fromB(SdkBytes.fromUtf8String("raw\u0000bytes")));
+        AttributeValue converted =
+                StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                        SdkBytes.fromUtf8String("raw\u0000bytes")));
 
         assertThat(converted).isEqualTo(new AttributeValue().withB(bytes("raw\u0000bytes")));
         assertThat(converted.getB().isReadOnly()).isFalse();
@@ -63,8 +65,8 @@ class StreamEventsTest {
 
     @Test
     void nul() {
-        AttributeValue converted = StreamEvents.value(
-                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNul(true));
+        AttributeValue converted =
+                StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNul(true));
 
         assertThat(converted).isEqualTo(new AttributeValue().withNULL(true));
         assertThat(converted.getS()).isNull();
@@ -72,20 +74,22 @@ class StreamEventsTest {
 
     @Test
     void stringSet() {
-        assertThat(StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of("a", "b"))))
+        assertThat(StreamEvents.value(
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of("a", "b"))))
                 .isEqualTo(new AttributeValue().withSS("a", "b"));
     }
 
     @Test
     void numberSet() {
-        assertThat(StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNs(List.of("1", "2.5"))))
+        assertThat(StreamEvents.value(
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNs(List.of("1", "2.5"))))
                 .isEqualTo(new AttributeValue().withNS("1", "2.5"));
     }
 
     @Test
     void binarySet() {
         assertThat(StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBs(
-                List.of(SdkBytes.fromUtf8String("x"), SdkBytes.fromUtf8String("yz")))))
+                        List.of(SdkBytes.fromUtf8String("x"), SdkBytes.fromUtf8String("yz")))))
                 .isEqualTo(new AttributeValue().withBS(bytes("x"), bytes("yz")));
     }
 
@@ -96,25 +100,37 @@ class StreamEventsTest {
         inner.put("n", sdkN("7"));
         inner.put("empty", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(Map.of()));
 
-        AttributeValue converted = StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue
-                .fromM(Map.of("inner", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(inner))));
+        AttributeValue converted =
+                StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(
+                        Map.of("inner", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(inner))));
 
-        assertThat(converted).isEqualTo(new AttributeValue().withM(Map.of("inner", new AttributeValue().withM(Map.of(
-                "s", new AttributeValue().withS("v"),
-                "n", new AttributeValue().withN("7"),
-                "empty", new AttributeValue().withM(Map.of()))))));
+        assertThat(converted)
+                .isEqualTo(new AttributeValue()
+                        .withM(Map.of(
+                                "inner",
+                                new AttributeValue()
+                                        .withM(Map.of(
+                                                "s", new AttributeValue().withS("v"),
+                                                "n", new AttributeValue().withN("7"),
+                                                "empty", new AttributeValue().withM(Map.of()))))));
     }
 
     @Test
     void list_ofMixedValues_keepsItsOrder() {
-        AttributeValue converted = StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue
-                .fromL(List.of(sdkS("first"), sdkN("2"),
+        AttributeValue converted =
+                StreamEvents.value(software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromL(List.of(
+                        sdkS("first"),
+                        sdkN("2"),
                         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNul(true),
                         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromL(List.of(sdkS("nested"))))));
 
-        assertThat(converted).isEqualTo(new AttributeValue().withL(new AttributeValue().withS("first"),
-                new AttributeValue().withN("2"), new AttributeValue().withNULL(true),
-                new AttributeValue().withL(new AttributeValue().withS("nested"))));
+        assertThat(converted)
+                .isEqualTo(new AttributeValue()
+                        .withL(
+                                new AttributeValue().withS("first"),
+                                new AttributeValue().withN("2"),
+                                new AttributeValue().withNULL(true),
+                                new AttributeValue().withL(new AttributeValue().withS("nested"))));
     }
 
     @Test
@@ -126,10 +142,10 @@ class StreamEventsTest {
                 .eventVersion("1.1")
                 .eventSource("aws:dynamodb")
                 .awsRegion("ddblocal")
-                .dynamodb(d -> d
-                        .approximateCreationDateTime(created)
+                .dynamodb(d -> d.approximateCreationDateTime(created)
                         .keys(Map.of("pk", sdkS("inc#m#1"), "sk", sdkS("m")))
-                        .newImage(Map.of("pk", sdkS("inc#m#1"), "sk", sdkS("m"), "body", sdkS("hi"), "publishedAt", sdkN("1")))
+                        .newImage(Map.of(
+                                "pk", sdkS("inc#m#1"), "sk", sdkS("m"), "body", sdkS("hi"), "publishedAt", sdkN("1")))
                         .sequenceNumber("000000000000000000123")
                         .sizeBytes(42L)
                         .streamViewType(StreamViewType.NEW_IMAGE))
@@ -148,9 +164,12 @@ class StreamEventsTest {
         assertThat(converted.getUserIdentity()).isNull();
         StreamRecord stream = converted.getDynamodb();
         assertThat(stream.getApproximateCreationDateTime()).isEqualTo(Date.from(created));
-        assertThat(stream.getKeys()).isEqualTo(Map.of("pk", new AttributeValue("inc#m#1"), "sk", new AttributeValue("m")));
-        assertThat(stream.getNewImage()).containsEntry("body", new AttributeValue("hi"))
-                .containsEntry("publishedAt", new AttributeValue().withN("1")).hasSize(4);
+        assertThat(stream.getKeys())
+                .isEqualTo(Map.of("pk", new AttributeValue("inc#m#1"), "sk", new AttributeValue("m")));
+        assertThat(stream.getNewImage())
+                .containsEntry("body", new AttributeValue("hi"))
+                .containsEntry("publishedAt", new AttributeValue().withN("1"))
+                .hasSize(4);
         assertThat(stream.getOldImage()).isNull();
         assertThat(stream.getSequenceNumber()).isEqualTo("000000000000000000123");
         assertThat(stream.getSizeBytes()).isEqualTo(42L);
@@ -164,14 +183,17 @@ class StreamEventsTest {
                 .eventName(OperationType.REMOVE)
                 .eventSource("aws:dynamodb")
                 .userIdentity(i -> i.type("Service").principalId("dynamodb.amazonaws.com"))
-                .dynamodb(d -> d.keys(Map.of("pk", sdkS("k"), "sk", sdkS("m"))).sequenceNumber("200")
+                .dynamodb(d -> d.keys(Map.of("pk", sdkS("k"), "sk", sdkS("m")))
+                        .sequenceNumber("200")
                         .streamViewType(StreamViewType.NEW_IMAGE))
                 .build();
 
         DynamodbEvent.DynamodbStreamRecord converted = StreamEvents.record(record, ARN, "us-east-1");
 
         assertThat(converted.getEventName()).isEqualTo("REMOVE");
-        assertThat(converted.getEventVersion()).as("the version DynamoDB Streams writes").isEqualTo("1.1");
+        assertThat(converted.getEventVersion())
+                .as("the version DynamoDB Streams writes")
+                .isEqualTo("1.1");
         assertThat(converted.getUserIdentity().getType()).isEqualTo("Service");
         assertThat(converted.getUserIdentity().getPrincipalId()).isEqualTo("dynamodb.amazonaws.com");
         assertThat(converted.getDynamodb().getNewImage()).isNull();
@@ -187,10 +209,13 @@ class StreamEventsTest {
         image.put("tinc", sdkS("inc"));
         image.put("mid", sdkS("id-1"));
         image.put("body", sdkS("hello"));
-        image.put("attrs", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(Map.of("kind", sdkS("flash"))));
+        image.put(
+                "attrs",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(Map.of("kind", sdkS("flash"))));
         image.put("publishedAt", sdkN("1767225600000"));
 
-        var message = dev.mq.store.TopicLogRecords.fromImage(StreamEvents.image(image)).orElseThrow();
+        var message = dev.mq.store.TopicLogRecords.fromImage(StreamEvents.image(image))
+                .orElseThrow();
 
         assertThat(message.topic()).isEqualTo("news");
         assertThat(message.messageId()).isEqualTo("id-1");

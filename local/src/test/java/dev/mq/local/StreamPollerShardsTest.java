@@ -52,9 +52,15 @@ class StreamPollerShardsTest {
         final List<String> handled = Collections.synchronizedList(new ArrayList<>());
 
         StreamPoller start(AmazonDynamoDBLocal dynamoDb) {
-            return StreamPoller.start(dynamoDb.dynamoDbStreamsClient(), dynamoDb.dynamoDbClient(), LOG_TABLE,
-                    CATALOG_TABLE, (event, context) -> {
-                        event.getRecords().forEach(r -> handled.add(r.getDynamodb().getKeys().get("pk").getS()));
+            return StreamPoller.start(
+                    dynamoDb.dynamoDbStreamsClient(),
+                    dynamoDb.dynamoDbClient(),
+                    LOG_TABLE,
+                    CATALOG_TABLE,
+                    (event, context) -> {
+                        event.getRecords()
+                                .forEach(r -> handled.add(
+                                        r.getDynamodb().getKeys().get("pk").getS()));
                         return new StreamsEventResponse(List.of());
                     });
         }
@@ -109,13 +115,16 @@ class StreamPollerShardsTest {
 
     private List<Shard> shards() {
         String arn = client.describeTable(r -> r.tableName(LOG_TABLE)).table().latestStreamArn();
-        return dynamoDb.dynamoDbStreamsClient().describeStream(r -> r.streamArn(arn)).streamDescription().shards();
+        return dynamoDb.dynamoDbStreamsClient()
+                .describeStream(r -> r.streamArn(arn))
+                .streamDescription()
+                .shards();
     }
 
     private void put(String... pks) {
         for (String pk : pks) {
-            client.putItem(r -> r.tableName(LOG_TABLE).item(Map.of("pk", AttributeValue.fromS(pk),
-                    "sk", AttributeValue.fromS("m"))));
+            client.putItem(r -> r.tableName(LOG_TABLE)
+                    .item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("m"))));
         }
     }
 
@@ -128,9 +137,11 @@ class StreamPollerShardsTest {
                         s.streamViewType(StreamViewType.NEW_IMAGE);
                     }
                 })
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                .attributeDefinitions(
+                        a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
                         a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH),
+                .keySchema(
+                        k -> k.attributeName("pk").keyType(KeyType.HASH),
                         k -> k.attributeName("sk").keyType(KeyType.RANGE)));
     }
 

@@ -53,11 +53,14 @@ class StreamPollerTest {
         final Map<String, Integer> seen = new ConcurrentHashMap<>();
         /** pk → how many times it fails before it succeeds. */
         final Map<String, Integer> failTimes = new ConcurrentHashMap<>();
+
         volatile int throwTimes;
 
         @Override
         public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-            List<String> pks = event.getRecords().stream().map(r -> r.getDynamodb().getKeys().get("pk").getS()).toList();
+            List<String> pks = event.getRecords().stream()
+                    .map(r -> r.getDynamodb().getKeys().get("pk").getS())
+                    .toList();
             batches.add(pks);
             times.add(System.nanoTime());
             pks.forEach(pk -> seen.merge(pk, 1, Integer::sum));
@@ -71,7 +74,8 @@ class StreamPollerTest {
                 Integer left = failTimes.get(pk);
                 if (left != null && left > 0) {
                     failTimes.put(pk, left - 1);
-                    failures.add(new StreamsEventResponse.BatchItemFailure(record.getDynamodb().getSequenceNumber()));
+                    failures.add(new StreamsEventResponse.BatchItemFailure(
+                            record.getDynamodb().getSequenceNumber()));
                 }
             }
             return new StreamsEventResponse(failures);
@@ -93,7 +97,9 @@ class StreamPollerTest {
 
             assertThat(handler.times("r1")).isEqualTo(1);
             assertThat(handler.times("r2")).isEqualTo(1);
-            assertThat(handler.times("r3")).as("the failed record, in %s", handler.batches).isEqualTo(3);
+            assertThat(handler.times("r3"))
+                    .as("the failed record, in %s", handler.batches)
+                    .isEqualTo(3);
             List<Integer> withR3 = new ArrayList<>();
             for (int i = 0; i < handler.batches.size(); i++) {
                 if (handler.batches.get(i).contains("r3")) {
@@ -151,9 +157,17 @@ class StreamPollerTest {
     @Test
     void batchedPoller_catchesUpAtOnceWhenAsked_thoughItReadsTheStreamOnlyEveryFewSeconds() throws Exception {
         Recorder handler = new Recorder();
-        try (StreamPoller poller = StreamPoller.start(dynamoDb.streams(), dynamoDb.client(), tables.topicLog(),
-                tables.catalog(), handler, "mq-counts", StreamPoller.Pacing.BATCHED)) {
-            assertThat(poller.awaitCaughtUp(Duration.ofSeconds(4))).as("nothing written yet").isTrue();
+        try (StreamPoller poller = StreamPoller.start(
+                dynamoDb.streams(),
+                dynamoDb.client(),
+                tables.topicLog(),
+                tables.catalog(),
+                handler,
+                "mq-counts",
+                StreamPoller.Pacing.BATCHED)) {
+            assertThat(poller.awaitCaughtUp(Duration.ofSeconds(4)))
+                    .as("nothing written yet")
+                    .isTrue();
             putAll("w1", "w2");
 
             // the round that hands the writes over is busy; the quiet round that confirms it follows at once
@@ -169,8 +183,9 @@ class StreamPollerTest {
 
     private void putAll(String... pks) {
         for (String pk : pks) {
-            dynamoDb.client().putItem(r -> r.tableName(tables.topicLog())
-                    .item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("m"))));
+            dynamoDb.client()
+                    .putItem(r -> r.tableName(tables.topicLog())
+                            .item(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS("m"))));
         }
     }
 

@@ -26,15 +26,19 @@ class StreamRecordIndexesTest {
     /** The lookups of DynamoDB Local 2.6.1's stream table, as it runs them, and the index each should search. */
     private static final Map<String, String> LOOKUPS = Map.of(
             // every write to a table with a stream (getStreamDescription)
-            "SELECT MIN(SequenceNumber) FROM us WHERE StreamID=?", "us*StreamID",
+            "SELECT MIN(SequenceNumber) FROM us WHERE StreamID=?",
+            "us*StreamID",
             // every GetRecords: its shard's last record, and its first one not expired
-            "SELECT SequenceNumber FROM us WHERE ShardID=? ORDER BY SequenceNumber DESC LIMIT 1", "us*ShardID",
+            "SELECT SequenceNumber FROM us WHERE ShardID=? ORDER BY SequenceNumber DESC LIMIT 1",
+            "us*ShardID",
             "SELECT SequenceNumber, CreationDateTime FROM us WHERE ShardID = ? AND CreationDateTime >= ?"
-                    + " ORDER BY SequenceNumber ASC LIMIT 1", "us*ShardID",
+                    + " ORDER BY SequenceNumber ASC LIMIT 1",
+            "us*ShardID",
             // the records GetRecords answers
             "SELECT SequenceNumber, StreamRecord, OperationType, CreationDateTime FROM us WHERE StreamID = ?"
                     + " AND ShardID = ? AND SequenceNumber >= ? AND CreationDateTime > ? ORDER BY SequenceNumber ASC"
-                    + " LIMIT ?", "INDEX us*");
+                    + " LIMIT ?",
+            "INDEX us*");
 
     @TempDir
     Path dataDir;
@@ -48,9 +52,12 @@ class StreamRecordIndexesTest {
     @MethodSource("everyWayItRuns")
     void streamRecordLookups_searchAnIndex_afterStart(Access access, boolean persisted) throws Exception {
         try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(persisted ? dataDir : null, access)) {
-            assertThat(dynamo.database()).as("DynamoDB Local's database, reached").isNotNull();
+            assertThat(dynamo.database())
+                    .as("DynamoDB Local's database, reached")
+                    .isNotNull();
             for (Map.Entry<String, String> lookup : LOOKUPS.entrySet()) {
-                assertThat(queryPlan(dynamo.database(), lookup.getKey())).as(lookup.getKey())
+                assertThat(queryPlan(dynamo.database(), lookup.getKey()))
+                        .as(lookup.getKey())
                         .contains(lookup.getValue());
             }
         }
@@ -60,7 +67,8 @@ class StreamRecordIndexesTest {
     void indexes_areKeptInTheDataDirectorysDatabaseFile() throws Exception {
         EmbeddedDynamoDb.start(dataDir, Access.IN_PROCESS).close();
 
-        SQLiteConnection file = new SQLiteConnection(dataDir.resolve(EmbeddedDynamoDb.DATABASE_FILE).toFile());
+        SQLiteConnection file = new SQLiteConnection(
+                dataDir.resolve(EmbeddedDynamoDb.DATABASE_FILE).toFile());
         List<String> indexes = new ArrayList<>();
         try {
             file.openReadonly();
@@ -78,19 +86,21 @@ class StreamRecordIndexesTest {
     /** SQLite's plan for {@code sql}, one line per step, on DynamoDB Local's own connection. */
     private static String queryPlan(SQLiteQueue database, String sql) throws Exception {
         return database.execute(new SQLiteJob<String>() {
-            @Override
-            protected String job(SQLiteConnection connection) throws Throwable {
-                SQLiteStatement plan = connection.prepare("EXPLAIN QUERY PLAN " + sql, false);
-                try {
-                    StringBuilder steps = new StringBuilder();
-                    while (plan.step()) {
-                        steps.append(plan.columnString(plan.columnCount() - 1)).append('\n');
+                    @Override
+                    protected String job(SQLiteConnection connection) throws Throwable {
+                        SQLiteStatement plan = connection.prepare("EXPLAIN QUERY PLAN " + sql, false);
+                        try {
+                            StringBuilder steps = new StringBuilder();
+                            while (plan.step()) {
+                                steps.append(plan.columnString(plan.columnCount() - 1))
+                                        .append('\n');
+                            }
+                            return steps.toString();
+                        } finally {
+                            plan.dispose();
+                        }
                     }
-                    return steps.toString();
-                } finally {
-                    plan.dispose();
-                }
-            }
-        }).get();
+                })
+                .get();
     }
 }

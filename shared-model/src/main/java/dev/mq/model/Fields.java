@@ -37,8 +37,7 @@ public final class Fields {
             return null;
         }
         JsonNode value = node.get(name);
-        if (!value.isIntegralNumber() || !value.canConvertToInt()
-                || value.intValue() < min || value.intValue() > max) {
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
             throw QueueException.invalid(name + " must be an integer from " + min + " to " + max);
         }
         return value.intValue();
@@ -106,7 +105,8 @@ public final class Fields {
             throw new QueueException(ErrorCode.EMPTY_BATCH, name + " must hold at least one entry");
         }
         if (value.size() > max) {
-            throw new QueueException(ErrorCode.TOO_MANY_ENTRIES,
+            throw new QueueException(
+                    ErrorCode.TOO_MANY_ENTRIES,
                     name + " holds " + value.size() + " entries; at most " + max + " are allowed");
         }
         List<JsonNode> items = new ArrayList<>();

@@ -43,7 +43,8 @@ public final class Names {
 
     /** Checks a queue name, answering {@code InvalidRequest} for anything the API does not allow. */
     public static String requireQueueName(String name) {
-        if (name == null || !(STANDARD.matcher(name).matches() || FIFO.matcher(name).matches())) {
+        if (name == null
+                || !(STANDARD.matcher(name).matches() || FIFO.matcher(name).matches())) {
             throw QueueException.invalid("invalid queue name '" + printable(name)
                     + "': use 1-80 of A-Z a-z 0-9 _ -, or 1-75 of them followed by .fifo");
         }
@@ -53,8 +54,8 @@ public final class Names {
     /** Topic and subscription names: no FIFO suffix. */
     public static String requirePlainName(String kind, String name) {
         if (name == null || !STANDARD.matcher(name).matches()) {
-            throw QueueException.invalid("invalid " + kind + " name '" + printable(name)
-                    + "': use 1-80 of A-Z a-z 0-9 _ -");
+            throw QueueException.invalid(
+                    "invalid " + kind + " name '" + printable(name) + "': use 1-80 of A-Z a-z 0-9 _ -");
         }
         return name;
     }

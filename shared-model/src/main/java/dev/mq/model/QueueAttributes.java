@@ -23,9 +23,16 @@ public record QueueAttributes(
     public static final int MAX_WAIT = 20;
     public static final int MAX_MESSAGE_BYTES = 262_144;
 
-    private static final Set<String> FIELDS = Set.of("visibilityTimeoutSeconds", "messageRetentionSeconds",
-            "delaySeconds", "receiveWaitSeconds", "maxMessageBytes", "deduplicationWindowSeconds",
-            "contentBasedDeduplication", "deadLetterQueue", "maxReceiveCount");
+    private static final Set<String> FIELDS = Set.of(
+            "visibilityTimeoutSeconds",
+            "messageRetentionSeconds",
+            "delaySeconds",
+            "receiveWaitSeconds",
+            "maxMessageBytes",
+            "deduplicationWindowSeconds",
+            "contentBasedDeduplication",
+            "deadLetterQueue",
+            "maxReceiveCount");
 
     public static QueueAttributes defaults() {
         return new QueueAttributes(30, 345_600, 0, 0, MAX_MESSAGE_BYTES, 300, false, null, null);
@@ -57,7 +64,8 @@ public record QueueAttributes(
             throw QueueException.invalid("maxReceiveCount needs a deadLetterQueue");
         }
         return new QueueAttributes(
-                or(Fields.optInt(body, "visibilityTimeoutSeconds", 0, MAX_VISIBILITY_TIMEOUT),
+                or(
+                        Fields.optInt(body, "visibilityTimeoutSeconds", 0, MAX_VISIBILITY_TIMEOUT),
                         base.visibilityTimeoutSeconds),
                 or(Fields.optInt(body, "messageRetentionSeconds", 60, 31_536_000), base.messageRetentionSeconds),
                 or(Fields.optInt(body, "delaySeconds", 0, MAX_DELAY), base.delaySeconds),

@@ -80,8 +80,8 @@ public final class Requests {
         }
         attributes.forEach((name, value) -> {
             if (!ATTRIBUTE_NAME.matcher(name).matches()) {
-                throw QueueException.invalid("invalid attribute name '" + Names.printable(name)
-                        + "': use 1-256 of A-Z a-z 0-9 _ . -");
+                throw QueueException.invalid(
+                        "invalid attribute name '" + Names.printable(name) + "': use 1-256 of A-Z a-z 0-9 _ . -");
             }
             if (Fields.hasLoneSurrogate(value)) {
                 throw QueueException.invalid("attribute " + name + " holds an unpaired UTF-16 surrogate");
@@ -92,15 +92,16 @@ public final class Requests {
         if (delay != null && deliverAt != null) {
             throw QueueException.invalid("delaySeconds and deliverAt are exclusive: give one of them");
         }
-        return new MessageRequest(body, Map.copyOf(attributes), delay, deliverAt,
-                token(node, "deduplicationId"), token(node, "groupId"));
+        return new MessageRequest(
+                body, Map.copyOf(attributes), delay, deliverAt, token(node, "deduplicationId"), token(node, "groupId"));
     }
 
     public static ReceiveRequest parseReceive(String body) {
         ObjectNode node = Json.parseObject(body);
         Fields.onlyKnown(node, Set.of("maxMessages", "waitSeconds", "visibilityTimeoutSeconds"));
         Integer max = Fields.optInt(node, "maxMessages", 1, MAX_BATCH);
-        return new ReceiveRequest(max == null ? 1 : max,
+        return new ReceiveRequest(
+                max == null ? 1 : max,
                 Fields.optInt(node, "waitSeconds", 0, QueueAttributes.MAX_WAIT),
                 Fields.optInt(node, "visibilityTimeoutSeconds", 0, QueueAttributes.MAX_VISIBILITY_TIMEOUT));
     }

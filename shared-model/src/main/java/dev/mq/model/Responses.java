@@ -10,8 +10,8 @@ public final class Responses {
 
     /** {@code stats} is present on GET only. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record QueueDescription(String name, boolean fifo, String createdAt, QueueAttributes attributes,
-                                   QueueStats stats) {}
+    public record QueueDescription(
+            String name, boolean fifo, String createdAt, QueueAttributes attributes, QueueStats stats) {}
 
     public record QueueStats(long visible, long inFlight, long delayed, long oldestMessageAgeSeconds) {}
 
@@ -33,9 +33,16 @@ public final class Responses {
 
     public record SendResponse(List<SendResult> results) {}
 
-    public record ReceivedMessage(String messageId, String body, Map<String, String> attributes,
-                                  String receiptHandle, int receiveCount, String sentAt, String firstReceivedAt,
-                                  String groupId, String deduplicationId) {}
+    public record ReceivedMessage(
+            String messageId,
+            String body,
+            Map<String, String> attributes,
+            String receiptHandle,
+            int receiveCount,
+            String sentAt,
+            String firstReceivedAt,
+            String groupId,
+            String deduplicationId) {}
 
     public record ReceiveResponse(List<ReceivedMessage> messages) {}
 
@@ -53,9 +60,16 @@ public final class Responses {
     public record AckResponse(List<AckResult> results) {}
 
     /** A message as browsing shows it: its state, no receipt handle. */
-    public record BrowsedMessage(String messageId, String body, Map<String, String> attributes, String state,
-                                 int receiveCount, String sentAt, String firstReceivedAt, String groupId,
-                                 String deduplicationId) {}
+    public record BrowsedMessage(
+            String messageId,
+            String body,
+            Map<String, String> attributes,
+            String state,
+            int receiveCount,
+            String sentAt,
+            String firstReceivedAt,
+            String groupId,
+            String deduplicationId) {}
 
     public record BrowseResponse(List<BrowsedMessage> messages, String next) {}
 
@@ -74,9 +88,15 @@ public final class Responses {
      * with a filter, and whenever it is "body".
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SubscriptionDescription(String topic, String name, String queue, String endpoint,
-                                          com.fasterxml.jackson.databind.JsonNode filter, String filterScope,
-                                          String deadLetterQueue, String createdAt) {}
+    public record SubscriptionDescription(
+            String topic,
+            String name,
+            String queue,
+            String endpoint,
+            com.fasterxml.jackson.databind.JsonNode filter,
+            String filterScope,
+            String deadLetterQueue,
+            String createdAt) {}
 
     public record SubscriptionList(List<SubscriptionDescription> subscriptions, String next) {}
 }

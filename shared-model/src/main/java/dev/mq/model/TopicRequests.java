@@ -6,8 +6,8 @@ import java.util.Set;
 
 /** Parses the bodies of the topic and subscription operations. */
 public final class TopicRequests {
-    private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("queue", "endpoint", "secret", "filter",
-            "filterScope", "deadLetterQueue");
+    private static final Set<String> SUBSCRIPTION_FIELDS =
+            Set.of("queue", "endpoint", "secret", "filter", "filterScope", "deadLetterQueue");
 
     private TopicRequests() {}
 
@@ -16,8 +16,13 @@ public final class TopicRequests {
      * signed with. {@code filter} (null when there is none) and {@code filterScope} (null: the default)
      * are as written: the service checks them, as only it knows the filter syntax.
      */
-    public record SubscriptionRequest(String queue, String endpoint, String secret, JsonNode filter,
-                                      String filterScope, String deadLetterQueue) {}
+    public record SubscriptionRequest(
+            String queue,
+            String endpoint,
+            String secret,
+            JsonNode filter,
+            String filterScope,
+            String deadLetterQueue) {}
 
     public static SubscriptionRequest parseSubscription(String body) {
         ObjectNode node = Json.parseObject(body);

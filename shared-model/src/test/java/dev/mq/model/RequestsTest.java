@@ -4,38 +4,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class RequestsTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "not json                                   | not valid JSON",
-            "[1, 2]                                     | must be a JSON object",
-            "{\"body\": 5}                              | body must be a string",
-            "{}                                         | body is required",
-            "{\"body\": \"\"}                           | body must not be empty",
-            "{\"body\": \"x\", \"colour\": \"red\"}     | unknown field 'colour'",
-            "{\"body\": \"x\", \"delaySeconds\": \"5\"} | delaySeconds must be an integer from 0 to 900",
-            "{\"body\": \"x\", \"delaySeconds\": 1.5}   | delaySeconds must be an integer",
-            "{\"body\": \"x\", \"delaySeconds\": 901}   | delaySeconds must be an integer from 0 to 900",
-            "{\"body\": \"x\", \"attributes\": {\"a\": 1}} | attributes.a must be a string",
-            "{\"body\": \"x\", \"attributes\": {\"a b\": \"1\"}} | invalid attribute name",
-            "{\"body\": \"x\", \"deliverAt\": \"tomorrow\"} | deliverAt must be an ISO-8601 time",
-            "{\"body\": \"x\", \"delaySeconds\": 1, \"deliverAt\": \"2030-01-01T00:00:00Z\"} | exclusive",
-            "{\"body\": \"x\", \"groupId\": \"\"}       | groupId must be 1-128 printable ASCII",
-            "{\"body\": \"x\", \"body\": \"y\"}         | Duplicate field",
-            "{\"body\": \"\\ud800\"}                    | unpaired UTF-16 surrogate",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not json                                   | not valid JSON",
+                "[1, 2]                                     | must be a JSON object",
+                "{\"body\": 5}                              | body must be a string",
+                "{}                                         | body is required",
+                "{\"body\": \"\"}                           | body must not be empty",
+                "{\"body\": \"x\", \"colour\": \"red\"}     | unknown field 'colour'",
+                "{\"body\": \"x\", \"delaySeconds\": \"5\"} | delaySeconds must be an integer from 0 to 900",
+                "{\"body\": \"x\", \"delaySeconds\": 1.5}   | delaySeconds must be an integer",
+                "{\"body\": \"x\", \"delaySeconds\": 901}   | delaySeconds must be an integer from 0 to 900",
+                "{\"body\": \"x\", \"attributes\": {\"a\": 1}} | attributes.a must be a string",
+                "{\"body\": \"x\", \"attributes\": {\"a b\": \"1\"}} | invalid attribute name",
+                "{\"body\": \"x\", \"deliverAt\": \"tomorrow\"} | deliverAt must be an ISO-8601 time",
+                "{\"body\": \"x\", \"delaySeconds\": 1, \"deliverAt\": \"2030-01-01T00:00:00Z\"} | exclusive",
+                "{\"body\": \"x\", \"groupId\": \"\"}       | groupId must be 1-128 printable ASCII",
+                "{\"body\": \"x\", \"body\": \"y\"}         | Duplicate field",
+                "{\"body\": \"\\ud800\"}                    | unpaired UTF-16 surrogate",
+            })
     void badMessage_isInvalidRequest_namingTheProblem(String json, String message) {
-        assertThatThrownBy(() -> Requests.parseSend(json))
-                .isInstanceOfSatisfying(QueueException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
-                    assertThat(e.getMessage()).contains(message.trim());
-                });
+        assertThatThrownBy(() -> Requests.parseSend(json)).isInstanceOfSatisfying(QueueException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(e.getMessage()).contains(message.trim());
+        });
     }
 
     @Test
@@ -52,17 +53,23 @@ class RequestsTest {
     void batch_ofElevenOrNone_hasItsOwnCodes() {
         String eleven = "{\"messages\": [" + "{\"body\": \"a\"},".repeat(10) + "{\"body\": \"a\"}]}";
         assertThatThrownBy(() -> Requests.parseSend(eleven))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.TOO_MANY_ENTRIES);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.TOO_MANY_ENTRIES);
         assertThatThrownBy(() -> Requests.parseSend("{\"messages\": []}"))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.EMPTY_BATCH);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.EMPTY_BATCH);
         assertThatThrownBy(() -> Requests.parseAck("{\"receiptHandles\": []}"))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.EMPTY_BATCH);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.EMPTY_BATCH);
     }
 
     @Test
     void message_readsEveryField() {
         Requests.MessageRequest m = Requests.parseSend("{\"body\": \"hi\", \"attributes\": {\"type\": \"order\"},"
-                + " \"deliverAt\": \"2030-01-01T01:00:00+01:00\", \"deduplicationId\": \"d-1\"}").entries().get(0).message();
+                        + " \"deliverAt\": \"2030-01-01T01:00:00+01:00\", \"deduplicationId\": \"d-1\"}")
+                .entries()
+                .get(0)
+                .message();
         assertThat(m.body()).isEqualTo("hi");
         assertThat(m.attributes()).containsEntry("type", "order");
         assertThat(m.deliverAt()).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
@@ -73,7 +80,8 @@ class RequestsTest {
     void deeplyNestedDocument_isRefusedBeforeItCostsStack() {
         String deep = "{\"body\": \"x\", \"attributes\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}";
         assertThatThrownBy(() -> Requests.parseSend(deep))
-                .extracting(e -> ((QueueException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                .extracting(e -> ((QueueException) e).code())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
     @Test
@@ -84,27 +92,41 @@ class RequestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "a/b", "a.b", "x.fifo.fifo", "ä",
-            "123456789012345678901234567890123456789012345678901234567890123456789012345678901"})
+    @ValueSource(
+            strings = {
+                "",
+                "a/b",
+                "a.b",
+                "x.fifo.fifo",
+                "ä",
+                "123456789012345678901234567890123456789012345678901234567890123456789012345678901"
+            })
     void badQueueName_isRefused(String name) {
         assertThatThrownBy(() -> Names.requireQueueName(name)).isInstanceOf(QueueException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"orders", "a", "A-b_9", "orders.fifo",
-            "12345678901234567890123456789012345678901234567890123456789012345678901234567890"})
+    @ValueSource(
+            strings = {
+                "orders",
+                "a",
+                "A-b_9",
+                "orders.fifo",
+                "12345678901234567890123456789012345678901234567890123456789012345678901234567890"
+            })
     void goodQueueName_isAccepted(String name) {
         assertThat(Names.requireQueueName(name)).isEqualTo(name);
     }
 
     @Test
     void queueAttributes_patchOverCurrent_andDeadLetterRules() {
-        QueueAttributes changed = QueueAttributes.parse(Json.parseObject("{\"delaySeconds\": 5}"),
-                QueueAttributes.defaults());
+        QueueAttributes changed =
+                QueueAttributes.parse(Json.parseObject("{\"delaySeconds\": 5}"), QueueAttributes.defaults());
         assertThat(changed.delaySeconds()).isEqualTo(5);
         assertThat(changed.visibilityTimeoutSeconds()).isEqualTo(30);
-        assertThatThrownBy(() -> QueueAttributes.parse(Json.parseObject("{\"deadLetterQueue\": \"d\"}"),
-                QueueAttributes.defaults())).hasMessageContaining("maxReceiveCount is required");
+        assertThatThrownBy(() -> QueueAttributes.parse(
+                        Json.parseObject("{\"deadLetterQueue\": \"d\"}"), QueueAttributes.defaults()))
+                .hasMessageContaining("maxReceiveCount is required");
         QueueAttributes withDlq = QueueAttributes.parse(
                 Json.parseObject("{\"deadLetterQueue\": \"d\", \"maxReceiveCount\": 3}"), QueueAttributes.defaults());
         QueueAttributes removed = QueueAttributes.parse(Json.parseObject("{\"deadLetterQueue\": null}"), withDlq);

@@ -99,9 +99,14 @@ final class FilterPolicy {
     private static void reorderBounds(JsonNode node) {
         if (node instanceof ObjectNode object) {
             JsonNode numeric = object.get("numeric");
-            if (object.size() == 1 && numeric instanceof ArrayNode bounds && bounds.size() == 4
+            if (object.size() == 1
+                    && numeric instanceof ArrayNode bounds
+                    && bounds.size() == 4
                     && UPPER.contains(bounds.get(0).asText())) {
-                ArrayNode swapped = bounds.arrayNode().add(bounds.get(2)).add(bounds.get(3)).add(bounds.get(0))
+                ArrayNode swapped = bounds.arrayNode()
+                        .add(bounds.get(2))
+                        .add(bounds.get(3))
+                        .add(bounds.get(0))
                         .add(bounds.get(1));
                 object.set("numeric", swapped);
                 return;
@@ -128,8 +133,8 @@ final class FilterPolicy {
             }
             if (value.isArray()) {
                 conditions(value, here);
-                alternatives = both(alternatives, List.of(new Alternative(Map.of(List.copyOf(keyPath),
-                        (ArrayNode) value))), here);
+                alternatives = both(
+                        alternatives, List.of(new Alternative(Map.of(List.copyOf(keyPath), (ArrayNode) value))), here);
             } else if (value.isObject() && scope == FilterScope.BODY) {
                 if (value.isEmpty()) {
                     throw QueueException.invalid(here + " must not be an empty object");
@@ -184,8 +189,8 @@ final class FilterPolicy {
     /** Each alternative counts at least one combination, so more than the limit are refused before they are built. */
     private static void requireFewAlternatives(long count, String where) {
         if (count > MAX_COMBINATIONS) {
-            throw QueueException.invalid(where + ": a filter has at most " + MAX_COMBINATIONS
-                    + " combinations of values");
+            throw QueueException.invalid(
+                    where + ": a filter has at most " + MAX_COMBINATIONS + " combinations of values");
         }
     }
 
@@ -226,8 +231,8 @@ final class FilterPolicy {
             return;
         }
         if (!item.isObject() || item.size() != 1) {
-            throw QueueException.invalid(where + ": a condition is a string, a number, or an object with one of "
-                    + OPERATORS);
+            throw QueueException.invalid(
+                    where + ": a condition is a string, a number, or an object with one of " + OPERATORS);
         }
         Map.Entry<String, JsonNode> only = item.fields().next();
         String operator = only.getKey();
@@ -247,8 +252,9 @@ final class FilterPolicy {
                 }
             }
             case "cidr" -> cidr(arg, where);
-            default -> throw QueueException.invalid(where + ": unknown condition '" + Names.printable(operator)
-                    + "'; use one of " + OPERATORS);
+            default ->
+                throw QueueException.invalid(
+                        where + ": unknown condition '" + Names.printable(operator) + "'; use one of " + OPERATORS);
         }
     }
 
@@ -299,7 +305,8 @@ final class FilterPolicy {
         for (int i = 0; i < arg.size(); i += 2) {
             JsonNode operator = arg.get(i);
             JsonNode operand = arg.get(i + 1);
-            if (!operator.isTextual() || !Set.of("=", "<", "<=", ">", ">=").contains(operator.textValue())
+            if (!operator.isTextual()
+                    || !Set.of("=", "<", "<=", ">", ">=").contains(operator.textValue())
                     || !operand.isNumber()) {
                 throw QueueException.invalid(usage);
             }
@@ -307,11 +314,11 @@ final class FilterPolicy {
             bounds.put(LOWER.contains(operator.textValue()) ? "lower" : "upper", number(operand, where));
         }
         if (operators.size() == 2) {
-            boolean oneOfEach = LOWER.contains(operators.get(0)) != LOWER.contains(operators.get(1))
-                    && !operators.contains("=");
+            boolean oneOfEach =
+                    LOWER.contains(operators.get(0)) != LOWER.contains(operators.get(1)) && !operators.contains("=");
             if (!oneOfEach) {
-                throw QueueException.invalid(where + ": two numeric bounds must be one lower (> or >=) and one upper"
-                        + " (< or <=)");
+                throw QueueException.invalid(
+                        where + ": two numeric bounds must be one lower (> or >=) and one upper" + " (< or <=)");
             }
             if (bounds.get("lower").compareTo(bounds.get("upper")) >= 0) {
                 throw QueueException.invalid(where + ": numeric's lower bound must be below its upper bound");

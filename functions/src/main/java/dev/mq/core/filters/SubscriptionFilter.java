@@ -132,10 +132,13 @@ public final class SubscriptionFilter {
         }
         JsonNode anythingBut = condition.get("anything-but");
         return anythingBut != null
-                && (anythingBut.isNumber() || (anythingBut.isArray() && anythingBut.get(0).isNumber()));
+                && (anythingBut.isNumber()
+                        || (anythingBut.isArray() && anythingBut.get(0).isNumber()));
     }
 
     private static String firstLine(String message) {
-        return message == null ? "the rule engine refused it" : message.lines().findFirst().orElse(message);
+        return message == null
+                ? "the rule engine refused it"
+                : message.lines().findFirst().orElse(message);
     }
 }
