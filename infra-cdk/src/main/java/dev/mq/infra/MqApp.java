@@ -21,7 +21,7 @@ public final class MqApp {
         StackSettings settings = StackSettings.from(app.getNode());
         MqStack stack = new MqStack(
                 app,
-                settings.prefix(),
+                settings.stackName(),
                 StackProps.builder()
                         .description(
                                 "mq: a serverless message queue (queues and topics on Lambda, API Gateway, DynamoDB)")

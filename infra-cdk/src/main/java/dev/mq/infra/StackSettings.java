@@ -5,24 +5,33 @@ import software.constructs.Node;
 
 /**
  * The stack's settings, read from CDK context ({@code cdk.json}, or {@code -c key=value} on the command
- * line). The defaults are the safe ones for production: tables are kept when the stack goes and cannot
- * be deleted by accident, and every request must be signed (SigV4).
+ * line). The defaults deploy into a fresh account and keep the data: tables are kept when the stack goes
+ * and cannot be deleted by accident, every request must be signed (SigV4), CloudFormation names every
+ * resource, nothing needs an account-level setting.
  *
- * @param prefix                 names the stack and every table, function and log group ({@code mq:prefix})
- * @param retainData             keep tables and logs when the stack is deleted ({@code mq:removalPolicy}
- *                               {@code retain} or {@code destroy})
+ * @param prefix                 names every table, function, log group and alarm, and the stack; null for
+ *                               generated names ({@code mq:prefix})
+ * @param retainData             keep tables, the stream-failures queue, the secret and logs when the stack is
+ *                               deleted ({@code mq:removalPolicy} {@code retain} or {@code destroy})
  * @param deletionProtection     DynamoDB deletion protection on the tables ({@code mq:deletionProtection})
  * @param apiKeys                also require an API key, with a usage plan that throttles it ({@code mq:apiKeys})
  * @param throttleRate           requests per second, per stage or per key ({@code mq:throttleRate})
  * @param throttleBurst          burst size ({@code mq:throttleBurst})
  * @param accessLogs             API Gateway access logs; needs the account's API Gateway CloudWatch role
  *                               ({@code mq:accessLogs})
- * @param receiveConcurrency     reserved concurrency of the receive function, 0 for none, so long polls cannot
- *                               take every execution slot of the account ({@code mq:receiveConcurrency})
+ * @param tracing                X-Ray tracing of the API and the functions ({@code mq:tracing})
+ * @param receiveConcurrency     reserved concurrency of the receive function, 0 for none
+ *                               ({@code mq:receiveConcurrency})
  * @param allowPrivateEndpoints  subscriptions may target private addresses ({@code mq:allowPrivateEndpoints})
  * @param deliveryMaxAttempts    endpoint delivery retry budget ({@code mq:deliveryMaxAttempts})
  * @param oldestMessageAlarmSeconds alarm when a message has waited this long ({@code mq:oldestMessageAlarmSeconds})
+ * @param alarmEmail             an address the alarms notify, through a topic the stack makes, or null
+ *                               ({@code mq:alarmEmail})
  * @param alarmTopicArn          an SNS topic the alarms notify, or null ({@code mq:alarmTopicArn})
+ * @param kmsKeyArn              a customer-managed KMS key for tables, queue and logs, or null ({@code mq:kmsKeyArn})
+ * @param domainName             a custom domain name for the API, or null ({@code mq:domainName})
+ * @param certificateArn         its ACM certificate ({@code mq:certificateArn})
+ * @param basePath               its base path, or empty ({@code mq:basePath})
  * @param functionsJar           the Lambda package built by the functions module ({@code mq:functionsJar})
  */
 public record StackSettings(
@@ -33,38 +42,61 @@ public record StackSettings(
         int throttleRate,
         int throttleBurst,
         boolean accessLogs,
+        boolean tracing,
         int receiveConcurrency,
         boolean allowPrivateEndpoints,
         int deliveryMaxAttempts,
         int oldestMessageAlarmSeconds,
+        String alarmEmail,
         String alarmTopicArn,
+        String kmsKeyArn,
+        String domainName,
+        String certificateArn,
+        String basePath,
         Path functionsJar) {
 
+    /** The stack's name when no prefix is set. */
+    public static final String DEFAULT_STACK_NAME = "mq";
+
     public static StackSettings from(Node node) {
-        String prefix = text(node, "mq:prefix", "mq");
-        if (!prefix.matches("[a-z][a-z0-9-]{0,19}")) {
-            throw new IllegalArgumentException(
-                    "mq:prefix must be 1-20 of a-z 0-9 - and start with a letter, not " + prefix);
-        }
         String removal = text(node, "mq:removalPolicy", "retain");
         if (!removal.equals("retain") && !removal.equals("destroy")) {
             throw new IllegalArgumentException("mq:removalPolicy must be retain or destroy, not " + removal);
         }
-        String alarmTopic = text(node, "mq:alarmTopicArn", "");
-        return new StackSettings(
-                prefix,
+        StackSettings settings = new StackSettings(
+                optional(node, "mq:prefix"),
                 removal.equals("retain"),
                 flag(node, "mq:deletionProtection", true),
                 flag(node, "mq:apiKeys", false),
                 number(node, "mq:throttleRate", 1000),
                 number(node, "mq:throttleBurst", 2000),
-                flag(node, "mq:accessLogs", true),
-                number(node, "mq:receiveConcurrency", 20),
+                flag(node, "mq:accessLogs", false),
+                flag(node, "mq:tracing", false),
+                number(node, "mq:receiveConcurrency", 0),
                 flag(node, "mq:allowPrivateEndpoints", false),
                 number(node, "mq:deliveryMaxAttempts", 8),
                 number(node, "mq:oldestMessageAlarmSeconds", 3600),
-                alarmTopic.isBlank() ? null : alarmTopic,
+                optional(node, "mq:alarmEmail"),
+                optional(node, "mq:alarmTopicArn"),
+                optional(node, "mq:kmsKeyArn"),
+                optional(node, "mq:domainName"),
+                optional(node, "mq:certificateArn"),
+                text(node, "mq:basePath", ""),
                 Path.of(text(node, "mq:functionsJar", "../functions/target/mq-functions.jar")));
+        if ((settings.domainName() == null) != (settings.certificateArn() == null)) {
+            throw new IllegalArgumentException("mq:domainName and mq:certificateArn go together");
+        }
+        return settings;
+    }
+
+    /** The stack's name: the prefix, or {@value #DEFAULT_STACK_NAME}. */
+    public String stackName() {
+        return prefix != null ? prefix : DEFAULT_STACK_NAME;
+    }
+
+    private static String optional(Node node, String key) {
+        String value = text(node, key, "");
+        return value.isEmpty() ? null : value;
     }
 
     private static String text(Node node, String key, String fallback) {

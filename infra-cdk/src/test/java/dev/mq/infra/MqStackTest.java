@@ -3,11 +3,13 @@ package dev.mq.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mq.cdk.MqService;
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.Routes;
 import dev.mq.model.Json;
 import dev.mq.store.StreamFilters;
 import dev.mq.store.TableAccess;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -30,7 +33,7 @@ class MqStackTest {
 
     @BeforeAll
     static void synth() {
-        stack = MqApp.build(new App());
+        stack = MqApp.build(app(Map.of()));
         template = Template.fromStack(stack);
         json = Json.MAPPER.valueToTree(template.toJSON());
     }
@@ -40,67 +43,91 @@ class MqStackTest {
     @Test
     void tables_areOnDemand_withTtl_pointInTimeRecovery_andKeptByDefault() {
         template.resourceCountIs("AWS::DynamoDB::Table", 3);
-        for (String name : List.of("mq-catalog", "mq-messages", "mq-topic-log")) {
-            template.hasResource(
-                    "AWS::DynamoDB::Table",
-                    Map.of(
-                            "DeletionPolicy", "Retain",
-                            "UpdateReplacePolicy", "Retain",
-                            "Properties",
-                                    Map.of(
-                                            "TableName",
-                                            name,
-                                            "BillingMode",
-                                            "PAY_PER_REQUEST",
-                                            "KeySchema",
-                                            List.of(
-                                                    Map.of("AttributeName", "pk", "KeyType", "HASH"),
-                                                    Map.of("AttributeName", "sk", "KeyType", "RANGE")),
-                                            "TimeToLiveSpecification",
-                                            Map.of("AttributeName", "expiresAt", "Enabled", true),
-                                            "PointInTimeRecoverySpecification",
-                                            Map.of("PointInTimeRecoveryEnabled", true),
-                                            "DeletionProtectionEnabled",
-                                            true)));
-        }
+        template.allResources(
+                "AWS::DynamoDB::Table",
+                Map.of(
+                        "DeletionPolicy", "Retain",
+                        "UpdateReplacePolicy", "Retain",
+                        "Properties",
+                                Map.of(
+                                        "BillingMode",
+                                        "PAY_PER_REQUEST",
+                                        "KeySchema",
+                                        List.of(
+                                                Map.of("AttributeName", "pk", "KeyType", "HASH"),
+                                                Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                                        "TimeToLiveSpecification",
+                                        Map.of("AttributeName", "expiresAt", "Enabled", true),
+                                        "PointInTimeRecoverySpecification",
+                                        Map.of("PointInTimeRecoveryEnabled", true),
+                                        "DeletionProtectionEnabled",
+                                        true)));
     }
 
     @Test
     void streams_onTheTopicLogAndMessages_only() {
-        template.hasResourceProperties(
-                "AWS::DynamoDB::Table",
-                Map.of("TableName", "mq-topic-log", "StreamSpecification", Map.of("StreamViewType", "NEW_IMAGE")));
+        assertThat(table("TopicLogTable")
+                        .at("/Properties/StreamSpecification/StreamViewType")
+                        .asText())
+                .isEqualTo("NEW_IMAGE");
         // the counter counts a removed message by its old image
-        template.hasResourceProperties(
-                "AWS::DynamoDB::Table",
-                Map.of(
-                        "TableName",
-                        "mq-messages",
-                        "StreamSpecification",
-                        Map.of("StreamViewType", "NEW_AND_OLD_IMAGES")));
-        template.hasResourceProperties(
-                "AWS::DynamoDB::Table", Map.of("TableName", "mq-catalog", "StreamSpecification", Match.absent()));
+        assertThat(table("MessagesTable")
+                        .at("/Properties/StreamSpecification/StreamViewType")
+                        .asText())
+                .isEqualTo("NEW_AND_OLD_IMAGES");
+        assertThat(table("CatalogTable").at("/Properties/StreamSpecification").isMissingNode())
+                .isTrue();
+    }
+
+    @Test
+    void noFixedPhysicalNames_byDefault_soARetainedTableNeverBlocksARedeploy() {
+        Map<String, String> nameProperty = Map.of(
+                "AWS::DynamoDB::Table", "TableName",
+                "AWS::Lambda::Function", "FunctionName",
+                "AWS::Logs::LogGroup", "LogGroupName",
+                "AWS::SecretsManager::Secret", "Name",
+                "AWS::SQS::Queue", "QueueName",
+                "AWS::CloudWatch::Alarm", "AlarmName",
+                "AWS::CloudWatch::Dashboard", "DashboardName");
+        nameProperty.forEach((type, property) -> {
+            assertThat(resources(type)).as(type).isNotEmpty();
+            template.allResourcesProperties(type, Map.of(property, Match.absent()));
+        });
+    }
+
+    @Test
+    void aPrefix_namesEveryTableFunctionLogGroupQueueAndTheSecret() {
+        Template named = Template.fromStack(MqApp.build(app(Map.of("mq:prefix", "shop"))));
+        for (String table : List.of("shop-catalog", "shop-messages", "shop-topic-log")) {
+            named.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", table));
+        }
+        named.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "shop-receive"));
+        named.hasResourceProperties("AWS::Logs::LogGroup", Map.of("LogGroupName", "/aws/lambda/shop-receive"));
+        named.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "shop-stream-failures"));
+        named.hasResourceProperties("AWS::SecretsManager::Secret", Map.of("Name", "shop/receipt-key"));
+        named.hasResourceProperties("AWS::CloudWatch::Dashboard", Map.of("DashboardName", "shop-queues"));
     }
 
     @Test
     void destroyContext_letsATestStackGo() {
-        App app = new App(software.amazon.awscdk.AppProps.builder()
-                .context(Map.of("mq:prefix", "mqtest", "mq:removalPolicy", "destroy", "mq:deletionProtection", "false"))
-                .build());
+        App app = app(Map.of("mq:prefix", "mqtest", "mq:removalPolicy", "destroy", "mq:deletionProtection", "false"));
         Template test = Template.fromStack(MqApp.build(app));
         test.allResources(
                 "AWS::DynamoDB::Table",
                 Map.of("DeletionPolicy", "Delete", "Properties", Map.of("DeletionProtectionEnabled", false)));
         test.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "mqtest-messages"));
+        test.hasResource("AWS::SQS::Queue", Map.of("DeletionPolicy", "Delete"));
     }
 
     // ---------------------------------------------------------------- functions
 
     @Test
-    void functions_runTheNewestSnapStartJava_onArm64_behindALiveAlias() {
-        assertThat(MqStack.javaRuntime().getName()).isEqualTo("java25");
+    void functions_runThePinnedSnapStartJava_onArm64_behindALiveAlias() {
+        // pinned, not the newest the CDK version knows: a CDK upgrade must not change the runtime
+        assertThat(MqService.RUNTIME.getName()).isEqualTo("java25");
+        assertThat(MqService.RUNTIME.getSupportsSnapStart()).isTrue();
         template.resourceCountIs("AWS::Lambda::Function", 8);
-        MqStack.HANDLERS
+        MqService.HANDLERS
                 .values()
                 .forEach(handler -> template.hasResourceProperties(
                         "AWS::Lambda::Function",
@@ -114,11 +141,11 @@ class MqStackTest {
                                                 "Variables",
                                                 Match.objectLike(Map.of(
                                                         "MQ_CATALOG_TABLE",
-                                                        "mq-catalog",
+                                                        Map.of("Ref", tableId("CatalogTable")),
                                                         "MQ_MESSAGES_TABLE",
-                                                        "mq-messages",
+                                                        Map.of("Ref", tableId("MessagesTable")),
                                                         "MQ_TOPIC_LOG_TABLE",
-                                                        "mq-topic-log",
+                                                        Map.of("Ref", tableId("TopicLogTable")),
                                                         "MQ_RECEIPT_KEY",
                                                         Match.anyValue()))))));
         template.resourceCountIs("AWS::Lambda::Alias", 8);
@@ -142,11 +169,18 @@ class MqStackTest {
     }
 
     @Test
-    void receive_hasReservedConcurrency_soLongPollsCannotStarveTheAccount() {
-        template.hasResourceProperties(
+    void noReservedConcurrency_byDefault_soANewAccountsLimitOf10DoesNotFailTheDeploy() {
+        template.allResourcesProperties(
+                "AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", Match.absent()));
+    }
+
+    @Test
+    void receiveConcurrency_reservesForTheReceiveFunctionOnly() {
+        Template reserved = Template.fromStack(MqApp.build(app(Map.of("mq:receiveConcurrency", "20"))));
+        reserved.hasResourceProperties(
                 "AWS::Lambda::Function",
                 Map.of("Handler", "dev.mq.handlers.ReceiveHandler::handleRequest", "ReservedConcurrentExecutions", 20));
-        template.hasResourceProperties(
+        reserved.hasResourceProperties(
                 "AWS::Lambda::Function",
                 Map.of(
                         "Handler",
@@ -158,15 +192,15 @@ class MqStackTest {
     @Test
     void eachFunction_isGrantedExactlyItsTableActions() {
         Map<String, String> tableIds = new HashMap<>();
-        resources("AWS::DynamoDB::Table")
-                .forEach((id, table) ->
-                        tableIds.put(id, table.at("/Properties/TableName").asText()));
+        for (String output : List.of("CatalogTable", "MessagesTable", "TopicLogTable")) {
+            tableIds.put(tableId(output), output);
+        }
         Map<String, TableAccess.Table> roles = Map.of(
-                "mq-catalog",
+                "CatalogTable",
                 TableAccess.Table.CATALOG,
-                "mq-messages",
+                "MessagesTable",
                 TableAccess.Table.MESSAGES,
-                "mq-topic-log",
+                "TopicLogTable",
                 TableAccess.Table.TOPIC_LOG);
         Map<String, String> roleOfFunction = new HashMap<>();
         resources("AWS::Lambda::Function")
@@ -174,7 +208,7 @@ class MqStackTest {
                         fn.at("/Properties/Handler").asText().replace("::handleRequest", ""),
                         fn.at("/Properties/Role/Fn::GetAtt/0").asText()));
 
-        for (Map.Entry<DeployedFunction, String> f : MqStack.HANDLERS.entrySet()) {
+        for (Map.Entry<DeployedFunction, String> f : MqService.HANDLERS.entrySet()) {
             String role = roleOfFunction.get(f.getValue());
             Map<TableAccess.Table, Set<String>> granted = new HashMap<>();
             for (JsonNode statement : statementsOfRole(role)) {
@@ -205,11 +239,7 @@ class MqStackTest {
     void publishCannotDelete_andReceiveCannotTouchTopics() {
         String publishRole = roleOf("dev.mq.handlers.PublishHandler");
         String receiveRole = roleOf("dev.mq.handlers.ReceiveHandler");
-        String topicLog = resources("AWS::DynamoDB::Table").entrySet().stream()
-                .filter(t -> t.getValue().at("/Properties/TableName").asText().equals("mq-topic-log"))
-                .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow();
+        String topicLog = tableId("TopicLogTable");
         assertThat(statementsOfRole(publishRole))
                 .noneMatch(s -> s.get("Action").toString().contains("Delete"));
         assertThat(statementsOfRole(receiveRole))
@@ -228,7 +258,7 @@ class MqStackTest {
             assertThat(method).as("method for " + route).isNotNull();
             assertThat(method.at("/Properties/AuthorizationType").asText()).isEqualTo("AWS_IAM");
             assertThat(method.at("/Properties/Integration/Type").asText()).isEqualTo("AWS_PROXY");
-            String handler = MqStack.HANDLERS.get(route.function());
+            String handler = MqService.HANDLERS.get(route.function());
             assertThat(method.at("/Properties/Integration/Uri").toString())
                     .as(route.toString())
                     .contains("\"" + aliasOf.get(handler) + "\"");
@@ -257,9 +287,16 @@ class MqStackTest {
                 "AWS::ApiGateway::Stage",
                 Map.of(
                         "StageName", "prod",
-                        "AccessLogSetting", Match.objectLike(Map.of("DestinationArn", Match.anyValue())),
+                        // off by default: they need the account's API Gateway CloudWatch role, which a fresh
+                        // account lacks, and the deploy would fail
+                        "AccessLogSetting", Match.absent(),
                         "MethodSettings",
                                 List.of(Match.objectLike(Map.of("DataTraceEnabled", false, "LoggingLevel", "OFF")))));
+        Template logged = Template.fromStack(MqApp.build(app(Map.of("mq:accessLogs", "true"))));
+        logged.hasResourceProperties(
+                "AWS::ApiGateway::Stage",
+                Map.of("AccessLogSetting", Match.objectLike(Map.of("DestinationArn", Match.anyValue()))));
+        logged.resourceCountIs("AWS::ApiGateway::Account", 0);
         // one permission per function, not per method: the Lambda resource policy stays small
         assertThat(resources("AWS::Lambda::Permission").values().stream()
                         .filter(p -> p.at("/Properties/Principal").asText().equals("apigateway.amazonaws.com")))
@@ -312,9 +349,7 @@ class MqStackTest {
 
     @Test
     void apiKeyMode_addsAUsagePlanThatThrottles_andRequiresTheKey() {
-        App app = new App(software.amazon.awscdk.AppProps.builder()
-                .context(Map.of("mq:apiKeys", "true", "mq:throttleRate", "50", "mq:throttleBurst", "100"))
-                .build());
+        App app = app(Map.of("mq:apiKeys", "true", "mq:throttleRate", "50", "mq:throttleBurst", "100"));
         Template withKeys = Template.fromStack(MqApp.build(app));
         withKeys.resourceCountIs("AWS::ApiGateway::ApiKey", 1);
         withKeys.hasResourceProperties(
@@ -420,10 +455,60 @@ class MqStackTest {
     }
 
     @Test
-    void outputs_nameTheApiUrlAndTables() {
+    void streamFailures_areAlarmed_andKeptLikeTheData() {
+        template.hasResource("AWS::SQS::Queue", Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"));
+        JsonNode queueUrl = json.at("/Outputs/StreamFailureQueue/Value/Ref");
+        JsonNode alarm = resources("AWS::CloudWatch::Alarm").values().stream()
+                .filter(a -> a.at("/Properties/MetricName").asText().equals("ApproximateNumberOfMessagesVisible"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(alarm.at("/Properties/Namespace").asText()).isEqualTo("AWS/SQS");
+        assertThat(alarm.at("/Properties/Threshold").asInt()).isZero();
+        assertThat(alarm.at("/Properties/Dimensions").toString()).contains(queueUrl.asText());
+    }
+
+    @Test
+    void alarmNotifications_areNone_byDefault_andAnEmailMakesATopicEveryAlarmNotifies() {
+        assertThat(json.at("/Outputs/AlarmNotifications/Value").asText()).isEqualTo("none");
+        template.resourceCountIs("AWS::SNS::Topic", 0);
+        template.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of("AlarmActions", Match.absent()));
+
+        MqStack mailed = MqApp.build(app(Map.of("mq:alarmEmail", "ops@example.com")));
+        Template withMail = Template.fromStack(mailed);
+        withMail.hasResourceProperties(
+                "AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "ops@example.com"));
+        JsonNode outputs = Json.MAPPER.valueToTree(withMail.toJSON()).get("Outputs");
+        assertThat(outputs.at("/AlarmNotifications/Value").asText()).isEqualTo("ops@example.com");
+        withMail.allResourcesProperties(
+                "AWS::CloudWatch::Alarm", Map.of("AlarmActions", List.of(Map.of("Ref", Match.anyValue()))));
+        assertThat(nagErrors(mailed)).isEmpty();
+    }
+
+    @Test
+    void outputs_nameTheApiUrlAndTables_exportedUnderTheStacksName() {
         assertThat(json.get("Outputs").fieldNames())
                 .toIterable()
-                .contains("ApiUrl", "CatalogTable", "MessagesTable", "TopicLogTable");
+                .contains(
+                        "ApiUrl",
+                        "CatalogTable",
+                        "MessagesTable",
+                        "TopicLogTable",
+                        "StreamFailureQueue",
+                        "AlarmNotifications");
+        assertThat(stack.getStackName()).isEqualTo("mq");
+        assertThat(json.at("/Outputs/ApiUrl/Export/Name").asText()).isEqualTo("mq-ApiUrl");
+        assertThat(json.at("/Outputs/MessagesTable/Export/Name").asText()).isEqualTo("mq-MessagesTable");
+    }
+
+    @Test
+    void cdkJson_setsTheRecommendedFeatureFlags_ofTheAwsCdkLibInUse() throws Exception {
+        JsonNode recommended = RecommendedFlags.ofAwsCdkLib();
+        JsonNode context = Json.MAPPER.readTree(Path.of("cdk.json").toFile()).get("context");
+        assertThat(recommended.size()).isGreaterThan(50);
+        recommended
+                .fields()
+                .forEachRemaining(flag ->
+                        assertThat(context.get(flag.getKey())).as(flag.getKey()).isEqualTo(flag.getValue()));
     }
 
     // ---------------------------------------------------------------- synth
@@ -431,20 +516,68 @@ class MqStackTest {
     @Test
     void synth_isDeterministic() {
         JsonNode again = Json.MAPPER.valueToTree(
-                Template.fromStack(MqApp.build(new App())).toJSON());
+                Template.fromStack(MqApp.build(app(Map.of()))).toJSON());
         assertThat(again).isEqualTo(json);
     }
 
     @Test
     void cdkNag_hasNoUnsuppressedError() {
-        List<String> errors =
-                Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")).stream()
-                        .map(m -> m.getId() + ": " + m.getEntry().getData())
-                        .toList();
-        assertThat(errors).isEmpty();
+        assertThat(nagErrors(stack)).isEmpty();
+    }
+
+    @Test
+    void cdkNag_hasNoUnsuppressedError_withEveryOptionOn() {
+        MqStack all = MqApp.build(app(Map.of(
+                "mq:prefix", "full",
+                "mq:accessLogs", "true",
+                "mq:tracing", "true",
+                "mq:apiKeys", "true",
+                "mq:receiveConcurrency", "5",
+                "mq:kmsKeyArn", "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555",
+                "mq:alarmTopicArn", "arn:aws:sns:eu-west-1:111111111111:ops",
+                "mq:domainName", "mq.example.com",
+                "mq:certificateArn", "arn:aws:acm:eu-west-1:111111111111:certificate/abc",
+                "mq:basePath", "queues")));
+        assertThat(nagErrors(all)).isEmpty();
+        Template full = Template.fromStack(all);
+        full.hasResourceProperties("AWS::ApiGateway::BasePathMapping", Map.of("BasePath", "queues"));
+        full.allResourcesProperties("AWS::Lambda::Function", Map.of("TracingConfig", Map.of("Mode", "Active")));
+        full.hasResourceProperties("AWS::ApiGateway::Stage", Map.of("TracingEnabled", true));
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** An app with cdk.json's context (feature flags included), as {@code cdk synth} runs it, plus overrides. */
+    static App app(Map<String, String> overrides) {
+        try {
+            Map<String, Object> context = new HashMap<>();
+            Json.MAPPER
+                    .readTree(Path.of("cdk.json").toFile())
+                    .get("context")
+                    .fields()
+                    .forEachRemaining(
+                            e -> context.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class)));
+            context.putAll(overrides);
+            return new App(AppProps.builder().context(context).build());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> nagErrors(MqStack stack) {
+        return Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")).stream()
+                .map(m -> m.getId() + ": " + m.getEntry().getData())
+                .toList();
+    }
+
+    /** The logical id of the table an output names. */
+    private static String tableId(String output) {
+        return json.at("/Outputs/" + output + "/Value/Ref").asText();
+    }
+
+    private static JsonNode table(String output) {
+        return resources("AWS::DynamoDB::Table").get(tableId(output));
+    }
 
     private static Map<String, JsonNode> resources(String type) {
         Map<String, JsonNode> found = new HashMap<>();

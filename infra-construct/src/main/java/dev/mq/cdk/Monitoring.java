@@ -1,4 +1,4 @@
-package dev.mq.infra;
+package dev.mq.cdk;
 
 import dev.mq.deploy.DeployedFunction;
 import java.util.ArrayList;
@@ -17,30 +17,43 @@ import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.IFunction;
-import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
  * The alarms an operator needs and one dashboard: messages in dead-letter queues, a message waiting too
- * long (a stopped consumer), function errors and throttles, stream consumers falling behind, and API
- * server errors. The queue figures come from the metrics function (embedded metric format).
+ * long (a stopped consumer), function errors and throttles, stream consumers falling behind, stream
+ * records given up on, and API server errors. The queue figures come from the metrics function
+ * (embedded metric format). Every alarm notifies the alarm topic, when there is one.
  */
-public final class Monitoring extends Construct {
+final class Monitoring extends Construct {
     private final List<Alarm> alarms = new ArrayList<>();
-    private final StackSettings settings;
+    private final MqServiceProps props;
+    private final String deployment;
+    private final ITopic topic;
 
-    public Monitoring(
-            Construct scope, String id, StackSettings settings, Map<DeployedFunction, Alias> functions, RestApi api) {
+    Monitoring(
+            Construct scope,
+            String id,
+            MqServiceProps props,
+            String deployment,
+            Map<DeployedFunction, Alias> functions,
+            RestApi api,
+            IQueue streamFailures,
+            ITopic topic) {
         super(scope, id);
-        this.settings = settings;
+        this.props = props;
+        this.deployment = deployment;
+        this.topic = topic;
         Metric deadLetters = queueMetric("DeadLetterMessages");
         Metric oldest = queueMetric("OldestMessageAgeSeconds");
         alarm("DeadLetters", "Messages are waiting in a dead-letter queue", deadLetters, 0, 1);
         alarm(
                 "OldestMessage",
-                "A message has waited longer than " + settings.oldestMessageAlarmSeconds() + " s",
+                "A message has waited longer than " + props.oldestMessageAlarmSeconds() + " s",
                 oldest,
-                settings.oldestMessageAlarmSeconds(),
+                props.oldestMessageAlarmSeconds(),
                 3);
 
         List<IMetric> errors = new ArrayList<>();
@@ -75,11 +88,22 @@ public final class Monitoring extends Construct {
                         5);
             }
         });
+        // a fan-out, delivery job or count its consumer gave up on: replay it (README) before the stream
+        // forgets the record (24 hours)
+        alarm(
+                "StreamFailures",
+                "A stream record was given up on and parked in the stream-failures queue",
+                streamFailures.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .statistic("Maximum")
+                        .period(Duration.minutes(1))
+                        .build()),
+                0,
+                1);
         Metric serverErrors = api.metricServerError(sum());
         alarm("ApiServerErrors", "The API answered 5xx", serverErrors, 0, 1);
 
         Dashboard.Builder.create(this, "Dashboard")
-                .dashboardName(settings.prefix() + "-queues")
+                .dashboardName(props.prefix() != null ? props.prefix() + "-queues" : null)
                 .widgets(List.of(
                         List.of(graph("Dead-letter messages", deadLetters), graph("Oldest message age (s)", oldest)),
                         List.of(
@@ -104,15 +128,15 @@ public final class Monitoring extends Construct {
                 .build();
     }
 
-    public List<Alarm> alarms() {
+    List<Alarm> alarms() {
         return alarms;
     }
 
     private Metric queueMetric(String name) {
         return Metric.Builder.create()
-                .namespace(MqStack.METRICS_NAMESPACE)
+                .namespace(MqService.METRICS_NAMESPACE)
                 .metricName(name)
-                .dimensionsMap(Map.of("Deployment", settings.prefix()))
+                .dimensionsMap(Map.of("Deployment", deployment))
                 .statistic("Maximum")
                 .period(Duration.minutes(1))
                 .build();
@@ -135,7 +159,7 @@ public final class Monitoring extends Construct {
 
     private void alarm(String id, String description, Metric metric, double threshold, int periods) {
         Alarm alarm = Alarm.Builder.create(this, id)
-                .alarmName(settings.prefix() + "-" + id)
+                .alarmName(props.prefix() != null ? props.prefix() + "-" + id : null)
                 .alarmDescription(description)
                 .metric(metric)
                 .threshold(threshold)
@@ -143,8 +167,8 @@ public final class Monitoring extends Construct {
                 .evaluationPeriods(periods)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
-        if (settings.alarmTopicArn() != null) {
-            alarm.addAlarmAction(new SnsAction(Topic.fromTopicArn(this, id + "Topic", settings.alarmTopicArn())));
+        if (topic != null) {
+            alarm.addAlarmAction(new SnsAction(topic));
         }
         alarms.add(alarm);
     }

@@ -1,4 +1,4 @@
-package dev.mq.infra;
+package dev.mq.cdk;
 
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.ErrorStatuses;
@@ -8,10 +8,11 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.CfnOutput;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigateway.ApiKeyOptions;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
+import software.amazon.awscdk.services.apigateway.DomainName;
+import software.amazon.awscdk.services.apigateway.DomainNameOptions;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
 import software.amazon.awscdk.services.apigateway.IApiKey;
@@ -22,13 +23,14 @@ import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.apigateway.SecurityPolicy;
 import software.amazon.awscdk.services.apigateway.StageOptions;
 import software.amazon.awscdk.services.apigateway.ThrottleSettings;
 import software.amazon.awscdk.services.apigateway.UsagePlan;
 import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
+import software.amazon.awscdk.services.apigateway.UsagePlanProps;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
@@ -38,35 +40,43 @@ import software.constructs.Construct;
  * only. Any other method on a known path, and any unknown path, goes to the admin function, which
  * answers {@code MethodNotAllowed} or {@code NotFound} as the local server does. API Gateway's own
  * refusals (signature, throttling, timeout) are shaped like the errors of docs/openapi.yaml.
+ * Access logs and X-Ray tracing of the stage, API keys and a custom domain are options.
  */
-public final class RestApiFront extends Construct {
+final class RestApiFront extends Construct {
     /** The stage: the first path segment of the API URL. */
     static final String STAGE = "prod";
 
     private final RestApi api;
+    private final DomainName domain;
+    private final IApiKey apiKey;
 
-    public RestApiFront(
-            Construct scope, String id, StackSettings settings, Map<DeployedFunction, ? extends IFunction> functions) {
+    /**
+     * @param deployment names the API (API names need not be unique)
+     * @param accessLogs where the stage writes its access logs, or null for none
+     */
+    RestApiFront(
+            Construct scope,
+            String id,
+            MqServiceProps props,
+            String deployment,
+            Map<DeployedFunction, ? extends IFunction> functions,
+            LogGroup accessLogs) {
         super(scope, id);
         StageOptions.Builder stage = StageOptions.builder()
                 .stageName(STAGE)
-                .throttlingRateLimit(settings.throttleRate())
-                .throttlingBurstLimit(settings.throttleBurst())
+                .throttlingRateLimit(props.throttleRate())
+                .throttlingBurstLimit(props.throttleBurst())
+                .tracingEnabled(props.tracing())
                 // execution logs could hold message bodies; access logs record each request without them
                 .loggingLevel(MethodLoggingLevel.OFF)
                 .dataTraceEnabled(false)
                 .metricsEnabled(true);
-        if (settings.accessLogs()) {
-            LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
-                    .logGroupName("/aws/apigateway/" + settings.prefix() + "-api")
-                    .retention(RetentionDays.ONE_MONTH)
-                    .removalPolicy(settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
-                    .build();
+        if (accessLogs != null) {
             stage.accessLogDestination(new LogGroupLogDestination(accessLogs))
                     .accessLogFormat(AccessLogFormat.jsonWithStandardFields());
         }
         api = RestApi.Builder.create(this, "RestApi")
-                .restApiName(settings.prefix() + "-api")
+                .restApiName(deployment + "-api")
                 .description("mq HTTP API v1 (see docs/openapi.yaml)")
                 .endpointTypes(List.of(EndpointType.REGIONAL))
                 // the account-wide API Gateway CloudWatch role is the account owner's, set once (README)
@@ -74,7 +84,7 @@ public final class RestApiFront extends Construct {
                 .deployOptions(stage.build())
                 .defaultMethodOptions(MethodOptions.builder()
                         .authorizationType(AuthorizationType.IAM)
-                        .apiKeyRequired(settings.apiKeys())
+                        .apiKeyRequired(props.apiKeys())
                         .build())
                 .build();
 
@@ -97,35 +107,54 @@ public final class RestApiFront extends Construct {
         api.getRoot().addResource(Routes.PROXY_PATH.substring(1)).addMethod("ANY", fallback);
 
         gatewayResponses();
-        if (settings.apiKeys()) {
-            IApiKey key = api.addApiKey(
-                    "ApiKey",
-                    software.amazon.awscdk.services.apigateway.ApiKeyOptions.builder()
-                            .apiKeyName(settings.prefix() + "-key")
-                            .build());
-            UsagePlan plan = api.addUsagePlan(
-                    "UsagePlan",
-                    software.amazon.awscdk.services.apigateway.UsagePlanProps.builder()
-                            .name(settings.prefix() + "-plan")
-                            .throttle(ThrottleSettings.builder()
-                                    .rateLimit(settings.throttleRate())
-                                    .burstLimit(settings.throttleBurst())
-                                    .build())
-                            .apiStages(List.of(UsagePlanPerApiStage.builder()
-                                    .api(api)
-                                    .stage(api.getDeploymentStage())
-                                    .build()))
-                            .build());
-            plan.addApiKey(key);
-            CfnOutput.Builder.create(this, "ApiKeyId")
-                    .value(key.getKeyId())
-                    .description("aws apigateway get-api-key --include-value --api-key <id> shows the key")
-                    .build();
-        }
+        apiKey = props.apiKeys() ? usagePlan(props, deployment) : null;
+        CustomDomain custom = props.customDomain();
+        domain = custom == null
+                ? null
+                : api.addDomainName(
+                        "Domain",
+                        DomainNameOptions.builder()
+                                .domainName(custom.domainName())
+                                .certificate(custom.certificate())
+                                .endpointType(EndpointType.REGIONAL)
+                                .securityPolicy(SecurityPolicy.TLS_1_2)
+                                .basePath(custom.basePath().isEmpty() ? null : custom.basePath())
+                                .build());
     }
 
-    public RestApi api() {
+    private IApiKey usagePlan(MqServiceProps props, String deployment) {
+        IApiKey key = api.addApiKey(
+                "ApiKey",
+                ApiKeyOptions.builder().apiKeyName(deployment + "-key").build());
+        UsagePlan plan = api.addUsagePlan(
+                "UsagePlan",
+                UsagePlanProps.builder()
+                        .name(deployment + "-plan")
+                        .throttle(ThrottleSettings.builder()
+                                .rateLimit(props.throttleRate())
+                                .burstLimit(props.throttleBurst())
+                                .build())
+                        .apiStages(List.of(UsagePlanPerApiStage.builder()
+                                .api(api)
+                                .stage(api.getDeploymentStage())
+                                .build()))
+                        .build());
+        plan.addApiKey(key);
+        return key;
+    }
+
+    RestApi api() {
         return api;
+    }
+
+    /** The custom domain, or null. */
+    DomainName domain() {
+        return domain;
+    }
+
+    /** The API key, or null without API keys. */
+    IApiKey apiKey() {
+        return apiKey;
     }
 
     private IResource resource(String path) {
