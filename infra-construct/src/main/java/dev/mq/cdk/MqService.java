@@ -123,6 +123,13 @@ public final class MqService extends Construct {
         // the queue metrics' Deployment dimension, which the alarms watch
         this.deployment =
                 props.prefix() != null ? props.prefix() : Stack.of(this).getStackName();
+        boolean sharesDimension = Stack.of(this).getNode().findAll().stream()
+                .anyMatch(c -> c != this && c instanceof MqService other && other.deployment.equals(deployment));
+        if (sharesDimension) {
+            throw new IllegalArgumentException(
+                    "another MqService in stack " + Stack.of(this).getStackName() + " reports its metrics as "
+                            + deployment + ": give each its own prefix");
+        }
         props.tags().forEach((key, value) -> Tags.of(this).add(key, value));
         if (props.kmsKey() != null) {
             allowLogsToUse(props.kmsKey());

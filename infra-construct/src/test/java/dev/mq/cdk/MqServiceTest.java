@@ -235,6 +235,28 @@ class MqServiceTest {
     }
 
     @Test
+    void twoServicesInOneStack_needTheirOwnPrefixes_forTheirMetricsAndAlarms() {
+        Stack shared = new Stack(new App(), "Shared");
+        new MqService(
+                shared,
+                "First",
+                MqServiceProps.builder().functionsJar(FUNCTIONS_JAR).build());
+        assertThatThrownBy(() -> new MqService(
+                        shared,
+                        "Second",
+                        MqServiceProps.builder().functionsJar(FUNCTIONS_JAR).build()))
+                .hasMessageContaining("give each its own prefix");
+        MqService third = new MqService(
+                shared,
+                "Third",
+                MqServiceProps.builder()
+                        .functionsJar(FUNCTIONS_JAR)
+                        .prefix("third")
+                        .build());
+        assertThat(third.deployment()).isEqualTo("third");
+    }
+
+    @Test
     void cdkNag_hasNoUnsuppressedError_inTheUsersStack() {
         List<String> errors =
                 Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")).stream()
