@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
@@ -30,7 +29,7 @@ public final class Monitoring extends Construct {
     private final StackSettings settings;
 
     public Monitoring(
-            Construct scope, String id, StackSettings settings, Map<DeployedFunction, Alias> functions, RestApi api) {
+            Construct scope, String id, StackSettings settings, Map<DeployedFunction, Alias> functions, ApiFront api) {
         super(scope, id);
         this.settings = settings;
         Metric deadLetters = queueMetric("DeadLetterMessages");

@@ -54,8 +54,8 @@ import software.constructs.Construct;
 
 /**
  * One deployment of the queue: three DynamoDB tables, seven functions (the four API families, fan-out,
- * endpoint delivery, metrics), the REST API in front, the streams and the schedule that drive the
- * background work, and the alarms that watch it.
+ * endpoint delivery, metrics), the REST API in front (or the HTTP API, {@code mq:apiKind=http}), the
+ * streams and the schedule that drive the background work, and the alarms that watch it.
  */
 public final class MqStack extends Stack {
     /** The handler class of each function; those serving the API are named by the route table, {@code Routes.ALL}. */
@@ -141,17 +141,19 @@ public final class MqStack extends Stack {
                                 .build()))
                 .build();
 
-        RestApiFront api = new RestApiFront(this, "Api", settings, functions);
-        new Monitoring(this, "Monitoring", settings, functions, api.api());
+        ApiFront api = settings.httpApi()
+                ? new HttpApiFront(this, "Api", settings, functions)
+                : new RestApiFront(this, "Api", settings, functions);
+        new Monitoring(this, "Monitoring", settings, functions, api);
         NagSuppressions.apply(this);
 
         CfnOutput.Builder.create(this, "ApiUrl")
-                .value(api.api().getUrl())
+                .value(api.url())
                 .description("Base URL of the HTTP API (requests are signed with SigV4, service execute-api)")
                 .build();
         CfnOutput.Builder.create(this, "ApiId")
-                .value(api.api().getRestApiId())
-                .description("REST API id (LocalStack serves it at /restapis/<id>/prod/_user_request_)")
+                .value(api.id())
+                .description("API id (LocalStack serves a REST API at /restapis/<id>/prod/_user_request_)")
                 .build();
         CfnOutput.Builder.create(this, "CatalogTable").value(names.catalog()).build();
         CfnOutput.Builder.create(this, "MessagesTable").value(names.messages()).build();

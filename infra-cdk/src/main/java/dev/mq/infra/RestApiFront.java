@@ -26,6 +26,8 @@ import software.amazon.awscdk.services.apigateway.StageOptions;
 import software.amazon.awscdk.services.apigateway.ThrottleSettings;
 import software.amazon.awscdk.services.apigateway.UsagePlan;
 import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -39,7 +41,7 @@ import software.constructs.Construct;
  * answers {@code MethodNotAllowed} or {@code NotFound} as the local server does. API Gateway's own
  * refusals (signature, throttling, timeout) are shaped like the errors of docs/openapi.yaml.
  */
-public final class RestApiFront extends Construct {
+public final class RestApiFront extends Construct implements ApiFront {
     /** The stage: the first path segment of the API URL. */
     static final String STAGE = "prod";
 
@@ -126,6 +128,31 @@ public final class RestApiFront extends Construct {
 
     public RestApi api() {
         return api;
+    }
+
+    @Override
+    public String url() {
+        return api.getUrl();
+    }
+
+    @Override
+    public String id() {
+        return api.getRestApiId();
+    }
+
+    @Override
+    public Metric metricCount(MetricOptions options) {
+        return api.metricCount(options);
+    }
+
+    @Override
+    public Metric metricServerError(MetricOptions options) {
+        return api.metricServerError(options);
+    }
+
+    @Override
+    public Metric metricLatency(MetricOptions options) {
+        return api.metricLatency(options);
     }
 
     private IResource resource(String path) {

@@ -12,7 +12,11 @@ import software.constructs.Node;
  * @param retainData             keep tables and logs when the stack is deleted ({@code mq:removalPolicy}
  *                               {@code retain} or {@code destroy})
  * @param deletionProtection     DynamoDB deletion protection on the tables ({@code mq:deletionProtection})
- * @param apiKeys                also require an API key, with a usage plan that throttles it ({@code mq:apiKeys})
+ * @param httpApi                the HTTP API (API Gateway v2) in front instead of the REST API ({@code mq:apiKind}
+ *                               {@code rest} or {@code http}): cheaper per request, without API keys, WAF or
+ *                               API Gateway refusals in the API's error shape
+ * @param apiKeys                also require an API key, with a usage plan that throttles it ({@code mq:apiKeys});
+ *                               REST API only
  * @param throttleRate           requests per second, per stage or per key ({@code mq:throttleRate})
  * @param throttleBurst          burst size ({@code mq:throttleBurst})
  * @param accessLogs             API Gateway access logs; needs the account's API Gateway CloudWatch role
@@ -29,6 +33,7 @@ public record StackSettings(
         String prefix,
         boolean retainData,
         boolean deletionProtection,
+        boolean httpApi,
         boolean apiKeys,
         int throttleRate,
         int throttleBurst,
@@ -50,12 +55,22 @@ public record StackSettings(
         if (!removal.equals("retain") && !removal.equals("destroy")) {
             throw new IllegalArgumentException("mq:removalPolicy must be retain or destroy, not " + removal);
         }
+        String apiKind = text(node, "mq:apiKind", "rest");
+        if (!apiKind.equals("rest") && !apiKind.equals("http")) {
+            throw new IllegalArgumentException("mq:apiKind must be rest or http, not " + apiKind);
+        }
+        boolean apiKeys = flag(node, "mq:apiKeys", false);
+        if (apiKind.equals("http") && apiKeys) {
+            throw new IllegalArgumentException("mq:apiKeys=true needs the REST API: an HTTP API (mq:apiKind=http)"
+                    + " has no API keys or usage plans; drop mq:apiKeys or use mq:apiKind=rest");
+        }
         String alarmTopic = text(node, "mq:alarmTopicArn", "");
         return new StackSettings(
                 prefix,
                 removal.equals("retain"),
                 flag(node, "mq:deletionProtection", true),
-                flag(node, "mq:apiKeys", false),
+                apiKind.equals("http"),
+                apiKeys,
                 number(node, "mq:throttleRate", 1000),
                 number(node, "mq:throttleBurst", 2000),
                 flag(node, "mq:accessLogs", true),
