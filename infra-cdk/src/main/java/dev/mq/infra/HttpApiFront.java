@@ -3,6 +3,7 @@ package dev.mq.infra;
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.Routes;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
@@ -73,7 +74,7 @@ public final class HttpApiFront extends Construct implements ApiFront {
 
                 @Override
                 public AccessLogFormat getFormat() {
-                    return ACCESS_LOG_FORMAT;
+                    return accessLogFormat();
                 }
             });
         }
@@ -85,7 +86,7 @@ public final class HttpApiFront extends Construct implements ApiFront {
             HttpLambdaIntegration integration = integrations.computeIfAbsent(
                     route.function(),
                     function -> HttpLambdaIntegration.Builder.create(
-                                    function.name().toLowerCase(), functions.get(function))
+                                    function.name().toLowerCase(Locale.ROOT), functions.get(function))
                             // the REST API's event shape (APIGatewayProxyRequestEvent), which the handlers take
                             .payloadFormatVersion(PayloadFormatVersion.VERSION_1_0)
                             // one API-scoped permission per function, not one per route: the policy stays small
@@ -104,20 +105,6 @@ public final class HttpApiFront extends Construct implements ApiFront {
         route("DefaultRoute", HttpRouteKey.DEFAULT, fallback, iam);
     }
 
-    /**
-     * Every field the access log records, all of them HTTP API context variables; no request or answer
-     * body, which could hold a message.
-     */
-    private static final AccessLogFormat ACCESS_LOG_FORMAT =
-            AccessLogFormat.custom("{\"requestId\":\"$context.requestId\","
-                    + "\"ip\":\"$context.identity.sourceIp\",\"caller\":\"$context.identity.caller\","
-                    + "\"user\":\"$context.identity.user\",\"requestTime\":\"$context.requestTime\","
-                    + "\"httpMethod\":\"$context.httpMethod\",\"routeKey\":\"$context.routeKey\",\"path\":\"$context.path\","
-                    + "\"status\":\"$context.status\",\"protocol\":\"$context.protocol\","
-                    + "\"responseLength\":\"$context.responseLength\",\"error\":\"$context.error.message\","
-                    + "\"integrationError\":\"$context.integrationErrorMessage\","
-                    + "\"integrationLatency\":\"$context.integrationLatency\"}");
-
     private void route(String id, HttpRouteKey key, HttpLambdaIntegration integration, HttpIamAuthorizer iam) {
         HttpRoute.Builder.create(this, id.replaceAll("[^A-Za-z0-9]", ""))
                 .httpApi(api)
@@ -125,6 +112,21 @@ public final class HttpApiFront extends Construct implements ApiFront {
                 .integration(integration)
                 .authorizer(iam)
                 .build();
+    }
+
+    /**
+     * Every field the access log records, all of them HTTP API context variables; no request or answer
+     * body, which could hold a message.
+     */
+    private static AccessLogFormat accessLogFormat() {
+        return AccessLogFormat.custom("{\"requestId\":\"$context.requestId\","
+                + "\"ip\":\"$context.identity.sourceIp\",\"caller\":\"$context.identity.caller\","
+                + "\"user\":\"$context.identity.user\",\"requestTime\":\"$context.requestTime\","
+                + "\"httpMethod\":\"$context.httpMethod\",\"routeKey\":\"$context.routeKey\",\"path\":\"$context.path\","
+                + "\"status\":\"$context.status\",\"protocol\":\"$context.protocol\","
+                + "\"responseLength\":\"$context.responseLength\",\"error\":\"$context.error.message\","
+                + "\"integrationError\":\"$context.integrationErrorMessage\","
+                + "\"integrationLatency\":\"$context.integrationLatency\"}");
     }
 
     public HttpApi api() {
