@@ -193,13 +193,7 @@ public final class Benchmarks implements Callable<Integer> {
                 dynamo -> IdleDeployment.measure(dynamo.endpoint(), dynamo.client(), size.warmRounds()));
         progress("idle deployment, per minute: " + idle);
 
-        Map<String, Object> cost = new LinkedHashMap<>();
-        cost.put("prices", Cost.Prices.SOURCE);
-        cost.put("warmHandlerMs", warm);
-        cost.put("perMillionMessages", Cost.perMillionMessages(capacity.get(0), capacity.get(3), warm));
-        cost.put("perMillionFannedOut", Cost.perMillionFannedOut(capacity.get(5)));
-        cost.put("idleConsumerPerMonth", Cost.idleConsumerPerMonth(idleReads));
-        cost.put("idleDeploymentPerMonth", Cost.idleDeploymentPerMonth(idle));
+        Map<String, Object> cost = Cost.of(capacity, warm, idleReads, idle);
 
         Map<String, Object> runInfo = new LinkedHashMap<>();
         runInfo.put(

@@ -39,8 +39,18 @@ class BenchmarksTest {
                 .allSatisfy(p -> assertThat(p.get("samples").asInt()).isPositive());
         assertThat(results.get("capacity")).hasSize(6);
         assertThat(results.at("/capacity/0/writeUnits").asDouble()).isPositive();
-        assertThat(results.at("/cost/perMillionMessages/total/onePerRequest").asDouble())
+        assertThat(results.at("/cost/perMillionMessages/totalRestApi/onePerRequest")
+                        .asDouble())
                 .isPositive();
+        // the HTTP API's $1.00 per million requests instead of the REST API's $3.50, 3 requests a message
+        assertThat(results.at("/cost/perMillionMessages/totalRestApi/onePerRequest")
+                                .asDouble()
+                        - results.at("/cost/perMillionMessages/totalHttpApi/onePerRequest")
+                                .asDouble())
+                .isCloseTo(7.50, org.assertj.core.data.Offset.offset(0.001));
+        // the same measurements, repriced from the results file, give the same figures
+        assertThat(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(Reprice.cost(results))))
+                .isEqualTo(results.get("cost"));
         assertThat(results.at("/cost/idleConsumerPerMonth/receiveCallsPerMonth").asLong())
                 .isEqualTo(129_600);
         // an idle deployment: a fixed part, and a part per queue that includes its custom metrics

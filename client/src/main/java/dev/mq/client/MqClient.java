@@ -778,13 +778,17 @@ public final class MqClient implements AutoCloseable {
                         requestId);
             }
         }
-        // API Gateway answers for itself (no route, IAM refused, throttled) as {"message": "..."}
+        // API Gateway answers for itself (no route, IAM refused, throttled) as {"message": "..."}, with its
+        // request id in x-amzn-RequestId (REST API) or apigw-requestid (HTTP API)
         if (answer != null && answer.path("message").isTextual()) {
             return MqException.of(
                     codeOf(status),
                     status,
                     "API Gateway: " + answer.path("message").asText(),
-                    response.headers().firstValue("x-amzn-RequestId").orElse(requestId));
+                    response.headers()
+                            .firstValue("x-amzn-RequestId")
+                            .or(() -> response.headers().firstValue("apigw-requestid"))
+                            .orElse(requestId));
         }
         return notTheApi(method, path, response);
     }

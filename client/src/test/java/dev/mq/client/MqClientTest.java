@@ -298,6 +298,36 @@ class MqClientTest {
     }
 
     @Test
+    void anHttpApisOwnRefusal_keepsTheCodeOfItsStatus_andItsRequestId() throws Exception {
+        // an HTTP API cannot shape its own answers: throttled is 429 {"message": ...}, its id in apigw-requestid
+        HttpServer gateway = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        gateway.createContext("/", exchange -> {
+            byte[] body = "{\"message\":\"Too Many Requests\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("apigw-requestid", "Vb4hTjzZDoEEJ7Q=");
+            exchange.sendResponseHeaders(429, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        gateway.start();
+        try {
+            MqClient behindHttpApi = MqClient.builder()
+                    .endpoint("http://127.0.0.1:" + gateway.getAddress().getPort())
+                    .retryPolicy(RetryPolicy.none())
+                    .build();
+
+            assertThatThrownBy(() -> behindHttpApi.getQueue("q"))
+                    .isInstanceOfSatisfying(MqException.Throttled.class, e -> {
+                        assertThat(e.status()).isEqualTo(429);
+                        assertThat(e.getMessage()).contains("API Gateway: Too Many Requests");
+                        assertThat(e.requestId()).isEqualTo("Vb4hTjzZDoEEJ7Q=");
+                    });
+        } finally {
+            gateway.stop(0);
+        }
+    }
+
+    @Test
     void sigV4_withoutCredentials_isUnauthorized_beforeAnythingIsSent() {
         AwsCredentialsProvider none = () -> {
             throw new IllegalStateException("Unable to load credentials from any of the providers in the chain");

@@ -133,7 +133,10 @@ public final class Routes {
      * Matches a request as API Gateway passed it on. Behind a custom domain its {@code path} starts with
      * the domain's base path (and may carry the stage), which no route knows; {@code resource}, the route
      * API Gateway matched, does not. So the route's part of the path is its last segments, as many as the
-     * resource has, or, for the catch-all resource, as many as its {@code proxy} parameter has.
+     * resource has, or, for the catch-all resource, as many as its {@code proxy} parameter has. An HTTP API
+     * (payload format 1.0) passes its route key's path as the resource, and {@code $default} for its
+     * catch-all route, which no route knows: then the whole path is matched (its stage is
+     * {@code $default}, so the path carries no stage).
      */
     public static Match match(String method, String resource, String proxy, String path) {
         List<String> parts = segments(path);

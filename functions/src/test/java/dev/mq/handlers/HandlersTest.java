@@ -22,7 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The handlers as Lambda runs them: a REST API proxy event in, a proxy response out. */
+/**
+ * The handlers as Lambda runs them: a proxy event in (from the REST API, or from the HTTP API in payload
+ * format 1.0, which has the same shape), a proxy response out.
+ */
 class HandlersTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
     static final ObjectMapper EVENTS =
@@ -129,6 +132,51 @@ class HandlersTest {
 
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).at("/error/message").asText()).contains("/mq/v1/nothing-here");
+    }
+
+    @Test
+    void httpApiPayload10_theRouteKeysPathIsTheResource_andTheRequestIsServedUnchanged() throws Exception {
+        APIGatewayProxyRequestEvent send = event("/events/http-api-v1-send.json");
+        assertThat(send.getResource()).isEqualTo("/v1/queues/{queue}/messages");
+
+        APIGatewayProxyResponseEvent response = new PublishHandler(service, topics).handleRequest(send, null);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        assertThat(response.getHeaders()).containsEntry("X-Request-Id", "Vb4hTjzZDoEEJ7Q=");
+        APIGatewayProxyRequestEvent receive = event("/events/http-api-v1-send.json")
+                .withResource("/v1/queues/{queue}/receive")
+                .withPath("/v1/queues/orders/receive")
+                .withBody("{}");
+        JsonNode received = json(new ReceiveHandler(service).handleRequest(receive, null));
+        assertThat(received.at("/messages/0/body").asText()).isEqualTo("order 42 placed");
+    }
+
+    @Test
+    void httpApiDefaultRoute_unknownPath_isNotFound() throws Exception {
+        APIGatewayProxyRequestEvent unknown = event("/events/http-api-v1-default-route.json");
+        assertThat(unknown.getResource()).isEqualTo("$default");
+
+        APIGatewayProxyResponseEvent response = new AdminHandler(service, topics).handleRequest(unknown, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(404);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("NotFound");
+        assertThat(json(response).at("/error/message").asText()).contains("/v1/nothing-here");
+        assertThat(response.getHeaders()).containsEntry("X-Request-Id", "Vb4hUjzZDoEEJ8A=");
+    }
+
+    @Test
+    void httpApi_otherMethodOnAKnownPath_isMethodNotAllowed_fromThePathsAnyRoute_orTheDefaultRoute() throws Exception {
+        for (String resource : List.of("/v1/queues/{queue}", "$default")) {
+            APIGatewayProxyRequestEvent post = event("/events/http-api-v1-default-route.json")
+                    .withHttpMethod("POST")
+                    .withResource(resource)
+                    .withPath("/v1/queues/orders");
+
+            APIGatewayProxyResponseEvent response = new AdminHandler(service, topics).handleRequest(post, null);
+
+            assertThat(response.getStatusCode()).as(resource).isEqualTo(405);
+            assertThat(json(response).at("/error/code").asText()).isEqualTo("MethodNotAllowed");
+        }
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class MqStack extends Stack {
         MqServiceProps.Builder mq = MqServiceProps.builder()
                 .functionsJar(settings.functionsJar())
                 .prefix(settings.prefix())
+                .apiKind(settings.apiKind())
                 .removalPolicy(settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
                 .deletionProtection(settings.deletionProtection())
                 .receiveConcurrency(settings.receiveConcurrency() > 0 ? settings.receiveConcurrency() : null)
@@ -54,10 +55,7 @@ public final class MqStack extends Stack {
                 "ApiUrl",
                 service.url(),
                 "Base URL of the HTTP API (requests are signed with SigV4, service execute-api)");
-        output(
-                "ApiId",
-                service.api().getRestApiId(),
-                "REST API id (LocalStack serves it at /restapis/<id>/prod/_user_request_)");
+        output("ApiId", service.apiId(), "API id (LocalStack serves a REST API at /restapis/<id>/prod/_user_request_)");
         output("CatalogTable", service.catalogTable().getTableName(), "queues, topics and subscriptions");
         output("MessagesTable", service.messagesTable().getTableName(), "queue messages");
         output("TopicLogTable", service.topicLogTable().getTableName(), "published topic messages");

@@ -1,5 +1,6 @@
 package dev.mq.infra;
 
+import dev.mq.cdk.ApiKind;
 import java.nio.file.Path;
 import software.constructs.Node;
 
@@ -15,6 +16,9 @@ import software.constructs.Node;
  *                               deleted ({@code mq:removalPolicy} {@code retain} or {@code destroy})
  * @param deletionProtection     DynamoDB deletion protection on the tables ({@code mq:deletionProtection})
  * @param apiKeys                also require an API key, with a usage plan that throttles it ({@code mq:apiKeys})
+ * @param apiKind                the front door ({@code mq:apiKind}): {@code rest} (the default) or {@code http}, the
+ *                               HTTP API (API Gateway v2), cheaper per request, without API keys, WAF or
+ *                               shaped gateway refusals
  * @param throttleRate           requests per second, per stage or per key ({@code mq:throttleRate})
  * @param throttleBurst          burst size ({@code mq:throttleBurst})
  * @param accessLogs             API Gateway access logs; needs the account's API Gateway CloudWatch role
@@ -39,6 +43,7 @@ public record StackSettings(
         boolean retainData,
         boolean deletionProtection,
         boolean apiKeys,
+        ApiKind apiKind,
         int throttleRate,
         int throttleBurst,
         boolean accessLogs,
@@ -63,11 +68,16 @@ public record StackSettings(
         if (!removal.equals("retain") && !removal.equals("destroy")) {
             throw new IllegalArgumentException("mq:removalPolicy must be retain or destroy, not " + removal);
         }
+        String apiKind = text(node, "mq:apiKind", "rest");
+        if (!apiKind.equals("rest") && !apiKind.equals("http")) {
+            throw new IllegalArgumentException("mq:apiKind must be rest or http, not " + apiKind);
+        }
         StackSettings settings = new StackSettings(
                 optional(node, "mq:prefix"),
                 removal.equals("retain"),
                 flag(node, "mq:deletionProtection", true),
                 flag(node, "mq:apiKeys", false),
+                apiKind.equals("http") ? ApiKind.HTTP : ApiKind.REST,
                 number(node, "mq:throttleRate", 1000),
                 number(node, "mq:throttleBurst", 2000),
                 flag(node, "mq:accessLogs", false),
@@ -83,6 +93,10 @@ public record StackSettings(
                 optional(node, "mq:certificateArn"),
                 text(node, "mq:basePath", ""),
                 Path.of(text(node, "mq:functionsJar", "../functions/target/mq-functions.jar")));
+        if (settings.apiKind() == ApiKind.HTTP && settings.apiKeys()) {
+            throw new IllegalArgumentException("mq:apiKeys=true needs the REST API: an HTTP API (mq:apiKind=http)"
+                    + " has no API keys or usage plans; drop mq:apiKeys or use mq:apiKind=rest");
+        }
         if ((settings.domainName() == null) != (settings.certificateArn() == null)) {
             throw new IllegalArgumentException("mq:domainName and mq:certificateArn go together");
         }

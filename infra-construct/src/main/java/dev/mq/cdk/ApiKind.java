@@ -6,5 +6,10 @@ package dev.mq.cdk;
  */
 public enum ApiKind {
     /** API Gateway REST API (v1), regional: usage plans, API keys, WAF, custom domains with base paths. */
-    REST
+    REST,
+    /**
+     * API Gateway HTTP API (v2): $1.00 per million requests instead of $3.50, but API Gateway's own refusals
+     * are not shaped like the API's errors, and there are no API keys, usage plans or WAF.
+     */
+    HTTP
 }

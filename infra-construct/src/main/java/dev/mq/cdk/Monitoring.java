@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
@@ -39,7 +38,7 @@ final class Monitoring extends Construct {
             MqServiceProps props,
             String deployment,
             Map<DeployedFunction, Alias> functions,
-            RestApi api,
+            ApiFront api,
             IQueue streamFailures,
             ITopic topic) {
         super(scope, id);

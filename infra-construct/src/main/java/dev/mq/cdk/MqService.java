@@ -108,7 +108,7 @@ public final class MqService extends Construct {
     private final Map<DeployedFunction, Role> roles = new EnumMap<>(DeployedFunction.class);
     private final Queue streamFailures;
     private final Rule sweeper;
-    private final RestApiFront front;
+    private final ApiFront front;
     private final ITopic alarmTopic;
     private final Monitoring monitoring;
 
@@ -197,8 +197,8 @@ public final class MqService extends Construct {
 
         front = front();
         alarmTopic = makeAlarmTopic();
-        monitoring = new Monitoring(
-                this, "Monitoring", props, deployment, functions, front.api(), streamFailures, alarmTopic);
+        monitoring =
+                new Monitoring(this, "Monitoring", props, deployment, functions, front, streamFailures, alarmTopic);
         NagSuppressions.apply(this, props);
     }
 
@@ -206,34 +206,46 @@ public final class MqService extends Construct {
      * The one place the API front door is made, by {@link MqServiceProps#apiKind()}: every kind serves
      * every route of the route table with IAM auth, behind the functions' live aliases.
      */
-    private RestApiFront front() {
+    private ApiFront front() {
         return switch (props.apiKind()) {
             case REST -> new RestApiFront(this, "Api", props, deployment, functions, accessLogs());
+            case HTTP -> new HttpApiFront(this, "Api", props, deployment, functions, accessLogs());
         };
     }
 
     // ---------------------------------------------------------------- what users wire to
 
-    /** The REST API; grant {@code execute-api:Invoke} on {@code api().arnForExecuteApi(...)}. */
+    /**
+     * The REST API, or null with {@link ApiKind#HTTP}; grant {@code execute-api:Invoke} on
+     * {@code api().arnForExecuteApi(...)}.
+     */
     public RestApi api() {
-        return front.api();
+        return front instanceof RestApiFront rest ? rest.api() : null;
+    }
+
+    /** The HTTP API, or null with {@link ApiKind#REST}. */
+    public software.amazon.awscdk.services.apigatewayv2.HttpApi httpApi() {
+        return front instanceof HttpApiFront http ? http.api() : null;
+    }
+
+    /** The API's id, whichever kind it is: {@code execute-api} ARNs name it. */
+    public String apiId() {
+        return front.id();
     }
 
     /** The API's base URL (the custom domain's when one is set), ending with a slash. */
     public String url() {
-        return props.customDomain() != null
-                ? props.customDomain().url()
-                : front.api().getUrl();
+        return props.customDomain() != null ? props.customDomain().url() : front.url();
     }
 
     /** The custom domain, or null; its regional name is the target of the DNS record. */
     public software.amazon.awscdk.services.apigateway.DomainName domainName() {
-        return front.domain();
+        return front instanceof RestApiFront rest ? rest.domain() : null;
     }
 
     /** The API key callers must send when {@link MqServiceProps#apiKeys()} is on, else null. */
     public software.amazon.awscdk.services.apigateway.IApiKey apiKey() {
-        return front.apiKey();
+        return front instanceof RestApiFront rest ? rest.apiKey() : null;
     }
 
     public ITable catalogTable() {

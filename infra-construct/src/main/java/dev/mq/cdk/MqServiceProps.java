@@ -16,7 +16,8 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param functionsJar        the Lambda package, {@code functions/target/mq-functions.jar} of a build
  * @param prefix              names every table, function, log group, alarm and the dashboard
  *                            ({@code <prefix>-messages}, ...), or null to let CloudFormation name them
- * @param apiKind             the API Gateway front door (REST)
+ * @param apiKind             the API Gateway front door: REST (the default) or HTTP (cheaper; no API keys,
+ *                            no custom domain from this construct)
  * @param removalPolicy       of the tables, the stream-failures queue, the receipt-key secret and the logs
  * @param deletionProtection  DynamoDB deletion protection on the tables
  * @param receiveConcurrency  reserved concurrency of the receive function, or null for none
@@ -61,6 +62,14 @@ public record MqServiceProps(
         if (prefix != null && !prefix.matches("[a-z][a-z0-9-]{0,19}")) {
             throw new IllegalArgumentException(
                     "prefix must be 1-20 of a-z 0-9 - and start with a letter, not " + prefix);
+        }
+        if (apiKind == ApiKind.HTTP && apiKeys) {
+            throw new IllegalArgumentException("apiKeys needs the REST API: an HTTP API has no API keys or usage"
+                    + " plans; drop apiKeys or use ApiKind.REST (mq:apiKind=rest)");
+        }
+        if (apiKind == ApiKind.HTTP && customDomain != null) {
+            throw new IllegalArgumentException("customDomain is made for the REST API only; with ApiKind.HTTP map"
+                    + " your own API Gateway v2 domain to the HTTP API, or use ApiKind.REST");
         }
         if (removalPolicy != RemovalPolicy.RETAIN && removalPolicy != RemovalPolicy.DESTROY) {
             throw new IllegalArgumentException("removalPolicy must be RETAIN or DESTROY, not " + removalPolicy);

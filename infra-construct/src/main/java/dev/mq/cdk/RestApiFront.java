@@ -29,6 +29,8 @@ import software.amazon.awscdk.services.apigateway.ThrottleSettings;
 import software.amazon.awscdk.services.apigateway.UsagePlan;
 import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
 import software.amazon.awscdk.services.apigateway.UsagePlanProps;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
@@ -42,7 +44,7 @@ import software.constructs.Construct;
  * refusals (signature, throttling, timeout) are shaped like the errors of docs/openapi.yaml.
  * Access logs and X-Ray tracing of the stage, API keys and a custom domain are options.
  */
-final class RestApiFront extends Construct {
+final class RestApiFront extends Construct implements ApiFront {
     /** The stage: the first path segment of the API URL. */
     static final String STAGE = "prod";
 
@@ -145,6 +147,31 @@ final class RestApiFront extends Construct {
 
     RestApi api() {
         return api;
+    }
+
+    @Override
+    public String url() {
+        return api.getUrl();
+    }
+
+    @Override
+    public String id() {
+        return api.getRestApiId();
+    }
+
+    @Override
+    public Metric metricCount(MetricOptions options) {
+        return api.metricCount(options);
+    }
+
+    @Override
+    public Metric metricServerError(MetricOptions options) {
+        return api.metricServerError(options);
+    }
+
+    @Override
+    public Metric metricLatency(MetricOptions options) {
+        return api.metricLatency(options);
     }
 
     /** The custom domain, or null. */
