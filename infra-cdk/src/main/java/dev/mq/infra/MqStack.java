@@ -47,7 +47,6 @@ import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.Secret;
-import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -93,24 +92,14 @@ public final class MqStack extends Stack {
         tables.put(TableAccess.Table.MESSAGES, table("Messages", names.messages(), StreamViewType.NEW_AND_OLD_IMAGES));
         tables.put(TableAccess.Table.TOPIC_LOG, table("TopicLog", names.topicLog(), StreamViewType.NEW_IMAGE));
 
-        // Receipt handles are signed with this key. Rotating it would void every handle in flight, so it
-        // is generated once; 44 letters and digits are valid base64 of 33 bytes.
-        Secret receiptKey = Secret.Builder.create(this, "ReceiptKey")
-                .secretName(settings.prefix() + "/receipt-key")
-                .description("HMAC key that signs receipt handles")
-                .generateSecretString(SecretStringGenerator.builder()
-                        .passwordLength(44)
-                        .excludePunctuation(true)
-                        .includeSpace(false)
-                        .build())
-                .removalPolicy(removalPolicy())
-                .build();
+        Secret receiptKey =
+                ReceiptKeySecret.create(this, "ReceiptKey", settings.prefix() + "/receipt-key", removalPolicy());
         Map<String, String> environment = Map.of(
                 Tables.CATALOG_ENV, names.catalog(),
                 Tables.MESSAGES_ENV, names.messages(),
                 Tables.TOPIC_LOG_ENV, names.topicLog(),
-                // resolved by CloudFormation at deploy time; the value never sits in the template
-                FunctionRuntime.RECEIPT_KEY_ENV, receiptKey.getSecretValue().unsafeUnwrap(),
+                // only the secret's ARN: each function reads the value at init (ReceiptKeySource)
+                FunctionRuntime.RECEIPT_KEY_SECRET_ENV, receiptKey.getSecretArn(),
                 FunctionRuntime.ALLOW_PRIVATE_ENDPOINTS_ENV, Boolean.toString(settings.allowPrivateEndpoints()),
                 DeliveryHandler.MAX_ATTEMPTS_ENV, Integer.toString(settings.deliveryMaxAttempts()),
                 MetricsHandler.NAMESPACE_ENV, METRICS_NAMESPACE,
@@ -127,6 +116,7 @@ public final class MqStack extends Stack {
         function(DeployedFunction.DELIVERY, 512, Duration.minutes(5), environment);
         function(DeployedFunction.METRICS, 512, Duration.minutes(1), environment);
         function(DeployedFunction.COUNTS, 512, Duration.minutes(1), environment);
+        roles.values().forEach(role -> ReceiptKeySecret.grantRead(receiptKey, role));
 
         streams();
         Rule sweeper = Rule.Builder.create(this, "Sweeper")
