@@ -186,10 +186,10 @@ final class Cost {
     /** Memory of the metrics and delivery functions as MqStack sets it, in GB. */
     static final double SCHEDULED_GB = 0.5;
     /**
-     * Alarms MqStack creates (Monitoring): errors and throttles of each function, iterator age of the two
-     * stream consumers, dead letters, oldest message, API 5xx.
+     * Alarms MqService creates (Monitoring): errors and throttles of each function, iterator age of the three
+     * stream consumers (fan-out, delivery, counts), dead letters, oldest message, stream failures, API 5xx.
      */
-    static final int ALARMS = 2 * DeployedFunction.values().length + 2 + 3;
+    static final int ALARMS = 2 * DeployedFunction.values().length + 3 + 4;
     /** Metrics the metrics function writes (MetricsHandler): per deployment, and per queue. */
     static final int DEPLOYMENT_METRICS = 3;
 

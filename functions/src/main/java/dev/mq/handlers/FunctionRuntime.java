@@ -6,18 +6,28 @@ import dev.mq.core.TopicService;
 import dev.mq.store.MessageCounts;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
-import java.util.Base64;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The service a Lambda function runs with, built once per execution environment (and so captured in a
  * SnapStart snapshot): the SDK client is the expensive part of a cold start.
  */
 public final class FunctionRuntime {
-    /** Base64 of at least 16 random bytes; the stack provisions it. Receipt handles are signed with it. */
+    /**
+     * The ARN of the Secrets Manager secret that holds the receipt key (base64 of at least 16 random bytes);
+     * the stack sets it. The value is read at init ({@link ReceiptKeySource}), never put in the environment.
+     */
+    public static final String RECEIPT_KEY_SECRET_ENV = "MQ_RECEIPT_KEY_SECRET_ARN";
+
+    /**
+     * The receipt key itself, in base64, for a function run outside AWS (the benchmark's cold-start
+     * probes); read only when {@link #RECEIPT_KEY_SECRET_ENV} is not set. The stack never sets it.
+     */
     public static final String RECEIPT_KEY_ENV = "MQ_RECEIPT_KEY";
 
     private FunctionRuntime() {}
@@ -56,21 +66,26 @@ public final class FunctionRuntime {
          * container endpoint, not environment variables).
          */
         private static DynamoDbClient client() {
-            DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+            return inLambdasRegion(DynamoDbClient.builder()).build();
+        }
+
+        /** Used once, at init (so before the snapshot), and closed: a restored function never calls it. */
+        private static SecretsManagerClient secrets() {
+            return inLambdasRegion(SecretsManagerClient.builder()).build();
+        }
+
+        private static <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B inLambdasRegion(B builder) {
+            builder.httpClient(UrlConnectionHttpClient.create());
             String region = System.getenv("AWS_REGION");
             if (region != null && !region.isBlank()) {
                 builder.region(Region.of(region));
             }
-            return builder.build();
+            return builder;
         }
 
         private static Services create() {
-            String key = System.getenv(RECEIPT_KEY_ENV);
-            if (key == null || key.isBlank()) {
-                throw new IllegalStateException(RECEIPT_KEY_ENV + " is not set: receipt handles cannot be signed");
-            }
             return Services.over(CLIENT, TABLES)
-                    .receiptKey(Base64.getDecoder().decode(key))
+                    .receiptKey(ReceiptKeySource.fromEnvironment(System::getenv, Holder::secrets))
                     .settings(QueueService.Settings.defaults().withMaxAnswerBytes(MAX_ANSWER_BYTES))
                     .endpoints(new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))))
                     .build();

@@ -54,7 +54,6 @@ import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.Secret;
-import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
@@ -147,24 +146,17 @@ public final class MqService extends Construct {
                 TableAccess.Table.TOPIC_LOG,
                 table("TopicLog", names == null ? null : names.topicLog(), StreamViewType.NEW_IMAGE));
 
-        // Receipt handles are signed with this key. Rotating it would void every handle in flight, so it
-        // is generated once; 44 letters and digits are valid base64 of 33 bytes.
-        Secret receiptKey = Secret.Builder.create(this, "ReceiptKey")
-                .secretName(props.prefix() != null ? props.prefix() + "/receipt-key" : null)
-                .description("HMAC key that signs receipt handles")
-                .generateSecretString(SecretStringGenerator.builder()
-                        .passwordLength(44)
-                        .excludePunctuation(true)
-                        .includeSpace(false)
-                        .build())
-                .removalPolicy(props.removalPolicy())
-                .build();
+        // receipt handles are signed with this key; the functions get only its ARN and read it at init
+        Secret receiptKey = ReceiptKeySecret.create(
+                this,
+                "ReceiptKey",
+                props.prefix() != null ? props.prefix() + "/receipt-key" : null,
+                props.removalPolicy());
         Map<String, String> environment = Map.of(
                 Tables.CATALOG_ENV, catalogTable().getTableName(),
                 Tables.MESSAGES_ENV, messagesTable().getTableName(),
                 Tables.TOPIC_LOG_ENV, topicLogTable().getTableName(),
-                // resolved by CloudFormation at deploy time; the value never sits in the template
-                FunctionRuntime.RECEIPT_KEY_ENV, receiptKey.getSecretValue().unsafeUnwrap(),
+                FunctionRuntime.RECEIPT_KEY_SECRET_ENV, receiptKey.getSecretArn(),
                 FunctionRuntime.ALLOW_PRIVATE_ENDPOINTS_ENV, Boolean.toString(props.allowPrivateEndpoints()),
                 DeliveryHandler.MAX_ATTEMPTS_ENV, Integer.toString(props.deliveryMaxAttempts()),
                 MetricsHandler.NAMESPACE_ENV, METRICS_NAMESPACE,
@@ -181,6 +173,7 @@ public final class MqService extends Construct {
         function(DeployedFunction.DELIVERY, 512, Duration.minutes(5), environment);
         function(DeployedFunction.METRICS, 512, Duration.minutes(1), environment);
         function(DeployedFunction.COUNTS, 512, Duration.minutes(1), environment);
+        roles.values().forEach(role -> ReceiptKeySecret.grantRead(receiptKey, role));
 
         streamFailures = streams();
         sweeper = Rule.Builder.create(this, "Sweeper")
@@ -226,6 +219,18 @@ public final class MqService extends Construct {
     /** The HTTP API, or null with {@link ApiKind#REST}. */
     public software.amazon.awscdk.services.apigatewayv2.HttpApi httpApi() {
         return front instanceof HttpApiFront http ? http.api() : null;
+    }
+
+    /**
+     * Lets {@code grantee} call exactly one queue's routes at {@code level} (send only, consume only, or
+     * all of that queue's routes), never another queue whose name starts the same ({@link QueueAccess}).
+     */
+    public software.amazon.awscdk.services.iam.Grant grantQueue(
+            software.amazon.awscdk.services.iam.IGrantable grantee, String queue, QueueAccess.Level level) {
+        return front instanceof RestApiFront rest
+                ? QueueAccess.grant(grantee, rest.api(), queue, level)
+                // an HTTP API's one stage is $default; its ARNs take * there
+                : QueueAccess.grant(grantee, Stack.of(this), front.id(), "*", queue, level);
     }
 
     /** The API's id, whichever kind it is: {@code execute-api} ARNs name it. */

@@ -280,4 +280,26 @@ class MqServiceTest {
         });
         return found;
     }
+
+    @Test
+    void grantQueue_allowsExactlyThatQueuesRoutes_onTheApiItMade() {
+        App app = new App();
+        Stack shop = new Stack(app, "Grants");
+        MqService mq = new MqService(
+                shop,
+                "Queues",
+                MqServiceProps.builder().functionsJar(FUNCTIONS_JAR).build());
+        software.amazon.awscdk.services.iam.Role worker = software.amazon.awscdk.services.iam.Role.Builder.create(
+                        shop, "Worker")
+                .assumedBy(new software.amazon.awscdk.services.iam.ServicePrincipal("lambda.amazonaws.com"))
+                .build();
+
+        mq.grantQueue(worker, "orders", QueueAccess.Level.SEND_ONLY);
+
+        String policies = Json.MAPPER
+                .valueToTree(Template.fromStack(shop).findResources("AWS::IAM::Policy"))
+                .toString();
+        assertThat(policies).contains("/POST/v1/queues/orders/messages").doesNotContain("orders-dlq");
+        assertThat(policies).doesNotContain("/POST/v1/queues/orders/receive");
+    }
 }
