@@ -68,9 +68,11 @@ public class MqException extends RuntimeException {
             case QUEUE_NOT_FOUND -> new QueueNotFound(status, message, requestId);
             case TOPIC_NOT_FOUND -> new TopicNotFound(status, message, requestId);
             case SUBSCRIPTION_NOT_FOUND -> new SubscriptionNotFound(status, message, requestId);
+            case CONSUMER_NOT_FOUND -> new ConsumerNotFound(status, message, requestId);
             case NOT_FOUND -> new NotFound(status, message, requestId);
             case METHOD_NOT_ALLOWED -> new MethodNotAllowed(status, message, requestId);
             case QUEUE_ALREADY_EXISTS -> new QueueAlreadyExists(status, message, requestId);
+            case CONSUMER_ALREADY_EXISTS -> new ConsumerAlreadyExists(status, message, requestId);
             case LEASE_LOST -> new LeaseLost(status, message, requestId);
             case QUEUE_IN_USE -> new QueueInUse(status, message, requestId);
             case PAYLOAD_TOO_LARGE -> new PayloadTooLarge(status, message, requestId);
@@ -166,6 +168,19 @@ public class MqException extends RuntimeException {
     }
 
     /** A delete of a queue that other queues name as their dead-letter queue; the message names them. */
+    public static final class ConsumerNotFound extends MqException {
+        ConsumerNotFound(int status, String message, String requestId) {
+            super(ErrorCode.CONSUMER_NOT_FOUND, status, message, requestId, null);
+        }
+    }
+
+    /** A consumer of that name exists with other settings; delete it first to change them. */
+    public static final class ConsumerAlreadyExists extends MqException {
+        ConsumerAlreadyExists(int status, String message, String requestId) {
+            super(ErrorCode.CONSUMER_ALREADY_EXISTS, status, message, requestId, null);
+        }
+    }
+
     public static final class QueueInUse extends MqException {
         QueueInUse(int status, String message, String requestId) {
             super(ErrorCode.QUEUE_IN_USE, status, message, requestId, null);

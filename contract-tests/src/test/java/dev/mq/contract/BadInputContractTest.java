@@ -227,7 +227,11 @@ class BadInputContractTest extends ContractTestSupport {
                 Arguments.of("DELETE", "/messages/abc.def", null),
                 Arguments.of(
                         "POST", "/visibility", "{\"receiptHandle\": \"abc.def\", \"visibilityTimeoutSeconds\": 1}"),
-                Arguments.of("POST", "/redrive", "{}"));
+                Arguments.of("POST", "/redrive", "{}"),
+                Arguments.of("GET", "/consumers", null),
+                Arguments.of("PUT", "/consumers/c", "{\"endpoint\": \"https://1.1.1.1/hook\", \"secret\": \"s\"}"),
+                Arguments.of("GET", "/consumers/c", null),
+                Arguments.of("DELETE", "/consumers/c", null));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -32,7 +32,11 @@ class InternalQueueContractTest extends ContractTestSupport {
                 "POST /ack",
                 "POST /visibility",
                 "DELETE /messages/handle",
-                "POST /redrive"
+                "POST /redrive",
+                "GET /consumers",
+                "PUT /consumers/c",
+                "GET /consumers/c",
+                "DELETE /consumers/c"
             })
     void everyRouteNamingAnInternalQueue_is400_andNamesTheReservedPrefix(String route) {
         String method = route.substring(0, route.indexOf(' '));

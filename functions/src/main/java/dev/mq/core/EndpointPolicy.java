@@ -9,7 +9,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 
 /**
- * Which endpoints a subscription may target. Deliveries are made from inside the deployment, so an
+ * Which endpoints a subscription or a push consumer may target. Deliveries are made from inside the deployment, so an
  * endpoint naming a private, link-local (the cloud metadata service) or loopback address would let a
  * subscriber reach what only the deployment can (SSRF). Those are refused unless allowed: the local
  * server allows loopback, a deployment may allow private ranges explicitly.
@@ -77,6 +77,6 @@ public record EndpointPolicy(boolean allowLoopback, boolean allowPrivate) {
 
     private static QueueException refused(URI uri, String what) {
         return QueueException.invalid("endpoint host " + Names.printable(uri.getHost()) + " is " + what
-                + ", which subscriptions may not target here");
+                + ", which subscriptions and consumers may not target here");
     }
 }

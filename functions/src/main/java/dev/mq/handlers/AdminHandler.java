@@ -3,6 +3,8 @@ package dev.mq.handlers;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.mq.core.BrowsedMessage;
+import dev.mq.core.Consumer;
+import dev.mq.core.Consumers;
 import dev.mq.core.Created;
 import dev.mq.core.Page;
 import dev.mq.core.QueueDescription;
@@ -19,6 +21,7 @@ import dev.mq.model.QueueAttributes;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses;
 import dev.mq.model.Responses.BrowseResponse;
+import dev.mq.model.Responses.ConsumerList;
 import dev.mq.model.Responses.Health;
 import dev.mq.model.Responses.QueueList;
 import dev.mq.model.Responses.RedriveResponse;
@@ -28,18 +31,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Queue, topic and subscription management, browsing, redrive and health. */
+/** Queue, consumer, topic and subscription management, browsing, redrive and health. */
 public final class AdminHandler extends ApiHandler {
     private final TopicService topics;
+    private final Consumers consumers;
 
     public AdminHandler() {
-        this(FunctionRuntime.service(), FunctionRuntime.topics());
+        this(FunctionRuntime.service(), FunctionRuntime.topics(), FunctionRuntime.consumers());
         primeBeforeSnapshot();
     }
 
-    public AdminHandler(QueueService service, TopicService topics) {
+    public AdminHandler(QueueService service, TopicService topics, Consumers consumers) {
         super(DeployedFunction.ADMIN, service);
         this.topics = topics;
+        this.consumers = consumers;
     }
 
     @Override
@@ -93,6 +98,23 @@ public final class AdminHandler extends ApiHandler {
                 Requests.RedriveRequest redrive = Requests.parseRedrive(request.getBody());
                 yield json(
                         200, new RedriveResponse(service.redrive(queue, redrive.destination(), redrive.maxMessages())));
+            }
+            case LIST_CONSUMERS -> {
+                Page<Consumer> page =
+                        consumers.list(queue, Requests.queryInt(query, "limit", 1, 1000, 1000), query.get("next"));
+                yield json(
+                        200,
+                        new ConsumerList(
+                                page.items().stream().map(Wire::consumer).toList(), page.next()));
+            }
+            case PUT_CONSUMER -> {
+                Created<Consumer> created = consumers.put(queue, match.child(), Wire.consumerSpec(request.getBody()));
+                yield json(created.created() ? 201 : 200, Wire.consumer(created.value()));
+            }
+            case GET_CONSUMER -> json(200, Wire.consumer(consumers.get(queue, match.child())));
+            case DELETE_CONSUMER -> {
+                consumers.delete(queue, match.child());
+                yield noContent();
             }
             case LIST_TOPICS -> {
                 Page<TopicDescription> page =

@@ -16,10 +16,10 @@ public final class ErrorStatuses {
             case UNAUTHORIZED -> 401;
             case FORBIDDEN -> 403;
             // NOT_FOUND: a path that names no resource of the API
-            case QUEUE_NOT_FOUND, TOPIC_NOT_FOUND, SUBSCRIPTION_NOT_FOUND, NOT_FOUND -> 404;
+            case QUEUE_NOT_FOUND, TOPIC_NOT_FOUND, SUBSCRIPTION_NOT_FOUND, CONSUMER_NOT_FOUND, NOT_FOUND -> 404;
             // a known path with a method it does not serve
             case METHOD_NOT_ALLOWED -> 405;
-            case QUEUE_ALREADY_EXISTS, LEASE_LOST, QUEUE_IN_USE -> 409;
+            case QUEUE_ALREADY_EXISTS, CONSUMER_ALREADY_EXISTS, LEASE_LOST, QUEUE_IN_USE -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case THROTTLED -> 429;
             case INTERNAL_ERROR -> 500;

@@ -1,5 +1,7 @@
 package dev.mq.handlers;
 
+import dev.mq.core.ConsumerDirectory;
+import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
@@ -39,7 +41,7 @@ public final class FunctionRuntime {
      */
     public static final long MAX_ANSWER_BYTES = 5_000_000;
 
-    /** {@code true} lets subscriptions target private and link-local addresses (inside a VPC, say). */
+    /** {@code true} lets subscriptions and consumers target private and link-local addresses (inside a VPC, say). */
     public static final String ALLOW_PRIVATE_ENDPOINTS_ENV = "MQ_ALLOW_PRIVATE_ENDPOINTS";
 
     public static QueueService service() {
@@ -48,6 +50,15 @@ public final class FunctionRuntime {
 
     public static TopicService topics() {
         return Holder.SERVICES.topics();
+    }
+
+    public static Consumers consumers() {
+        return Holder.SERVICES.consumers();
+    }
+
+    /** Where push delivery finds the consumers, cached for a few seconds. */
+    public static ConsumerDirectory consumerDirectory() {
+        return Holder.SERVICES.consumerDirectory();
     }
 
     public static MessageCounts counts() {

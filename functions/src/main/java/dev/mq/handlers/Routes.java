@@ -42,6 +42,10 @@ public final class Routes {
         VISIBILITY,
         PURGE,
         REDRIVE,
+        LIST_CONSUMERS,
+        PUT_CONSUMER,
+        GET_CONSUMER,
+        DELETE_CONSUMER,
         LIST_TOPICS,
         PUT_TOPIC,
         GET_TOPIC,
@@ -92,6 +96,10 @@ public final class Routes {
             new Route("POST", "/v1/queues/{queue}/visibility", Operation.VISIBILITY, ACK),
             new Route("POST", "/v1/queues/{queue}/purge", Operation.PURGE, ADMIN),
             new Route("POST", "/v1/queues/{queue}/redrive", Operation.REDRIVE, ADMIN),
+            new Route("GET", "/v1/queues/{queue}/consumers", Operation.LIST_CONSUMERS, ADMIN),
+            new Route("PUT", "/v1/queues/{queue}/consumers/{consumer}", Operation.PUT_CONSUMER, ADMIN),
+            new Route("GET", "/v1/queues/{queue}/consumers/{consumer}", Operation.GET_CONSUMER, ADMIN),
+            new Route("DELETE", "/v1/queues/{queue}/consumers/{consumer}", Operation.DELETE_CONSUMER, ADMIN),
             new Route("GET", "/v1/topics", Operation.LIST_TOPICS, ADMIN),
             new Route("PUT", "/v1/topics/{topic}", Operation.PUT_TOPIC, ADMIN),
             new Route("GET", "/v1/topics/{topic}", Operation.GET_TOPIC, ADMIN),
@@ -115,8 +123,8 @@ public final class Routes {
     public static final String PROXY_PATH = "/{proxy+}";
 
     /**
-     * A matched request: its route, the queue or topic it names, and below that the receipt handle or
-     * subscription name, where present.
+     * A matched request: its route, the queue or topic it names, and below that the receipt handle,
+     * consumer or subscription name, where present.
      */
     public record Match(Route route, String name, String child) {
         public Operation operation() {

@@ -2,6 +2,8 @@ package dev.mq.handlers;
 
 import dev.mq.core.AckOutcome;
 import dev.mq.core.BrowsedMessage;
+import dev.mq.core.Consumer;
+import dev.mq.core.ConsumerSpec;
 import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueDescription;
 import dev.mq.core.QueueStats;
@@ -14,6 +16,7 @@ import dev.mq.core.Subscription;
 import dev.mq.core.SubscriptionSpec;
 import dev.mq.core.TopicDescription;
 import dev.mq.core.filters.FilterScope;
+import dev.mq.model.ConsumerRequests;
 import dev.mq.model.Json;
 import dev.mq.model.Requests;
 import dev.mq.model.Responses;
@@ -27,7 +30,7 @@ import java.util.function.Function;
 /**
  * The one mapping between the API's records on the wire (requests parsed by {@code Requests}, answers
  * in {@code Responses}) and the core's values: times become ISO-8601 strings, states their wire names,
- * errors inside a batch their error body, and a subscription is shown without its secret.
+ * errors inside a batch their error body, and a subscription or a consumer is shown without its secret.
  */
 public final class Wire {
     private Wire() {}
@@ -163,6 +166,26 @@ public final class Wire {
                 scope,
                 s.deadLetterQueue(),
                 time(s.createdAt()));
+    }
+
+    /** The body of a consumer's PUT as the core takes it, its settings' defaults filled in. */
+    public static ConsumerSpec consumerSpec(String body) {
+        ConsumerRequests.ConsumerRequest r = ConsumerRequests.parse(body);
+        return new ConsumerSpec(
+                r.function(), r.endpoint(), r.secret(), r.batchSize(), r.batchWindowSeconds(), r.maxConcurrency());
+    }
+
+    /** Never the secret. */
+    static Responses.ConsumerDescription consumer(Consumer c) {
+        return new Responses.ConsumerDescription(
+                c.queue(),
+                c.name(),
+                c.functionArn(),
+                c.endpoint(),
+                c.batchSize(),
+                c.batchWindowSeconds(),
+                c.maxConcurrency(),
+                time(c.createdAt()));
     }
 
     private static String time(Instant t) {

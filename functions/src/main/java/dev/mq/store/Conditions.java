@@ -17,5 +17,13 @@ final class Conditions {
     /** A change applies to the incarnation and version it was made from. */
     static final String SAME_VERSION = "inc = :inc AND ver = :ver";
 
+    /**
+     * A consumer is created where none of its name exists for the queue's incarnation: one left by an
+     * earlier incarnation is replaced, one of this incarnation wins and is answered.
+     */
+    static final String NO_CURRENT_CONSUMER = "attribute_not_exists(pk) OR qinc <> :inc";
+    /** A consumer is deleted only for the incarnation it was read with. */
+    static final String SAME_QUEUE_INCARNATION = "qinc = :inc";
+
     private Conditions() {}
 }

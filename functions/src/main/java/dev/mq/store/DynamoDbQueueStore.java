@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -48,6 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * message's {@code AttributeValue}s.
  */
 public final class DynamoDbQueueStore implements QueueStore {
+    private static final Logger LOG = Logger.getLogger(DynamoDbQueueStore.class.getName());
     static final String EXPIRES_AT = "expiresAt";
     static final String LAYOUT_VERSION = Integer.toString(MessageCounts.COUNTED_FROM_LAYOUT);
     private static final int BATCH_WRITE_MAX = 25;
@@ -94,9 +96,24 @@ public final class DynamoDbQueueStore implements QueueStore {
         return catalog.updateQueue(config);
     }
 
+    /**
+     * Removes the queue and then its consumers, which belong to the removed incarnation. The queue is
+     * gone once its item is: a failure removing a consumer is logged, not thrown, and what is left is
+     * never answered (it belongs to an incarnation that no longer exists) and is replaced by the next
+     * consumer of that name.
+     */
     @Override
     public Optional<QueueConfig> deleteQueue(String name) {
-        return catalog.deleteQueue(name);
+        Optional<QueueConfig> removed = catalog.deleteQueue(name);
+        removed.ifPresent(queue -> {
+            try {
+                DynamoDbConsumerStore.deleteAllOf(client, tables, name, queue.incarnation());
+            } catch (QueueException e) {
+                LOG.warning(() ->
+                        "queue " + name + " deleted; its consumers are left unreachable (" + e.getMessage() + ")");
+            }
+        });
+        return removed;
     }
 
     @Override

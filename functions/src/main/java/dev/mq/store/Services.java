@@ -1,5 +1,7 @@
 package dev.mq.store;
 
+import dev.mq.core.ConsumerDirectory;
+import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
@@ -16,8 +18,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * @param queues the queue service, over a {@link DynamoDbQueueStore}
  * @param topics the topic service, over a {@link DynamoDbTopicStore}, delivering into {@code queues}
+ * @param consumers the queues' push consumers, over a {@link DynamoDbConsumerStore}
  */
-public record Services(QueueService queues, TopicService topics) {
+public record Services(QueueService queues, TopicService topics, Consumers consumers) {
+
+    /** Where push delivery finds the consumers (cached; changes made through {@link #consumers} show at once). */
+    public ConsumerDirectory consumerDirectory() {
+        return consumers.directory();
+    }
 
     /** Services over {@code client} and {@code tables}; every other part has a default but the receipt key. */
     public static Builder over(DynamoDbClient client, Tables tables) {
@@ -32,6 +40,7 @@ public record Services(QueueService queues, TopicService topics) {
         private QueueService.Settings settings = QueueService.Settings.defaults();
         private Runnable countsCaughtUp = () -> {};
         private EndpointPolicy endpoints = EndpointPolicy.deployed();
+        private boolean functionConsumers = true;
         private UnaryOperator<TopicStore> topicStoreWrapper = UnaryOperator.identity();
 
         private Builder(DynamoDbClient client, Tables tables) {
@@ -64,9 +73,18 @@ public record Services(QueueService queues, TopicService topics) {
             return this;
         }
 
-        /** Which endpoints subscriptions may target; {@link EndpointPolicy#deployed()} unless set. */
+        /** Which endpoints subscriptions and consumers may target; {@link EndpointPolicy#deployed()} unless set. */
         public Builder endpoints(EndpointPolicy endpoints) {
             this.endpoints = endpoints;
+            return this;
+        }
+
+        /**
+         * Whether consumers may name Lambda functions: true (the default) where functions can be invoked,
+         * false on the local server, which then refuses them and points at endpoint consumers.
+         */
+        public Builder functionConsumers(boolean allowed) {
+            this.functionConsumers = allowed;
             return this;
         }
 
@@ -86,7 +104,14 @@ public record Services(QueueService queues, TopicService topics) {
             QueueService queues = queues();
             TopicService topics = new TopicService(
                     topicStoreWrapper.apply(new DynamoDbTopicStore(client, tables)), queues, clock, endpoints);
-            return new Services(queues, topics);
+            Consumers consumers = new Consumers(
+                    new DynamoDbConsumerStore(client, tables),
+                    queues,
+                    clock,
+                    endpoints,
+                    functionConsumers,
+                    settings.configCacheTtl());
+            return new Services(queues, topics, consumers);
         }
 
         private byte[] requireKey() {

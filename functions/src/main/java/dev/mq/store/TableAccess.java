@@ -57,9 +57,10 @@ public final class TableAccess {
                 access.put(Table.CATALOG, Set.of(GET, PUT, QUERY));
                 access.put(Table.MESSAGES, Set.of(PUT));
             }
-            // a retry sooner than the lease ends parks the job sooner; a later one changes it in place
+            // a retry sooner than the lease ends parks the job sooner; a later one changes it in place;
+            // push delivery reads the consumers (a query of their partition) and their queues' settings
             case DELIVERY -> {
-                access.put(Table.CATALOG, Set.of(GET));
+                access.put(Table.CATALOG, Set.of(GET, QUERY));
                 access.put(Table.MESSAGES, Set.of(GET, QUERY, UPDATE, PUT, DELETE));
             }
             // one update of a queue's counts per batch; its SnapStart priming reads a counts item

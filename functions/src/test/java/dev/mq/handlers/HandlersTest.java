@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
@@ -32,6 +33,7 @@ class HandlersTest {
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     QueueService service;
     TopicService topics;
+    Consumers consumers;
 
     @BeforeEach
     void freshService() {
@@ -42,6 +44,7 @@ class HandlersTest {
                 .build();
         service = services.queues();
         topics = services.topics();
+        consumers = services.consumers();
         service.createQueue("orders", QueueAttributes.defaults());
     }
 
@@ -128,7 +131,8 @@ class HandlersTest {
                 .withPathParameters(Map.of("proxy", "v1/nothing-here"))
                 .withBody(null);
 
-        APIGatewayProxyResponseEvent response = new AdminHandler(service, topics).handleRequest(unknown, null);
+        APIGatewayProxyResponseEvent response =
+                new AdminHandler(service, topics, consumers).handleRequest(unknown, null);
 
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).at("/error/message").asText()).contains("/mq/v1/nothing-here");
@@ -156,7 +160,8 @@ class HandlersTest {
         APIGatewayProxyRequestEvent unknown = event("/events/http-api-v1-default-route.json");
         assertThat(unknown.getResource()).isEqualTo("$default");
 
-        APIGatewayProxyResponseEvent response = new AdminHandler(service, topics).handleRequest(unknown, null);
+        APIGatewayProxyResponseEvent response =
+                new AdminHandler(service, topics, consumers).handleRequest(unknown, null);
 
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("NotFound");
@@ -172,7 +177,8 @@ class HandlersTest {
                     .withResource(resource)
                     .withPath("/v1/queues/orders");
 
-            APIGatewayProxyResponseEvent response = new AdminHandler(service, topics).handleRequest(post, null);
+            APIGatewayProxyResponseEvent response =
+                    new AdminHandler(service, topics, consumers).handleRequest(post, null);
 
             assertThat(response.getStatusCode()).as(resource).isEqualTo(405);
             assertThat(json(response).at("/error/code").asText()).isEqualTo("MethodNotAllowed");
@@ -202,7 +208,7 @@ class HandlersTest {
                 .withPath("/health")
                 .withBody(null);
 
-        APIGatewayProxyResponseEvent response = new AdminHandler(offline, null).handleRequest(health, null);
+        APIGatewayProxyResponseEvent response = new AdminHandler(offline, null, null).handleRequest(health, null);
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("Unavailable");
         assertThat(response.getBody()).doesNotContain("Exception");
@@ -217,7 +223,7 @@ class HandlersTest {
                 .withPath("/v1/queues")
                 .withBody(null)
                 .withQueryStringParameters(Map.of("prefix", "orders-", "limit", "5"));
-        JsonNode body = json(new AdminHandler(service, topics).handleRequest(list, null));
+        JsonNode body = json(new AdminHandler(service, topics, consumers).handleRequest(list, null));
         assertThat(body.at("/queues/0/name").asText()).isEqualTo("orders-eu");
         assertThat(body.get("queues")).hasSize(1);
         assertThat(body.get("next").isNull()).isTrue();
@@ -229,7 +235,7 @@ class HandlersTest {
         service.createQueue(internal, QueueAttributes.defaults());
         service.send(internal, new MessageToSend("a delivery job", Map.of(), null, null, null, null));
         String path = "/v1/queues/" + internal;
-        AdminHandler admin = new AdminHandler(service, topics);
+        AdminHandler admin = new AdminHandler(service, topics, consumers);
 
         JsonNode listed = json(admin.handleRequest(request("GET", "/v1/queues", null), null));
         assertThat(listed.get("queues").findValuesAsText("name")).containsExactly("orders");
@@ -277,7 +283,7 @@ class HandlersTest {
     @Test
     void subscriptionWithoutAFilter_isAnsweredWithoutAScope_unlessItFiltersTheBody() throws Exception {
         topics.createTopic("t");
-        AdminHandler admin = new AdminHandler(service, topics);
+        AdminHandler admin = new AdminHandler(service, topics, consumers);
 
         JsonNode plain = json(admin.handleRequest(
                 request("PUT", "/v1/topics/t/subscriptions/plain", "{\"queue\": \"orders\"}"), null));

@@ -35,7 +35,7 @@ class PrimingTest {
                         db.freshTables())
                 .receiptKey("0123456789abcdef0123456789abcdef".getBytes())
                 .queues();
-        AdminHandler handler = new AdminHandler(service, null);
+        AdminHandler handler = new AdminHandler(service, null, null);
 
         handler.primeBeforeSnapshot();
         Priming.primeAll();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpServer;
+import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueMetrics;
@@ -55,6 +56,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 class TableAccessTest {
     static final LocalDynamoDb db = LocalDynamoDb.shared();
     static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
+    static final String FUNCTION = "arn:aws:lambda:eu-west-1:123456789012:function:work";
 
     Tables tables;
     /** Counts the messages' writes before stats are read, as the counter's event source would. */
@@ -76,25 +78,32 @@ class TableAccessTest {
         failingEndpoint.start();
         // the world every function works in, made without recording
         Services setup = services(db.client());
-        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/queues/orders-dlq", "{}");
+        call(new AdminHandler(setup.queues, setup.topics, setup.consumers), "PUT", "/v1/queues/orders-dlq", "{}");
         call(
-                new AdminHandler(setup.queues, setup.topics),
+                new AdminHandler(setup.queues, setup.topics, setup.consumers),
                 "PUT",
                 "/v1/queues/orders",
                 "{\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}");
-        call(new AdminHandler(setup.queues, setup.topics), "PUT", "/v1/topics/t", null);
+        call(new AdminHandler(setup.queues, setup.topics, setup.consumers), "PUT", "/v1/topics/t", null);
         call(
-                new AdminHandler(setup.queues, setup.topics),
+                new AdminHandler(setup.queues, setup.topics, setup.consumers),
                 "PUT",
                 "/v1/topics/t/subscriptions/copy",
                 "{\"queue\":\"orders\"}");
         call(
-                new AdminHandler(setup.queues, setup.topics),
+                new AdminHandler(setup.queues, setup.topics, setup.consumers),
                 "PUT",
                 "/v1/topics/t/subscriptions/hook",
                 "{\"endpoint\":\"http://127.0.0.1:"
                         + failingEndpoint.getAddress().getPort()
                         + "/hook\",\"secret\":\"k\",\"deadLetterQueue\":\"orders-dlq\"}");
+        call(
+                new AdminHandler(setup.queues, setup.topics, setup.consumers),
+                "PUT",
+                "/v1/queues/orders/consumers/push",
+                "{\"endpoint\":\"http://127.0.0.1:"
+                        + failingEndpoint.getAddress().getPort()
+                        + "/hook\",\"secret\":\"k\"}");
         Thread.sleep(2); // messages published after the subscriptions were created
     }
 
@@ -119,7 +128,8 @@ class TableAccessTest {
     void receive() {
         send("poison");
         call(
-                new AdminHandler(services(db.client()).queues, services(db.client()).topics),
+                new AdminHandler(
+                        services(db.client()).queues, services(db.client()).topics, services(db.client()).consumers),
                 "PUT",
                 "/v1/queues/orders.fifo",
                 "{}");
@@ -171,7 +181,7 @@ class TableAccessTest {
         plain.queues.receive("orders", new ReceiveOptions(1, null, 0));
         plain.queues.receive("orders", new ReceiveOptions(1, null, null)); // "x" is dead-lettered
         Services s = recording();
-        AdminHandler admin = new AdminHandler(s.queues, s.topics);
+        AdminHandler admin = new AdminHandler(s.queues, s.topics, s.consumers);
         call(admin, "GET", "/health", null);
         call(admin, "PUT", "/v1/queues/work", "{}");
         call(admin, "PATCH", "/v1/queues/work", "{\"delaySeconds\":1}");
@@ -180,7 +190,13 @@ class TableAccessTest {
         call(admin, "GET", "/v1/queues/orders/messages", null);
         call(admin, "POST", "/v1/queues/orders-dlq/redrive", "{}");
         call(admin, "POST", "/v1/queues/orders/purge", null);
-        call(admin, "DELETE", "/v1/queues/work", null);
+        call(admin, "PUT", "/v1/queues/work/consumers/c", "{\"function\":\"" + FUNCTION + "\"}");
+        call(admin, "PUT", "/v1/queues/work/consumers/c", "{\"function\":\"" + FUNCTION + "\"}");
+        call(admin, "GET", "/v1/queues/work/consumers/c", null);
+        call(admin, "GET", "/v1/queues/work/consumers", null);
+        call(admin, "DELETE", "/v1/queues/work/consumers/c", null);
+        call(admin, "PUT", "/v1/queues/work/consumers/d", "{\"function\":\"" + FUNCTION + "\"}");
+        call(admin, "DELETE", "/v1/queues/work", null); // and its consumer d
         call(admin, "PUT", "/v1/topics/news", null);
         call(admin, "GET", "/v1/topics/news", null);
         call(admin, "GET", "/v1/topics", null);
@@ -223,6 +239,9 @@ class TableAccessTest {
         new DeliveryWorker(s.topics, s.queues, new EndpointDeliverer(), lateRetry).drain(() -> true);
         assertThat(plain.queues.getQueue(TopicService.DELIVERY_QUEUE).stats().inFlight())
                 .isEqualTo(12);
+        // push delivery finds the consumers of a queue a message arrived in, and all of them in its sweep
+        assertThat(s.consumers.directory().consumersOf("orders")).hasSize(1);
+        assertThat(s.consumers.directory().all()).hasSize(1);
         assertGranted(DeployedFunction.DELIVERY);
     }
 
@@ -280,7 +299,8 @@ class TableAccessTest {
         return response;
     }
 
-    private record Services(QueueService queues, DynamoDbTopicStore topicStore, TopicService topics) {}
+    private record Services(
+            QueueService queues, DynamoDbTopicStore topicStore, TopicService topics, Consumers consumers) {}
 
     private Services services(DynamoDbClient client) {
         // one shard per queue: whether a lease stays in place or parks depends only on what the test leased before
@@ -290,7 +310,8 @@ class TableAccessTest {
                 .countsCaughtUp(feed::catchUp)
                 .endpoints(new EndpointPolicy(true, false))
                 .build();
-        return new Services(services.queues(), new DynamoDbTopicStore(client, tables), services.topics());
+        return new Services(
+                services.queues(), new DynamoDbTopicStore(client, tables), services.topics(), services.consumers());
     }
 
     /** Services whose every DynamoDB call is recorded in {@link #observed}; fresh, so no cached settings. */

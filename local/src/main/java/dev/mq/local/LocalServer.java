@@ -199,13 +199,15 @@ public final class LocalServer implements AutoCloseable {
                     .countsCaughtUp(countsCaughtUp)
                     .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES))
                     .endpoints(new EndpointPolicy(true, false))
+                    // nothing here can invoke a Lambda function: consumers are endpoints, which may be loopback
+                    .functionConsumers(false)
                     .build();
             QueueService service = services.queues();
             TopicService topics = services.topics();
 
             httpThreads = httpThreads();
             http = HttpServer.create(new InetSocketAddress(address, options.port()), MAX_HTTP_THREADS);
-            http.createContext("/", new GatewayHandler(functions(service, topics), token, options.logRequests()));
+            http.createContext("/", new GatewayHandler(functions(services), token, options.logRequests()));
             http.setExecutor(httpThreads);
             http.start();
             fanout = StreamPoller.start(
@@ -294,12 +296,14 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    private static Map<DeployedFunction, ApiHandler> functions(QueueService service, TopicService topics) {
+    private static Map<DeployedFunction, ApiHandler> functions(Services services) {
+        QueueService service = services.queues();
+        TopicService topics = services.topics();
         return Map.of(
                 DeployedFunction.PUBLISH, new PublishHandler(service, topics),
                 DeployedFunction.RECEIVE, new ReceiveHandler(service),
                 DeployedFunction.ACK, new AckHandler(service),
-                DeployedFunction.ADMIN, new AdminHandler(service, topics));
+                DeployedFunction.ADMIN, new AdminHandler(service, topics, services.consumers()));
     }
 
     /**

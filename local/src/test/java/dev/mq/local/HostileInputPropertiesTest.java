@@ -42,6 +42,7 @@ class HostileInputPropertiesTest {
             "PATCH /v1/queues/target",
             "PUT /v1/queues/other",
             "PUT /v1/topics/news/subscriptions/s",
+            "PUT /v1/queues/target/consumers/c",
             "POST /v1/topics/news/messages");
 
     static LocalServer server;

@@ -14,11 +14,14 @@ public enum ErrorCode {
     QUEUE_NOT_FOUND("QueueNotFound"),
     TOPIC_NOT_FOUND("TopicNotFound"),
     SUBSCRIPTION_NOT_FOUND("SubscriptionNotFound"),
+    CONSUMER_NOT_FOUND("ConsumerNotFound"),
     /** A path that names no resource of the API. */
     NOT_FOUND("NotFound"),
     /** A known path with a method it does not serve. */
     METHOD_NOT_ALLOWED("MethodNotAllowed"),
     QUEUE_ALREADY_EXISTS("QueueAlreadyExists"),
+    /** A PUT of an existing consumer with other settings: delete it first to change them. */
+    CONSUMER_ALREADY_EXISTS("ConsumerAlreadyExists"),
     LEASE_LOST("LeaseLost"),
     /** A delete of a queue that others still rely on (they name it as their dead-letter queue). */
     QUEUE_IN_USE("QueueInUse"),

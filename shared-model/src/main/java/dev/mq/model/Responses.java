@@ -99,4 +99,21 @@ public final class Responses {
             String createdAt) {}
 
     public record SubscriptionList(List<SubscriptionDescription> subscriptions, String next) {}
+
+    /**
+     * A push consumer as answered: never its secret. Either {@code function} or {@code endpoint} is
+     * present.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ConsumerDescription(
+            String queue,
+            String name,
+            String function,
+            String endpoint,
+            int batchSize,
+            int batchWindowSeconds,
+            int maxConcurrency,
+            String createdAt) {}
+
+    public record ConsumerList(List<ConsumerDescription> consumers, String next) {}
 }
