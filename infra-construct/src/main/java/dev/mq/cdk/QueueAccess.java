@@ -40,7 +40,7 @@ public final class QueueAccess {
         CONSUME_ONLY(EnumSet.of(Operation.RECEIVE, Operation.ACK, Operation.ACK_ONE, Operation.VISIBILITY)),
         /**
          * Every route on the queue's own paths: create, read, change and delete it, send, browse, consume,
-         * purge and redrive. Not listing queues, nor anything on another queue.
+         * purge, redrive, and manage its push consumers. Not listing queues, nor anything on another queue.
          */
         ADMIN(queueOperations());
 

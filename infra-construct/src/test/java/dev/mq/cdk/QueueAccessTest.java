@@ -62,7 +62,11 @@ class QueueAccessTest {
                         PREFIX + "POST/v1/queues/orders/ack",
                         PREFIX + "POST/v1/queues/orders/visibility",
                         PREFIX + "POST/v1/queues/orders/purge",
-                        PREFIX + "POST/v1/queues/orders/redrive");
+                        PREFIX + "POST/v1/queues/orders/redrive",
+                        PREFIX + "GET/v1/queues/orders/consumers",
+                        PREFIX + "PUT/v1/queues/orders/consumers/*",
+                        PREFIX + "GET/v1/queues/orders/consumers/*",
+                        PREFIX + "DELETE/v1/queues/orders/consumers/*");
     }
 
     @Test
