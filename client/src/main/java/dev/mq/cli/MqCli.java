@@ -47,6 +47,7 @@ import picocli.CommandLine.ScopeType;
             MessageCommands.Tail.class,
             MessageCommands.Peek.class,
             MessageCommands.Redrive.class,
+            ConsumerCommands.class,
             TopicCommands.class,
             SubscriptionCommands.class,
             CommandLine.HelpCommand.class

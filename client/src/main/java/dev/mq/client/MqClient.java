@@ -8,6 +8,8 @@ import dev.mq.model.Json;
 import dev.mq.model.Responses.AckResponse;
 import dev.mq.model.Responses.AckResult;
 import dev.mq.model.Responses.BrowseResponse;
+import dev.mq.model.Responses.ConsumerDescription;
+import dev.mq.model.Responses.ConsumerList;
 import dev.mq.model.Responses.QueueDescription;
 import dev.mq.model.Responses.QueueList;
 import dev.mq.model.Responses.QueueSummary;
@@ -377,6 +379,46 @@ public final class MqClient implements AutoCloseable {
                 .moved();
     }
 
+    // ================================================================ push consumers
+
+    /**
+     * Creates a push consumer of the queue: {@code created} when new, not created when one of that name
+     * exists with the same settings; {@link MqException.ConsumerAlreadyExists} when its settings differ
+     * (delete it first to change it). Safe to repeat.
+     */
+    public Created<ConsumerDescription> putConsumer(String queue, String name, Consumer consumer) {
+        Answer answer = call("PUT", consumerPath(queue, name), consumer.wire(), true);
+        return new Created<>(answer.as(ConsumerDescription.class), answer.status == 201);
+    }
+
+    /** The consumer, never its secret; {@link MqException.ConsumerNotFound} when there is none. */
+    public ConsumerDescription getConsumer(String queue, String name) {
+        return call("GET", consumerPath(queue, name), null, true).as(ConsumerDescription.class);
+    }
+
+    /** One page of the queue's consumers sorted by name; {@code limit} and {@code next} may be null. */
+    public ConsumerList listConsumers(String queue, Integer limit, String next) {
+        return call("GET", queuePath(queue) + "/consumers" + query("limit", limit, "next", next), null, true)
+                .as(ConsumerList.class);
+    }
+
+    /** Every consumer of the queue, page after page. */
+    public List<ConsumerDescription> listAllConsumers(String queue) {
+        List<ConsumerDescription> all = new ArrayList<>();
+        String next = null;
+        do {
+            ConsumerList page = listConsumers(queue, 1000, next);
+            all.addAll(page.consumers());
+            next = page.next();
+        } while (next != null);
+        return all;
+    }
+
+    /** Deletes the consumer; {@link MqException.ConsumerNotFound} when there is none. */
+    public void deleteConsumer(String queue, String name) {
+        call("DELETE", consumerPath(queue, name), null, true);
+    }
+
     // ================================================================ topics
 
     public Created<TopicDescription> createTopic(String name) {
@@ -535,6 +577,53 @@ public final class MqClient implements AutoCloseable {
         }
     }
 
+    /**
+     * What a push consumer is: a Lambda function the queue invokes with batches of messages (an
+     * SQS-shaped event), or an HTTPS endpoint that gets the same event as a POST signed with the secret;
+     * optionally its batch size (1-10, default 10), batch window (0-20 s, default 0) and maximum
+     * concurrency (1-100, default 5). Null settings take the server's defaults.
+     */
+    public record Consumer(
+            String function,
+            String endpoint,
+            String secret,
+            Integer batchSize,
+            Integer batchWindowSeconds,
+            Integer maxConcurrency) {
+        /** A Lambda function, by ARN: {@code arn:aws:lambda:<region>:<account>:function:<name>[:<alias>]}. */
+        public static Consumer toFunction(String functionArn) {
+            return new Consumer(functionArn, null, null, null, null, null);
+        }
+
+        /** An endpoint, and the HMAC key (1-256 characters) its POSTs are signed with. */
+        public static Consumer toEndpoint(String url, String secret) {
+            return new Consumer(null, url, secret, null, null, null);
+        }
+
+        public Consumer withBatchSize(int messages) {
+            return new Consumer(function, endpoint, secret, messages, batchWindowSeconds, maxConcurrency);
+        }
+
+        public Consumer withBatchWindowSeconds(int seconds) {
+            return new Consumer(function, endpoint, secret, batchSize, seconds, maxConcurrency);
+        }
+
+        public Consumer withMaxConcurrency(int batches) {
+            return new Consumer(function, endpoint, secret, batchSize, batchWindowSeconds, batches);
+        }
+
+        Map<String, Object> wire() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            putIfSet(body, "function", function);
+            putIfSet(body, "endpoint", endpoint);
+            putIfSet(body, "secret", secret);
+            putIfSet(body, "batchSize", batchSize);
+            putIfSet(body, "batchWindowSeconds", batchWindowSeconds);
+            putIfSet(body, "maxConcurrency", maxConcurrency);
+            return body;
+        }
+    }
+
     /** What a subscription's filter is matched against; SNS's {@code FilterPolicyScope}. */
     public enum FilterScope {
         /** The message attributes (SNS's {@code MessageAttributes}); the default. */
@@ -596,6 +685,10 @@ public final class MqClient implements AutoCloseable {
 
     private static String queuePath(String queue) {
         return "/v1/queues/" + segment(queue);
+    }
+
+    private static String consumerPath(String queue, String name) {
+        return queuePath(queue) + "/consumers/" + segment(name);
     }
 
     private static String subscriptionPath(String topic, String name) {

@@ -285,6 +285,119 @@ class MqCliTest {
     }
 
     @Test
+    void consumerCommands_addListRemove() {
+        String q = make("pushed");
+
+        Run added = mq(
+                "consumer",
+                "add",
+                q,
+                "hook",
+                "--endpoint-url",
+                "http://127.0.0.1:9/hook",
+                "--secret",
+                "s3cret",
+                "--batch-size",
+                "4",
+                "--batch-window",
+                "2",
+                "--max-concurrency",
+                "3");
+        assertThat(added.code()).as(added.err()).isZero();
+        assertThat(added.out()).contains("added consumer " + q + "/hook");
+        assertThat(mq(
+                                "consumer",
+                                "add",
+                                q,
+                                "hook",
+                                "--endpoint-url",
+                                "http://127.0.0.1:9/hook",
+                                "--secret",
+                                "s3cret",
+                                "--batch-size",
+                                "4",
+                                "--batch-window",
+                                "2",
+                                "--max-concurrency",
+                                "3")
+                        .out())
+                .contains("consumer exists with these settings: " + q + "/hook");
+        Run conflict = mq("consumer", "add", q, "hook", "--endpoint-url", "http://127.0.0.1:9/hook", "--secret", "x");
+        assertThat(conflict.code()).isEqualTo(1);
+        assertThat(conflict.err()).contains("ConsumerAlreadyExists");
+
+        Run listed = mq("consumer", "list", q);
+        assertThat(listed.out())
+                .contains("NAME", "DELIVERS-TO", "BATCH", "WINDOW", "CONCURRENCY")
+                .contains("hook", "endpoint http://127.0.0.1:9/hook", "4", "2s", "3")
+                .doesNotContain("s3cret");
+        JsonNode json = mq("--json", "consumer", "list", q).json();
+        assertThat(json.at("/consumers/0/name").asText()).isEqualTo("hook");
+        assertThat(json.at("/consumers/0/batchSize").asInt()).isEqualTo(4);
+
+        assertThat(mq("consumer", "remove", q, "hook").out()).contains("removed consumer " + q + "/hook");
+        assertThat(mq("--json", "consumer", "list", q).json().path("consumers")).isEmpty();
+        Run again = mq("consumer", "remove", q, "hook");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("ConsumerNotFound");
+    }
+
+    @Test
+    void consumerAdd_needsAFunctionOrAnEndpointWithASecret_andTheLocalServerSaysToUseAnEndpoint() {
+        String q = make("pushed");
+
+        assertThat(mq("consumer", "add", q, "c").code()).as("no target").isEqualTo(2);
+        assertThat(mq("consumer", "add", q, "c", "--endpoint-url", "http://127.0.0.1:9/hook")
+                        .code())
+                .as("an endpoint without --secret")
+                .isEqualTo(2);
+        assertThat(mq(
+                                "consumer",
+                                "add",
+                                q,
+                                "c",
+                                "--function",
+                                "arn:aws:lambda:eu-west-1:123456789012:function:f",
+                                "--endpoint-url",
+                                "http://127.0.0.1:9/hook",
+                                "--secret",
+                                "s")
+                        .code())
+                .as("both targets")
+                .isEqualTo(2);
+        assertThat(mq(
+                                "consumer",
+                                "add",
+                                q,
+                                "c",
+                                "--endpoint-url",
+                                "http://127.0.0.1:9/hook",
+                                "--secret",
+                                "s",
+                                "--batch-size",
+                                "many")
+                        .code())
+                .isEqualTo(2);
+
+        Run function = mq("consumer", "add", q, "c", "--function", "arn:aws:lambda:eu-west-1:123456789012:function:f");
+        assertThat(function.code()).isEqualTo(1);
+        assertThat(function.err()).startsWith("mq: InvalidRequest: ").contains("endpoint");
+        Run outOfRange = mq(
+                "consumer",
+                "add",
+                q,
+                "c",
+                "--endpoint-url",
+                "http://127.0.0.1:9/hook",
+                "--secret",
+                "s",
+                "--batch-size",
+                "11");
+        assertThat(outOfRange.code()).isEqualTo(1);
+        assertThat(outOfRange.err()).contains("batchSize");
+    }
+
+    @Test
     void subCreate_withFilterScopeBody_filtersOnTheJsonBody_andListShowsTheScope() {
         String topic = TestServer.unique("news");
         String copies = make("copies");
@@ -387,6 +500,7 @@ class MqCliTest {
             {"queue", "create", "--help"},
             {"queue", "update", "-h"},
             {"sub", "create", "--help"},
+            {"consumer", "add", "--help"},
             {"topic", "publish", "--help"},
             {"peek", "-h"},
             {"help", "send"}

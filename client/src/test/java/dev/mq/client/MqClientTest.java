@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mq.client.MqClient.Consumer;
 import dev.mq.client.MqClient.Subscription;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.Responses.AckResult;
 import dev.mq.model.Responses.BrowsedMessage;
+import dev.mq.model.Responses.ConsumerDescription;
 import dev.mq.model.Responses.QueueDescription;
 import dev.mq.model.Responses.ReceivedMessage;
 import dev.mq.model.Responses.SendResult;
@@ -189,6 +191,49 @@ class MqClientTest {
                 .isInstanceOf(MqException.SubscriptionNotFound.class);
         mq.deleteTopic(topic);
         assertThatThrownBy(() -> mq.getTopic(topic)).isInstanceOf(MqException.TopicNotFound.class);
+    }
+
+    @Test
+    void consumers_putGetListDelete_withTheirOwnErrors() {
+        String queue = queue();
+        Consumer hook = Consumer.toEndpoint("http://127.0.0.1:9/hook", "s3cret")
+                .withBatchSize(4)
+                .withBatchWindowSeconds(2)
+                .withMaxConcurrency(3);
+
+        MqClient.Created<ConsumerDescription> created = mq.putConsumer(queue, "hook", hook);
+        MqClient.Created<ConsumerDescription> again = mq.putConsumer(queue, "hook", hook);
+
+        assertThat(created.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(created.value())
+                .extracting(
+                        ConsumerDescription::queue,
+                        ConsumerDescription::endpoint,
+                        ConsumerDescription::batchSize,
+                        ConsumerDescription::batchWindowSeconds,
+                        ConsumerDescription::maxConcurrency)
+                .containsExactly(queue, "http://127.0.0.1:9/hook", 4, 2, 3);
+        assertThat(mq.getConsumer(queue, "hook")).isEqualTo(created.value());
+        assertThatThrownBy(() -> mq.putConsumer(queue, "hook", hook.withBatchSize(5)))
+                .isInstanceOf(MqException.ConsumerAlreadyExists.class);
+        assertThatThrownBy(() -> mq.putConsumer(
+                        queue, "fn", Consumer.toFunction("arn:aws:lambda:eu-west-1:123456789012:function:f")))
+                .as("the local server invokes no functions")
+                .isInstanceOf(MqException.InvalidRequest.class)
+                .hasMessageContaining("endpoint");
+
+        mq.putConsumer(queue, "another", Consumer.toEndpoint("http://127.0.0.1:9/other", "k"));
+        assertThat(mq.listConsumers(queue, 1, null).consumers())
+                .extracting(ConsumerDescription::name)
+                .containsExactly("another");
+        assertThat(mq.listAllConsumers(queue))
+                .extracting(ConsumerDescription::name)
+                .containsExactly("another", "hook");
+
+        mq.deleteConsumer(queue, "hook");
+        assertThatThrownBy(() -> mq.getConsumer(queue, "hook")).isInstanceOf(MqException.ConsumerNotFound.class);
+        assertThatThrownBy(() -> mq.deleteConsumer(queue, "hook")).isInstanceOf(MqException.ConsumerNotFound.class);
     }
 
     @Test
