@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The {@link ConsumerDirectory} over the consumer store, with a short cache, as queue settings have: push
@@ -58,7 +59,7 @@ final class ConsumerCache implements ConsumerDirectory {
         cache.remove(ALL);
     }
 
-    private List<Consumer> cached(String key, java.util.function.Supplier<List<Consumer>> read) {
+    private List<Consumer> cached(String key, Supplier<List<Consumer>> read) {
         long now = nanoTime.getAsLong();
         Cached hit = cache.get(key);
         if (hit != null && now - hit.readAt < ttlNanos) {

@@ -76,7 +76,7 @@ public final class DynamoDbConsumerStore implements ConsumerStore {
     @Override
     public Page<Consumer> list(String queue, int limit, String afterName) {
         String prefix = sortKeyPrefix(queue);
-        Page<Consumer> page = CatalogPages.list(
+        return CatalogPages.list(
                 client,
                 tables.catalog(),
                 CONSUMER_PK,
@@ -84,8 +84,7 @@ public final class DynamoDbConsumerStore implements ConsumerStore {
                 limit,
                 afterName == null ? null : prefix + afterName,
                 DynamoDbConsumerStore::toConsumer,
-                c -> c.name());
-        return page;
+                Consumer::name);
     }
 
     @Override
