@@ -3,6 +3,7 @@ package dev.mq.delivery;
 import dev.mq.core.Consumer;
 import dev.mq.core.EndpointPolicy;
 import java.net.URI;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Invokes an endpoint consumer: a POST of the event signed as topic deliveries are
@@ -32,9 +33,19 @@ public final class EndpointInvoker implements PushInvoker {
         } catch (RuntimeException refused) {
             return new Result.Failed("endpoint refused: " + refused.getMessage());
         }
-        EndpointDeliverer.Exchange exchange = deliverer
-                .exchange(endpoint, event, Signatures.sign(consumer.secret(), event), MAX_ANSWER_BYTES)
-                .join(); // completes normally, within the deliverer's overall limit
+        EndpointDeliverer.Exchange exchange;
+        try {
+            // completes normally, within the deliverer's overall limit; waiting is interruptible so a
+            // stopping server need not wait for a slow endpoint
+            exchange = deliverer
+                    .exchange(endpoint, event, Signatures.sign(consumer.secret(), event), MAX_ANSWER_BYTES)
+                    .get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result.Failed("stopped before the answer came");
+        } catch (ExecutionException e) {
+            return new Result.Failed(e.getCause().getClass().getSimpleName());
+        }
         if (exchange.failure() != null) {
             return new Result.Failed(exchange.failure());
         }
