@@ -124,6 +124,22 @@ class PushDeliveryLocalTest {
     }
 
     @Test
+    void aBatchWindow_holdsALeasedBatchOpen_forMessagesSentMeanwhile() throws Exception {
+        createQueue("orders", "{}");
+        consumers.add("orders", "worker", endpoint.url(), 3, 20, 5);
+
+        send("orders", "{\"body\": \"first\"}");
+        awaitTrue(() -> states("orders").equals(List.of("inFlight"))); // leased, waiting in its window
+        send("orders", "{\"body\": \"second\"}");
+        send("orders", "{\"body\": \"third\"}");
+
+        awaitTrue(() -> endpoint.calls.size() == 1);
+        assertThat(endpoint.calls.get(0).bodies())
+                .as("handed over once full")
+                .containsExactly("first", "second", "third");
+    }
+
+    @Test
     void noMoreThanMaxConcurrencyBatches_areEverInFlight() throws Exception {
         createQueue("orders", "{}");
         consumers.add("orders", "worker", endpoint.url(), 1, 0, 2);
@@ -176,6 +192,12 @@ class PushDeliveryLocalTest {
         HttpResponse<String> page = http.get("/v1/queues/" + queue + "/messages");
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         return HttpTestClient.json(page).findValuesAsText("messageId");
+    }
+
+    List<String> states(String queue) {
+        HttpResponse<String> page = http.get("/v1/queues/" + queue + "/messages");
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        return HttpTestClient.json(page).findValuesAsText("state");
     }
 
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
