@@ -1,11 +1,13 @@
 package dev.mq.delivery;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,20 +27,21 @@ import java.util.function.Function;
 final class PushReceiver implements AutoCloseable {
     static final PojoSerializer<SQSEvent> SQS_EVENTS =
             LambdaEventSerializers.serializerFor(SQSEvent.class, PushReceiver.class.getClassLoader());
+    static final PojoSerializer<SQSBatchResponse> BATCH_RESPONSES =
+            LambdaEventSerializers.serializerFor(SQSBatchResponse.class, PushReceiver.class.getClassLoader());
 
     record Answer(int status, String body) {
         static final Answer OK = new Answer(200, "");
         static final Answer HANG = new Answer(-1, null);
 
+        /** What a handler answers by returning an {@link SQSBatchResponse}, serialized as the runtime does. */
         static Answer failures(List<String> messageIds) {
-            StringBuilder json = new StringBuilder("{\"batchItemFailures\":[");
-            for (int i = 0; i < messageIds.size(); i++) {
-                json.append(i == 0 ? "" : ",")
-                        .append("{\"itemIdentifier\":\"")
-                        .append(messageIds.get(i))
-                        .append("\"}");
-            }
-            return new Answer(200, json.append("]}").toString());
+            SQSBatchResponse response = new SQSBatchResponse(messageIds.stream()
+                    .map(SQSBatchResponse.BatchItemFailure::new)
+                    .toList());
+            ByteArrayOutputStream json = new ByteArrayOutputStream();
+            BATCH_RESPONSES.toJson(response, json);
+            return new Answer(200, json.toString(StandardCharsets.UTF_8));
         }
     }
 
