@@ -33,7 +33,10 @@ import java.util.stream.Collectors;
  *       they are handed over one group after the other), and the first failed record keeps the group's
  *       later records leased too, so the group's order holds.</li>
  * </ul>
- * Acknowledgement follows the answer, so a consumer may see a message twice (at least once). Logs name
+ * A FIFO receive's groups share one lease, so the queue's visibility timeout should cover handing over
+ * a batch's groups one after the other, as it should cover the consumer's own run time (an SQS event
+ * source mapping asks the same of its queue). Acknowledgement follows the answer, so a consumer may see
+ * a message twice (at least once). Logs name
  * queues, consumers and message ids, never bodies, endpoints or secrets.
  */
 public final class PushDelivery {
