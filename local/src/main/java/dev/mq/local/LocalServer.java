@@ -1,6 +1,7 @@
 package dev.mq.local;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mq.core.ConsumerDirectory;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -60,6 +62,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       a fan-out.</li>
  *   <li>Queue counts are kept as in AWS, from the messages table's stream by the same counter; a stats
  *       read first lets it catch up (at most {@link #COUNTS_CATCH_UP}), so stats are exact at once.</li>
+ *   <li>Push consumers (endpoints) get their messages as in AWS, woken by a second reader of the
+ *       messages table's stream and by a sweep every second ({@link LocalPush}); nothing polls.</li>
  * </ul>
  */
 public final class LocalServer implements AutoCloseable {
@@ -119,6 +123,7 @@ public final class LocalServer implements AutoCloseable {
     private final StreamPoller fanout;
     private final StreamPoller counter;
     private final DeliveryWorker.Background deliveries;
+    private final LocalPush push;
     private final EmbeddedDynamoDb dynamoDb;
     private final DataDirectory dataDirectory;
     private final URI baseUrl;
@@ -131,6 +136,7 @@ public final class LocalServer implements AutoCloseable {
             StreamPoller fanout,
             StreamPoller counter,
             DeliveryWorker.Background deliveries,
+            LocalPush push,
             EmbeddedDynamoDb dynamoDb,
             DataDirectory dataDirectory,
             URI baseUrl) {
@@ -140,6 +146,7 @@ public final class LocalServer implements AutoCloseable {
         this.fanout = fanout;
         this.counter = counter;
         this.deliveries = deliveries;
+        this.push = push;
         this.dynamoDb = dynamoDb;
         this.dataDirectory = dataDirectory;
         this.baseUrl = baseUrl;
@@ -155,6 +162,11 @@ public final class LocalServer implements AutoCloseable {
      *                                  another server uses it; nothing has been started then
      */
     public static LocalServer start(Options options) throws Exception {
+        return start(options, Services::consumerDirectory);
+    }
+
+    /** @param consumers where push delivery finds the consumers, given the server's services */
+    static LocalServer start(Options options, Function<Services, ConsumerDirectory> consumers) throws Exception {
         InetAddress address = checkedBindAddress(options);
         BearerToken token = options.token() == null ? null : new BearerToken(options.token());
         Path dataDir = options.dataDir() == null
@@ -178,6 +190,7 @@ public final class LocalServer implements AutoCloseable {
         HttpServer http = null;
         StreamPoller fanout = null;
         AtomicReference<StreamPoller> counter = new AtomicReference<>();
+        LocalPush push = null;
         try {
             Tables tables = Tables.fromEnvironment();
             TableSetup.createIfMissing(dynamoDb.client(), tables);
@@ -194,11 +207,12 @@ public final class LocalServer implements AutoCloseable {
             };
             // Loopback endpoints are allowed here: on a laptop, the subscriber is usually on it too. Answers
             // keep to the functions' limit, so what works here works deployed.
+            EndpointPolicy endpoints = new EndpointPolicy(true, false);
             Services services = Services.over(data, tables)
                     .receiptKey(receiptKey)
                     .countsCaughtUp(countsCaughtUp)
                     .settings(QueueService.Settings.defaults().withMaxAnswerBytes(FunctionRuntime.MAX_ANSWER_BYTES))
-                    .endpoints(new EndpointPolicy(true, false))
+                    .endpoints(endpoints)
                     // nothing here can invoke a Lambda function: consumers are endpoints, which may be loopback
                     .functionConsumers(false)
                     .build();
@@ -224,6 +238,7 @@ public final class LocalServer implements AutoCloseable {
                     new CountsHandler(new MessageCounts(dynamoDb.client(), tables), Clock.systemUTC()),
                     "mq-counts",
                     StreamPoller.Pacing.BATCHED));
+            push = LocalPush.start(dynamoDb, tables, service, consumers.apply(services), endpoints);
             ExpirySweeper sweeper =
                     ExpirySweeper.start(ExpirySweeper.INTERVAL, service::sweepExpired, topics::sweepExpired);
             URI baseUrl = baseUrl(address, http.getAddress().getPort());
@@ -233,7 +248,16 @@ public final class LocalServer implements AutoCloseable {
                             topics, service, new EndpointDeliverer(), DeliveryWorker.Settings.defaults())
                     .startInBackground();
             return new LocalServer(
-                    http, httpThreads, sweeper, fanout, counter.get(), deliveries, dynamoDb, dataDirectory, baseUrl);
+                    http,
+                    httpThreads,
+                    sweeper,
+                    fanout,
+                    counter.get(),
+                    deliveries,
+                    push,
+                    dynamoDb,
+                    dataDirectory,
+                    baseUrl);
         } catch (Exception | Error e) {
             if (http != null) {
                 http.stop(0);
@@ -243,6 +267,9 @@ public final class LocalServer implements AutoCloseable {
             }
             if (counter.get() != null) {
                 counter.get().close();
+            }
+            if (push != null) {
+                push.close();
             }
             if (httpThreads != null) {
                 httpThreads.shutdownNow();
@@ -284,6 +311,7 @@ public final class LocalServer implements AutoCloseable {
         sweeper.close();
         fanout.close();
         counter.close();
+        push.close();
         deliveries.close();
         awaitQuietly(httpThreads);
         dynamoDb.close();

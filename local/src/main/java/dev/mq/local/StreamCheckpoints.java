@@ -13,7 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *
  * <p>Item: {@code pk = "checkpoint"}, {@code sk = "<streamArn>|<shardId>"}, {@code v = 1}, {@code seq} =
  * the sequence number of the last record fully handled (absent while none was), {@code ended = true}
- * once the shard is closed and read to its end, so a restart does not read it again.
+ * once the shard is closed and read to its end, so a restart does not read it again. A second reader of
+ * the same stream keeps its own: {@code sk = "<reader>|<streamArn>|<shardId>"} (stream ARNs begin with
+ * {@code arn:}, so the first reader's keys never match another's prefix).
  */
 final class StreamCheckpoints {
     static final String PK = "checkpoint";
@@ -27,15 +29,23 @@ final class StreamCheckpoints {
 
     private final DynamoDbClient client;
     private final String table;
+    /** Put before the stream ARN in every key; empty for the stream's first reader. */
+    private final String readerPrefix;
 
     StreamCheckpoints(DynamoDbClient client, String table) {
+        this(client, table, null);
+    }
+
+    /** @param reader names a further reader of a stream that another already checkpoints; null for the first */
+    StreamCheckpoints(DynamoDbClient client, String table, String reader) {
         this.client = client;
         this.table = table;
+        this.readerPrefix = reader == null ? "" : reader + "|";
     }
 
     /** Every checkpoint of the stream, by shard id. */
     Map<String, Checkpoint> load(String streamArn) {
-        String prefix = streamArn + "|";
+        String prefix = readerPrefix + streamArn + "|";
         Map<String, Checkpoint> found = new HashMap<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -75,8 +85,8 @@ final class StreamCheckpoints {
         client.deleteItem(r -> r.tableName(table).key(key(streamArn, shardId)));
     }
 
-    private static Map<String, AttributeValue> key(String streamArn, String shardId) {
-        return Map.of("pk", s(PK), "sk", s(streamArn + "|" + shardId));
+    private Map<String, AttributeValue> key(String streamArn, String shardId) {
+        return Map.of("pk", s(PK), "sk", s(readerPrefix + streamArn + "|" + shardId));
     }
 
     private static AttributeValue s(String value) {

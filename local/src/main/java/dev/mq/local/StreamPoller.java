@@ -148,7 +148,7 @@ final class StreamPoller implements AutoCloseable {
             RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
             String functionName,
             Pacing pacing) {
-        StreamPoller poller = new StreamPoller(
+        return start(
                 streams,
                 dynamoDb,
                 table,
@@ -156,6 +156,39 @@ final class StreamPoller implements AutoCloseable {
                 handler,
                 functionName,
                 pacing);
+    }
+
+    /**
+     * A further reader of a stream another poller reads already (as a second Lambda event source mapping
+     * on one stream): its checkpoints are kept apart, under {@code functionName}.
+     */
+    static StreamPoller startAnotherReader(
+            DynamoDbStreamsClient streams,
+            DynamoDbClient dynamoDb,
+            String table,
+            String checkpointTable,
+            RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
+            String functionName,
+            Pacing pacing) {
+        return start(
+                streams,
+                dynamoDb,
+                table,
+                new StreamCheckpoints(dynamoDb, checkpointTable, functionName),
+                handler,
+                functionName,
+                pacing);
+    }
+
+    private static StreamPoller start(
+            DynamoDbStreamsClient streams,
+            DynamoDbClient dynamoDb,
+            String table,
+            StreamCheckpoints checkpoints,
+            RequestHandler<DynamodbEvent, StreamsEventResponse> handler,
+            String functionName,
+            Pacing pacing) {
+        StreamPoller poller = new StreamPoller(streams, dynamoDb, table, checkpoints, handler, functionName, pacing);
         poller.thread.start();
         return poller;
     }
