@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code java -jar examples/target/mq-examples.jar [orders|notifications|logs|all]}: runs the brief's use
+ * {@code java -jar examples/target/mq-examples.jar [orders|notifications|logs|push|all]}: runs the brief's use
  * cases against a running queue (the local server by default). Each makes its own queues, with a random
  * prefix, and deletes them when it ends.
  */
@@ -23,7 +23,7 @@ public final class Examples implements Callable<Integer> {
     @Parameters(
             paramLabel = "EXAMPLE",
             defaultValue = "all",
-            description = "orders, notifications, logs or all (default)")
+            description = "orders, notifications, logs, all (default: the first three) or push (local server only)")
     String example;
 
     @Option(
@@ -58,8 +58,9 @@ public final class Examples implements Callable<Integer> {
                 case "orders" -> new OrderProcessing(mq, prefix, System.out).run(20);
                 case "notifications" -> new Notifications(mq, prefix, System.out).run();
                 case "logs" -> new LogProcessing(mq, prefix, System.out).run(lines);
+                case "push" -> new PushPayments(mq, prefix, System.out).run(20);
                 default -> {
-                    System.err.println("no example " + name + ": orders, notifications, logs or all");
+                    System.err.println("no example " + name + ": orders, notifications, logs, push or all");
                     return 2;
                 }
             }

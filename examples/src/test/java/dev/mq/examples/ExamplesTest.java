@@ -107,6 +107,18 @@ class ExamplesTest {
     }
 
     @Test
+    void push_everyOrderChargedOnce_theDeclinedOnesOnTheirRetry() throws Exception {
+        PushPayments.Result result = new PushPayments(mq, "t6-", out).run(20);
+
+        assertThat(result.charges())
+                .hasSize(20)
+                .allSatisfy((order, charges) -> assertThat(charges).as(order).isEqualTo(1));
+        assertThat(result.declines()).as("orders 5, 10, 15 and 20, once each").isEqualTo(4);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("20 orders charged, 4 declines retried");
+        assertThat(mq.listAllQueues("t6-")).as("the example cleans up").isEmpty();
+    }
+
+    @Test
     void theCommand_runsAnExampleByName_andRefusesAnUnknownOne() {
         int ok = new picocli.CommandLine(new Examples())
                 .execute("notifications", "--endpoint", server.baseUrl().toString());
