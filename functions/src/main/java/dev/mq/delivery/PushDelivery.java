@@ -181,11 +181,34 @@ public final class PushDelivery {
         if (handles.isEmpty()) {
             return;
         }
+        if (ordered) {
+            acknowledgeInOrder(consumer, who, handles);
+            return;
+        }
         for (AckOutcome outcome : queues.ackAll(consumer.queue(), handles)) {
             if (!outcome.ok()) {
                 // the lease ran out before the answer came: another receive holds the message now
                 LOG.info(() -> "consumer " + who + ": a delivered message could not be acknowledged ("
                         + outcome.error().code().code() + ")");
+            }
+        }
+    }
+
+    /**
+     * A FIFO group's acks one after the other, stopping at the first that fails: were a later message
+     * acked while an earlier one stays (its ack failed), the earlier one would be handed over again after
+     * its group had moved on. What is left unacked comes back, in order, after its visibility timeout.
+     */
+    private void acknowledgeInOrder(Consumer consumer, String who, List<String> handles) {
+        for (int i = 0; i < handles.size(); i++) {
+            try {
+                queues.ack(consumer.queue(), handles.get(i));
+            } catch (QueueException e) {
+                int left = handles.size() - i;
+                LOG.info(
+                        () -> "consumer " + who + ": an ack failed (" + e.code().code() + "); the group's " + left
+                                + " message(s) from there come back after their timeout");
+                return;
             }
         }
     }
