@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  *       whole batch leased;</li>
  *   <li>FIFO: each event holds one message group's messages in order (a receive may lease several groups:
  *       they are handed over one group after the other), and the first failed record keeps the group's
- *       later records leased too, so the group's order holds.</li>
+ *       later records leased too, so the group's order holds; so does the first ack that fails (its
+ *       records are acked one after the other).</li>
  * </ul>
  * A FIFO receive's groups share one lease, so the queue's visibility timeout should cover handing over
  * a batch's groups one after the other, as it should cover the consumer's own run time (an SQS event
