@@ -292,7 +292,7 @@ public final class Benchmarks implements Callable<Integer> {
     }
 
     /** One part of the run, against the DynamoDB Local it is given. */
-    private interface Part<T> {
+    interface Part<T> {
         T run(EmbeddedDynamoDb dynamo) throws Exception;
     }
 
@@ -307,13 +307,13 @@ public final class Benchmarks implements Callable<Integer> {
      * warm-handler part's calls took 20 to 60 times as long, and with the earlier parts before it, it
      * seemed to hang.
      */
-    private static <T> T onItsOwnDynamoDb(Part<T> part) throws Exception {
+    static <T> T onItsOwnDynamoDb(Part<T> part) throws Exception {
         try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(null, EmbeddedDynamoDb.Access.OVER_HTTP)) {
             return part.run(dynamo);
         }
     }
 
-    private static Tables createTables(EmbeddedDynamoDb dynamo, String prefix) {
+    static Tables createTables(EmbeddedDynamoDb dynamo, String prefix) {
         Tables tables = Tables.withPrefix(prefix);
         TableSetup.createIfMissing(dynamo.client(), tables);
         return tables;

@@ -83,6 +83,25 @@ final class History {
         ackFailed.add(body);
     }
 
+    /**
+     * A push consumer's ack is the server's, after the consumer's answer, and the consumer never hears
+     * whether it held: when a message acked so comes back on a new lease, that ack did not hold (the
+     * server's ack failed, or the lease ran out first). It is then treated as a pull ack that was not
+     * answered OK: forgotten, so the message must still be acked later, in its group's order.
+     */
+    void ackDidNotHold(String body) {
+        if (ackedAt.remove(body) != null) {
+            ackFailed.add(body);
+            for (List<Ack> acks : acksByGroup.values()) {
+                acks.removeIf(ack -> ack.body().equals(body));
+            }
+        }
+    }
+
+    boolean isAcked(String body) {
+        return ackedAt.containsKey(body);
+    }
+
     /** Every message answered OK has been acknowledged: the run may stop. */
     boolean drained() {
         return ackedAt.keySet().containsAll(sentOk);

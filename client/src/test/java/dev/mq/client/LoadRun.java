@@ -48,9 +48,14 @@ final class LoadRun {
      * @param everySecond called once a second with the messages acked so far (throughput over time)
      */
     static History run(MqClient client, String queue, Settings settings, Consumer<Long> everySecond) throws Exception {
-        History history = new History();
+        return run(client, queue, settings, new History(), everySecond);
+    }
+
+    /** As above, into {@code history}, which consumers outside the run (a push endpoint) record into too. */
+    static History run(MqClient client, String queue, Settings settings, History history, Consumer<Long> everySecond)
+            throws Exception {
         boolean fifo = queue.endsWith(".fifo");
-        ExecutorService pool = Executors.newFixedThreadPool(settings.producers() + settings.consumers());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, settings.producers() + settings.consumers()));
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicLong received = new AtomicLong();
         try {

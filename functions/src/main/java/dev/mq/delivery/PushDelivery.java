@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  *       whole batch leased;</li>
  *   <li>FIFO: each event holds one message group's messages in order (a receive may lease several groups:
  *       they are handed over one group after the other), and the first failed record keeps the group's
- *       later records leased too, so the group's order holds.</li>
+ *       later records leased too, so the group's order holds; so does the first ack that fails (its
+ *       records are acked one after the other).</li>
  * </ul>
  * A FIFO receive's groups share one lease, so the queue's visibility timeout should cover handing over
  * a batch's groups one after the other, as it should cover the consumer's own run time (an SQS event
@@ -181,11 +182,34 @@ public final class PushDelivery {
         if (handles.isEmpty()) {
             return;
         }
+        if (ordered) {
+            acknowledgeInOrder(consumer, who, handles);
+            return;
+        }
         for (AckOutcome outcome : queues.ackAll(consumer.queue(), handles)) {
             if (!outcome.ok()) {
                 // the lease ran out before the answer came: another receive holds the message now
                 LOG.info(() -> "consumer " + who + ": a delivered message could not be acknowledged ("
                         + outcome.error().code().code() + ")");
+            }
+        }
+    }
+
+    /**
+     * A FIFO group's acks one after the other, stopping at the first that fails: were a later message
+     * acked while an earlier one stays (its ack failed), the earlier one would be handed over again after
+     * its group had moved on. What is left unacked comes back, in order, after its visibility timeout.
+     */
+    private void acknowledgeInOrder(Consumer consumer, String who, List<String> handles) {
+        for (int i = 0; i < handles.size(); i++) {
+            try {
+                queues.ack(consumer.queue(), handles.get(i));
+            } catch (QueueException e) {
+                int left = handles.size() - i;
+                LOG.info(
+                        () -> "consumer " + who + ": an ack failed (" + e.code().code() + "); the group's " + left
+                                + " message(s) from there come back after their timeout");
+                return;
             }
         }
     }
