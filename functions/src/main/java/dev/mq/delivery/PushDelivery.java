@@ -136,7 +136,20 @@ public final class PushDelivery {
             }
             batch.addAll(more);
         }
-        return batch;
+        return latestLeaseOfEach(batch);
+    }
+
+    /**
+     * A window as long as the visibility timeout lets the first messages' leases run out while it waits,
+     * so a later receive of the same window may lease them again: keep each message once, with its newest
+     * lease (the older receipt no longer acks it), where it first came.
+     */
+    static List<ReceivedMessage> latestLeaseOfEach(List<ReceivedMessage> batch) {
+        Map<String, ReceivedMessage> byId = new LinkedHashMap<>();
+        for (ReceivedMessage message : batch) {
+            byId.put(message.messageId(), message);
+        }
+        return byId.size() == batch.size() ? batch : new ArrayList<>(byId.values());
     }
 
     /** A FIFO receive's messages by group, each group in the order received (its send order). */

@@ -9,6 +9,7 @@ import dev.mq.core.Consumer;
 import dev.mq.core.EndpointPolicy;
 import dev.mq.core.MessageToSend;
 import dev.mq.core.QueueService;
+import dev.mq.core.ReceivedMessage;
 import dev.mq.model.Json;
 import dev.mq.model.QueueAttributes;
 import dev.mq.store.Services;
@@ -265,5 +266,17 @@ class PushDeliveryTest {
             body.set((String) namesAndValues[i], Json.MAPPER.valueToTree(namesAndValues[i + 1]));
         }
         return QueueAttributes.parse(body, QueueAttributes.defaults());
+    }
+
+    @Test
+    void aMessageLeasedTwiceInOneBatchWindow_goesOutOnce_withItsNewestLease() {
+        java.time.Instant t = java.time.Instant.parse("2030-01-01T00:00:00Z");
+        ReceivedMessage a1 = new ReceivedMessage("a", "A", Map.of(), "a@1", 1, t, t, null, null);
+        ReceivedMessage b1 = new ReceivedMessage("b", "B", Map.of(), "b@1", 1, t, t, null, null);
+        ReceivedMessage a2 = new ReceivedMessage("a", "A", Map.of(), "a@2", 2, t, t, null, null);
+
+        List<ReceivedMessage> batch = PushDelivery.latestLeaseOfEach(List.of(a1, b1, a2));
+
+        assertThat(batch).extracting(ReceivedMessage::receiptHandle).containsExactly("a@2", "b@1");
     }
 }
