@@ -21,6 +21,7 @@ public final class Consumers {
     private final Clock clock;
     private final EndpointPolicy endpoints;
     private final boolean functionsAllowed;
+    private final FunctionNameRule functionNames;
     private final ConsumerCache directory;
 
     /**
@@ -36,7 +37,18 @@ public final class Consumers {
             EndpointPolicy endpoints,
             boolean functionsAllowed,
             Duration directoryTtl) {
-        this(store, queues, clock, endpoints, functionsAllowed, directoryTtl, System::nanoTime);
+        this(store, queues, clock, endpoints, functionsAllowed, FunctionNameRule.ANY, directoryTtl, System::nanoTime);
+    }
+
+    /** @param functionNames which functions a consumer may name (those the push function may invoke) */
+    public Consumers(
+            ConsumerStore store,
+            QueueService queues,
+            Clock clock,
+            EndpointPolicy endpoints,
+            FunctionNameRule functionNames,
+            Duration directoryTtl) {
+        this(store, queues, clock, endpoints, true, functionNames, directoryTtl, System::nanoTime);
     }
 
     Consumers(
@@ -45,6 +57,7 @@ public final class Consumers {
             Clock clock,
             EndpointPolicy endpoints,
             boolean functionsAllowed,
+            FunctionNameRule functionNames,
             Duration directoryTtl,
             LongSupplier nanoTime) {
         this.store = store;
@@ -52,6 +65,7 @@ public final class Consumers {
         this.clock = clock;
         this.endpoints = endpoints;
         this.functionsAllowed = functionsAllowed;
+        this.functionNames = functionNames;
         this.directory = new ConsumerCache(store, this::currentIncarnation, directoryTtl, nanoTime);
     }
 
@@ -72,6 +86,9 @@ public final class Consumers {
         if (spec.functionArn() != null && !functionsAllowed) {
             throw QueueException.invalid("this server cannot invoke Lambda functions: give the consumer an endpoint"
                     + " and a secret instead (on the local server, an http://127.0.0.1 or http://localhost URL)");
+        }
+        if (spec.functionArn() != null) {
+            functionNames.check(spec.functionArn());
         }
         if (spec.endpoint() != null) {
             endpoints.check(spec.endpoint());

@@ -34,9 +34,11 @@ import java.util.logging.Logger;
  * <p>In a Lambda function (the stream handler and the scheduled sweep), call {@link #arrived} or
  * {@link #sweep} and then {@link #awaitIdle} with the time the invocation has left.
  *
- * <p>The bound is per scheduler, that is per process: several function instances running at once (one
- * per stream shard, plus the sweep) each keep their own, so a deployment needs a shared bound (or one
- * scheduler instance) for {@code maxConcurrency} to hold across them.
+ * <p>The bound is per scheduler, that is per process, and that is the documented guarantee: several
+ * push function instances running at once (one per stream shard, plus the sweep) each keep their own,
+ * so a consumer gets at most {@code maxConcurrency} × that many batches at once. A shared bound would
+ * cost a conditional write per batch; a consumer that needs a hard limit sets its own function's
+ * reserved concurrency (an invocation past it fails, and its batch comes back after its timeout).
  */
 public final class PushScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PushScheduler.class.getName());

@@ -13,5 +13,6 @@ public enum DeployedFunction {
     FANOUT,
     DELIVERY,
     METRICS,
-    COUNTS
+    COUNTS,
+    PUSH
 }

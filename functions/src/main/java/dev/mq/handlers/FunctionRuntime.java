@@ -3,16 +3,24 @@ package dev.mq.handlers;
 import dev.mq.core.ConsumerDirectory;
 import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.FunctionNameRule;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
+import dev.mq.delivery.EndpointDeliverer;
+import dev.mq.delivery.EndpointInvoker;
+import dev.mq.delivery.LambdaInvoker;
+import dev.mq.delivery.PushDelivery;
+import dev.mq.delivery.PushScheduler;
 import dev.mq.store.MessageCounts;
 import dev.mq.store.Services;
 import dev.mq.store.Tables;
+import java.time.Clock;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -44,6 +52,18 @@ public final class FunctionRuntime {
     /** {@code true} lets subscriptions and consumers target private and link-local addresses (inside a VPC, say). */
     public static final String ALLOW_PRIVATE_ENDPOINTS_ENV = "MQ_ALLOW_PRIVATE_ENDPOINTS";
 
+    /**
+     * The start every consumer function's name must have ({@link FunctionNameRule}): the push function may
+     * invoke only such functions, so the consumers API refuses others. Unset or empty: any name.
+     */
+    public static final String CONSUMER_FUNCTION_PREFIX_ENV = "MQ_CONSUMER_FUNCTION_PREFIX";
+
+    /**
+     * The account and region push events name as their source ({@code eventSourceARN}); Lambda puts the
+     * region in {@code AWS_REGION}, the stack sets the account.
+     */
+    public static final String ACCOUNT_ENV = "MQ_ACCOUNT";
+
     public static QueueService service() {
         return Holder.SERVICES.queues();
     }
@@ -61,8 +81,29 @@ public final class FunctionRuntime {
         return Holder.SERVICES.consumerDirectory();
     }
 
+    /** Push delivery as the push function runs it: endpoint and function consumers, each in its own lane. */
+    public static PushScheduler pushScheduler() {
+        return PushHolder.SCHEDULER;
+    }
+
     public static MessageCounts counts() {
         return Holder.COUNTS;
+    }
+
+    private static EndpointPolicy endpointPolicy() {
+        return new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV)));
+    }
+
+    private static final class PushHolder {
+        static final PushScheduler SCHEDULER = new PushScheduler(
+                consumerDirectory(),
+                new PushDelivery(
+                        service(),
+                        new EndpointInvoker(new EndpointDeliverer(), endpointPolicy()),
+                        new LambdaInvoker(
+                                Holder.inLambdasRegion(LambdaClient.builder()).build()),
+                        new PushDelivery.EventSource(System.getenv("AWS_REGION"), System.getenv(ACCOUNT_ENV)),
+                        Clock.systemUTC()));
     }
 
     private static final class Holder {
@@ -98,7 +139,8 @@ public final class FunctionRuntime {
             return Services.over(CLIENT, TABLES)
                     .receiptKey(ReceiptKeySource.fromEnvironment(System::getenv, Holder::secrets))
                     .settings(QueueService.Settings.defaults().withMaxAnswerBytes(MAX_ANSWER_BYTES))
-                    .endpoints(new EndpointPolicy(false, "true".equals(System.getenv(ALLOW_PRIVATE_ENDPOINTS_ENV))))
+                    .endpoints(endpointPolicy())
+                    .functionNames(new FunctionNameRule(System.getenv(CONSUMER_FUNCTION_PREFIX_ENV)))
                     .build();
         }
     }

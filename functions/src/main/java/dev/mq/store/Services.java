@@ -3,6 +3,7 @@ package dev.mq.store;
 import dev.mq.core.ConsumerDirectory;
 import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
+import dev.mq.core.FunctionNameRule;
 import dev.mq.core.QueueService;
 import dev.mq.core.TopicService;
 import dev.mq.core.TopicStore;
@@ -41,6 +42,7 @@ public record Services(QueueService queues, TopicService topics, Consumers consu
         private Runnable countsCaughtUp = () -> {};
         private EndpointPolicy endpoints = EndpointPolicy.deployed();
         private boolean functionConsumers = true;
+        private FunctionNameRule functionNames = FunctionNameRule.ANY;
         private UnaryOperator<TopicStore> topicStoreWrapper = UnaryOperator.identity();
 
         private Builder(DynamoDbClient client, Tables tables) {
@@ -88,6 +90,12 @@ public record Services(QueueService queues, TopicService topics, Consumers consu
             return this;
         }
 
+        /** Which functions consumers may name, where they may name functions; any unless set. */
+        public Builder functionNames(FunctionNameRule rule) {
+            this.functionNames = rule;
+            return this;
+        }
+
         /** Wraps the topic store the topic service uses (a test that watches what is published). */
         public Builder topicStore(UnaryOperator<TopicStore> wrapper) {
             this.topicStoreWrapper = wrapper;
@@ -104,13 +112,21 @@ public record Services(QueueService queues, TopicService topics, Consumers consu
             QueueService queues = queues();
             TopicService topics = new TopicService(
                     topicStoreWrapper.apply(new DynamoDbTopicStore(client, tables)), queues, clock, endpoints);
-            Consumers consumers = new Consumers(
-                    new DynamoDbConsumerStore(client, tables),
-                    queues,
-                    clock,
-                    endpoints,
-                    functionConsumers,
-                    settings.configCacheTtl());
+            Consumers consumers = functionConsumers
+                    ? new Consumers(
+                            new DynamoDbConsumerStore(client, tables),
+                            queues,
+                            clock,
+                            endpoints,
+                            functionNames,
+                            settings.configCacheTtl())
+                    : new Consumers(
+                            new DynamoDbConsumerStore(client, tables),
+                            queues,
+                            clock,
+                            endpoints,
+                            false,
+                            settings.configCacheTtl());
             return new Services(queues, topics, consumers);
         }
 

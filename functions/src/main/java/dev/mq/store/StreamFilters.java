@@ -45,6 +45,20 @@ public final class StreamFilters {
                 Json.write(Map.of("dynamodb", Map.of("OldImage", hasBody))));
     }
 
+    /**
+     * Writes that may make a message visible, what push delivery wakes on ({@link MessageArrivals}): a
+     * message item (it has a {@code body}) created or changed. Removals (acks), lease notes and dedup
+     * records are dropped before the push function is invoked; whether the message is visible now (not
+     * leased, not delayed) no static pattern can say, so the function reads {@code visibleAt} itself.
+     */
+    public static String visibleMessageWrites() {
+        return Json.write(Map.of(
+                "eventName",
+                List.of("INSERT", "MODIFY"),
+                "dynamodb",
+                Map.of("NewImage", Map.of("body", Map.of("S", List.of(Map.of("exists", true)))))));
+    }
+
     /** Writes of published topic messages; the log's TTL removals need no fan-out. */
     public static String publishedTopicMessages() {
         return Json.write(Map.of("eventName", List.of("INSERT", "MODIFY")));

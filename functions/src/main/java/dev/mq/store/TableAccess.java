@@ -63,6 +63,12 @@ public final class TableAccess {
                 access.put(Table.CATALOG, Set.of(GET, QUERY));
                 access.put(Table.MESSAGES, Set.of(GET, QUERY, UPDATE, PUT, DELETE));
             }
+            // push delivery reads the consumers (a query of their partition) and their queues' settings, and
+            // leases, acknowledges, gives back and dead-letters as receive and ack do
+            case PUSH -> {
+                access.put(Table.CATALOG, Set.of(GET, QUERY));
+                access.put(Table.MESSAGES, Set.of(QUERY, UPDATE, PUT, DELETE));
+            }
             // one update of a queue's counts per batch; its SnapStart priming reads a counts item
             case COUNTS -> access.put(Table.CATALOG, Set.of(GET, UPDATE));
             case METRICS -> {

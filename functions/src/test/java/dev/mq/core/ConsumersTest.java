@@ -43,6 +43,7 @@ class ConsumersTest {
                 f.clock,
                 new EndpointPolicy(true, false),
                 functionsAllowed,
+                FunctionNameRule.ANY,
                 Duration.ofSeconds(2),
                 nanos::get);
     }
@@ -105,9 +106,44 @@ class ConsumersTest {
     }
 
     @Test
+    void functions_mustFitTheDeploymentsNamingRule() {
+        Consumers deployed = new Consumers(
+                store,
+                f.service,
+                f.clock,
+                EndpointPolicy.deployed(),
+                new FunctionNameRule("mq-consumer-"),
+                Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> deployed.put(
+                        "orders",
+                        "other",
+                        Wire.consumerSpec(
+                                "{\"function\": \"arn:aws:lambda:eu-west-1:123456789012:function:billing\"}")))
+                .isInstanceOfSatisfying(
+                        QueueException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+                .hasMessageContaining("whose name starts with \"mq-consumer-\"");
+        assertThat(deployed.put(
+                                "orders",
+                                "fits",
+                                Wire.consumerSpec(
+                                        "{\"function\":"
+                                                + " \"arn:aws:lambda:eu-west-1:123456789012:function:mq-consumer-billing:live\"}"))
+                        .created())
+                .isTrue();
+    }
+
+    @Test
     void endpoints_followTheEndpointPolicy() {
         Consumers deployed = new Consumers(
-                store, f.service, f.clock, EndpointPolicy.deployed(), true, Duration.ofSeconds(2), nanos::get);
+                store,
+                f.service,
+                f.clock,
+                EndpointPolicy.deployed(),
+                true,
+                FunctionNameRule.ANY,
+                Duration.ofSeconds(2),
+                nanos::get);
 
         assertThatThrownBy(() -> deployed.put("orders", "hook", Wire.consumerSpec(ENDPOINT)))
                 .hasMessageContaining("loopback");

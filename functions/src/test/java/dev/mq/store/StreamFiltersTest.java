@@ -124,6 +124,11 @@ class StreamFiltersTest {
                         .as("%s", record)
                         .isEqualTo(message);
             }
+            // push delivery sees a message item's writes (it reads visibleAt itself), never removals
+            JsonNode push = Json.parseObject(StreamFilters.visibleMessageWrites());
+            assertThat(matches(push, record("INSERT", item))).isEqualTo(message);
+            assertThat(matches(push, change(item))).isEqualTo(message);
+            assertThat(matches(push, removal(item))).isFalse();
             // old images in the stream wake no delivery
             assertThat(matches(delivery, removal(item))).isFalse();
             assertThat(matches(delivery, change(item))).isFalse();

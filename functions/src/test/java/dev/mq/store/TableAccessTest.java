@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
@@ -15,11 +16,15 @@ import dev.mq.core.TopicMessage;
 import dev.mq.core.TopicService;
 import dev.mq.delivery.DeliveryWorker;
 import dev.mq.delivery.EndpointDeliverer;
+import dev.mq.delivery.PushDelivery;
+import dev.mq.delivery.PushInvoker;
+import dev.mq.delivery.PushScheduler;
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.AckHandler;
 import dev.mq.handlers.AdminHandler;
 import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.PublishHandler;
+import dev.mq.handlers.PushHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.model.Json;
 import dev.mq.store.TableAccess.Table;
@@ -27,6 +32,8 @@ import dev.mq.testing.CountsFeed;
 import dev.mq.testing.LocalDynamoDb;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -243,6 +250,48 @@ class TableAccessTest {
         assertThat(s.consumers.directory().consumersOf("orders")).hasSize(1);
         assertThat(s.consumers.directory().all()).hasSize(1);
         assertGranted(DeployedFunction.DELIVERY);
+    }
+
+    @Test
+    void push() throws Exception {
+        Services plain = services(db.client());
+        AdminHandler admin = new AdminHandler(plain.queues, plain.topics, plain.consumers);
+        call(
+                admin,
+                "PUT",
+                "/v1/queues/work",
+                "{\"visibilityTimeoutSeconds\":1,\"deadLetterQueue\":\"orders-dlq\",\"maxReceiveCount\":1}");
+        call(admin, "PUT", "/v1/queues/work/consumers/c", "{\"function\":\"" + FUNCTION + "\"}");
+        for (String body : List.of("a", "b", "c")) {
+            plain.queues.send("work", MessageToSend.of(body));
+        }
+        Services s = recording();
+        // the function fails its first record: the others are acknowledged, that one comes back and, past
+        // maxReceiveCount, is dead-lettered by the next round's lease
+        PushInvoker failsFirst = (consumer, event) -> {
+            String first = Json.parseObject(new String(event, StandardCharsets.UTF_8))
+                    .get("Records")
+                    .get(0)
+                    .get("messageId")
+                    .asText();
+            return new PushInvoker.Result.Answered(
+                    Json.write(Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", first))))
+                            .getBytes(StandardCharsets.UTF_8));
+        };
+        PushDelivery delivery = new PushDelivery(
+                s.queues,
+                (consumer, event) -> new PushInvoker.Result.Failed("no endpoints here"),
+                failsFirst,
+                PushDelivery.EventSource.local(),
+                Clock.systemUTC());
+        try (PushScheduler scheduler = new PushScheduler(s.consumers.directory(), delivery)) {
+            PushHandler push = new PushHandler(scheduler, Clock.systemUTC());
+            push.handleRequest(new DynamodbEvent(), null); // the schedule's event: no records, a sweep
+            Thread.sleep(1_100);
+            push.handleRequest(new DynamodbEvent(), null);
+        }
+        assertThat(plain.queues.getQueue("orders-dlq").stats().visible()).isEqualTo(1);
+        assertGranted(DeployedFunction.PUSH);
     }
 
     @Test

@@ -36,7 +36,8 @@ public final class MqStack extends Stack {
                 .throttleBurst(settings.throttleBurst())
                 .allowPrivateEndpoints(settings.allowPrivateEndpoints())
                 .deliveryMaxAttempts(settings.deliveryMaxAttempts())
-                .oldestMessageAlarmSeconds(settings.oldestMessageAlarmSeconds());
+                .oldestMessageAlarmSeconds(settings.oldestMessageAlarmSeconds())
+                .consumerFunctionPrefix(settings.consumerFunctionPrefix());
         if (settings.alarmTopicArn() != null) {
             mq.alarmTopic(Topic.fromTopicArn(this, "AlarmTopic", settings.alarmTopicArn()));
         }
@@ -63,6 +64,10 @@ public final class MqStack extends Stack {
                 "StreamFailureQueue",
                 service.streamFailures().getQueueUrl(),
                 "stream records given up on (README: replaying failed stream records)");
+        output(
+                "ConsumerFunctionPrefix",
+                service.consumerFunctionPrefix(),
+                "push consumers may name only functions whose name starts with this (mq:consumerFunctionPrefix)");
         output("SweeperRule", service.sweeper().getRuleName(), "the every-minute schedule");
         output("AlarmNotifications", service.alarmNotifications(), "who the alarms notify (mq:alarmEmail)");
         if (service.apiKey() != null) {

@@ -29,6 +29,8 @@ import software.constructs.Node;
  * @param allowPrivateEndpoints  subscriptions may target private addresses ({@code mq:allowPrivateEndpoints})
  * @param deliveryMaxAttempts    endpoint delivery retry budget ({@code mq:deliveryMaxAttempts})
  * @param oldestMessageAlarmSeconds alarm when a message has waited this long ({@code mq:oldestMessageAlarmSeconds})
+ * @param consumerFunctionPrefix the start of every push consumer function's name, or null for
+ *                               {@code <stack name>-consumer-} ({@code mq:consumerFunctionPrefix})
  * @param alarmEmail             an address the alarms notify, through a topic the stack makes, or null
  *                               ({@code mq:alarmEmail})
  * @param alarmTopicArn          an SNS topic the alarms notify, or null ({@code mq:alarmTopicArn})
@@ -52,6 +54,7 @@ public record StackSettings(
         boolean allowPrivateEndpoints,
         int deliveryMaxAttempts,
         int oldestMessageAlarmSeconds,
+        String consumerFunctionPrefix,
         String alarmEmail,
         String alarmTopicArn,
         String kmsKeyArn,
@@ -86,6 +89,7 @@ public record StackSettings(
                 flag(node, "mq:allowPrivateEndpoints", false),
                 number(node, "mq:deliveryMaxAttempts", 8),
                 number(node, "mq:oldestMessageAlarmSeconds", 3600),
+                optional(node, "mq:consumerFunctionPrefix"),
                 optional(node, "mq:alarmEmail"),
                 optional(node, "mq:alarmTopicArn"),
                 optional(node, "mq:kmsKeyArn"),

@@ -126,7 +126,7 @@ class MqStackTest {
         // pinned, not the newest the CDK version knows: a CDK upgrade must not change the runtime
         assertThat(MqService.RUNTIME.getName()).isEqualTo("java25");
         assertThat(MqService.RUNTIME.getSupportsSnapStart()).isTrue();
-        template.resourceCountIs("AWS::Lambda::Function", 8);
+        template.resourceCountIs("AWS::Lambda::Function", 9);
         MqService.HANDLERS
                 .values()
                 .forEach(handler -> template.hasResourceProperties(
@@ -148,7 +148,7 @@ class MqStackTest {
                                                         Map.of("Ref", tableId("TopicLogTable")),
                                                         "MQ_RECEIPT_KEY_SECRET_ARN",
                                                         Match.anyValue()))))));
-        template.resourceCountIs("AWS::Lambda::Alias", 8);
+        template.resourceCountIs("AWS::Lambda::Alias", 9);
         template.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
     }
 
@@ -356,7 +356,7 @@ class MqStackTest {
 
     @Test
     void streamMappings_retryPerRecord_bisect_andParkFailures() {
-        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 3);
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 4);
         for (String filter : List.of(StreamFilters.publishedTopicMessages(), StreamFilters.newDeliveryJobs())) {
             template.hasResourceProperties(
                     "AWS::Lambda::EventSourceMapping",
@@ -422,6 +422,58 @@ class MqStackTest {
     }
 
     @Test
+    void pushFunction_wakesOnVisibleMessageWrites_andTheMinuteSweep() {
+        String push = aliasIdsByHandler().get("dev.mq.handlers.PushHandler");
+        List<JsonNode> mappings = resources("AWS::Lambda::EventSourceMapping").values().stream()
+                .filter(m -> m.at("/Properties/FunctionName").toString().contains(push))
+                .toList();
+        assertThat(mappings).hasSize(1);
+        JsonNode mapping = mappings.get(0);
+        assertThat(mapping.at("/Properties/FilterCriteria/Filters/0/Pattern").asText())
+                .isEqualTo(StreamFilters.visibleMessageWrites());
+        assertThat(mapping.at("/Properties/FilterCriteria/Filters").size()).isEqualTo(1);
+        assertThat(mapping.at("/Properties/FunctionResponseTypes/0").asText()).isEqualTo("ReportBatchItemFailures");
+        assertThat(mapping.at("/Properties/StartingPosition").asText()).isEqualTo("LATEST");
+        assertThat(mapping.at("/Properties/EventSourceArn").toString()).contains("Messages");
+        // a missed wake-up is the sweep's: nothing parked in the stream-failures queue, so no false alarm
+        assertThat(mapping.at("/Properties/DestinationConfig").isMissingNode()).isTrue();
+        assertThat(resources("AWS::Events::Rule")
+                        .values()
+                        .iterator()
+                        .next()
+                        .at("/Properties/Targets")
+                        .toString())
+                .contains(push);
+    }
+
+    @Test
+    void pushFunction_mayInvokeOnlyFunctionsNamedByTheConsumerPrefix() {
+        List<String> invokeResources = resources("AWS::IAM::Policy").values().stream()
+                .flatMap(p -> stream(p.at("/Properties/PolicyDocument/Statement")))
+                .filter(st -> st.get("Action").toString().contains("lambda:InvokeFunction"))
+                .flatMap(st -> st.get("Resource").isArray()
+                        ? stream(st.get("Resource"))
+                        : java.util.stream.Stream.of(st.get("Resource")))
+                .map(JsonNode::toString)
+                .toList();
+        assertThat(invokeResources)
+                .hasSize(2)
+                .allSatisfy(
+                        r -> assertThat(r).contains(":function:mq-consumer-*").doesNotContain("\"*\""));
+        assertThat(json.at("/Outputs/ConsumerFunctionPrefix/Value").asText()).isEqualTo("mq-consumer-");
+        Template named = Template.fromStack(MqApp.build(app(Map.of("mq:consumerFunctionPrefix", "orders-"))));
+        named.hasResourceProperties(
+                "AWS::Lambda::Function",
+                Map.of(
+                        "Environment",
+                        Map.of("Variables", Match.objectLike(Map.of("MQ_CONSUMER_FUNCTION_PREFIX", "orders-")))));
+    }
+
+    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+        return java.util.stream.StreamSupport.stream(array.spliterator(), false);
+    }
+
+    @Test
     void alarms_watchDeadLetters_age_errors_throttles_andStreamLag() {
         template.hasResourceProperties(
                 "AWS::CloudWatch::Alarm",
@@ -443,8 +495,8 @@ class MqStackTest {
         long throttles = resources("AWS::CloudWatch::Alarm").values().stream()
                 .filter(a -> a.at("/Properties/MetricName").asText().equals("Throttles"))
                 .count();
-        assertThat(errors).isEqualTo(8);
-        assertThat(throttles).isEqualTo(8);
+        assertThat(errors).isEqualTo(9);
+        assertThat(throttles).isEqualTo(9);
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     }
 

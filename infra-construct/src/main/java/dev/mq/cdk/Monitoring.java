@@ -71,7 +71,8 @@ final class Monitoring extends Construct {
                     1);
             if (which == DeployedFunction.FANOUT
                     || which == DeployedFunction.DELIVERY
-                    || which == DeployedFunction.COUNTS) {
+                    || which == DeployedFunction.COUNTS
+                    || which == DeployedFunction.PUSH) {
                 Metric age = function.metric(
                         "IteratorAge",
                         MetricOptions.builder()

@@ -9,6 +9,7 @@ import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.MetricsHandler;
 import dev.mq.handlers.PublishHandler;
+import dev.mq.handlers.PushHandler;
 import dev.mq.handlers.ReceiveHandler;
 import dev.mq.store.StreamFilters;
 import dev.mq.store.TableAccess;
@@ -95,7 +96,8 @@ public final class MqService extends Construct {
             DeployedFunction.FANOUT, FanoutHandler.class.getName(),
             DeployedFunction.DELIVERY, DeliveryHandler.class.getName(),
             DeployedFunction.METRICS, MetricsHandler.class.getName(),
-            DeployedFunction.COUNTS, CountsHandler.class.getName());
+            DeployedFunction.COUNTS, CountsHandler.class.getName(),
+            DeployedFunction.PUSH, PushHandler.class.getName());
 
     /** The namespace of the queue metrics the metrics function emits. */
     public static final String METRICS_NAMESPACE = "mq";
@@ -105,6 +107,7 @@ public final class MqService extends Construct {
     private final Map<TableAccess.Table, Table> tables = new EnumMap<>(TableAccess.Table.class);
     private final Map<DeployedFunction, Alias> functions = new EnumMap<>(DeployedFunction.class);
     private final Map<DeployedFunction, Role> roles = new EnumMap<>(DeployedFunction.class);
+    private final String consumerFunctionPrefix;
     private final Queue streamFailures;
     private final Rule sweeper;
     private final ApiFront front;
@@ -129,6 +132,8 @@ public final class MqService extends Construct {
                     "another MqService in stack " + Stack.of(this).getStackName() + " reports its metrics as "
                             + deployment + ": give each its own prefix");
         }
+        this.consumerFunctionPrefix =
+                props.consumerFunctionPrefix() != null ? props.consumerFunctionPrefix() : deployment + "-consumer-";
         props.tags().forEach((key, value) -> Tags.of(this).add(key, value));
         if (props.kmsKey() != null) {
             allowLogsToUse(props.kmsKey());
@@ -160,7 +165,9 @@ public final class MqService extends Construct {
                 FunctionRuntime.ALLOW_PRIVATE_ENDPOINTS_ENV, Boolean.toString(props.allowPrivateEndpoints()),
                 DeliveryHandler.MAX_ATTEMPTS_ENV, Integer.toString(props.deliveryMaxAttempts()),
                 MetricsHandler.NAMESPACE_ENV, METRICS_NAMESPACE,
-                MetricsHandler.DEPLOYMENT_ENV, deployment);
+                MetricsHandler.DEPLOYMENT_ENV, deployment,
+                FunctionRuntime.CONSUMER_FUNCTION_PREFIX_ENV, consumerFunctionPrefix,
+                FunctionRuntime.ACCOUNT_ENV, Stack.of(this).getAccount());
 
         // Memory buys CPU, and a Java cold start is CPU-bound; receive mostly waits (long polls), so it
         // gets the least. API functions end before API Gateway's 29 s; receive waits up to 20 s of that.
@@ -173,11 +180,20 @@ public final class MqService extends Construct {
         function(DeployedFunction.DELIVERY, 512, Duration.minutes(5), environment);
         function(DeployedFunction.METRICS, 512, Duration.minutes(1), environment);
         function(DeployedFunction.COUNTS, 512, Duration.minutes(1), environment);
+        // Push delivery mostly waits on consumers (a function's synchronous invoke, an endpoint's POST),
+        // so memory buys little; 512 MB keeps the cold start short. An invocation waits until its rounds
+        // are done or 5 s before its end (PushHandler): 2 minutes lets a consumer take over a minute per
+        // batch, yet a slow consumer holds a stream shard (delaying other queues' wake-ups, never their
+        // delivery: the sweep runs apart) for at most that long. A round cut off resumes in the next
+        // invocation, and its batch comes back after its visibility timeout if it never does.
+        function(DeployedFunction.PUSH, 512, Duration.minutes(2), environment);
+        grantConsumerInvocations(roles.get(DeployedFunction.PUSH));
         roles.values().forEach(role -> ReceiptKeySecret.grantRead(receiptKey, role));
 
         streamFailures = streams();
         sweeper = Rule.Builder.create(this, "Sweeper")
-                .description("Every minute: retry due endpoint deliveries and emit queue metrics")
+                .description(
+                        "Every minute: retry due endpoint deliveries, sweep push consumers and emit queue" + " metrics")
                 .schedule(Schedule.rate(Duration.minutes(1)))
                 .targets(List.of(
                         LambdaFunction.Builder.create(functions.get(DeployedFunction.DELIVERY))
@@ -185,6 +201,10 @@ public final class MqService extends Construct {
                                 .build(),
                         LambdaFunction.Builder.create(functions.get(DeployedFunction.METRICS))
                                 .retryAttempts(2)
+                                .build(),
+                        // a missed sweep is made up by the next, a minute later
+                        LambdaFunction.Builder.create(functions.get(DeployedFunction.PUSH))
+                                .retryAttempts(0)
                                 .build()))
                 .build();
 
@@ -396,7 +416,32 @@ public final class MqService extends Construct {
     }
 
     /**
-     * The three stream consumers. A failing record is retried on its own (ReportBatchItemFailures, with
+     * Lets the push function invoke the consumers' functions: only those whose name starts with the
+     * consumer function prefix ({@link MqServiceProps#consumerFunctionPrefix()}), in this account and
+     * region, any version or alias. The consumers API refuses a function outside the rule, saying it.
+     */
+    private void grantConsumerInvocations(Role role) {
+        Stack stack = Stack.of(this);
+        String functions = stack.formatArn(ArnComponents.builder()
+                .service("lambda")
+                .resource("function")
+                .resourceName(consumerFunctionPrefix + "*")
+                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                .build());
+        role.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("lambda:InvokeFunction"))
+                .resources(List.of(functions, functions + ":*"))
+                .build());
+        NagSuppressions.consumerInvocations(role, consumerFunctionPrefix);
+    }
+
+    /** The start every consumer function's name must have: the push function may invoke only those. */
+    public String consumerFunctionPrefix() {
+        return consumerFunctionPrefix;
+    }
+
+    /**
+     * The stream consumers. A failing record is retried on its own (ReportBatchItemFailures, with
      * bisection for a batch that fails as a whole) up to a limit, then its position goes to the failure
      * queue; copies, jobs and counts are idempotent, so retries (and replays) never duplicate them.
      */
@@ -453,6 +498,21 @@ public final class MqService extends Construct {
                                 .map(p -> Map.<String, Object>of("pattern", p))
                                 .toList())
                         .build());
+        // Writes that may make a message visible wake push delivery. Small retries and no failure queue:
+        // a wake-up that never comes is made up by the sweep within a minute, and a consumer's own failure
+        // is never reported against the stream (PushHandler), so it never holds the shard.
+        functions
+                .get(DeployedFunction.PUSH)
+                .addEventSource(DynamoEventSource.Builder.create(tables.get(TableAccess.Table.MESSAGES))
+                        .startingPosition(StartingPosition.LATEST)
+                        .batchSize(100)
+                        .maxBatchingWindow(Duration.seconds(0))
+                        .retryAttempts(2)
+                        .maxRecordAge(Duration.minutes(5))
+                        .reportBatchItemFailures(true)
+                        .filters(List.of(Map.of("pattern", StreamFilters.visibleMessageWrites())))
+                        .build());
+        NagSuppressions.streamConsumer(roles.get(DeployedFunction.PUSH));
         NagSuppressions.streamConsumer(roles.get(DeployedFunction.COUNTS));
         NagSuppressions.streamConsumer(roles.get(DeployedFunction.FANOUT));
         NagSuppressions.streamConsumer(roles.get(DeployedFunction.DELIVERY));

@@ -34,6 +34,9 @@ import software.amazon.awscdk.services.sns.ITopic;
  * @param allowPrivateEndpoints subscriptions may target private addresses
  * @param deliveryMaxAttempts endpoint delivery retry budget
  * @param oldestMessageAlarmSeconds alarm when a message has waited this long
+ * @param consumerFunctionPrefix the start of the name of every Lambda function a push consumer may name:
+ *                            the push function may invoke only those, and the consumers API refuses others;
+ *                            null for {@code <deployment>-consumer-} (the prefix, else the stack's name)
  * @param tags                tags on every resource of the service
  */
 public record MqServiceProps(
@@ -55,6 +58,7 @@ public record MqServiceProps(
         boolean allowPrivateEndpoints,
         int deliveryMaxAttempts,
         int oldestMessageAlarmSeconds,
+        String consumerFunctionPrefix,
         Map<String, String> tags) {
 
     public MqServiceProps {
@@ -91,6 +95,11 @@ public record MqServiceProps(
                                 + " at least 1");
             }
         }
+        // a function name's characters; at least one, so the grant never covers every function
+        if (consumerFunctionPrefix != null && !consumerFunctionPrefix.matches("[A-Za-z0-9_-]{1,40}")) {
+            throw new IllegalArgumentException(
+                    "consumerFunctionPrefix must be 1-40 of A-Z a-z 0-9 _ -, not " + consumerFunctionPrefix);
+        }
         tags = Map.copyOf(tags);
     }
 
@@ -118,6 +127,7 @@ public record MqServiceProps(
         private boolean allowPrivateEndpoints;
         private int deliveryMaxAttempts = 8;
         private int oldestMessageAlarmSeconds = 3600;
+        private String consumerFunctionPrefix;
         private final Map<String, String> tags = new TreeMap<>();
 
         private Builder() {}
@@ -212,6 +222,11 @@ public record MqServiceProps(
             return this;
         }
 
+        public Builder consumerFunctionPrefix(String consumerFunctionPrefix) {
+            this.consumerFunctionPrefix = consumerFunctionPrefix;
+            return this;
+        }
+
         public Builder tag(String key, String value) {
             tags.put(key, value);
             return this;
@@ -242,6 +257,7 @@ public record MqServiceProps(
                     allowPrivateEndpoints,
                     deliveryMaxAttempts,
                     oldestMessageAlarmSeconds,
+                    consumerFunctionPrefix,
                     tags);
         }
     }

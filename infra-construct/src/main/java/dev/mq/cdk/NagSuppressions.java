@@ -1,6 +1,7 @@
 package dev.mq.cdk;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.ArrayList;
 import java.util.List;
 import software.constructs.IConstruct;
@@ -70,6 +71,23 @@ final class NagSuppressions {
                         .id("AwsSolutions-IAM5")
                         .reason("dynamodb:ListStreams takes no resource; the stream event source needs it")
                         .appliesTo(List.of("Resource::*"))
+                        .build()),
+                true);
+    }
+
+    /** On the push function's role only: its invoke grant on the functions named by the naming rule. */
+    static void consumerInvocations(IConstruct role, String prefix) {
+        io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(
+                role,
+                List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-IAM5")
+                        .reason("Push delivery invokes the consumers' functions, which are made after the stack:"
+                                + " the grant covers only names starting with " + prefix)
+                        .appliesTo(List.of(RegexAppliesTo.builder()
+                                .regex("/^Resource::arn:<AWS::Partition>:lambda:.*:function:"
+                                        + prefix // letters, digits, _ and -: nothing a regex reads specially
+                                        + "\\*(:\\*)?$/")
+                                .build()))
                         .build()),
                 true);
     }

@@ -86,7 +86,7 @@ class MqServiceTest {
     @Test
     void embedsInAUsersStack_withEveryRouteAndFunction() {
         template.resourceCountIs("AWS::DynamoDB::Table", 3);
-        template.resourceCountIs("AWS::Lambda::Function", 8);
+        template.resourceCountIs("AWS::Lambda::Function", 9);
         template.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         long methods = resources("AWS::ApiGateway::Method").size();
         assertThat(methods).isGreaterThanOrEqualTo(Routes.ALL.size());
@@ -254,6 +254,38 @@ class MqServiceTest {
                         .prefix("third")
                         .build());
         assertThat(third.deployment()).isEqualTo("third");
+    }
+
+    @Test
+    void thePushFunction_mayInvokeOnlyTheStacksConsumerFunctions_andItsApiKnowsTheRule() {
+        assertThat(stack.mq.consumerFunctionPrefix()).isEqualTo("Shop-consumer-");
+        List<String> granted = resources("AWS::IAM::Policy").values().stream()
+                .flatMap(policy -> elements(policy.at("/Properties/PolicyDocument/Statement")))
+                .filter(statement -> statement.get("Action").toString().contains("lambda:InvokeFunction"))
+                .flatMap(statement -> elements(statement.get("Resource")))
+                .map(JsonNode::toString)
+                .toList();
+        // arn:<partition>:lambda:<region>:<account>:function:<prefix>* and any version or alias of those
+        String functions = "\":lambda:eu-west-1:111111111111:function:Shop-consumer-*";
+        assertThat(granted)
+                .containsExactlyInAnyOrder(
+                        "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"}," + functions + "\"]]}",
+                        "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"}," + functions + ":*\"]]}");
+        template.hasResourceProperties(
+                "AWS::Lambda::Function",
+                Map.of(
+                        "Handler",
+                        "dev.mq.handlers.AdminHandler::handleRequest",
+                        "Environment",
+                        Map.of(
+                                "Variables",
+                                Match.objectLike(Map.of("MQ_CONSUMER_FUNCTION_PREFIX", "Shop-consumer-")))));
+    }
+
+    private static java.util.stream.Stream<JsonNode> elements(JsonNode node) {
+        return node.isArray()
+                ? java.util.stream.StreamSupport.stream(node.spliterator(), false)
+                : java.util.stream.Stream.of(node);
     }
 
     @Test
