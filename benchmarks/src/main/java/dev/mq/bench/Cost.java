@@ -186,10 +186,10 @@ final class Cost {
     /** Memory of the metrics and delivery functions as MqStack sets it, in GB. */
     static final double SCHEDULED_GB = 0.5;
     /**
-     * Alarms MqService creates (Monitoring): errors and throttles of each function, iterator age of the three
-     * stream consumers (fan-out, delivery, counts), dead letters, oldest message, stream failures, API 5xx.
+     * Alarms MqService creates (Monitoring): errors and throttles of each function, iterator age of the four
+     * stream consumers (fan-out, delivery, counts, push), dead letters, oldest message, stream failures, API 5xx.
      */
-    static final int ALARMS = 2 * DeployedFunction.values().length + 3 + 4;
+    static final int ALARMS = 2 * DeployedFunction.values().length + 4 + 4;
     /** Metrics the metrics function writes (MetricsHandler): per deployment, and per queue. */
     static final int DEPLOYMENT_METRICS = 3;
 
@@ -204,7 +204,10 @@ final class Cost {
      */
     static Map<String, Object> idleDeploymentPerMonth(IdleDeployment.Measured measured) {
         Map<String, Object> cost = new LinkedHashMap<>();
-        Map<String, Double> deployment = idleParts(measured.deployment(), 2, DEPLOYMENT_METRICS);
+        // the schedule starts three functions a minute: metrics, the delivery sweep and the push sweep (the
+        // push sweep's run time and its one query of the consumers are not measured here; with no consumer
+        // it reads one empty partition)
+        Map<String, Double> deployment = idleParts(measured.deployment(), 3, DEPLOYMENT_METRICS);
         deployment.put("alarms", round(ALARMS * Prices.CLOUDWATCH_ALARM_MONTH));
         deployment.put("dashboard (free for an account's first 3)", Prices.CLOUDWATCH_DASHBOARD_MONTH);
         deployment.put("receiptKeySecret", Prices.SECRETS_MANAGER_SECRET_MONTH);
