@@ -1,8 +1,8 @@
 package dev.mq.deploy;
 
 /**
- * The functions a deployment runs. The first four serve the API's routes (each route names its function
- * in {@code Routes.ALL}); the others consume the tables' streams or run on a schedule. The CDK app makes
+ * The functions a deployment runs. PUBLISH, RECEIVE, ACK, ADMIN and SQS serve the API's routes (each route
+ * names its function in {@code Routes.ALL}); the others consume the tables' streams or run on a schedule. The CDK app makes
  * one Lambda function of each, and {@code TableAccess} grants each the table actions it needs.
  */
 public enum DeployedFunction {
@@ -14,5 +14,7 @@ public enum DeployedFunction {
     DELIVERY,
     METRICS,
     COUNTS,
-    PUSH
+    PUSH,
+    /** Serves the SQS-compatible endpoint: every SQS action, so it may do what the four API functions do. */
+    SQS
 }

@@ -4,6 +4,7 @@ import static dev.mq.deploy.DeployedFunction.ACK;
 import static dev.mq.deploy.DeployedFunction.ADMIN;
 import static dev.mq.deploy.DeployedFunction.PUBLISH;
 import static dev.mq.deploy.DeployedFunction.RECEIVE;
+import static dev.mq.deploy.DeployedFunction.SQS;
 
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.model.ErrorCode;
@@ -54,7 +55,11 @@ public final class Routes {
         LIST_SUBSCRIPTIONS,
         PUT_SUBSCRIPTION,
         GET_SUBSCRIPTION,
-        DELETE_SUBSCRIPTION
+        DELETE_SUBSCRIPTION,
+        /** An SQS request (JSON or query protocol) sent to the API's root. */
+        SQS,
+        /** An SQS request sent to a queue URL, {@code /{account}/{queue}}, as the query protocol does. */
+        SQS_QUEUE
     }
 
     /**
@@ -109,7 +114,9 @@ public final class Routes {
             new Route("PUT", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.PUT_SUBSCRIPTION, ADMIN),
             new Route("GET", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.GET_SUBSCRIPTION, ADMIN),
             new Route(
-                    "DELETE", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.DELETE_SUBSCRIPTION, ADMIN));
+                    "DELETE", "/v1/topics/{topic}/subscriptions/{subscription}", Operation.DELETE_SUBSCRIPTION, ADMIN),
+            new Route("POST", "/", Operation.SQS, SQS),
+            new Route("POST", "/{account}/{queue}", Operation.SQS_QUEUE, SQS));
 
     /** The resource paths of the table, each once, in the table's order. */
     public static final Set<String> PATHS =
@@ -160,12 +167,22 @@ public final class Routes {
         return match(method, routePart, path);
     }
 
+    /**
+     * Routes whose path starts with a literal segment win over those that start with a parameter (the SQS
+     * queue URL {@code /{account}/{queue}}), as in API Gateway: {@code POST /v1/queues} is a 405, not an
+     * SQS request for the queue {@code queues}. The table lists the parameter-first routes last. Such a
+     * route matches only its own method: any other path of two segments stays a 404.
+     */
     private static Match match(String method, List<String> parts, String path) {
         String m = method == null ? "" : method.toUpperCase(Locale.ROOT);
         boolean pathKnown = false;
         for (Route route : ALL) {
+            if (pathKnown && route.path().startsWith("/{")) {
+                break;
+            }
             List<String> values = route.bind(parts);
-            if (values == null) {
+            boolean fallback = route.path().startsWith("/{");
+            if (values == null || (fallback && !route.method().equals(m))) {
                 continue;
             }
             pathKnown = true;

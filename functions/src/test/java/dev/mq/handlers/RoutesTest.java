@@ -68,4 +68,16 @@ class RoutesTest {
                 .isInstanceOfSatisfying(
                         QueueException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     }
+
+    @Test
+    void literalRoutes_winOverTheSqsQueueUrl() {
+        assertThat(Routes.match("POST", "/000000000000/orders").operation()).isEqualTo(Routes.Operation.SQS_QUEUE);
+        assertThat(Routes.match("POST", "/").operation()).isEqualTo(Routes.Operation.SQS);
+        assertThatThrownBy(() -> Routes.match("POST", "/v1/queues"))
+                .isInstanceOfSatisfying(
+                        QueueException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.METHOD_NOT_ALLOWED));
+        assertThatThrownBy(() -> Routes.match("GET", "/000000000000/orders"))
+                .isInstanceOfSatisfying(
+                        QueueException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
 }
