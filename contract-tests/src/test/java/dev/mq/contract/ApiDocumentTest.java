@@ -21,10 +21,12 @@ class ApiDocumentTest {
             Map.of("Content-Type", "application/json", "X-Request-Id", "r-1");
     private static final String QUEUE =
             "{\"name\": \"orders\", \"fifo\": false, \"createdAt\": \"2030-01-01T00:00:00Z\","
+                    + " \"modifiedAt\": \"2030-01-01T00:00:00Z\","
                     + " \"attributes\": {\"visibilityTimeoutSeconds\": 30, \"messageRetentionSeconds\": 345600,"
                     + " \"delaySeconds\": 0, \"receiveWaitSeconds\": 0, \"maxMessageBytes\": 262144,"
                     + " \"deduplicationWindowSeconds\": 300, \"contentBasedDeduplication\": false,"
-                    + " \"deadLetterQueue\": null, \"maxReceiveCount\": null}}";
+                    + " \"deadLetterQueue\": null, \"maxReceiveCount\": null,"
+                    + " \"redriveAllowPolicy\": {\"permission\": \"allowAll\"}}}";
 
     private final ApiDocument document = ApiDocument.shared();
 

@@ -4,10 +4,12 @@ import dev.mq.model.ErrorCode;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
 import dev.mq.model.QueueException;
+import dev.mq.model.RedriveAllowPolicy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,17 +38,22 @@ final class QueueCatalog {
         this.settings = settings;
     }
 
-    Created<QueueDescription> createQueue(String name, QueueAttributes attributes) {
+    /** Creates the queue with {@code tags}; when it exists already, its tags stay as they are (as SQS). */
+    Created<QueueDescription> createQueue(String name, QueueAttributes attributes, Map<String, String> tags) {
         Names.requireQueueName(name);
-        checkDeadLetterQueue(name, attributes);
+        Map<String, String> checkedTags = QueueTags.with(name, Map.of(), tags);
+        checkDeadLetterQueue(name, null, attributes);
+        Instant now = now();
         QueueConfig wanted = new QueueConfig(
                 name,
                 Names.isFifo(name),
-                now(),
+                now,
                 UUID.randomUUID().toString(),
                 settings.shardsPerQueue(),
                 attributes,
-                0);
+                0,
+                now,
+                checkedTags);
         Optional<QueueConfig> existing = store.createQueue(wanted);
         configCache.remove(name);
         if (existing.isEmpty()) {
@@ -65,14 +72,35 @@ final class QueueCatalog {
      * version condition; the change is then applied again to what that one wrote.
      */
     QueueDescription updateQueue(String name, UnaryOperator<QueueAttributes> change) {
+        return describe(
+                changeEntry(name, current -> {
+                    QueueAttributes changed = change.apply(current.attributes());
+                    checkDeadLetterQueue(name, current.attributes().deadLetterQueue(), changed);
+                    return current.withAttributes(changed, now());
+                }),
+                null);
+    }
+
+    /** Sets {@code tags} on the queue, replacing the values of keys it has; its attributes stay as they are. */
+    void tagQueue(String name, Map<String, String> tags) {
+        changeEntry(name, current -> current.withTags(QueueTags.with(name, current.tags(), tags)));
+    }
+
+    /** Removes the tags of {@code keys}; a key the queue has no tag of is no mistake (as SQS). */
+    void untagQueue(String name, Collection<String> keys) {
+        changeEntry(name, current -> current.withTags(QueueTags.without(current.tags(), keys)));
+    }
+
+    /**
+     * Writes what {@code change} makes of the queue's entry, under the version condition: when another
+     * change came in between, {@code change} is applied again to what that one wrote.
+     */
+    private QueueConfig changeEntry(String name, UnaryOperator<QueueConfig> change) {
         for (int attempt = 1; ; attempt++) {
-            QueueConfig current = requireQueueFresh(name);
-            QueueAttributes changed = change.apply(current.attributes());
-            checkDeadLetterQueue(name, changed);
-            QueueConfig updated = current.withAttributes(changed);
+            QueueConfig updated = change.apply(requireQueueFresh(name));
             if (store.updateQueue(updated)) {
                 configCache.remove(name);
-                return describe(updated, null);
+                return updated;
             }
             if (attempt >= 5) {
                 throw new QueueException(
@@ -131,21 +159,48 @@ final class QueueCatalog {
         }
     }
 
-    /**
-     * The queues that name {@code name} as their dead-letter queue, sorted. One listing of the catalog:
-     * its read cost grows with the number of queues, never with messages (a catalog entry is ~200
-     * bytes, so a thousand queues are ~200 KB, about 25 read units).
-     */
+    /** Every queue that names {@code name} as its dead-letter queue, sorted (see {@link #deadLetterSources(String, String, int)}). */
     private List<String> deadLetterSources(String name) {
+        return deadLetterSources(name, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The queues whose dead-letter queue is {@code deadLetterQueue}, sorted by name, a page at a time; the
+     * dead-letter queue must exist.
+     */
+    Page<String> deadLetterSourceQueues(String deadLetterQueue, int limit, String next) {
+        requireQueueFresh(deadLetterQueue);
+        if (limit < 1 || limit > 1000) {
+            throw QueueException.invalid("limit must be an integer from 1 to 1000");
+        }
+        String after = next == null || next.isEmpty() ? null : PageCursors.decodeQueueName(next, "");
+        List<String> found = deadLetterSources(deadLetterQueue, after, limit + 1);
+        if (found.size() <= limit) {
+            return new Page<>(found, null);
+        }
+        List<String> page = List.copyOf(found.subList(0, limit));
+        return new Page<>(page, PageCursors.encode(page.get(limit - 1)));
+    }
+
+    /**
+     * Up to {@code want} queues after {@code after} that name {@code name} as their dead-letter queue,
+     * sorted. Nothing indexes the catalog by dead-letter queue, so this lists the catalog from
+     * {@code after} on until it has found {@code want}: its reads grow with the number of queues (all of
+     * them when few name this one), never with messages. A catalog entry is ~200 bytes without tags, so a
+     * thousand queues are ~200 KB, about 25 read units; tags make an entry up to ~20 KB bigger.
+     */
+    private List<String> deadLetterSources(String name, String after, int want) {
         List<String> sources = new ArrayList<>();
-        String after = null;
+        String from = after;
         do {
-            Page<QueueConfig> page = store.listQueues("", 1_000, after);
-            page.items().stream()
-                    .filter(q -> name.equals(q.attributes().deadLetterQueue()))
-                    .forEach(q -> sources.add(q.name()));
-            after = page.next();
-        } while (after != null);
+            Page<QueueConfig> page = store.listQueues("", 1_000, from);
+            for (QueueConfig q : page.items()) {
+                if (name.equals(q.attributes().deadLetterQueue()) && sources.size() < want) {
+                    sources.add(q.name());
+                }
+            }
+            from = page.next();
+        } while (from != null && sources.size() < want);
         return sources;
     }
 
@@ -154,7 +209,12 @@ final class QueueCatalog {
         store.deleteAll(config.incarnation(), config.shards());
     }
 
-    private void checkDeadLetterQueue(String name, QueueAttributes attributes) {
+    /**
+     * Checks the dead-letter queue {@code attributes} name for queue {@code name}: another queue, of the
+     * same kind, that exists. A dead-letter queue newly named (other than {@code currentDlq}) must also
+     * admit {@code name} by its redrive allow policy; a queue named before its policy changed keeps it.
+     */
+    private void checkDeadLetterQueue(String name, String currentDlq, QueueAttributes attributes) {
         String dlq = attributes.deadLetterQueue();
         if (dlq == null) {
             return;
@@ -166,13 +226,30 @@ final class QueueCatalog {
             throw QueueException.invalid("the dead-letter queue of a " + (Names.isFifo(name) ? "FIFO" : "standard")
                     + " queue must be a " + (Names.isFifo(name) ? "FIFO" : "standard") + " queue");
         }
-        if (store.getQueue(dlq).isEmpty()) {
-            throw QueueException.invalid("dead-letter queue " + dlq + " does not exist; create it first");
+        QueueConfig deadLetters = store.getQueue(dlq)
+                .orElseThrow(
+                        () -> QueueException.invalid("dead-letter queue " + dlq + " does not exist; create it first"));
+        RedriveAllowPolicy policy = deadLetters.attributes().redriveAllowPolicy();
+        if (!dlq.equals(currentDlq) && !policy.allows(name)) {
+            throw QueueException.invalid("the redriveAllowPolicy of queue " + dlq + " ("
+                    + switch (policy.permission()) {
+                        case DENY_ALL -> "denyAll";
+                        case BY_QUEUE -> "byQueue " + String.join(", ", policy.sourceQueues());
+                        case ALLOW_ALL -> "allowAll";
+                    }
+                    + ") does not allow queue " + name + " to use it as its dead-letter queue");
         }
     }
 
     QueueDescription describe(QueueConfig config, QueueStats stats) {
-        return new QueueDescription(config.name(), config.fifo(), config.createdAt(), config.attributes(), stats);
+        return new QueueDescription(
+                config.name(),
+                config.fifo(),
+                config.createdAt(),
+                config.modifiedAt(),
+                config.attributes(),
+                config.tags(),
+                stats);
     }
 
     /** Milliseconds, the precision times are stored at, so a time reads the same in every answer. */

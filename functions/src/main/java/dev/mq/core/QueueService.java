@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -88,7 +89,44 @@ public final class QueueService {
     // ---------------------------------------------------------------- queues
 
     public Created<QueueDescription> createQueue(String name, QueueAttributes attributes) {
-        return catalog.createQueue(name, attributes);
+        return createQueue(name, attributes, Map.of());
+    }
+
+    /**
+     * Creates the queue with {@code tags} (SQS's rules, see {@link QueueTags}). When it exists with the
+     * same attributes, it is answered as it is: its tags are not changed (as SQS).
+     */
+    public Created<QueueDescription> createQueue(String name, QueueAttributes attributes, Map<String, String> tags) {
+        return catalog.createQueue(name, attributes, tags);
+    }
+
+    /**
+     * Sets {@code tags} on the queue, replacing the values of keys it has: at most 50 tags per queue after
+     * the change, keys of 1-128 characters, case-sensitive, not starting with {@code aws:}, values of
+     * 0-256. Tags are kept in the queue's catalog entry: deleting the queue drops them. Not an attribute
+     * change: {@code modifiedAt} stays.
+     */
+    public void tagQueue(String queue, Map<String, String> tags) {
+        catalog.tagQueue(queue, tags);
+    }
+
+    /** Removes the queue's tags of {@code keys}; keys it has no tag of are no mistake. */
+    public void untagQueue(String queue, Collection<String> keys) {
+        catalog.untagQueue(queue, keys);
+    }
+
+    /** The queue's tags, as the catalog holds them now. */
+    public Map<String, String> queueTags(String queue) {
+        return catalog.requireQueueFresh(queue).tags();
+    }
+
+    /**
+     * The queues whose dead-letter queue is {@code deadLetterQueue} (which must exist), sorted by name,
+     * {@code limit} (1-1000) at a time. Its reads grow with the number of queues in the catalog (it lists
+     * the catalog until it has found a page), never with messages.
+     */
+    public Page<String> deadLetterSourceQueues(String deadLetterQueue, int limit, String next) {
+        return catalog.deadLetterSourceQueues(deadLetterQueue, limit, next);
     }
 
     /**

@@ -67,9 +67,8 @@ public final class AdminHandler extends ApiHandler {
                 yield json(200, new QueueList(userQueues, page.next()));
             }
             case PUT_QUEUE -> {
-                QueueAttributes attributes =
-                        QueueAttributes.parse(Json.parseObject(request.getBody()), QueueAttributes.defaults());
-                Created<QueueDescription> created = service.createQueue(queue, attributes);
+                Requests.CreateQueueRequest create = Requests.parseCreateQueue(request.getBody());
+                Created<QueueDescription> created = service.createQueue(queue, create.attributes(), create.tags());
                 yield json(created.created() ? 201 : 200, Wire.queue(created.value()));
             }
             case GET_QUEUE -> json(200, Wire.queue(service.getQueue(queue)));

@@ -121,7 +121,13 @@ public final class Wire {
 
     static Responses.QueueDescription queue(QueueDescription q) {
         return new Responses.QueueDescription(
-                q.name(), q.fifo(), time(q.createdAt()), q.attributes(), q.stats() == null ? null : stats(q.stats()));
+                q.name(),
+                q.fifo(),
+                time(q.createdAt()),
+                time(q.modifiedAt()),
+                q.attributes(),
+                q.tags(),
+                q.stats() == null ? null : stats(q.stats()));
     }
 
     static Responses.QueueStats stats(QueueStats s) {

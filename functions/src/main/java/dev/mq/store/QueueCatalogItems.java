@@ -10,8 +10,10 @@ import static dev.mq.store.StoreCalls.s;
 import dev.mq.core.Page;
 import dev.mq.core.QueueConfig;
 import dev.mq.model.QueueAttributes;
+import dev.mq.model.RedriveAllowPolicy;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,7 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * Queues in the catalog table: {@code pk = "queue"}, {@code sk = <name>}, so a listing is one sorted
- * query; an item holds the queue's incarnation, shards, version and attributes.
+ * query; an item holds the queue's incarnation, shards, version, attributes and tags. Attributes added
+ * later are absent from entries written before them, and read as their defaults: {@code modAt} as
+ * {@code createdAt}, no {@code rap} as allowAll, no {@code tags} as none.
  */
 final class QueueCatalogItems {
     private static final String QUEUE_PK = "queue";
@@ -119,6 +123,22 @@ final class QueueCatalogItems {
             item.put("dlq", s(a.deadLetterQueue()));
             item.put("mrc", n(a.maxReceiveCount()));
         }
+        RedriveAllowPolicy policy = a.redriveAllowPolicy();
+        if (policy.permission() != RedriveAllowPolicy.Permission.ALLOW_ALL) {
+            item.put("rap", s(policy.permission().wireName()));
+        }
+        if (!policy.sourceQueues().isEmpty()) {
+            item.put(
+                    "rapSrc",
+                    AttributeValue.fromL(
+                            policy.sourceQueues().stream().map(StoreCalls::s).toList()));
+        }
+        item.put("modAt", n(q.modifiedAt().toEpochMilli()));
+        if (!q.tags().isEmpty()) {
+            Map<String, AttributeValue> tags = new HashMap<>();
+            q.tags().forEach((k, v) -> tags.put(k, s(v)));
+            item.put("tags", AttributeValue.fromM(tags));
+        }
         return item;
     }
 
@@ -132,14 +152,34 @@ final class QueueCatalogItems {
                 integer(item, "dedupWin"),
                 item.get("cbd").bool(),
                 item.containsKey("dlq") ? item.get("dlq").s() : null,
-                item.containsKey("mrc") ? integer(item, "mrc") : null);
+                item.containsKey("mrc") ? integer(item, "mrc") : null,
+                item.containsKey("rap")
+                        ? new RedriveAllowPolicy(
+                                RedriveAllowPolicy.Permission.fromWire(
+                                        item.get("rap").s()),
+                                item.containsKey("rapSrc")
+                                        ? item.get("rapSrc").l().stream()
+                                                .map(AttributeValue::s)
+                                                .toList()
+                                        : List.of())
+                        : RedriveAllowPolicy.ALLOW_ALL);
+        Map<String, String> tags = new HashMap<>();
+        if (item.containsKey("tags")) {
+            item.get("tags").m().forEach((k, v) -> tags.put(k, v.s()));
+        }
         return new QueueConfig(
                 item.get("sk").s(),
                 item.get("fifo").bool(),
-                Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())),
+                time(item, "createdAt"),
                 item.get("inc").s(),
                 integer(item, "shards"),
                 attributes,
-                item.containsKey("ver") ? Long.parseLong(item.get("ver").n()) : 0);
+                item.containsKey("ver") ? Long.parseLong(item.get("ver").n()) : 0,
+                item.containsKey("modAt") ? time(item, "modAt") : null,
+                tags);
+    }
+
+    private static Instant time(Map<String, AttributeValue> item, String name) {
+        return Instant.ofEpochMilli(Long.parseLong(item.get(name).n()));
     }
 }

@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * A queue's settings, with the API's defaults and ranges. A dead-letter queue always comes with its
- * {@code maxReceiveCount}; whether it exists and is of the same kind is checked by the service.
+ * {@code maxReceiveCount}; whether it exists, is of the same kind and admits this queue (its
+ * {@code redriveAllowPolicy}) is checked by the service.
  */
 public record QueueAttributes(
         int visibilityTimeoutSeconds,
@@ -16,7 +17,8 @@ public record QueueAttributes(
         int deduplicationWindowSeconds,
         boolean contentBasedDeduplication,
         String deadLetterQueue,
-        Integer maxReceiveCount) {
+        Integer maxReceiveCount,
+        RedriveAllowPolicy redriveAllowPolicy) {
 
     public static final int MAX_VISIBILITY_TIMEOUT = 43_200;
     public static final int MAX_DELAY = 900;
@@ -32,7 +34,39 @@ public record QueueAttributes(
             "deduplicationWindowSeconds",
             "contentBasedDeduplication",
             "deadLetterQueue",
-            "maxReceiveCount");
+            "maxReceiveCount",
+            "redriveAllowPolicy");
+
+    /** No policy given means the default, every queue may use this one as its dead-letter queue. */
+    public QueueAttributes {
+        if (redriveAllowPolicy == null) {
+            redriveAllowPolicy = RedriveAllowPolicy.ALLOW_ALL;
+        }
+    }
+
+    /** The settings without a redrive allow policy of their own: every queue may name this one. */
+    public QueueAttributes(
+            int visibilityTimeoutSeconds,
+            int messageRetentionSeconds,
+            int delaySeconds,
+            int receiveWaitSeconds,
+            int maxMessageBytes,
+            int deduplicationWindowSeconds,
+            boolean contentBasedDeduplication,
+            String deadLetterQueue,
+            Integer maxReceiveCount) {
+        this(
+                visibilityTimeoutSeconds,
+                messageRetentionSeconds,
+                delaySeconds,
+                receiveWaitSeconds,
+                maxMessageBytes,
+                deduplicationWindowSeconds,
+                contentBasedDeduplication,
+                deadLetterQueue,
+                maxReceiveCount,
+                RedriveAllowPolicy.ALLOW_ALL);
+    }
 
     public static QueueAttributes defaults() {
         return new QueueAttributes(30, 345_600, 0, 0, MAX_MESSAGE_BYTES, 300, false, null, null);
@@ -41,7 +75,8 @@ public record QueueAttributes(
     /**
      * Reads the attributes named in {@code body} over {@code base}: the defaults for a create, the
      * current settings for a change. In a change, {@code "deadLetterQueue": null} removes the
-     * dead-letter queue together with its {@code maxReceiveCount}.
+     * dead-letter queue together with its {@code maxReceiveCount}, and {@code "redriveAllowPolicy": null}
+     * restores the default, allowAll.
      */
     public static QueueAttributes parse(ObjectNode body, QueueAttributes base) {
         Fields.onlyKnown(body, FIELDS);
@@ -74,7 +109,25 @@ public record QueueAttributes(
                 or(Fields.optInt(body, "deduplicationWindowSeconds", 60, 86_400), base.deduplicationWindowSeconds),
                 orBool(Fields.optBoolean(body, "contentBasedDeduplication"), base.contentBasedDeduplication),
                 dlq,
-                maxReceives);
+                maxReceives,
+                body.has("redriveAllowPolicy")
+                        ? RedriveAllowPolicy.parse(body.get("redriveAllowPolicy"))
+                        : base.redriveAllowPolicy);
+    }
+
+    /** These settings with {@code policy} deciding which queues may use this one as their dead-letter queue. */
+    public QueueAttributes withRedriveAllowPolicy(RedriveAllowPolicy policy) {
+        return new QueueAttributes(
+                visibilityTimeoutSeconds,
+                messageRetentionSeconds,
+                delaySeconds,
+                receiveWaitSeconds,
+                maxMessageBytes,
+                deduplicationWindowSeconds,
+                contentBasedDeduplication,
+                deadLetterQueue,
+                maxReceiveCount,
+                policy);
     }
 
     private static int or(Integer value, int fallback) {

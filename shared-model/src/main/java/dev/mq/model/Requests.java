@@ -45,6 +45,17 @@ public final class Requests {
 
     public record RedriveRequest(String destination, int maxMessages) {}
 
+    /** The body of a queue's PUT: its attributes, and the tags the queue gets if this creates it. */
+    public record CreateQueueRequest(QueueAttributes attributes, Map<String, String> tags) {}
+
+    /** Queue attributes over the defaults, and {@code tags}: an object of string values, checked by the service. */
+    public static CreateQueueRequest parseCreateQueue(String body) {
+        ObjectNode node = Json.parseObject(body);
+        Map<String, String> tags = Fields.optStringMap(node, "tags");
+        node.remove("tags");
+        return new CreateQueueRequest(QueueAttributes.parse(node, QueueAttributes.defaults()), tags);
+    }
+
     public static SendBatch parseSend(String body) {
         ObjectNode node = Json.parseObject(body);
         if (!node.has("messages")) {

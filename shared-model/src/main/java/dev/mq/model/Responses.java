@@ -8,10 +8,19 @@ import java.util.Map;
 public final class Responses {
     private Responses() {}
 
-    /** {@code stats} is present on GET only. */
+    /**
+     * {@code stats} is present on GET only; {@code tags} when the queue has any. {@code modifiedAt} is when
+     * the attributes last changed ({@code createdAt} until they do).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record QueueDescription(
-            String name, boolean fifo, String createdAt, QueueAttributes attributes, QueueStats stats) {}
+            String name,
+            boolean fifo,
+            String createdAt,
+            String modifiedAt,
+            QueueAttributes attributes,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> tags,
+            QueueStats stats) {}
 
     public record QueueStats(long visible, long inFlight, long delayed, long oldestMessageAgeSeconds) {}
 

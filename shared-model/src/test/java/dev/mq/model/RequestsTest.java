@@ -133,4 +133,50 @@ class RequestsTest {
         assertThat(removed.deadLetterQueue()).isNull();
         assertThat(removed.maxReceiveCount()).isNull();
     }
+
+    @Test
+    void redriveAllowPolicy_isParsedKeptOverAChange_resetByNull_andEchoedAsWritten() throws Exception {
+        QueueAttributes byQueue = QueueAttributes.parse(
+                Json.parseObject(
+                        "{\"redriveAllowPolicy\": {\"permission\": \"byQueue\", \"sourceQueues\": [\"a\", \"b\"]}}"),
+                QueueAttributes.defaults());
+        assertThat(byQueue.redriveAllowPolicy()).isEqualTo(RedriveAllowPolicy.byQueue(java.util.List.of("a", "b")));
+        assertThat(byQueue.redriveAllowPolicy().allows("a")).isTrue();
+        assertThat(byQueue.redriveAllowPolicy().allows("c")).isFalse();
+        assertThat(QueueAttributes.parse(Json.parseObject("{\"delaySeconds\": 5}"), byQueue)
+                        .redriveAllowPolicy())
+                .isEqualTo(byQueue.redriveAllowPolicy());
+        assertThat(QueueAttributes.parse(Json.parseObject("{\"redriveAllowPolicy\": null}"), byQueue)
+                        .redriveAllowPolicy())
+                .isEqualTo(RedriveAllowPolicy.ALLOW_ALL);
+        assertThat(QueueAttributes.defaults().redriveAllowPolicy()).isEqualTo(RedriveAllowPolicy.ALLOW_ALL);
+
+        String written = Json.write(byQueue);
+        assertThat(written)
+                .contains("\"redriveAllowPolicy\":{\"permission\":\"byQueue\",\"sourceQueues\":[\"a\",\"b\"]}");
+        assertThat(Json.MAPPER.readValue(written, QueueAttributes.class)).isEqualTo(byQueue);
+        assertThat(Json.write(QueueAttributes.defaults()))
+                .contains("\"redriveAllowPolicy\":{\"permission\":\"allowAll\"}");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"permission\": \"byQueue\"}                              | byQueue needs 1 to 10 sourceQueues, not 0",
+                "{\"permission\": \"byQueue\", \"sourceQueues\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"]} | not 11",
+                "{\"permission\": \"denyAll\", \"sourceQueues\": [\"a\"]} | with permission byQueue only, not denyAll",
+                "{\"permission\": \"some\"}                                 | must be allowAll, denyAll or byQueue",
+                "{\"sourceQueues\": [\"a\"]}                                | permission is required",
+                "{\"permission\": \"byQueue\", \"sourceQueues\": \"a\"}  | must be an array of queue names",
+                "{\"permission\": \"byQueue\", \"sourceQueues\": [\"a b\"]} | invalid queue name",
+                "{\"permission\": \"allowAll\", \"queues\": []}            | unknown field 'queues'",
+                "\"allowAll\"                                                 | must be an object",
+            })
+    void redriveAllowPolicy_refusesWhatSqsRefuses(String policy, String message) {
+        assertThatThrownBy(() -> QueueAttributes.parse(
+                        Json.parseObject("{\"redriveAllowPolicy\": " + policy + "}"), QueueAttributes.defaults()))
+                .isInstanceOf(QueueException.class)
+                .hasMessageContaining(message);
+    }
 }
