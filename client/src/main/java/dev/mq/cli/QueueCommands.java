@@ -3,6 +3,7 @@ package dev.mq.cli;
 import dev.mq.client.MqClient.Created;
 import dev.mq.client.MqException;
 import dev.mq.model.Json;
+import dev.mq.model.RedriveAllowPolicy;
 import dev.mq.model.Responses.QueueDescription;
 import dev.mq.model.Responses.QueueStats;
 import dev.mq.model.Responses.QueueSummary;
@@ -148,7 +149,16 @@ final class QueueCommands {
                 fields.put("name", q.name());
                 fields.put("fifo", q.fifo());
                 fields.put("createdAt", q.createdAt());
+                fields.put("modifiedAt", q.modifiedAt());
                 Json.MAPPER.convertValue(q.attributes(), Map.class).forEach((k, v) -> fields.put((String) k, v));
+                RedriveAllowPolicy policy = q.attributes().redriveAllowPolicy();
+                fields.put(
+                        "redriveAllowPolicy",
+                        policy.permission().wireName()
+                                + (policy.sourceQueues().isEmpty()
+                                        ? ""
+                                        : " " + String.join(",", policy.sourceQueues())));
+                fields.put("tags", MqCli.attributes(q.tags()));
                 if (q.stats() != null) {
                     fields.put("visible", q.stats().visible());
                     fields.put("inFlight", q.stats().inFlight());

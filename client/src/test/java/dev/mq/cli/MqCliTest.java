@@ -135,6 +135,9 @@ class MqCliTest {
         assertThat(get.out())
                 .contains("visibilityTimeoutSeconds    45")
                 .contains("maxReceiveCount             3")
+                .contains("redriveAllowPolicy          allowAll")
+                .contains("tags                        -")
+                .containsPattern("modifiedAt +20")
                 .contains("visible ");
         assertThat(mq("--json", "queue", "get", q)
                         .json()
