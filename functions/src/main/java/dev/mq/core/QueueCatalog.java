@@ -136,7 +136,7 @@ final class QueueCatalog {
      * its read cost grows with the number of queues, never with messages (a catalog entry is ~200
      * bytes, so a thousand queues are ~200 KB, about 25 read units).
      */
-    private List<String> deadLetterSources(String name) {
+    List<String> deadLetterSources(String name) {
         List<String> sources = new ArrayList<>();
         String after = null;
         do {
