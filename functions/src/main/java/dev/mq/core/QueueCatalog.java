@@ -160,7 +160,7 @@ final class QueueCatalog {
     }
 
     /** Every queue that names {@code name} as its dead-letter queue, sorted (see {@link #deadLetterSources(String, String, int)}). */
-    private List<String> deadLetterSources(String name) {
+    List<String> deadLetterSources(String name) {
         return deadLetterSources(name, null, Integer.MAX_VALUE);
     }
 

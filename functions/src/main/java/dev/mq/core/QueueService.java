@@ -39,6 +39,7 @@ public final class QueueService {
     private final Receiving receiving;
     private final Acks acks;
     private final DeadLetters deadLetters;
+    private final MoveTasks moveTasks;
     private final long maxAnswerBytes;
 
     /**
@@ -49,12 +50,21 @@ public final class QueueService {
      *     {@link AnswerSize} estimates them: the limit of what carries the answer (a Lambda function's
      *     answer, say), which the edge sets; the first message is always answered
      */
-    public record Settings(int shardsPerQueue, Duration configCacheTtl, long maxAnswerBytes) {
+    public record Settings(int shardsPerQueue, Duration configCacheTtl, long maxAnswerBytes, Duration moveTaskBudget) {
         /** No limit of an edge on the size of an answer. */
         public static final long UNLIMITED_ANSWER = Long.MAX_VALUE;
+        /**
+         * How long one pass of a message move task moves before it answers (see {@link MoveTasks}): well
+         * within API Gateway's 29 s, with room for the rest of the call.
+         */
+        public static final Duration MOVE_TASK_BUDGET = Duration.ofSeconds(10);
 
         public Settings(int shardsPerQueue, Duration configCacheTtl) {
             this(shardsPerQueue, configCacheTtl, UNLIMITED_ANSWER);
+        }
+
+        public Settings(int shardsPerQueue, Duration configCacheTtl, long maxAnswerBytes) {
+            this(shardsPerQueue, configCacheTtl, maxAnswerBytes, MOVE_TASK_BUDGET);
         }
 
         public static Settings defaults() {
@@ -62,7 +72,11 @@ public final class QueueService {
         }
 
         public Settings withMaxAnswerBytes(long maxAnswerBytes) {
-            return new Settings(shardsPerQueue, configCacheTtl, maxAnswerBytes);
+            return new Settings(shardsPerQueue, configCacheTtl, maxAnswerBytes, moveTaskBudget);
+        }
+
+        public Settings withMoveTaskBudget(Duration moveTaskBudget) {
+            return new Settings(shardsPerQueue, configCacheTtl, maxAnswerBytes, moveTaskBudget);
         }
     }
 
@@ -84,6 +98,8 @@ public final class QueueService {
         this.receiving = new Receiving(
                 store, catalog, deadLetters, receipts, signal, sideBySide, claims, parkedSchedule, maxAnswerBytes);
         this.acks = new Acks(store, catalog, receipts, signal, sideBySide, claims, parkedSchedule);
+        this.moveTasks = new MoveTasks(
+                store, catalog, deadLetters, ids, config -> stats(config).visible(), settings.moveTaskBudget());
     }
 
     // ---------------------------------------------------------------- queues
@@ -375,6 +391,36 @@ public final class QueueService {
      */
     public int redrive(String queue, String destination, int maxMessages) {
         return deadLetters.redrive(queue, destination, maxMessages);
+    }
+
+    /**
+     * Starts moving the messages of dead-letter queue {@code source} to {@code destination}, or, when it is
+     * null, each back to the queue it came from, at most {@code maxPerSecond} a second (1 to 500; null: as
+     * fast as they go). Refused ({@code InvalidRequest}) when {@code source} is the dead-letter queue of no
+     * queue, when the destination is of the other kind (standard, FIFO) or the source itself, and while
+     * the source has a running task. The call runs the task's first pass (at most
+     * {@link Settings#moveTaskBudget}) and answers the task as it stands; a task with messages left stays
+     * {@code RUNNING} and goes on at the next {@link #moveTasks} or start for its source, or
+     * {@link #continueMoveTasks}. See {@link MoveTasks}.
+     */
+    public MoveTask startMoveTask(String source, String destination, Integer maxPerSecond) {
+        return moveTasks.start(source, destination, maxPerSecond);
+    }
+
+    /**
+     * The move tasks of {@code source}, newest first, at most {@code maxResults} (1 to 10), of the last 14
+     * days; a running one is moved on for a pass before it is answered.
+     */
+    public List<MoveTask> moveTasks(String source, int maxResults) {
+        return moveTasks.list(source, maxResults);
+    }
+
+    /**
+     * A pass of every running move task of the deployment, for a scheduled function, so a task nobody
+     * watches still ends; answers how many are still running.
+     */
+    public int continueMoveTasks() {
+        return moveTasks.continueRunning();
     }
 
     /** Answers when the store does; throws {@code Unavailable} when it does not. */

@@ -157,4 +157,66 @@ public interface QueueStore {
 
     /** Removes items whose retention or deduplication window has passed (for stores without TTL). */
     long deleteExpired(Instant now);
+
+    // ---- reads of single messages
+
+    /** The message at {@code key} (a consistent read), if it is there. */
+    Optional<StoredMessage> get(MessageKey key);
+
+    // ---- receive attempts (FIFO queues' ReceiveRequestAttemptId)
+
+    /**
+     * What a receive named {@code attemptId} leased in the queue incarnation, until {@code expiresAt}:
+     * replaces an earlier record of the same attempt.
+     */
+    void putReceiveAttempt(String incarnation, String attemptId, List<Lease> leases, Instant expiresAt);
+
+    /** The leases recorded for the attempt, unless there are none or they expired by {@code now}. */
+    Optional<List<Lease>> receiveAttempt(String incarnation, String attemptId, Instant now);
+
+    /** A lease a receive took: the message's key and the lease's token. */
+    record Lease(MessageKey key, String token) {}
+
+    // ---- message move tasks
+
+    /**
+     * A move task as stored: {@code id} orders a source's tasks by start, {@code incarnation} is the
+     * source queue's incarnation it moves from.
+     */
+    record StoredMoveTask(String id, String incarnation, MoveTask task) {}
+
+    /**
+     * Records {@code task} (running) as its source's one running task, kept until {@code expiresAt}, unless
+     * the source already has a running task: then nothing is written and that one is answered. The two
+     * writes are one transaction, so a running task and its source's mark never exist one without the other.
+     */
+    Optional<StoredMoveTask> createMoveTask(StoredMoveTask task, Instant expiresAt);
+
+    /** The source queue's running task, if it has one. */
+    Optional<StoredMoveTask> runningMoveTask(String source);
+
+    /** The source queues that have a running task, whatever their incarnation: one small read. */
+    List<String> sourcesWithRunningMoveTasks();
+
+    /** One task of a source, if it is (still) recorded. */
+    Optional<StoredMoveTask> moveTask(String source, String id);
+
+    /**
+     * Adds {@code moved} to the task's count, whatever its status: a pass that ran beside the one that
+     * ended the task still counts what it moved.
+     */
+    void addMovedMessages(String source, String id, long moved);
+
+    /**
+     * Ends the running task with {@code status} (and {@code failureReason}), and frees its source for the
+     * next task, in one transaction; keeps its record until {@code expiresAt}. False when it was not
+     * running any more (another pass ended it).
+     */
+    boolean endMoveTask(String source, String id, MoveTask.Status status, String failureReason, Instant expiresAt);
+
+    /**
+     * The source's tasks of the queue incarnation, newest first, at most {@code limit}, leaving out those
+     * whose record expired by {@code now}.
+     */
+    List<StoredMoveTask> moveTasks(String source, String incarnation, int limit, Instant now);
 }

@@ -46,6 +46,7 @@ final class Receiving {
     private final LeaseClaims claims;
     private final ParkedSchedule parkedSchedule;
     private final long maxAnswerBytes;
+    private final ReceiveAttempts attempts;
 
     Receiving(
             QueueStore store,
@@ -66,6 +67,7 @@ final class Receiving {
         this.claims = claims;
         this.parkedSchedule = parkedSchedule;
         this.maxAnswerBytes = maxAnswerBytes;
+        this.attempts = new ReceiveAttempts(store, catalog, receipts);
     }
 
     /**
@@ -80,6 +82,15 @@ final class Receiving {
         int timeout = options.visibilityTimeoutSeconds() != null
                 ? options.visibilityTimeoutSeconds()
                 : config.attributes().visibilityTimeoutSeconds();
+        // an attempt id means something only where messages are handed out in order (SQS ignores it elsewhere)
+        String attemptId = config.fifo() ? options.attemptId() : null;
+        if (attemptId != null) {
+            ReceiveAttempts.check(attemptId);
+            Optional<List<ReceivedMessage>> again = attempts.retry(config, attemptId, timeout);
+            if (again.isPresent()) {
+                return again.get();
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait);
         long pause = FIRST_POLL_MILLIS;
         while (true) {
@@ -87,6 +98,9 @@ final class Receiving {
             List<ReceivedMessage> messages = receiveOnce(config, options.maxMessages(), timeout);
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (!messages.isEmpty() || left <= 0) {
+                if (attemptId != null) {
+                    attempts.record(config, attemptId, messages);
+                }
                 return messages;
             }
             signal.await(config.incarnation(), seenSignal, Math.min(pause, left));
@@ -389,15 +403,25 @@ final class Receiving {
             parkedSchedule.parked(config.incarnation(), leased.get().shard(), until);
         }
         Instant firstReceived = message.firstReceivedAt() != null ? message.firstReceivedAt() : now;
-        return Optional.of(new ReceivedMessage(
+        return Optional.of(received(
+                message,
+                receipts.issue(config.name(), leased.get(), token),
+                message.receiveCount() + 1,
+                firstReceived));
+    }
+
+    /** The answer for a leased message, as its lease's holder sees it. */
+    static ReceivedMessage received(
+            StoredMessage message, String receiptHandle, int receiveCount, Instant firstReceivedAt) {
+        return new ReceivedMessage(
                 message.messageId(),
                 message.body(),
                 message.attributes(),
-                receipts.issue(config.name(), leased.get(), token),
-                message.receiveCount() + 1,
+                receiptHandle,
+                receiveCount,
                 message.sentAt(),
-                firstReceived,
+                firstReceivedAt,
                 message.groupId(),
-                message.deduplicationId()));
+                message.deduplicationId());
     }
 }

@@ -15,6 +15,7 @@ import static dev.mq.store.StoreCalls.sleep;
 
 import dev.mq.core.MessageIds;
 import dev.mq.core.MessageKey;
+import dev.mq.core.MoveTask;
 import dev.mq.core.Page;
 import dev.mq.core.QueueConfig;
 import dev.mq.core.QueueCounts;
@@ -61,6 +62,8 @@ public final class DynamoDbQueueStore implements QueueStore {
     private final Runnable beforeCounts;
     private final QueueCatalogItems catalog;
     private final LeaseWrites leases;
+    private final ReceiveAttemptItems attempts;
+    private final MoveTaskItems moveTasks;
 
     public DynamoDbQueueStore(DynamoDbClient client, Tables tables) {
         this(client, tables, () -> {});
@@ -77,6 +80,8 @@ public final class DynamoDbQueueStore implements QueueStore {
         this.beforeCounts = beforeCounts;
         this.catalog = new QueueCatalogItems(client, tables);
         this.leases = new LeaseWrites(client, tables);
+        this.attempts = new ReceiveAttemptItems(client, tables);
+        this.moveTasks = new MoveTaskItems(client, tables);
     }
 
     // ================================================================ catalog
@@ -349,6 +354,68 @@ public final class DynamoDbQueueStore implements QueueStore {
     @Override
     public long deleteExpired(Instant now) {
         return ExpiredItems.sweep(client, tables.messages(), now);
+    }
+
+    // ================================================================ single messages, receive attempts
+
+    @Override
+    public Optional<StoredMessage> get(MessageKey key) {
+        return call(() -> {
+            Map<String, AttributeValue> item = client.getItem(r ->
+                            r.tableName(tables.messages()).key(messageKey(key)).consistentRead(true))
+                    .item();
+            return item == null || item.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(toMessage(item, key.incarnation(), key.shard()));
+        });
+    }
+
+    @Override
+    public void putReceiveAttempt(String incarnation, String attemptId, List<Lease> leases, Instant expiresAt) {
+        attempts.put(incarnation, attemptId, leases, expiresAt);
+    }
+
+    @Override
+    public Optional<List<Lease>> receiveAttempt(String incarnation, String attemptId, Instant now) {
+        return attempts.get(incarnation, attemptId, now);
+    }
+
+    // ================================================================ message move tasks
+
+    @Override
+    public Optional<StoredMoveTask> createMoveTask(StoredMoveTask task, Instant expiresAt) {
+        return moveTasks.create(task, expiresAt);
+    }
+
+    @Override
+    public Optional<StoredMoveTask> runningMoveTask(String source) {
+        return moveTasks.running(source);
+    }
+
+    @Override
+    public List<String> sourcesWithRunningMoveTasks() {
+        return moveTasks.sourcesWithRunning();
+    }
+
+    @Override
+    public Optional<StoredMoveTask> moveTask(String source, String id) {
+        return moveTasks.get(source, id);
+    }
+
+    @Override
+    public void addMovedMessages(String source, String id, long moved) {
+        moveTasks.addMoved(source, id, moved);
+    }
+
+    @Override
+    public boolean endMoveTask(
+            String source, String id, MoveTask.Status status, String failureReason, Instant expiresAt) {
+        return moveTasks.end(source, id, status, failureReason, expiresAt);
+    }
+
+    @Override
+    public List<StoredMoveTask> moveTasks(String source, String incarnation, int limit, Instant now) {
+        return moveTasks.list(source, incarnation, limit, now);
     }
 
     private void deleteKeys(List<Map<String, AttributeValue>> keys) {

@@ -44,8 +44,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * head of each group.
  *
  * <p>Deduplication record: {@code pk = <incarnation>#d#<dedupId>}, {@code sk = "d"}, the first message's
- * id and expiresAt at the end of the window.
- * Catalog table: the queues ({@link QueueCatalogItems}), and beside them, under {@code pk = "counts"}, each queue incarnation's message counts ({@link MessageCounts}).
+ * id and expiresAt at the end of the window. Receive attempt record (FIFO): {@code pk =
+ * <incarnation>#r#<attemptId>}, {@code sk = "r"} ({@link ReceiveAttemptItems}).
+ * Catalog table: the queues ({@link QueueCatalogItems}), and beside them, under {@code pk = "counts"}, each queue incarnation's message counts ({@link MessageCounts}),
+ * and message move tasks ({@link MoveTaskItems}).
  * Every item carries {@code v}, the layout version: 2 since parking, 3 since messages are counted from
  * the table's stream ({@link MessageCounts}; layout 3 items are laid out as layout 2's, and only they are
  * counted). Items of layout 1 are read as they are; a standard queue's messages found hidden in the
