@@ -14,9 +14,10 @@ import dev.mq.sqs.QueryShapes.Struct;
 import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -36,7 +37,7 @@ public final class QueryProtocol implements SqsProtocol {
 
     @Override
     public SqsCall read(String target, String body) {
-        Map<String, String> params = decodeForm(body == null ? "" : body);
+        NavigableMap<String, String> params = decodeForm(body == null ? "" : body);
         String name = params.get("Action");
         if (name == null || name.isEmpty()) {
             throw refusal("MissingAction", "The request must contain the parameter Action.");
@@ -87,8 +88,13 @@ public final class QueryProtocol implements SqsProtocol {
 
     // ---- reading: form parameters -> the JSON protocol's input
 
-    private static Map<String, String> decodeForm(String body) {
-        Map<String, String> params = new LinkedHashMap<>();
+    /**
+     * The form's parameters, sorted by name so that the parameters under one prefix
+     * ({@code SendMessageBatchRequestEntry.3.}) are found without scanning all of them: a body of many
+     * entries then costs no more than its size.
+     */
+    private static NavigableMap<String, String> decodeForm(String body) {
+        NavigableMap<String, String> params = new TreeMap<>();
         for (String pair : body.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -109,7 +115,7 @@ public final class QueryProtocol implements SqsProtocol {
         }
     }
 
-    private static ObjectNode readStruct(Struct struct, Map<String, String> params, String prefix) {
+    private static ObjectNode readStruct(Struct struct, NavigableMap<String, String> params, String prefix) {
         ObjectNode node = JSON.objectNode();
         for (Member member : struct.members()) {
             JsonNode value = readValue(member.shape(), params, prefix + member.wire());
@@ -124,7 +130,7 @@ public final class QueryProtocol implements SqsProtocol {
     }
 
     /** The value under one parameter name (or name prefix), null when the request has none. */
-    private static JsonNode readValue(Shape shape, Map<String, String> params, String name) {
+    private static JsonNode readValue(Shape shape, NavigableMap<String, String> params, String name) {
         if (shape instanceof Scalar scalar) {
             return readScalar(scalar, params.get(name), name);
         } else if (shape instanceof ListOf list) {
@@ -152,7 +158,7 @@ public final class QueryProtocol implements SqsProtocol {
         }
     }
 
-    private static JsonNode readList(ListOf list, Map<String, String> params, String name) {
+    private static JsonNode readList(ListOf list, NavigableMap<String, String> params, String name) {
         ArrayNode items = JSON.arrayNode();
         // Some clients send a one-element list without an index (AttributeName=All).
         if (list.item() instanceof Scalar scalar && params.containsKey(name)) {
@@ -167,7 +173,7 @@ public final class QueryProtocol implements SqsProtocol {
         return items.isEmpty() ? null : items;
     }
 
-    private static JsonNode readMap(MapOf map, Map<String, String> params, String name) {
+    private static JsonNode readMap(MapOf map, NavigableMap<String, String> params, String name) {
         ObjectNode entries = JSON.objectNode();
         for (int index : indices(params, name)) {
             String entry = name + "." + index + ".";
@@ -182,16 +188,14 @@ public final class QueryProtocol implements SqsProtocol {
     }
 
     /** The indexes N of the parameters named {@code name.N} or {@code name.N.*}, in numeric order. */
-    private static SortedSet<Integer> indices(Map<String, String> params, String name) {
+    private static SortedSet<Integer> indices(NavigableMap<String, String> params, String name) {
         String prefix = name + ".";
         SortedSet<Integer> indices = new TreeSet<>();
-        for (String param : params.keySet()) {
-            if (!param.startsWith(prefix)) {
-                continue;
-            }
+        for (String param :
+                params.subMap(prefix, true, prefix + Character.MAX_VALUE, false).keySet()) {
             int end = param.indexOf('.', prefix.length());
             String index = param.substring(prefix.length(), end < 0 ? param.length() : end);
-            if (!index.isEmpty() && index.length() < 10 && index.chars().allMatch(Character::isDigit)) {
+            if (!index.isEmpty() && index.length() < 10 && index.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 indices.add(Integer.parseInt(index));
             }
         }

@@ -333,6 +333,16 @@ class QueryProtocolTest {
                     .isEqualTo(json("{'QueueUrl': 'q', 'AttributeNames': ['All']}"));
         }
 
+        @Test
+        void formDecoding_plusIsASpace_listsFollowTheirIndexesNotTheirOrder() {
+            SqsCall call = protocol.read(
+                    null,
+                    "Version=2012-11-05&QueueUrl=q&AttributeName.10=Policy&Action=GetQueueAttributes"
+                            + "&AttributeName.2=Queue%41rn&AttributeName.1=All+Of+Them");
+            assertThat(call.input())
+                    .isEqualTo(json("{'QueueUrl': 'q', 'AttributeNames': ['All Of Them', 'QueueArn', 'Policy']}"));
+        }
+
         private String queueUrlOnly() {
             return "{'QueueUrl': '" + URL + "'}";
         }
