@@ -186,7 +186,8 @@ final class Cost {
     /** Memory of the metrics and delivery functions as MqStack sets it, in GB. */
     static final double SCHEDULED_GB = 0.5;
     /**
-     * Alarms MqService creates (Monitoring): errors and throttles of each function, iterator age of the four
+     * Alarms MqService creates (Monitoring): errors and throttles of each function (the SQS endpoint's
+     * included), iterator age of the four
      * stream consumers (fan-out, delivery, counts, push), dead letters, oldest message, stream failures, API 5xx.
      */
     static final int ALARMS = 2 * DeployedFunction.values().length + 4 + 4;

@@ -319,6 +319,18 @@ class TableAccessTest {
         assertGranted(DeployedFunction.COUNTS);
     }
 
+    @Test
+    void sqs_mayDoWhatTheFourApiFunctionsMay_andNoMore() {
+        Map<Table, Set<String>> union = new EnumMap<>(Table.class);
+        for (DeployedFunction api : List.of(
+                DeployedFunction.PUBLISH, DeployedFunction.RECEIVE, DeployedFunction.ACK, DeployedFunction.ADMIN)) {
+            TableAccess.of(api)
+                    .forEach((table, actions) ->
+                            union.computeIfAbsent(table, t -> new TreeSet<>()).addAll(actions));
+        }
+        assertThat(TableAccess.of(DeployedFunction.SQS)).isEqualTo(union);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void assertGranted(DeployedFunction function) {

@@ -69,6 +69,17 @@ class HttpApiFrontTest {
     }
 
     @Test
+    void sqsEndpoint_isPostOnTheRootAndOnTheQueueUrl_servedByTheSqsFunction() {
+        String sqs = aliasIdsByHandler().get(MqService.HANDLERS.get(DeployedFunction.SQS));
+        assertThat(sqs).isNotNull();
+        for (String key : List.of("POST /", "POST /{account}/{queue}")) {
+            assertThat(integrationOf(key).at("/Properties/IntegrationUri").toString())
+                    .as(key)
+                    .contains("\"" + sqs + "\"");
+        }
+    }
+
+    @Test
     void otherMethods_andUnknownPaths_reachTheAdminFunction_forItsNotFoundAnswers() {
         String admin = aliasIdsByHandler().get(MqService.HANDLERS.get(DeployedFunction.ADMIN));
         for (String path : Routes.PATHS) {
@@ -106,7 +117,7 @@ class HttpApiFrontTest {
         List<JsonNode> permissions = resources("AWS::Lambda::Permission").values().stream()
                 .filter(p -> p.at("/Properties/Principal").asText().equals("apigateway.amazonaws.com"))
                 .toList();
-        assertThat(permissions).hasSize(4);
+        assertThat(permissions).hasSize(5);
         permissions.forEach(
                 p -> assertThat(p.at("/Properties/SourceArn").toString()).contains("/*/*/*"));
     }

@@ -126,7 +126,7 @@ class MqStackTest {
         // pinned, not the newest the CDK version knows: a CDK upgrade must not change the runtime
         assertThat(MqService.RUNTIME.getName()).isEqualTo("java25");
         assertThat(MqService.RUNTIME.getSupportsSnapStart()).isTrue();
-        template.resourceCountIs("AWS::Lambda::Function", 9);
+        template.resourceCountIs("AWS::Lambda::Function", 10);
         MqService.HANDLERS
                 .values()
                 .forEach(handler -> template.hasResourceProperties(
@@ -148,7 +148,7 @@ class MqStackTest {
                                                         Map.of("Ref", tableId("TopicLogTable")),
                                                         "MQ_RECEIPT_KEY_SECRET_ARN",
                                                         Match.anyValue()))))));
-        template.resourceCountIs("AWS::Lambda::Alias", 9);
+        template.resourceCountIs("AWS::Lambda::Alias", 10);
         template.allResourcesProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
     }
 
@@ -294,7 +294,34 @@ class MqStackTest {
         // one permission per function, not per method: the Lambda resource policy stays small
         assertThat(resources("AWS::Lambda::Permission").values().stream()
                         .filter(p -> p.at("/Properties/Principal").asText().equals("apigateway.amazonaws.com")))
-                .hasSize(4);
+                .hasSize(5);
+    }
+
+    @Test
+    void sqsRoutes_areServedByTheSqsFunction_onTheRootAndTheCatchAll_whoseOtherMethodsStayTheAdmins() {
+        Map<String, String> paths = resourcePaths();
+        Map<String, String> aliases = aliasIdsByHandler();
+        String sqs = aliases.get(MqService.HANDLERS.get(DeployedFunction.SQS));
+        String admin = aliases.get(MqService.HANDLERS.get(DeployedFunction.ADMIN));
+        assertThat(sqs).isNotNull();
+        // one variable path part per level: the queue URL is POST on the root's catch-all, not a resource of its own
+        assertThat(paths.values()).doesNotContain("/{account}", "/{account}/{queue}");
+        assertThat(integrationUri(method(paths, "/", "POST"))).contains("\"" + sqs + "\"");
+        assertThat(integrationUri(method(paths, "/{proxy+}", "POST"))).contains("\"" + sqs + "\"");
+        assertThat(integrationUri(method(paths, "/", "ANY"))).contains("\"" + admin + "\"");
+        assertThat(integrationUri(method(paths, "/{proxy+}", "ANY"))).contains("\"" + admin + "\"");
+    }
+
+    @Test
+    void api_hasNoBinaryMediaTypes_soSqsBodiesReachTheFunctionAsTheTextTheyWereSentAs() {
+        // a listed type (or */*) would reach the function base64-encoded: the SQS protocols' form and JSON
+        // bodies stay text only while none is listed
+        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of("BinaryMediaTypes", Match.absent()));
+    }
+
+    private static String integrationUri(JsonNode method) {
+        assertThat(method).isNotNull();
+        return method.at("/Properties/Integration/Uri").toString();
     }
 
     @Test
@@ -495,8 +522,8 @@ class MqStackTest {
         long throttles = resources("AWS::CloudWatch::Alarm").values().stream()
                 .filter(a -> a.at("/Properties/MetricName").asText().equals("Throttles"))
                 .count();
-        assertThat(errors).isEqualTo(9);
-        assertThat(throttles).isEqualTo(9);
+        assertThat(errors).isEqualTo(DeployedFunction.values().length);
+        assertThat(throttles).isEqualTo(DeployedFunction.values().length);
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     }
 
@@ -694,11 +721,18 @@ class MqStackTest {
         return paths;
     }
 
-    private static JsonNode method(Map<String, String> paths, String path, String httpMethod) {
+    /**
+     * The method on the resource that serves a route's path: the root serves {@code /}, and the root's
+     * catch-all a path that starts with a parameter (a REST API admits one variable part per level).
+     */
+    private static JsonNode method(Map<String, String> paths, String routePath, String httpMethod) {
+        String path = routePath.startsWith("/{") ? Routes.PROXY_PATH : routePath;
         return resources("AWS::ApiGateway::Method").values().stream()
                 .filter(m -> m.at("/Properties/HttpMethod").asText().equals(httpMethod))
-                .filter(m ->
-                        path.equals(paths.get(m.at("/Properties/ResourceId/Ref").asText())))
+                .filter(m -> path.equals(
+                        m.at("/Properties/ResourceId/Ref").isMissingNode()
+                                ? "/" // the root: Fn::GetAtt RootResourceId
+                                : paths.get(m.at("/Properties/ResourceId/Ref").asText())))
                 .findFirst()
                 .orElse(null);
     }

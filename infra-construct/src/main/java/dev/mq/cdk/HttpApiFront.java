@@ -25,13 +25,17 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
- * The HTTP API (API Gateway v2) in front of the four API functions, the cheaper front door
+ * The HTTP API (API Gateway v2) in front of the API functions (the four of {@code /v1} and the SQS
+ * endpoint's), the cheaper front door
  * ({@link ApiKind#HTTP}): the same routes as {@link RestApiFront}, each signed with SigV4 (IAM), at
  * less than a third of the REST API's price per request. Every route of the route table
  * ({@link Routes#ALL}) is its own route; {@code ANY} on each of its paths and the {@code $default} route
  * go to the admin function, which answers {@code MethodNotAllowed} or {@code NotFound} as the local
  * server does. The functions receive payload format 1.0, the REST API's event shape, so the same
- * handlers serve both front doors.
+ * handlers serve both front doors. Unlike the REST API, an HTTP API base64-encodes a request body
+ * whose content type is not text ({@code text/*}, JSON, XML, JavaScript), the SQS protocols'
+ * {@code application/x-amz-json-1.0} and {@code application/x-www-form-urlencoded} among them, and says
+ * so in the event ({@code isBase64Encoded}); it has no setting to turn that off.
  *
  * <p>What it cannot do: shape API Gateway's own refusals (an HTTP API has no gateway responses, so a
  * missing or bad signature, throttling and an integration timeout answer {@code {"message": ...}}), and

@@ -64,8 +64,8 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * One mq deployment, to add to any CDK stack: three DynamoDB tables, eight functions (the four API
- * families, fan-out, endpoint delivery, counts, metrics), the API front door, the streams and the
+ * One mq deployment, to add to any CDK stack: three DynamoDB tables, ten functions (the four API
+ * families and the SQS-compatible endpoint, fan-out, endpoint delivery, counts, metrics, push delivery), the API front door, the streams and the
  * schedule that drive the background work, and the alarms that watch it.
  *
  * <pre>{@code
@@ -87,6 +87,9 @@ public final class MqService extends Construct {
      */
     public static final Runtime RUNTIME = Runtime.JAVA_25;
 
+    /** The SQS-compatible endpoint's handler, named as the Lambda runtime loads it. */
+    private static final String SQS_HANDLER = "dev.mq.handlers.SqsHandler";
+
     /** The handler class of each function; those serving the API are named by the route table, {@code Routes.ALL}. */
     public static final Map<DeployedFunction, String> HANDLERS = Map.of(
             DeployedFunction.PUBLISH, PublishHandler.class.getName(),
@@ -97,7 +100,8 @@ public final class MqService extends Construct {
             DeployedFunction.DELIVERY, DeliveryHandler.class.getName(),
             DeployedFunction.METRICS, MetricsHandler.class.getName(),
             DeployedFunction.COUNTS, CountsHandler.class.getName(),
-            DeployedFunction.PUSH, PushHandler.class.getName());
+            DeployedFunction.PUSH, PushHandler.class.getName(),
+            DeployedFunction.SQS, SQS_HANDLER);
 
     /** The namespace of the queue metrics the metrics function emits. */
     public static final String METRICS_NAMESPACE = "mq";
@@ -175,6 +179,8 @@ public final class MqService extends Construct {
         function(DeployedFunction.RECEIVE, 512, Duration.seconds(28), environment);
         function(DeployedFunction.ACK, 1024, Duration.seconds(15), environment);
         function(DeployedFunction.ADMIN, 1024, Duration.seconds(28), environment);
+        // every SQS action, a long-polling ReceiveMessage (up to 20 s) included, through one function
+        function(DeployedFunction.SQS, 1024, Duration.seconds(28), environment);
         function(DeployedFunction.FANOUT, 1024, Duration.minutes(1), environment);
         // a delivery run drains due jobs until 30 s before its end (DeliveryHandler.RESERVE_MILLIS)
         function(DeployedFunction.DELIVERY, 512, Duration.minutes(5), environment);

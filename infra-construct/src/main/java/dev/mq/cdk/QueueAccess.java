@@ -27,6 +27,12 @@ import software.amazon.awscdk.services.iam.IGrantable;
  * {@code *} also matches a method followed by any path. Here the only wildcard stands for a receipt
  * handle, and only after {@code .../v1/queues/orders/messages/}, which no other queue's path starts
  * with.
+ *
+ * <p>No level includes the SQS-compatible endpoint ({@code POST /} and {@code POST /{account}/{queue}}):
+ * an SQS JSON-protocol request names its queue in the body and always goes to {@code POST /}, so a
+ * resource ARN cannot tell one queue's SQS requests from another's, nor a send from a purge. A principal
+ * that uses the SQS endpoint needs {@code execute-api:Invoke} on the whole API (every queue, every
+ * action): only that full access includes it.
  */
 public final class QueueAccess {
     /** The action API Gateway checks for a signed request. */
@@ -40,7 +46,8 @@ public final class QueueAccess {
         CONSUME_ONLY(EnumSet.of(Operation.RECEIVE, Operation.ACK, Operation.ACK_ONE, Operation.VISIBILITY)),
         /**
          * Every route on the queue's own paths: create, read, change and delete it, send, browse, consume,
-         * purge, redrive, and manage its push consumers. Not listing queues, nor anything on another queue.
+         * purge, redrive, and manage its push consumers. Not listing queues, nor anything on another queue,
+         * nor the SQS-compatible endpoint (which cannot be scoped to a queue).
          */
         ADMIN(queueOperations());
 
@@ -116,6 +123,7 @@ public final class QueueAccess {
     /** The operations whose paths are the queue's own: {@code /v1/queues/{queue}} and below it. */
     private static Set<Operation> queueOperations() {
         Set<Operation> operations = EnumSet.noneOf(Operation.class);
+        // the SQS endpoint's routes are not below the queue's path: a grant of them would reach every queue
         Routes.ALL.stream()
                 .filter(route -> route.path().equals(QUEUE_PATH) || route.path().startsWith(QUEUE_PATH + "/"))
                 .forEach(route -> operations.add(route.operation()));

@@ -36,7 +36,8 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
- * The REST API (v1, regional) in front of the four API functions. Every route of the route table
+ * The REST API (v1, regional) in front of the API functions (the four of {@code /v1} and the SQS endpoint's).
+ * Every route of the route table
  * ({@link Routes#ALL}, documented in docs/openapi.yaml) is its own
  * method, signed with SigV4 (IAM), so a policy can allow {@code execute-api:Invoke} on one queue's paths
  * only. Any other method on a known path, and any unknown path, goes to the admin function, which
@@ -49,6 +50,9 @@ final class RestApiFront extends Construct implements ApiFront {
     static final String STAGE = "prod";
 
     private final RestApi api;
+    /** The root's catch-all resource, {@code /{proxy+}}. */
+    private final IResource proxy;
+
     private final DomainName domain;
     private final IApiKey apiKey;
 
@@ -84,12 +88,16 @@ final class RestApiFront extends Construct implements ApiFront {
                 // the account-wide API Gateway CloudWatch role is the account owner's, set once (README)
                 .cloudWatchRole(false)
                 .deployOptions(stage.build())
+                // no binary media types: a body of any content type (the SQS protocols'
+                // application/x-amz-json-1.0 and application/x-www-form-urlencoded too) reaches the functions
+                // as the text it was sent as, never base64-encoded
                 .defaultMethodOptions(MethodOptions.builder()
                         .authorizationType(AuthorizationType.IAM)
                         .apiKeyRequired(props.apiKeys())
                         .build())
                 .build();
 
+        proxy = api.getRoot().addResource(Routes.PROXY_PATH.substring(1));
         Map<DeployedFunction, LambdaIntegration> integrations = new EnumMap<>(DeployedFunction.class);
         // one API-scoped permission per function, not one per method: the resource policy stays small
         for (Routes.Route route : Routes.ALL) {
@@ -101,12 +109,11 @@ final class RestApiFront extends Construct implements ApiFront {
                             .build());
             resource(route.path()).addMethod(route.method(), integration);
         }
+        // ANY on the root and on the catch-all too: both are paths of the table (POST / and the queue URL)
         LambdaIntegration fallback = integrations.get(DeployedFunction.ADMIN);
         for (String path : Routes.PATHS) {
             resource(path).addMethod("ANY", fallback);
         }
-        api.getRoot().addMethod("ANY", fallback);
-        api.getRoot().addResource(Routes.PROXY_PATH.substring(1)).addMethod("ANY", fallback);
 
         gatewayResponses();
         apiKey = props.apiKeys() ? usagePlan(props, deployment) : null;
@@ -184,7 +191,19 @@ final class RestApiFront extends Construct implements ApiFront {
         return apiKey;
     }
 
+    /**
+     * The resource that serves a route's path. A REST API admits one variable path part per level, and
+     * the root's is the catch-all {@code {proxy+}}: a path that starts with a parameter (the SQS queue
+     * URL, {@code /{account}/{queue}}) is served by the catch-all, whose methods other than the route's
+     * stay the admin function's, and the function checks the path's shape itself.
+     */
     private IResource resource(String path) {
+        if (path.equals("/")) {
+            return api.getRoot();
+        }
+        if (path.startsWith("/{")) {
+            return proxy;
+        }
         IResource resource = api.getRoot();
         for (String part : path.substring(1).split("/")) {
             IResource child = resource.getResource(part);

@@ -86,7 +86,7 @@ class MqServiceTest {
     @Test
     void embedsInAUsersStack_withEveryRouteAndFunction() {
         template.resourceCountIs("AWS::DynamoDB::Table", 3);
-        template.resourceCountIs("AWS::Lambda::Function", 9);
+        template.resourceCountIs("AWS::Lambda::Function", 10);
         template.resourceCountIs("AWS::ApiGateway::RestApi", 1);
         long methods = resources("AWS::ApiGateway::Method").size();
         assertThat(methods).isGreaterThanOrEqualTo(Routes.ALL.size());

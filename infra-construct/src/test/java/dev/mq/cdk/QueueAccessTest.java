@@ -91,6 +91,23 @@ class QueueAccessTest {
     }
 
     @Test
+    void noLevel_reachesTheSqsEndpoint_whoseJsonRequestsNameTheirQueueInTheBodyOnly() {
+        for (Level level : Level.values()) {
+            assertThat(level.operations())
+                    .as(level.name())
+                    .doesNotContain(Routes.Operation.SQS, Routes.Operation.SQS_QUEUE);
+            List<Pattern> policy = grantedArns(level, "orders").stream()
+                    .map(QueueAccessTest::iamPattern)
+                    .toList();
+            for (String sqsRequest : List.of("POST/", "POST/123456789012/orders")) {
+                assertThat(allows(policy, PREFIX + sqsRequest))
+                        .as(level + " on " + sqsRequest)
+                        .isFalse();
+            }
+        }
+    }
+
+    @Test
     void aPrefixWildcard_wouldHaveMatchedTheDeadLetterQueue() {
         // why the helper lists routes: the wildcard the README used to suggest reaches orders-dlq
         Pattern wildcard = iamPattern(PREFIX + "POST/v1/queues/orders*");
