@@ -247,6 +247,7 @@ public final class Benchmarks implements Callable<Integer> {
             URI sqs = URI.create("http://127.0.0.1:" + sqsPort);
             List<TargetOpener> systems = List.of(
                     suffix -> Targets.http("bench-http-" + suffix),
+                    suffix -> Targets.sqs("bench-sqs-" + suffix),
                     suffix -> Targets.library("bench-lib-" + suffix),
                     suffix -> Targets.elasticMq(sqs, "bench-elasticmq-" + suffix),
                     suffix -> Targets.rawDynamoDb());
@@ -367,6 +368,13 @@ public final class Benchmarks implements Callable<Integer> {
                 "ElasticMQ",
                 o -> o.batch() > 1,
                 0.5));
+        goals.add(ratioGoal(
+                lifecycle,
+                "SQS API lifecycle >= 90% of the /v1 API's (same local server, messages and threads)",
+                "mq over SQS",
+                "mq over HTTP",
+                o -> true,
+                0.9));
         goals.add(Report.goal(
                 "send -> receive p99 < 30 ms over HTTP, 1 thread",
                 String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms (%s)", queue.p50(), queue.p99(), queue.path()),

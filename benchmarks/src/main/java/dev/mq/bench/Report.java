@@ -124,6 +124,7 @@ final class Report {
         List<String> configs = lifecycle.stream().map(Report::config).distinct().toList();
         table(md, lifecycle, configs, "system", Lifecycle.Outcome::perSecond, "%.0f");
         ratio(md, lifecycle, configs, "mq over HTTP ÷ ElasticMQ", "mq over HTTP", "ElasticMQ");
+        ratio(md, lifecycle, configs, "mq over SQS API ÷ mq over HTTP", "mq over SQS", "mq over HTTP");
         ratio(md, lifecycle, configs, "mq library mode ÷ raw DynamoDB Local", "mq library", "raw");
         md.append("\n## CPU per message (ms, client and server, whole process)\n\n");
         table(md, lifecycle, configs, "system", Lifecycle.Outcome::cpuMsPerMessage, "%.2f");

@@ -164,6 +164,25 @@ final class Targets {
      * the DynamoDB clients, so neither side is slowed by reconnecting.
      */
     static Target elasticMq(URI endpoint, String queue) {
+        return sqsApi("ElasticMQ (embedded, SQS API)", endpoint, queue, () -> {});
+    }
+
+    /**
+     * Our queue through its SQS-compatible endpoint: a local server of its own, as {@link #http}, driven
+     * by the same SQS client as ElasticMQ. Beside {@link #http} it measures what the SQS protocol layer
+     * costs over the /v1 API for the same messages and threads.
+     */
+    static Target sqs(String queue) throws Exception {
+        LocalServer server = LocalServer.start(new LocalServer.Options(0, null, "127.0.0.1", null));
+        try {
+            return sqsApi("mq over SQS API (local server)", server.baseUrl(), queue, server::close);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static Target sqsApi(String name, URI endpoint, String queue, Runnable onClose) {
         SqsClient sqs = SqsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -173,7 +192,7 @@ final class Targets {
         String url = sqs.createQueue(r -> r.queueName(queue)).queueUrl();
         return new Target() {
             public String name() {
-                return "ElasticMQ (embedded, SQS API)";
+                return name;
             }
 
             public void send(List<String> bodies) {
@@ -218,6 +237,7 @@ final class Targets {
 
             public void close() {
                 sqs.close();
+                onClose.run();
             }
         };
     }
