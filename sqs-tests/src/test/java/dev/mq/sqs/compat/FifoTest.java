@@ -19,7 +19,7 @@ class FifoTest extends SqsTestSupport {
 
     @BothProtocols
     void createQueue_fifoQueueWithoutTheFifoSuffix_failsWithInvalidParameterValue(Sqs sqs) {
-        differsOnElasticMq("it creates the queue");
+        differsOnElasticMq("it answers InvalidAttributeName; SQS answers InvalidParameterValue");
         SqsFailure failure = failureOf(() -> sqs.createQueue(CreateQueueRequest.builder()
                 .queueName(uniqueName("nosuffix"))
                 .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))

@@ -441,9 +441,7 @@ class MessageActionsTest extends SqsTestSupport {
 
         SqsFailure failure = failureOf(() -> send(sqs, url, "control \u0001 character"));
 
-        if (sqs.protocol().equals("query")) {
-            differsOnElasticMq("over the query protocol it answers the code InvalidAttributeValue");
-        }
+        differsOnElasticMq("it answers the code InvalidAttributeValue (message InvalidMessageContents)");
         assertErrorCode(sqs, failure, "InvalidMessageContents", 400);
     }
 
