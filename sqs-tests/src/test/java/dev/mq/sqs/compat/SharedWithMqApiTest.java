@@ -8,8 +8,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIf;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -19,12 +19,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code MqClient}) is usable through SQS, and one made through SQS through {@code /v1}. Needs a target
  * that serves both APIs, so it is skipped on ElasticMQ.
  */
+@EnabledIf(value = "targetServesMqApi", disabledReason = "the target serves no /v1 API (ElasticMQ)")
 class SharedWithMqApiTest extends SqsTestSupport {
     private MqClient mq;
 
+    static boolean targetServesMqApi() {
+        return target().servesMqApi();
+    }
+
     @BeforeAll
     void connectToTheMqApi() {
-        Assumptions.assumeTrue(target().servesMqApi(), "the target serves no /v1 API (" + target().name() + ")");
         mq = MqClient.builder()
                 .endpoint(URI.create(target().mqBaseUrl().toString()))
                 .build();
