@@ -52,7 +52,12 @@ final class QueueActions {
     private ObjectNode createQueue(ObjectNode in, QueueUrls urls) {
         String name = Names.refuseInternal(SqsInput.requiredString(in, "QueueName"));
         Map<String, String> given = SqsInput.stringMap(in, "Attributes");
-        SqsInput.stringMap(in, "tags"); // checked; the core keeps no tags yet, so a new queue's tags are not kept
+        Map<String, String> tags = SqsInput.stringMap(in, "tags");
+        if (!tags.isEmpty()) {
+            PendingActions.checkTags(tags);
+            // the core keeps no tags yet: refused rather than dropped
+            throw SqsErrors.fail(SqsErrors.unsupportedOperation("Queue tags are not supported by this endpoint yet."));
+        }
         QueueAttributes wanted = SqsQueueAttributes.apply(given, QueueAttributes.defaults(), name, true, urls);
         try {
             service.createQueue(name, wanted);

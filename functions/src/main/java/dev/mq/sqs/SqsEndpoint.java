@@ -29,7 +29,13 @@ public final class SqsEndpoint {
     /** The protocols the endpoint speaks, tried in order; the first is also the one of last resort. */
     public static final List<Registered> PROTOCOLS = List.of(new Registered(JsonProtocol::speaks, new JsonProtocol()));
 
-    /** One request as the endpoint needs it. {@code queuePath} is the queue URL's path it was sent to, or null. */
+    /**
+     * One request as the endpoint needs it.
+     *
+     * @param target the {@code X-Amz-Target} header, or null
+     * @param contentType the {@code Content-Type} header, or null
+     * @param account with {@code queue}, the queue URL's path the request was sent to; both null for {@code POST /}
+     */
     public record SqsRequest(
             String target,
             String contentType,

@@ -61,6 +61,11 @@ final class SqsQueueAttributes {
     static QueueAttributes apply(
             Map<String, String> given, QueueAttributes base, String queue, boolean creating, QueueUrls urls) {
         boolean fifo = Names.isFifo(queue);
+        if (creating && fifo && !given.containsKey("FifoQueue")) {
+            // as SQS: a FIFO queue is asked for by its attribute, and the name must agree
+            throw SqsErrors.fail(SqsErrors.invalidParameterValue(
+                    "A queue whose name ends with .fifo must be created with the attribute FifoQueue set to true."));
+        }
         QueueAttributes a = base;
         for (Map.Entry<String, String> e : given.entrySet()) {
             String name = e.getKey();

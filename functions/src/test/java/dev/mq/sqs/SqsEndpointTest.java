@@ -136,6 +136,7 @@ class SqsEndpointTest {
         assertError(call("CreateQueue", "{\"QueueName\": \"bad name\"}"), 400, "InvalidParameterValue");
         assertError(call("CreateQueue", "{\"QueueName\": \"_mq-deliveries\"}"), 400, "InvalidParameterValue");
         assertError(call("CreateQueue", "{}"), 400, "MissingParameter");
+        assertError(call("CreateQueue", "{\"QueueName\": \"q.fifo\"}"), 400, "InvalidParameterValue");
         assertThat(create("q.fifo", "{\"FifoQueue\": \"true\", \"ContentBasedDeduplication\": \"true\"}"))
                 .isEqualTo(url("q.fifo"));
     }
@@ -583,6 +584,10 @@ class SqsEndpointTest {
                 call("ListMessageMoveTasks", "{\"SourceArn\": \"" + arn + "\", \"MaxResults\": 11}"),
                 400,
                 "InvalidParameterValue");
+        assertError(
+                call("CreateQueue", "{\"QueueName\": \"tagged\", \"tags\": {\"team\": \"a\"}}"),
+                400,
+                "UnsupportedOperation");
         String fifo = create("jobs.fifo", "{\"FifoQueue\": \"true\"}");
         assertError(
                 call("ReceiveMessage", "{\"QueueUrl\": \"" + fifo + "\", \"ReceiveRequestAttemptId\": \"a1\"}"),
