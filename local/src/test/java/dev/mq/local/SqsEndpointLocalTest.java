@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +125,39 @@ class SqsEndpointLocalTest {
                                 .isEqualTo("AWS.SimpleQueueService.NonExistentQueue");
                     });
         }
+    }
+
+    @Test
+    void aRequestInNoProtocolItSpeaks_getsSqsErrorShape_notA500() throws Exception {
+        HttpResponse<String> form =
+                post(server.baseUrl(), "application/x-www-form-urlencoded", null, "Action=ListQueues");
+        assertThat(form.statusCode()).isEqualTo(400);
+        assertThat(form.headers().firstValue("x-amzn-query-error")).hasValue("InvalidAction;Sender");
+
+        HttpResponse<String> malformed =
+                post(server.baseUrl(), "application/x-amz-json-1.0", "AmazonSQS.ListQueues", "{");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("com.amazonaws.sqs#InvalidParameterValue");
+    }
+
+    @Test
+    void withAToken_anUnsignedRequest_isRefusedInSqsShape() throws Exception {
+        HttpResponse<String> unsigned =
+                post(guarded.baseUrl(), "application/x-amz-json-1.0", "AmazonSQS.ListQueues", "{}");
+        assertThat(unsigned.statusCode()).isEqualTo(403);
+        assertThat(unsigned.headers().firstValue("x-amzn-query-error")).hasValue("MissingAuthenticationToken;Sender");
+        assertThat(unsigned.headers().firstValue("X-Request-Id")).isPresent();
+    }
+
+    private static HttpResponse<String> post(URI base, String contentType, String target, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/"))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (target != null) {
+            request.header("X-Amz-Target", target);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
