@@ -11,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
  */
 final class BearerToken {
     private static final String SCHEME = "Bearer ";
+    private static final String SIGV4 = "AWS4-HMAC-SHA256 ";
+    private static final String CREDENTIAL = "Credential=";
 
     private final byte[] digest;
 
@@ -27,6 +29,24 @@ final class BearerToken {
             return false;
         }
         return MessageDigest.isEqual(digest, sha256(authorization.substring(SCHEME.length())));
+    }
+
+    /**
+     * Whether an {@code Authorization} header is an AWS Signature Version 4 one (as SQS SDKs send) whose
+     * access key id is this token. The signature itself is not checked: the server knows no secret key; the
+     * access key id stands for the token, as the bearer header does.
+     */
+    boolean acceptsSigV4(String authorization) {
+        if (authorization == null || !authorization.startsWith(SIGV4)) {
+            return false;
+        }
+        int credential = authorization.indexOf(CREDENTIAL);
+        if (credential < 0) {
+            return false;
+        }
+        int start = credential + CREDENTIAL.length();
+        int end = authorization.indexOf('/', start);
+        return end > start && MessageDigest.isEqual(digest, sha256(authorization.substring(start, end)));
     }
 
     @Override

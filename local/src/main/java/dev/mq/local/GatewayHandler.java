@@ -7,8 +7,11 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.mq.deploy.DeployedFunction;
 import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.Routes;
+import dev.mq.handlers.SqsHandler;
 import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
+import dev.mq.sqs.SqsEndpoint;
+import dev.mq.sqs.SqsError;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
@@ -68,7 +71,14 @@ final class GatewayHandler implements HttpHandler {
 
     private APIGatewayProxyResponseEvent respond(HttpExchange exchange, String requestId) throws IOException {
         try {
-            authorize(exchange);
+            if (isSqsRequest(exchange)) {
+                APIGatewayProxyResponseEvent refused = authorizeSqs(exchange, requestId);
+                if (refused != null) {
+                    return refused;
+                }
+            } else {
+                authorize(exchange);
+            }
             if (OpenApiDocument.isRequestFor(
                     exchange.getRequestMethod(), exchange.getRequestURI().getRawPath())) {
                 return document.response();
@@ -101,6 +111,45 @@ final class GatewayHandler implements HttpHandler {
                     ErrorCode.UNAUTHORIZED,
                     "missing or wrong credentials: send Authorization: Bearer <token> with this server's token");
         }
+    }
+
+    /** Whether the request goes to the SQS endpoint, whose clients sign with AWS Signature Version 4. */
+    private static boolean isSqsRequest(HttpExchange exchange) {
+        try {
+            return Routes.match(
+                                    exchange.getRequestMethod(),
+                                    exchange.getRequestURI().getRawPath())
+                            .route()
+                            .function()
+                    == DeployedFunction.SQS;
+        } catch (QueueException noRoute) {
+            return false;
+        }
+    }
+
+    /**
+     * An SQS request passes with the bearer token, or with a SigV4 signature whose access key id is the token;
+     * otherwise it is refused in SQS's error shape, which SQS SDKs read. Null: it passes.
+     */
+    private APIGatewayProxyResponseEvent authorizeSqs(HttpExchange exchange, String requestId) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (token == null || token.accepts(authorization) || token.acceptsSigV4(authorization)) {
+            return null;
+        }
+        SqsError error = new SqsError(
+                403,
+                authorization == null ? "MissingAuthenticationToken" : "InvalidClientTokenId",
+                authorization == null ? "MissingAuthenticationToken" : "InvalidClientTokenId",
+                true,
+                authorization == null
+                        ? "Request is missing Authentication Token: sign with this server's token as the access key id"
+                        : "The security token included in the request is invalid: use this server's token as the"
+                                + " access key id");
+        return SqsHandler.response(SqsEndpoint.refuse(
+                exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                exchange.getRequestHeaders().getFirst("Content-Type"),
+                error,
+                requestId));
     }
 
     private static void answerInternalError(HttpExchange exchange, String requestId) {

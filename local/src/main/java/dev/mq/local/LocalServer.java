@@ -16,6 +16,7 @@ import dev.mq.handlers.FanoutHandler;
 import dev.mq.handlers.FunctionRuntime;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.ReceiveHandler;
+import dev.mq.handlers.SqsHandler;
 import dev.mq.store.FaultInjector;
 import dev.mq.store.MessageCounts;
 import dev.mq.store.Services;
@@ -331,7 +332,9 @@ public final class LocalServer implements AutoCloseable {
                 DeployedFunction.PUBLISH, new PublishHandler(service, topics),
                 DeployedFunction.RECEIVE, new ReceiveHandler(service),
                 DeployedFunction.ACK, new AckHandler(service),
-                DeployedFunction.ADMIN, new AdminHandler(service, topics, services.consumers()));
+                DeployedFunction.ADMIN, new AdminHandler(service, topics, services.consumers()),
+                // ARNs name the region in AWS_REGION, us-east-1 unless it is set
+                DeployedFunction.SQS, new SqsHandler(service, System.getenv("AWS_REGION")));
     }
 
     /**
