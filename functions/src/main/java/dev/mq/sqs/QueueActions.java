@@ -52,15 +52,11 @@ final class QueueActions {
     private ObjectNode createQueue(ObjectNode in, QueueUrls urls) {
         String name = Names.refuseInternal(SqsInput.requiredString(in, "QueueName"));
         Map<String, String> given = SqsInput.stringMap(in, "Attributes");
+        // CreateQueue's member is lower-case tags in SQS's model, unlike TagQueue's Tags
         Map<String, String> tags = SqsInput.stringMap(in, "tags");
-        if (!tags.isEmpty()) {
-            PendingActions.checkTags(tags);
-            // the core keeps no tags yet: refused rather than dropped
-            throw SqsErrors.fail(SqsErrors.unsupportedOperation("Queue tags are not supported by this endpoint yet."));
-        }
         QueueAttributes wanted = SqsQueueAttributes.apply(given, QueueAttributes.defaults(), name, true, urls);
         try {
-            service.createQueue(name, wanted);
+            service.createQueue(name, wanted, tags);
         } catch (QueueException e) {
             if (e.code() != ErrorCode.QUEUE_ALREADY_EXISTS) {
                 throw e;

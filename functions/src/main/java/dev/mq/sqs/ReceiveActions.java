@@ -54,13 +54,9 @@ final class ReceiveActions {
             if (!ATTEMPT_ID.matcher(attemptId).matches()) {
                 throw SqsInput.invalid("ReceiveRequestAttemptId", "use 1 to 128 letters, digits and punctuation");
             }
-            if (Names.isFifo(queue)) {
-                // the core does not deduplicate receive attempts yet; a standard queue ignores the id, as SQS
-                throw SqsErrors.fail(SqsErrors.unsupportedOperation("ReceiveRequestAttemptId is not supported yet"));
-            }
         }
         List<ReceivedMessage> received =
-                service.receive(queue, new ReceiveOptions(max == null ? 1 : max, wait, visibility));
+                service.receive(queue, new ReceiveOptions(max == null ? 1 : max, wait, visibility, attemptId));
         ObjectNode out = QueueActions.empty();
         ArrayNode messages = out.putArray("Messages");
         for (ReceivedMessage m : received) {

@@ -27,7 +27,10 @@ public final class SqsEndpoint {
     public record Registered(BiPredicate<String, String> speaks, SqsProtocol protocol) {}
 
     /** The protocols the endpoint speaks, tried in order; the first is also the one of last resort. */
-    public static final List<Registered> PROTOCOLS = List.of(new Registered(JsonProtocol::speaks, new JsonProtocol()));
+    public static final List<Registered> PROTOCOLS = List.of(
+            new Registered(JsonProtocol::speaks, new JsonProtocol()),
+            // whatever does not speak JSON is read as a query request, whose own errors say what is missing
+            new Registered((target, contentType) -> target == null, new QueryProtocol()));
 
     /**
      * One request as the endpoint needs it.
@@ -57,7 +60,7 @@ public final class SqsEndpoint {
         new QueueActions(service).register(actions);
         new SendActions(service).register(actions);
         new ReceiveActions(service).register(actions);
-        new PendingActions(service).register(actions);
+        new CatalogActions(service).register(actions);
     }
 
     public SqsAnswer handle(SqsRequest request) {

@@ -2,11 +2,16 @@ package dev.mq.sqs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mq.core.QueueDescription;
 import dev.mq.model.Json;
 import dev.mq.model.Names;
 import dev.mq.model.QueueAttributes;
+import dev.mq.model.QueueException;
+import dev.mq.model.RedriveAllowPolicy;
+import dev.mq.model.RedriveAllowPolicy.Permission;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,10 +98,7 @@ final class SqsQueueAttributes {
                 case "MaximumMessageSize" -> with(a, "maxMessageBytes", number(name, value, 1024, 262_144));
                 case "ContentBasedDeduplication" -> with(a, "contentBasedDeduplication", parseBoolean(name, value));
                 case "RedrivePolicy" -> redrive(a, value, urls);
-                // the core keeps no redrive allow policy yet: refused rather than ignored
-                default ->
-                    throw SqsErrors.fail(SqsErrors.unsupportedOperation(
-                            "the attribute " + REDRIVE_ALLOW_POLICY + " is not supported yet"));
+                default -> a.withRedriveAllowPolicy(redriveAllow(value, urls));
             };
         }
         return a;
@@ -126,14 +128,17 @@ final class SqsQueueAttributes {
                 case "ApproximateNumberOfMessagesDelayed" ->
                     q.stats() == null ? "0" : Long.toString(q.stats().delayed());
                 case "CreatedTimestamp" -> Long.toString(q.createdAt().getEpochSecond());
-                // the core records no change time yet: the creation time stands in for it
-                case "LastModifiedTimestamp" -> Long.toString(q.createdAt().getEpochSecond());
+                case "LastModifiedTimestamp" -> Long.toString(q.modifiedAt().getEpochSecond());
                 case "VisibilityTimeout" -> Integer.toString(a.visibilityTimeoutSeconds());
                 case "MaximumMessageSize" -> Integer.toString(a.maxMessageBytes());
                 case "MessageRetentionPeriod" -> Integer.toString(a.messageRetentionSeconds());
                 case "DelaySeconds" -> Integer.toString(a.delaySeconds());
                 case "ReceiveMessageWaitTimeSeconds" -> Integer.toString(a.receiveWaitSeconds());
                 case "RedrivePolicy" -> a.deadLetterQueue() == null ? null : redrivePolicy(a, urls);
+                case REDRIVE_ALLOW_POLICY ->
+                    a.redriveAllowPolicy().permission() == Permission.ALLOW_ALL
+                            ? null
+                            : redriveAllowPolicy(a.redriveAllowPolicy(), urls);
                 case "FifoQueue" -> q.fifo() ? "true" : null;
                 case "ContentBasedDeduplication" -> q.fifo() ? Boolean.toString(a.contentBasedDeduplication()) : null;
                 default -> null;
@@ -150,6 +155,56 @@ final class SqsQueueAttributes {
         policy.put("deadLetterTargetArn", urls.arn(a.deadLetterQueue()));
         policy.put("maxReceiveCount", a.maxReceiveCount());
         return Json.write(policy);
+    }
+
+    private static String redriveAllowPolicy(RedriveAllowPolicy policy, QueueUrls urls) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("redrivePermission", policy.permission().wireName());
+        if (!policy.sourceQueues().isEmpty()) {
+            ArrayNode arns = out.putArray("sourceQueueArns");
+            policy.sourceQueues().forEach(name -> arns.add(urls.arn(name)));
+        }
+        return Json.write(out);
+    }
+
+    /**
+     * {@code {"redrivePermission": "allowAll|denyAll|byQueue", "sourceQueueArns": [...]}} as a JSON string;
+     * empty resets it to allowAll.
+     */
+    private static RedriveAllowPolicy redriveAllow(String value, QueueUrls urls) {
+        if (value.isBlank()) {
+            return RedriveAllowPolicy.ALLOW_ALL;
+        }
+        JsonNode policy;
+        try {
+            policy = Json.MAPPER.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw invalidValue(REDRIVE_ALLOW_POLICY, "it is not valid JSON");
+        }
+        if (policy == null
+                || !policy.isObject()
+                || !policy.path("redrivePermission").isTextual()) {
+            throw invalidValue(REDRIVE_ALLOW_POLICY, "it must be a JSON object with redrivePermission");
+        }
+        List<String> sources = new ArrayList<>();
+        JsonNode arns = policy.path("sourceQueueArns");
+        if (!arns.isMissingNode() && !arns.isArray()) {
+            throw invalidValue(REDRIVE_ALLOW_POLICY, "sourceQueueArns must be a list of queue ARNs");
+        }
+        for (JsonNode arn : arns) {
+            if (!arn.isTextual()) {
+                throw invalidValue(REDRIVE_ALLOW_POLICY, "sourceQueueArns must be a list of queue ARNs");
+            }
+            sources.add(urls.queueOfArn(arn.textValue()));
+        }
+        try {
+            return new RedriveAllowPolicy(
+                    RedriveAllowPolicy.Permission.fromWire(
+                            policy.get("redrivePermission").textValue()),
+                    sources);
+        } catch (QueueException e) {
+            throw invalidValue(REDRIVE_ALLOW_POLICY, e.getMessage());
+        }
     }
 
     /** {@code {"deadLetterTargetArn": "arn:...", "maxReceiveCount": 5}} as a JSON string; empty removes it. */
@@ -195,7 +250,8 @@ final class SqsQueueAttributes {
                 a.deduplicationWindowSeconds(),
                 a.contentBasedDeduplication(),
                 queue,
-                maxReceiveCount);
+                maxReceiveCount,
+                a.redriveAllowPolicy());
     }
 
     private static int number(String name, String value, int min, int max) {

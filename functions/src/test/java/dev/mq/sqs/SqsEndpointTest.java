@@ -3,7 +3,6 @@ package dev.mq.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mq.core.QueueService;
 import dev.mq.model.Json;
 import dev.mq.store.Services;
@@ -556,13 +555,22 @@ class SqsEndpointTest {
     }
 
     @Test
-    void actionsTheCoreCannotServeYet_checkTheirInput_thenAnswerUnsupportedOperation() {
-        String orders = create("orders", "{}");
-        String arn = URLS.arn("orders");
-        assertError(
-                call("TagQueue", "{\"QueueUrl\": \"" + orders + "\", \"Tags\": {\"team\": \"a\"}}"),
-                400,
-                "UnsupportedOperation");
+    void tags_areSetOnCreate_added_listed_andRemoved() {
+        String orders = ok("CreateQueue", "{\"QueueName\": \"orders\", \"tags\": {\"team\": \"a\"}}")
+                .body()
+                .get("QueueUrl")
+                .asText();
+        ok("TagQueue", "{\"QueueUrl\": \"" + orders + "\", \"Tags\": {\"cost\": \"42\"}}");
+        assertThat(ok("ListQueueTags", "{\"QueueUrl\": \"" + orders + "\"}")
+                        .body()
+                        .get("Tags"))
+                .isEqualTo(Json.parseObject("{\"team\": \"a\", \"cost\": \"42\"}"));
+
+        ok("UntagQueue", "{\"QueueUrl\": \"" + orders + "\", \"TagKeys\": [\"team\", \"cost\"]}");
+        assertThat(ok("ListQueueTags", "{\"QueueUrl\": \"" + orders + "\"}")
+                        .body()
+                        .has("Tags"))
+                .isFalse();
         assertError(
                 call("TagQueue", "{\"QueueUrl\": \"" + url("missing") + "\", \"Tags\": {\"team\": \"a\"}}"),
                 400,
@@ -571,43 +579,111 @@ class SqsEndpointTest {
                 call("TagQueue", "{\"QueueUrl\": \"" + orders + "\", \"Tags\": {\"aws:x\": \"a\"}}"),
                 400,
                 "InvalidParameterValue");
-        assertError(
-                call("UntagQueue", "{\"QueueUrl\": \"" + orders + "\", \"TagKeys\": [\"team\"]}"),
-                400,
-                "UnsupportedOperation");
-        assertError(call("ListQueueTags", "{\"QueueUrl\": \"" + orders + "\"}"), 400, "UnsupportedOperation");
-        assertError(
-                call("ListDeadLetterSourceQueues", "{\"QueueUrl\": \"" + orders + "\"}"), 400, "UnsupportedOperation");
-        assertError(call("StartMessageMoveTask", "{\"SourceArn\": \"" + arn + "\"}"), 400, "UnsupportedOperation");
-        assertError(call("StartMessageMoveTask", "{\"SourceArn\": \"not-an-arn\"}"), 400, "InvalidParameterValue");
-        assertError(
-                call("ListMessageMoveTasks", "{\"SourceArn\": \"" + arn + "\", \"MaxResults\": 11}"),
-                400,
-                "InvalidParameterValue");
-        assertError(
-                call("CreateQueue", "{\"QueueName\": \"tagged\", \"tags\": {\"team\": \"a\"}}"),
-                400,
-                "UnsupportedOperation");
-        String fifo = create("jobs.fifo", "{\"FifoQueue\": \"true\"}");
-        assertError(
-                call("ReceiveMessage", "{\"QueueUrl\": \"" + fifo + "\", \"ReceiveRequestAttemptId\": \"a1\"}"),
-                400,
-                "UnsupportedOperation");
-        assertThat(ok("ReceiveMessage", "{\"QueueUrl\": \"" + orders + "\", \"ReceiveRequestAttemptId\": \"a1\"}")
-                        .status())
-                .isEqualTo(200);
+        assertError(call("UntagQueue", "{\"QueueUrl\": \"" + orders + "\"}"), 400, "MissingParameter");
     }
 
     @Test
-    void theRenderersOfPendingActions_useSqsMemberNames() {
-        ObjectNode sources = PendingActions.sources(new dev.mq.core.Page<>(List.of("a"), "n"), URLS);
-        assertThat(sources.get("queueUrls").get(0).asText()).isEqualTo(url("a"));
-        assertThat(sources.get("NextToken").asText()).isEqualTo("n");
-        assertThat(PendingActions.tags(java.util.Map.of("k", "v"))
-                        .get("Tags")
-                        .get("k")
+    void deadLetterSources_listTheQueuesWhoseRedrivePolicyNamesIt() {
+        create("dlq", "{}");
+        String policy = "{\\\"deadLetterTargetArn\\\":\\\"" + URLS.arn("dlq") + "\\\",\\\"maxReceiveCount\\\":3}";
+        create("b", "{\"RedrivePolicy\": \"" + policy + "\"}");
+        create("a", "{\"RedrivePolicy\": \"" + policy + "\"}");
+        create("c", "{}");
+
+        JsonNode all = ok("ListDeadLetterSourceQueues", "{\"QueueUrl\": \"" + url("dlq") + "\"}")
+                .body();
+        assertThat(all.get("queueUrls")).extracting(JsonNode::asText).containsExactly(url("a"), url("b"));
+
+        JsonNode first = ok("ListDeadLetterSourceQueues", "{\"QueueUrl\": \"" + url("dlq") + "\", \"MaxResults\": 1}")
+                .body();
+        assertThat(first.get("queueUrls")).extracting(JsonNode::asText).containsExactly(url("a"));
+        JsonNode second = ok(
+                        "ListDeadLetterSourceQueues",
+                        "{\"QueueUrl\": \"" + url("dlq") + "\", \"MaxResults\": 1, \"NextToken\": \""
+                                + first.get("NextToken").asText() + "\"}")
+                .body();
+        assertThat(second.get("queueUrls")).extracting(JsonNode::asText).containsExactly(url("b"));
+    }
+
+    @Test
+    void redriveAllowPolicy_isReadBack_andRefusesOtherSources() {
+        String allow = "{\\\"redrivePermission\\\":\\\"byQueue\\\",\\\"sourceQueueArns\\\":[\\\"" + URLS.arn("allowed")
+                + "\\\"]}";
+        String dlq = create("dlq", "{\"RedriveAllowPolicy\": \"" + allow + "\"}");
+        JsonNode read = Json.parseObject(ok(
+                        "GetQueueAttributes",
+                        "{\"QueueUrl\": \"" + dlq + "\", \"AttributeNames\": [\"RedriveAllowPolicy\"]}")
+                .body()
+                .at("/Attributes/RedriveAllowPolicy")
+                .asText());
+        assertThat(read.get("redrivePermission").asText()).isEqualTo("byQueue");
+        assertThat(read.get("sourceQueueArns").get(0).asText()).isEqualTo(URLS.arn("allowed"));
+
+        String policy = "{\\\"deadLetterTargetArn\\\":\\\"" + URLS.arn("dlq") + "\\\",\\\"maxReceiveCount\\\":3}";
+        create("allowed", "{\"RedrivePolicy\": \"" + policy + "\"}");
+        assertError(
+                call(
+                        "CreateQueue",
+                        "{\"QueueName\": \"other\", \"Attributes\": {\"RedrivePolicy\": \"" + policy + "\"}}"),
+                400,
+                "InvalidParameterValue");
+    }
+
+    @Test
+    void aMessageMoveTask_movesDeadLettersBack_andIsListed() {
+        create("dlq", "{}");
+        String policy = "{\\\"deadLetterTargetArn\\\":\\\"" + URLS.arn("dlq") + "\\\",\\\"maxReceiveCount\\\":1}";
+        String orders = create("orders", "{\"RedrivePolicy\": \"" + policy + "\", \"VisibilityTimeout\": \"0\"}");
+        ok("SendMessage", "{\"QueueUrl\": \"" + orders + "\", \"MessageBody\": \"poison\"}");
+        ok("ReceiveMessage", "{\"QueueUrl\": \"" + orders + "\"}");
+        // the second receive finds it received maxReceiveCount times and moves it to the dead-letter queue
+        ok("ReceiveMessage", "{\"QueueUrl\": \"" + orders + "\"}");
+
+        JsonNode started = ok("StartMessageMoveTask", "{\"SourceArn\": \"" + URLS.arn("dlq") + "\"}")
+                .body();
+        assertThat(started.get("TaskHandle").asText()).isNotBlank();
+        JsonNode task = ok("ListMessageMoveTasks", "{\"SourceArn\": \"" + URLS.arn("dlq") + "\", \"MaxResults\": 10}")
+                .body()
+                .at("/Results/0");
+        assertThat(task.get("Status").asText()).isEqualTo("COMPLETED");
+        assertThat(task.get("ApproximateNumberOfMessagesMoved").asLong()).isEqualTo(1);
+        assertThat(task.get("SourceArn").asText()).isEqualTo(URLS.arn("dlq"));
+        assertThat(ok("ReceiveMessage", "{\"QueueUrl\": \"" + orders + "\"}")
+                        .body()
+                        .at("/Messages/0/Body")
                         .asText())
-                .isEqualTo("v");
+                .isEqualTo("poison");
+
+        assertError(
+                call("StartMessageMoveTask", "{\"SourceArn\": \"" + URLS.arn("orders") + "\"}"),
+                400,
+                "InvalidParameterValue");
+        assertError(call("StartMessageMoveTask", "{\"SourceArn\": \"not-an-arn\"}"), 400, "InvalidParameterValue");
+        assertError(
+                call("ListMessageMoveTasks", "{\"SourceArn\": \"" + URLS.arn("dlq") + "\", \"MaxResults\": 11}"),
+                400,
+                "InvalidParameterValue");
+    }
+
+    @Test
+    void aRetriedReceiveWithTheSameAttemptId_answersTheSameMessagesAndHandles() {
+        String fifo = create("jobs.fifo", "{\"FifoQueue\": \"true\"}");
+        ok(
+                "SendMessage",
+                "{\"QueueUrl\": \"" + fifo
+                        + "\", \"MessageBody\": \"one\", \"MessageGroupId\": \"g\", \"MessageDeduplicationId\": \"1\"}");
+        String receive = "{\"QueueUrl\": \"" + fifo + "\", \"ReceiveRequestAttemptId\": \"a1\"}";
+        JsonNode first = ok("ReceiveMessage", receive).body().at("/Messages/0");
+        JsonNode retried = ok("ReceiveMessage", receive).body().at("/Messages/0");
+
+        assertThat(retried.get("MessageId")).isEqualTo(first.get("MessageId"));
+        assertThat(retried.get("ReceiptHandle")).isEqualTo(first.get("ReceiptHandle"));
+    }
+
+    @Test
+    void permissionsAndCancellingATask_areUnsupported() {
+        assertError(call("AddPermission", "{}"), 400, "UnsupportedOperation");
+        assertError(call("CancelMessageMoveTask", "{\"TaskHandle\": \"x\"}"), 400, "UnsupportedOperation");
     }
 
     private static String handle(JsonNode messages, int i) {
