@@ -398,6 +398,7 @@ final class Receiving {
                 message.sentAt(),
                 firstReceived,
                 message.groupId(),
-                message.deduplicationId()));
+                message.deduplicationId(),
+                message.attributeTypes()));
     }
 }
