@@ -46,11 +46,26 @@ final class MessageCommands {
         @Option(names = "--attr", paramLabel = "NAME=VALUE", description = "a message attribute (repeatable)")
         Map<String, String> attributes = Map.of();
 
+        @Option(
+                names = "--attr-type",
+                paramLabel = "NAME=TYPE",
+                description =
+                        "an attribute's SQS data type: Number, Binary (the value is base64), String.label... (repeatable)")
+        Map<String, String> attributeTypes = Map.of();
+
         @Option(names = "--dedup-id", paramLabel = "ID", description = "deduplication id (one message only)")
         String dedupId;
 
         Message message(String body) {
-            return Message.of(body).withAttributes(attributes).withDeduplicationId(dedupId);
+            Message m = Message.of(body).withAttributes(attributes).withDeduplicationId(dedupId);
+            return new Message(
+                    m.body(),
+                    m.attributes(),
+                    m.delaySeconds(),
+                    m.deliverAt(),
+                    m.deduplicationId(),
+                    m.groupId(),
+                    attributeTypes);
         }
     }
 

@@ -670,6 +670,9 @@ public final class MqClient implements AutoCloseable {
         if (!m.attributes().isEmpty()) {
             body.put("attributes", m.attributes());
         }
+        if (!m.attributeTypes().isEmpty()) {
+            body.put("attributeTypes", m.attributeTypes());
+        }
         putIfSet(body, "delaySeconds", m.delaySeconds());
         putIfSet(body, "deliverAt", m.deliverAt() == null ? null : m.deliverAt().toString());
         putIfSet(body, "deduplicationId", m.deduplicationId());

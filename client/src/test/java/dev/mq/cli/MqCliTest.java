@@ -160,6 +160,24 @@ class MqCliTest {
     }
 
     @Test
+    void send_withAttributeTypes() {
+        String q = make("cli");
+        Run sent = mq("send", q, "typed", "--attr", "price=12.50", "--attr-type", "price=Number");
+        assertThat(sent.code()).isZero();
+
+        Run received = mq("--json", "receive", q, "--wait", "1");
+        assertThat(received.json()
+                        .get("messages")
+                        .get(0)
+                        .at("/attributeTypes/price")
+                        .asText())
+                .isEqualTo("Number");
+        Run refused = mq("send", q, "typed", "--attr", "price=cheap", "--attr-type", "price=Number");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.out() + refused.err()).contains("not a number");
+    }
+
+    @Test
     void send_receive_ack_peek() {
         String q = make("cli");
         Run sent = mq("send", q, "first", "second", "--attr", "type=order");

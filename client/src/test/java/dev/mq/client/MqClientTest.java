@@ -86,6 +86,21 @@ class MqClientTest {
     }
 
     @Test
+    void send_withAttributeTypes_readsThemBack() {
+        String name = queue();
+        mq.send(
+                name,
+                Message.of("typed")
+                        .withAttribute("price", "12.50", "Number")
+                        .withAttribute("photo", "AAE=", "Binary.png")
+                        .withAttribute("note", "plain"));
+
+        ReceivedMessage received = mq.receive(name, 1, 1).get(0);
+        assertThat(received.attributes()).containsEntry("price", "12.50").containsEntry("note", "plain");
+        assertThat(received.attributeTypes()).isEqualTo(java.util.Map.of("price", "Number", "photo", "Binary.png"));
+    }
+
+    @Test
     void sendReceiveAck_withAttributesAndABatch() {
         String name = queue();
         SendResult one = mq.send(name, Message.of("order 1").withAttribute("type", "order"));

@@ -199,6 +199,61 @@ class SendContractTest extends ContractTestSupport {
         assertThat(received.path("attributes").size()).isZero();
     }
 
+    @Test
+    void send_attributeTypes_areShownByReceiveAndBrowse_exceptPlainString() {
+        String queue = createQueue("typed");
+        Map<String, String> attributes = Map.of("price", "12.50", "photo", "AAEC/w==", "note", "paid");
+
+        send(
+                queue,
+                obj(
+                        "body",
+                        "typed",
+                        "attributes",
+                        attributes,
+                        "attributeTypes",
+                        Map.of("price", "Number", "photo", "Binary.png", "note", "String")));
+
+        Map<String, String> shown = Map.of("price", "Number", "photo", "Binary.png");
+        JsonNode browsed = browseAll(queue).get(0);
+        assertThat(stringMap(browsed.path("attributeTypes"))).isEqualTo(shown);
+        JsonNode received = receiveOne(queue, 30);
+        assertThat(stringMap(received.path("attributes"))).isEqualTo(attributes);
+        assertThat(stringMap(received.path("attributeTypes"))).isEqualTo(shown);
+    }
+
+    @Test
+    void send_withoutAttributeTypes_showsNone() {
+        String queue = createQueue("typed");
+        send(queue, obj("body", "plain", "attributes", Map.of("a", "1")));
+
+        assertThat(absent(receiveOne(queue, 30), "attributeTypes")).isTrue();
+    }
+
+    @Test
+    void send_badAttributeTypes_isInvalidRequest_namingTheAttribute() {
+        String queue = createQueue("typed");
+        JsonNode notANumber = mq.post(
+                        messagesPath(queue),
+                        obj(
+                                "body",
+                                "x",
+                                "attributes",
+                                Map.of("price", "cheap"),
+                                "attributeTypes",
+                                Map.of("price", "Number")))
+                .expectError(400, "InvalidRequest");
+        assertThat(notANumber.path("message").asText()).contains("price").contains("not a number");
+        mq.post(
+                        messagesPath(queue),
+                        obj("body", "x", "attributes", Map.of("a", "1"), "attributeTypes", Map.of("b", "Number")))
+                .expectError(400, "InvalidRequest");
+        mq.post(
+                        messagesPath(queue),
+                        obj("body", "x", "attributes", Map.of("a", "%%"), "attributeTypes", Map.of("a", "Binary")))
+                .expectError(400, "InvalidRequest");
+    }
+
     // ------------------------------------------------------------------ delay and deliverAt
 
     @Test

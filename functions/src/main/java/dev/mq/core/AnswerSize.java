@@ -18,6 +18,10 @@ final class AnswerSize {
         for (Map.Entry<String, String> a : m.attributes().entrySet()) {
             size += of(a.getKey()) + of(a.getValue());
         }
+        // a typed attribute's name again, and its type, in attributeTypes
+        for (Map.Entry<String, String> t : m.attributeTypes().entrySet()) {
+            size += of(t.getKey()) + of(t.getValue());
+        }
         return size;
     }
 

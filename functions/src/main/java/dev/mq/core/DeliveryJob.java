@@ -1,5 +1,6 @@
 package dev.mq.core;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.mq.model.Json;
@@ -13,9 +14,28 @@ import java.util.TreeMap;
  */
 public record DeliveryJob(String topic, String subscription, String topicIncarnation, Payload payload) {
 
-    /** What an endpoint receives, as docs/api.md states it. */
+    /**
+     * What an endpoint receives, as docs/api.md states it; {@code attributeTypes} only when an attribute
+     * is not of plain {@code String}, so an untyped message's payload reads as it always did.
+     */
     public record Payload(
-            String topic, String messageId, String body, Map<String, String> attributes, String publishedAt) {}
+            String topic,
+            String messageId,
+            String body,
+            Map<String, String> attributes,
+            String publishedAt,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributeTypes) {
+
+        public Payload {
+            attributeTypes = attributeTypes == null ? Map.of() : attributeTypes;
+        }
+
+        /** A payload whose attributes are all of type {@code String}. */
+        public Payload(
+                String topic, String messageId, String body, Map<String, String> attributes, String publishedAt) {
+            this(topic, messageId, body, attributes, publishedAt, Map.of());
+        }
+    }
 
     static DeliveryJob of(Subscription subscription, TopicMessage message) {
         // Sorted, so the payload reads the same whichever map the message came in.
@@ -24,7 +44,8 @@ public record DeliveryJob(String topic, String subscription, String topicIncarna
                 message.messageId(),
                 message.body(),
                 new TreeMap<>(message.attributes()),
-                message.publishedAt().toString());
+                message.publishedAt().toString(),
+                new TreeMap<>(message.attributeTypes()));
         return new DeliveryJob(subscription.topic(), subscription.name(), subscription.topicIncarnation(), payload);
     }
 

@@ -364,7 +364,8 @@ public final class QueueService {
                                 m.sentAt(),
                                 m.firstReceivedAt(),
                                 m.groupId(),
-                                m.deduplicationId()))
+                                m.deduplicationId(),
+                                m.attributeTypes()))
                         .toList(),
                 cursor);
     }
@@ -437,9 +438,10 @@ public final class QueueService {
             String messageId,
             String body,
             Map<String, String> attributes,
+            Map<String, String> attributeTypes,
             String copyKey,
             Duration window) {
-        sending.deliverCopy(queue, messageId, body, attributes, copyKey, window);
+        sending.deliverCopy(queue, messageId, body, attributes, attributeTypes, copyKey, window);
     }
 
     /** Removes expired items; the local server calls this because DynamoDB Local never runs TTL. */

@@ -422,6 +422,7 @@ final class Receiving {
                 message.sentAt(),
                 firstReceivedAt,
                 message.groupId(),
-                message.deduplicationId());
+                message.deduplicationId(),
+                message.attributeTypes());
     }
 }

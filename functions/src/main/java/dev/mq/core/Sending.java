@@ -173,7 +173,8 @@ final class Sending {
                         visibleAt,
                         visibleAt.plusSeconds(attributes.messageRetentionSeconds()))
                 .inGroup(request.groupId())
-                .deduplicatedBy(dedupId);
+                .deduplicatedBy(dedupId)
+                .typed(request.attributeTypes());
     }
 
     /**
@@ -186,19 +187,21 @@ final class Sending {
             String messageId,
             String body,
             Map<String, String> attributes,
+            Map<String, String> attributeTypes,
             String copyKey,
             Duration window) {
         QueueConfig config = catalog.requireQueue(queue);
         Instant now = catalog.now();
         MessageKey key = new MessageKey(config.incarnation(), config.shardFor(null), ids.next(now));
         StoredMessage copy = StoredMessage.sent(
-                key,
-                messageId,
-                body,
-                Map.copyOf(attributes),
-                now,
-                now,
-                now.plusSeconds(config.attributes().messageRetentionSeconds()));
+                        key,
+                        messageId,
+                        body,
+                        Map.copyOf(attributes),
+                        now,
+                        now,
+                        now.plusSeconds(config.attributes().messageRetentionSeconds()))
+                .typed(Map.copyOf(attributeTypes));
         store.putDeduplicated(copy, copyKey, now.plus(window), now);
         signal.wake(config.incarnation(), 1);
     }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param messageId what the message is known by, for as long as it exists: moves to a dead-letter queue
  *     and redrives keep it, while its {@code key} places it in the queue it is in now
  * @param sourceQueue the queue a dead-lettered message came from, where a redrive returns it; else null
+ * @param attributeTypes the SQS data type of each attribute not of plain {@code String}; never null
  */
 public record StoredMessage(
         MessageKey key,
@@ -24,7 +25,44 @@ public record StoredMessage(
         String groupId,
         String deduplicationId,
         Instant expiresAt,
-        String sourceQueue) {
+        String sourceQueue,
+        Map<String, String> attributeTypes) {
+
+    public StoredMessage {
+        attributeTypes = attributeTypes == null ? Map.of() : attributeTypes;
+    }
+
+    /** A message whose attributes are all of type {@code String}. */
+    public StoredMessage(
+            MessageKey key,
+            String messageId,
+            String body,
+            Map<String, String> attributes,
+            Instant sentAt,
+            Instant visibleAt,
+            String leaseToken,
+            int receiveCount,
+            Instant firstReceivedAt,
+            String groupId,
+            String deduplicationId,
+            Instant expiresAt,
+            String sourceQueue) {
+        this(
+                key,
+                messageId,
+                body,
+                attributes,
+                sentAt,
+                visibleAt,
+                leaseToken,
+                receiveCount,
+                firstReceivedAt,
+                groupId,
+                deduplicationId,
+                expiresAt,
+                sourceQueue,
+                Map.of());
+    }
 
     /**
      * A message as a send writes it: never received, visible from {@code visibleAt}, kept until
@@ -57,7 +95,27 @@ public record StoredMessage(
                 groupId,
                 deduplicationId,
                 expiresAt,
-                sourceQueue);
+                sourceQueue,
+                attributeTypes);
+    }
+
+    /** The same message with attributes typed by {@code attributeTypes} (see {@link MessageToSend}). */
+    public StoredMessage typed(Map<String, String> attributeTypes) {
+        return new StoredMessage(
+                key,
+                messageId,
+                body,
+                attributes,
+                sentAt,
+                visibleAt,
+                leaseToken,
+                receiveCount,
+                firstReceivedAt,
+                groupId,
+                deduplicationId,
+                expiresAt,
+                sourceQueue,
+                attributeTypes);
     }
 
     /** The same message, deduplicated by {@code deduplicationId} (null: not deduplicated). */
@@ -75,7 +133,8 @@ public record StoredMessage(
                 groupId,
                 deduplicationId,
                 expiresAt,
-                sourceQueue);
+                sourceQueue,
+                attributeTypes);
     }
 
     public boolean visibleAt(Instant now) {
@@ -112,7 +171,8 @@ public record StoredMessage(
                 groupId,
                 deduplicationId,
                 expires,
-                source);
+                source,
+                attributeTypes);
     }
 
     /** The same message at {@code at}, leased with {@code token} until {@code until}: one more receive. */
@@ -130,7 +190,8 @@ public record StoredMessage(
                 groupId,
                 deduplicationId,
                 expiresAt,
-                sourceQueue);
+                sourceQueue,
+                attributeTypes);
     }
 
     /** The same message, lease and all, at {@code at}, visible from {@code visibleAt}. */
@@ -148,7 +209,8 @@ public record StoredMessage(
                 groupId,
                 deduplicationId,
                 expiresAt,
-                sourceQueue);
+                sourceQueue,
+                attributeTypes);
     }
 
     public enum MessageState {

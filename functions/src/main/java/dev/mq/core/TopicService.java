@@ -189,7 +189,13 @@ public final class TopicService {
         }
         request.requireSizeAtMost(QueueAttributes.MAX_MESSAGE_BYTES, "a topic");
         TopicMessage message = new TopicMessage(
-                config.name(), config.incarnation(), ids.next(now), request.body(), request.attributes(), now);
+                config.name(),
+                config.incarnation(),
+                ids.next(now),
+                request.body(),
+                request.attributes(),
+                now,
+                request.attributeTypes());
         Instant keepUntil = now.plus(KEEP_IN_LOG);
         if (request.deduplicationId() == null) {
             store.publish(message, keepUntil);
@@ -211,7 +217,7 @@ public final class TopicService {
         Map<String, List<Subscription>> byTopic = new HashMap<>();
         for (TopicMessage message : messages) {
             List<Subscription> subscriptions = byTopic.computeIfAbsent(message.topic(), this::allSubscriptions);
-            FilterInput filterInput = new FilterInput(message.body(), message.attributes());
+            FilterInput filterInput = new FilterInput(message.body(), message.attributes(), message.attributeTypes());
             for (Subscription subscription : subscriptions) {
                 if (receives(subscription, message, filterInput)) {
                     deliver(subscription, message);
@@ -246,9 +252,18 @@ public final class TopicService {
         }
         Map<String, String> attributes = new HashMap<>(message.attributes());
         attributes.put("topic", message.topic());
+        // the copy's "topic" attribute is the topic's name, a String whatever the publisher typed it
+        Map<String, String> attributeTypes = new HashMap<>(message.attributeTypes());
+        attributeTypes.remove("topic");
         try {
             queues.deliverCopy(
-                    subscription.queue(), message.messageId(), message.body(), attributes, copyKey, COPY_WINDOW);
+                    subscription.queue(),
+                    message.messageId(),
+                    message.body(),
+                    attributes,
+                    attributeTypes,
+                    copyKey,
+                    COPY_WINDOW);
         } catch (QueueException e) {
             if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
                 throw e;
@@ -271,13 +286,13 @@ public final class TopicService {
                 DELIVERY_JOB_ATTRIBUTE,
                 "1");
         try {
-            queues.deliverCopy(DELIVERY_QUEUE, messageId, job.toJson(), attributes, copyKey, COPY_WINDOW);
+            queues.deliverCopy(DELIVERY_QUEUE, messageId, job.toJson(), attributes, Map.of(), copyKey, COPY_WINDOW);
         } catch (QueueException e) {
             if (e.code() != ErrorCode.QUEUE_NOT_FOUND) {
                 throw e;
             }
             createDeliveryQueue();
-            queues.deliverCopy(DELIVERY_QUEUE, messageId, job.toJson(), attributes, copyKey, COPY_WINDOW);
+            queues.deliverCopy(DELIVERY_QUEUE, messageId, job.toJson(), attributes, Map.of(), copyKey, COPY_WINDOW);
         }
     }
 
@@ -343,6 +358,7 @@ public final class TopicService {
                     messageId,
                     new String(job.payloadBytes(), StandardCharsets.UTF_8),
                     attributes,
+                    Map.of(),
                     "dead#" + messageId + "#" + subscription.name(),
                     COPY_WINDOW);
             return true;

@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.core.MessageDigests;
 import dev.mq.core.ReceivedMessage;
+import dev.mq.model.AttributeTypes;
 import dev.mq.model.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +23,9 @@ import java.util.TreeMap;
  * <p>Per record, as SQS writes them: {@code messageId}, {@code receiptHandle}, {@code body},
  * {@code attributes} (strings: {@code ApproximateReceiveCount}, {@code SentTimestamp} and
  * {@code ApproximateFirstReceiveTimestamp} in epoch millis, and on FIFO queues {@code MessageGroupId},
- * {@code MessageDeduplicationId}), {@code messageAttributes} (each {@code {"stringValue", "dataType":
- * "String"}}), {@code md5OfBody} and {@code md5OfMessageAttributes} (SQS's digests), {@code eventSource
+ * {@code MessageDeduplicationId}), {@code messageAttributes} (each {@code {"stringValue", "dataType"}}, or
+ * {@code {"binaryValue"}} (base64) for a {@code Binary} one), {@code md5OfBody} and
+ * {@code md5OfMessageAttributes} (SQS's digests, {@link MessageDigests}), {@code eventSource
  * "mq"}, {@code eventSourceARN} (the queue's SQS-style ARN) and {@code awsRegion}.
  */
 public final class PushEvent {
@@ -59,15 +57,22 @@ public final class PushEvent {
             ObjectNode messageAttributes = record.putObject("messageAttributes");
             Map<String, String> given = message.attributes() == null ? Map.of() : message.attributes();
             new TreeMap<>(given).forEach((name, value) -> {
+                String type = AttributeTypes.typeOf(name, message.attributeTypes());
                 ObjectNode attribute = messageAttributes.putObject(name);
-                attribute.put("stringValue", value);
+                // as Lambda's SQS event: a Binary value in binaryValue (base64), the others in stringValue
+                if (AttributeTypes.BINARY.equals(AttributeTypes.baseType(type))) {
+                    attribute.put("binaryValue", value);
+                } else {
+                    attribute.put("stringValue", value);
+                }
                 attribute.putArray("stringListValues");
                 attribute.putArray("binaryListValues");
-                attribute.put("dataType", "String");
+                attribute.put("dataType", type);
             });
-            record.put("md5OfBody", md5Hex(message.body().getBytes(StandardCharsets.UTF_8)));
-            if (!given.isEmpty()) {
-                record.put("md5OfMessageAttributes", md5OfStringAttributes(given));
+            record.put("md5OfBody", MessageDigests.md5OfBody(message.body()));
+            String md5OfAttributes = MessageDigests.md5OfAttributes(given, message.attributeTypes());
+            if (md5OfAttributes != null) {
+                record.put("md5OfMessageAttributes", md5OfAttributes);
             }
             record.put("eventSource", EVENT_SOURCE);
             record.put("eventSourceARN", eventSourceArn);
@@ -122,34 +127,5 @@ public final class PushEvent {
             failed.add(id.asText());
         }
         return failed;
-    }
-
-    static String md5Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is unavailable", e);
-        }
-    }
-
-    /**
-     * SQS's digest of message attributes, all of type String here: over the attributes sorted by name,
-     * each name, data type and value length-prefixed (4 bytes, big-endian), with transport type 1
-     * (string) before the value.
-     */
-    static String md5OfStringAttributes(Map<String, String> attributes) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new TreeMap<>(attributes).forEach((name, value) -> {
-            lengthPrefixed(bytes, name.getBytes(StandardCharsets.UTF_8));
-            lengthPrefixed(bytes, "String".getBytes(StandardCharsets.UTF_8));
-            bytes.write(1);
-            lengthPrefixed(bytes, value.getBytes(StandardCharsets.UTF_8));
-        });
-        return md5Hex(bytes.toByteArray());
-    }
-
-    private static void lengthPrefixed(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(value.length).array());
-        out.writeBytes(value);
     }
 }

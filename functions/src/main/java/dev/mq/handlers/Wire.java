@@ -39,7 +39,13 @@ public final class Wire {
 
     static MessageToSend message(Requests.MessageRequest m) {
         return new MessageToSend(
-                m.body(), m.attributes(), m.delaySeconds(), m.deliverAt(), m.deduplicationId(), m.groupId());
+                m.body(),
+                m.attributes(),
+                m.delaySeconds(),
+                m.deliverAt(),
+                m.deduplicationId(),
+                m.groupId(),
+                m.attributeTypes());
     }
 
     static ReceiveOptions receive(Requests.ReceiveRequest r) {
@@ -89,7 +95,8 @@ public final class Wire {
                 time(m.sentAt()),
                 time(m.firstReceivedAt()),
                 m.groupId(),
-                m.deduplicationId());
+                m.deduplicationId(),
+                m.attributeTypes());
     }
 
     static Responses.AckResult ack(AckOutcome o) {
@@ -108,7 +115,8 @@ public final class Wire {
                 time(m.sentAt()),
                 time(m.firstReceivedAt()),
                 m.groupId(),
-                m.deduplicationId());
+                m.deduplicationId(),
+                m.attributeTypes());
     }
 
     static String state(MessageState state) {

@@ -200,6 +200,11 @@ public final class DynamoDbTopicStore implements TopicStore {
             m.attributes().forEach((k, v) -> attrs.put(k, s(v)));
             item.put("attrs", AttributeValue.fromM(attrs));
         }
+        if (!m.attributeTypes().isEmpty()) {
+            Map<String, AttributeValue> types = new HashMap<>();
+            m.attributeTypes().forEach((k, v) -> types.put(k, s(v)));
+            item.put("atypes", AttributeValue.fromM(types));
+        }
         item.put("publishedAt", n(m.publishedAt().toEpochMilli()));
         item.put(DynamoDbQueueStore.EXPIRES_AT, n(keepUntil.getEpochSecond()));
         return item;

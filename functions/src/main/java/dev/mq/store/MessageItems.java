@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       whose lease a later receive took over is told {@code LeaseLost}, and one whose message its own
  *       visibility change moved still reaches it.</li>
  * </ul>
- * A message item holds body, attributes, visibleAt (ms), lease token, receive count, group, dedup id,
+ * A message item holds body, attributes ({@code attrs}), the types of those not of plain {@code String}
+ * ({@code atypes}, only when there are such: an item without it, as every item written before types,
+ * has only {@code String} attributes), visibleAt (ms), lease token, receive count, group, dedup id,
  * expiresAt (TTL, s), and {@code mid}, its messageId, only where that differs from its id (a message
  * that was moved to another queue), so a sent message's item carries no extra bytes.
  *
@@ -97,6 +99,11 @@ final class MessageItems {
             m.attributes().forEach((k, v) -> attrs.put(k, s(v)));
             item.put("attrs", AttributeValue.fromM(attrs));
         }
+        if (!m.attributeTypes().isEmpty()) {
+            Map<String, AttributeValue> types = new HashMap<>();
+            m.attributeTypes().forEach((k, v) -> types.put(k, s(v)));
+            item.put("atypes", AttributeValue.fromM(types));
+        }
         item.put("sentAt", n(m.sentAt().toEpochMilli()));
         item.put("visibleAt", n(m.visibleAt().toEpochMilli()));
         if (m.leaseToken() != null) {
@@ -124,6 +131,10 @@ final class MessageItems {
         if (item.containsKey("attrs")) {
             item.get("attrs").m().forEach((k, v) -> attributes.put(k, v.s()));
         }
+        Map<String, String> attributeTypes = new HashMap<>();
+        if (item.containsKey("atypes")) {
+            item.get("atypes").m().forEach((k, v) -> attributeTypes.put(k, v.s()));
+        }
         MessageKey key = new MessageKey(incarnation, shard, item.get("sk").s());
         return new StoredMessage(
                 key,
@@ -138,7 +149,8 @@ final class MessageItems {
                 str(item, "grp"),
                 str(item, "dedup"),
                 Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())),
-                str(item, "src"));
+                str(item, "src"),
+                Map.copyOf(attributeTypes));
     }
 
     /**

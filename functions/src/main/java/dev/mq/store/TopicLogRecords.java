@@ -22,12 +22,17 @@ public final class TopicLogRecords {
         if (image.get("attrs") != null && image.get("attrs").getM() != null) {
             image.get("attrs").getM().forEach((k, v) -> attributes.put(k, v.getS()));
         }
+        Map<String, String> attributeTypes = new HashMap<>();
+        if (image.get("atypes") != null && image.get("atypes").getM() != null) {
+            image.get("atypes").getM().forEach((k, v) -> attributeTypes.put(k, v.getS()));
+        }
         return Optional.of(new TopicMessage(
                 image.get("topic").getS(),
                 image.get("tinc").getS(),
                 image.get("mid").getS(),
                 image.get("body").getS(),
                 Map.copyOf(attributes),
-                Instant.ofEpochMilli(Long.parseLong(image.get("publishedAt").getN()))));
+                Instant.ofEpochMilli(Long.parseLong(image.get("publishedAt").getN())),
+                Map.copyOf(attributeTypes)));
     }
 }

@@ -45,6 +45,27 @@ class DeliveryJobTest {
     }
 
     @Test
+    void payload_carriesAttributeTypes_onlyWhenAnAttributeIsTyped() throws Exception {
+        TopicMessage typed = new TopicMessage(
+                "orders",
+                "inc-1",
+                "m-2",
+                "paid",
+                Map.of("price", "12.5", "photo", "AAEC"),
+                Instant.parse("2030-01-01T00:00:01.234Z"),
+                Map.of("price", "Number", "photo", "Binary"));
+        DeliveryJob job = DeliveryJob.of(subscription, typed);
+
+        JsonNode json = Json.MAPPER.readTree(job.payloadBytes());
+        assertThat(json.get("attributeTypes").toString()).isEqualTo("{\"photo\":\"Binary\",\"price\":\"Number\"}");
+        assertThat(DeliveryJob.parse(job.toJson()).payloadBytes()).isEqualTo(job.payloadBytes());
+        assertThat(Json.MAPPER
+                        .readTree(DeliveryJob.of(subscription, message).payloadBytes())
+                        .has("attributeTypes"))
+                .isFalse();
+    }
+
+    @Test
     void aJobReadBack_postsTheSameBytes() {
         DeliveryJob job = DeliveryJob.of(subscription, message);
 

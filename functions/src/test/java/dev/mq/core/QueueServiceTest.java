@@ -592,4 +592,106 @@ class QueueServiceTest {
                 .as("returned on arrival, not at the end of the wait")
                 .isLessThan(5_000);
     }
+
+    @Nested
+    class TypedAttributes {
+        private MessageToSend typed(String body, Map<String, String> attributes, Map<String, String> types) {
+            return new MessageToSend(body, attributes, null, null, null, null, types);
+        }
+
+        @Test
+        void typesSent_areShownByReceiveAndBrowse_plainStringOnesLeftOut() {
+            f.queue("q");
+            f.send(
+                    "q",
+                    typed(
+                            "order",
+                            Map.of("price", "12.50", "photo", "AAEC", "note", "paid", "kind", "x"),
+                            Map.of(
+                                    "price",
+                                    "Number",
+                                    "photo",
+                                    "Binary.jpeg",
+                                    "note",
+                                    "String.memo",
+                                    "kind",
+                                    "String")));
+            Map<String, String> expected = Map.of("price", "Number", "photo", "Binary.jpeg", "note", "String.memo");
+
+            assertThat(service.browse("q", 10, null).items().get(0).attributeTypes())
+                    .isEqualTo(expected);
+            ReceivedMessage received = f.receive("q", 1).get(0);
+            assertThat(received.attributes()).containsEntry("photo", "AAEC");
+            assertThat(received.attributeTypes()).isEqualTo(expected);
+        }
+
+        @Test
+        void untypedMessage_hasNoTypes() {
+            f.queue("q");
+            f.send("q", "plain");
+            assertThat(f.receive("q", 1).get(0).attributeTypes()).isEmpty();
+        }
+
+        @Test
+        void deadLetterMove_andRedrive_keepTheTypes() {
+            f.queue("dlq");
+            f.queue("q", withDeadLetters("dlq", 1));
+            f.send("q", typed("poison", Map.of("n", "7"), Map.of("n", "Number.int")));
+            assertThat(f.receive("q", 1, 5)).hasSize(1);
+            f.clock.advance(Duration.ofSeconds(6));
+            assertThat(f.receive("q", 1)).isEmpty();
+            assertThat(service.browse("dlq", 10, null).items().get(0).attributeTypes())
+                    .isEqualTo(Map.of("n", "Number.int"));
+
+            service.redrive("dlq", null, 10);
+            assertThat(f.receive("q", 1).get(0).attributeTypes()).isEqualTo(Map.of("n", "Number.int"));
+        }
+
+        @Test
+        void invalidTypes_areInvalidRequest_namingTheAttribute() {
+            f.queue("q");
+            assertRefused(Map.of("a", "1"), Map.of("b", "Number"), "'b', which is not an attribute of the message");
+            assertRefused(Map.of("a", "1"), Map.of("a", "Integer"), "attribute a has the type 'Integer'");
+            assertRefused(Map.of("a", "1"), Map.of("a", "Number."), "attribute a has the type 'Number.'");
+            assertRefused(Map.of("a", "1"), Map.of("a", "Number.a b"), "has the type");
+            assertRefused(Map.of("a", "1"), Map.of("a", "Number." + "x".repeat(250)), "256 characters");
+            assertRefused(Map.of("a", "twelve"), Map.of("a", "Number"), "'twelve' is not a number");
+            assertRefused(Map.of("a", "1".repeat(39)), Map.of("a", "Number"), "38 significant digits");
+            assertRefused(Map.of("a", "1e127"), Map.of("a", "Number"), "between -10^128 and 10^126");
+            assertRefused(Map.of("a", "-1e129"), Map.of("a", "Number"), "between -10^128 and 10^126");
+            assertRefused(Map.of("a", "not base64!"), Map.of("a", "Binary"), "base64");
+        }
+
+        @Test
+        void numbers_asSqsTakesThem_areAccepted() {
+            f.queue("q");
+            for (String n : List.of("0", "-12.5", "1e126", "-1e128", "1".repeat(38), "1" + "0".repeat(100))) {
+                assertThat(service.send("q", typed("n", Map.of("a", n), Map.of("a", "Number")))
+                                .messageId())
+                        .as(n)
+                        .isNotNull();
+            }
+        }
+
+        private void assertRefused(Map<String, String> attributes, Map<String, String> types, String why) {
+            assertThatThrownBy(() -> f.send("q", typed("x", attributes, types)))
+                    .isInstanceOfSatisfying(QueueException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                        assertThat(e.getMessage()).contains(why);
+                    });
+        }
+
+        @Test
+        void size_countsTheTypesGiven_butNotTheImplicitString() {
+            // body 5 + name 1 + value 1 = 7 bytes untyped; "Number" adds 6
+            f.queue("q", attributes("maxMessageBytes", 12));
+            f.send("q", typed("01234", Map.of("a", "1"), Map.of("a", "String")));
+            f.send("q", new MessageToSend("0123456789", Map.of("a", "1"), null, null, null, null));
+            assertThatThrownBy(() -> f.send("q", typed("01234", Map.of("a", "1"), Map.of("a", "Number"))))
+                    .isInstanceOfSatisfying(QueueException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+                        assertThat(e.getMessage()).contains("13 bytes");
+                    });
+        }
+    }
 }

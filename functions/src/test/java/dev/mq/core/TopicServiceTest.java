@@ -399,4 +399,43 @@ class TopicServiceTest {
             return first;
         }
     }
+
+    @Test
+    void typedAttributes_reachQueueCopiesAndEndpointJobs_andBinaryOnesAreNotMatchedByFilters() {
+        topics.createTopic("t");
+        f.queue("all");
+        f.queue("priced");
+        f.queue("pictured");
+        subscribe("t", "all", "{\"queue\": \"all\"}");
+        subscribe("t", "priced", "{\"queue\": \"priced\", \"filter\": {\"price\": [{\"numeric\": [\">\", 10]}]}}");
+        subscribe("t", "pictured", "{\"queue\": \"pictured\", \"filter\": {\"photo\": [{\"exists\": true}]}}");
+        subscribe("t", "hook", "{\"endpoint\": \"http://127.0.0.1:9/hook\", \"secret\": \"k\"}");
+        f.clock.advance(Duration.ofMillis(1));
+
+        topics.publish(
+                "t",
+                new MessageToSend(
+                        "order",
+                        Map.of("price", "12.5", "photo", "AAEC", "topic", "7"),
+                        null,
+                        null,
+                        null,
+                        null,
+                        Map.of("price", "Number", "photo", "Binary", "topic", "Number")));
+        topics.fanOut(published.messages);
+
+        BrowsedMessage copy = f.service.browse("all", 1, null).items().get(0);
+        // the copy's topic attribute is the topic's name, so it is a String whatever the publisher sent
+        assertThat(copy.attributes()).containsEntry("topic", "t").containsEntry("photo", "AAEC");
+        assertThat(copy.attributeTypes()).isEqualTo(Map.of("price", "Number", "photo", "Binary"));
+        assertThat(bodies("priced")).containsExactly("order");
+        assertThat(bodies("pictured")).isEmpty();
+        DeliveryJob job = DeliveryJob.parse(f.service
+                .browse(TopicService.DELIVERY_QUEUE, 1, null)
+                .items()
+                .get(0)
+                .body());
+        assertThat(job.payload().attributeTypes())
+                .isEqualTo(Map.of("price", "Number", "photo", "Binary", "topic", "Number"));
+    }
 }

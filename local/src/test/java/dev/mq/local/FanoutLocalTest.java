@@ -67,7 +67,9 @@ class FanoutLocalTest {
             // when one message is published
             long publishedAt = System.nanoTime();
             HttpResponse<String> published = http.post(
-                    "/v1/topics/news/messages", "{\"body\": \"breaking\", \"attributes\": {\"kind\": \"flash\"}}");
+                    "/v1/topics/news/messages",
+                    "{\"body\": \"breaking\", \"attributes\": {\"kind\": \"flash\", \"rank\": \"7\"},"
+                            + " \"attributeTypes\": {\"rank\": \"Number\"}}");
             assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
 
             // then each queue's long poll answers with one copy, the first well within a second
@@ -97,6 +99,8 @@ class FanoutLocalTest {
                 assertThat(copy.path("body").asText()).isEqualTo("breaking");
                 assertThat(copy.path("attributes").path("kind").asText()).isEqualTo("flash");
                 assertThat(copy.path("attributes").path("topic").asText()).isEqualTo("news");
+                // the types travel through the topic log's stream into each copy
+                assertThat(copy.path("attributeTypes").path("rank").asText()).isEqualTo("Number");
             }
 
             // and no second copy follows: each queue holds exactly the one it leased

@@ -17,21 +17,42 @@ public final class Requests {
     public static final int MAX_ATTRIBUTES = 10;
 
     private static final Set<String> MESSAGE_FIELDS =
-            Set.of("body", "attributes", "delaySeconds", "deliverAt", "deduplicationId", "groupId");
+            Set.of("body", "attributes", "attributeTypes", "delaySeconds", "deliverAt", "deduplicationId", "groupId");
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,256}");
     /** Printable ASCII, as SQS allows for deduplication and group ids. */
     private static final Pattern TOKEN = Pattern.compile("[!-~]{1,128}");
 
     private Requests() {}
 
-    /** One message to send, validated in itself; the queue's own rules are checked by the service. */
+    /**
+     * One message to send, validated in itself; the queue's own rules are checked by the service.
+     * {@code attributeTypes}: the SQS data type of each attribute not of plain {@code String} (see
+     * {@link AttributeTypes}), never null.
+     */
     public record MessageRequest(
             String body,
             Map<String, String> attributes,
             Integer delaySeconds,
             Instant deliverAt,
             String deduplicationId,
-            String groupId) {}
+            String groupId,
+            Map<String, String> attributeTypes) {
+
+        public MessageRequest {
+            attributeTypes = attributeTypes == null ? Map.of() : attributeTypes;
+        }
+
+        /** A message whose attributes are all of type {@code String}. */
+        public MessageRequest(
+                String body,
+                Map<String, String> attributes,
+                Integer delaySeconds,
+                Instant deliverAt,
+                String deduplicationId,
+                String groupId) {
+            this(body, attributes, delaySeconds, deliverAt, deduplicationId, groupId, Map.of());
+        }
+    }
 
     /** One entry of a send: the message, or why it was refused. */
     public record SendEntry(MessageRequest message, QueueException error) {}
@@ -98,13 +119,21 @@ public final class Requests {
                 throw QueueException.invalid("attribute " + name + " holds an unpaired UTF-16 surrogate");
             }
         });
+        Map<String, String> attributeTypes =
+                AttributeTypes.checked(attributes, Fields.optStringMap(node, "attributeTypes"));
         Integer delay = Fields.optInt(node, "delaySeconds", 0, QueueAttributes.MAX_DELAY);
         Instant deliverAt = parseTime(Fields.optString(node, "deliverAt"), "deliverAt");
         if (delay != null && deliverAt != null) {
             throw QueueException.invalid("delaySeconds and deliverAt are exclusive: give one of them");
         }
         return new MessageRequest(
-                body, Map.copyOf(attributes), delay, deliverAt, token(node, "deduplicationId"), token(node, "groupId"));
+                body,
+                Map.copyOf(attributes),
+                delay,
+                deliverAt,
+                token(node, "deduplicationId"),
+                token(node, "groupId"),
+                attributeTypes);
     }
 
     public static ReceiveRequest parseReceive(String body) {

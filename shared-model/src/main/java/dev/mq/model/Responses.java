@@ -51,7 +51,37 @@ public final class Responses {
             String sentAt,
             String firstReceivedAt,
             String groupId,
-            String deduplicationId) {}
+            String deduplicationId,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributeTypes) {
+
+        public ReceivedMessage {
+            attributeTypes = attributeTypes == null ? Map.of() : attributeTypes;
+        }
+
+        /** A message whose attributes are all of type {@code String}. */
+        public ReceivedMessage(
+                String messageId,
+                String body,
+                Map<String, String> attributes,
+                String receiptHandle,
+                int receiveCount,
+                String sentAt,
+                String firstReceivedAt,
+                String groupId,
+                String deduplicationId) {
+            this(
+                    messageId,
+                    body,
+                    attributes,
+                    receiptHandle,
+                    receiveCount,
+                    sentAt,
+                    firstReceivedAt,
+                    groupId,
+                    deduplicationId,
+                    Map.of());
+        }
+    }
 
     public record ReceiveResponse(List<ReceivedMessage> messages) {}
 
@@ -78,7 +108,37 @@ public final class Responses {
             String sentAt,
             String firstReceivedAt,
             String groupId,
-            String deduplicationId) {}
+            String deduplicationId,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributeTypes) {
+
+        public BrowsedMessage {
+            attributeTypes = attributeTypes == null ? Map.of() : attributeTypes;
+        }
+
+        /** A message whose attributes are all of type {@code String}. */
+        public BrowsedMessage(
+                String messageId,
+                String body,
+                Map<String, String> attributes,
+                String state,
+                int receiveCount,
+                String sentAt,
+                String firstReceivedAt,
+                String groupId,
+                String deduplicationId) {
+            this(
+                    messageId,
+                    body,
+                    attributes,
+                    state,
+                    receiveCount,
+                    sentAt,
+                    firstReceivedAt,
+                    groupId,
+                    deduplicationId,
+                    Map.of());
+        }
+    }
 
     public record BrowseResponse(List<BrowsedMessage> messages, String next) {}
 

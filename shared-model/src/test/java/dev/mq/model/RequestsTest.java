@@ -31,6 +31,10 @@ class RequestsTest {
                 "{\"body\": \"x\", \"groupId\": \"\"}       | groupId must be 1-128 printable ASCII",
                 "{\"body\": \"x\", \"body\": \"y\"}         | Duplicate field",
                 "{\"body\": \"\\ud800\"}                    | unpaired UTF-16 surrogate",
+                "{\"body\": \"x\", \"attributeTypes\": {\"a\": \"Number\"}} | 'a', which is not an attribute",
+                "{\"body\": \"x\", \"attributes\": {\"a\": \"1\"}, \"attributeTypes\": {\"a\": 5}} | attributeTypes.a must be a string",
+                "{\"body\": \"x\", \"attributes\": {\"a\": \"1\"}, \"attributeTypes\": {\"a\": \"Int\"}} | use String, Number or Binary",
+                "{\"body\": \"x\", \"attributes\": {\"a\": \"z\"}, \"attributeTypes\": {\"a\": \"Number\"}} | 'z' is not a number",
             })
     void badMessage_isInvalidRequest_namingTheProblem(String json, String message) {
         assertThatThrownBy(() -> Requests.parseSend(json)).isInstanceOfSatisfying(QueueException.class, e -> {
@@ -178,5 +182,22 @@ class RequestsTest {
                         Json.parseObject("{\"redriveAllowPolicy\": " + policy + "}"), QueueAttributes.defaults()))
                 .isInstanceOf(QueueException.class)
                 .hasMessageContaining(message);
+    }
+
+    @org.junit.jupiter.api.Test
+    void attributeTypes_areRead_andPlainStringOnesLeftOut() {
+        Requests.MessageRequest m = Requests.parseSend(
+                        "{\"body\": \"x\", \"attributes\": {\"p\": \"1.5\", \"b\": \"AAE=\", \"s\": \"t\"},"
+                                + " \"attributeTypes\": {\"p\": \"Number\", \"b\": \"Binary.png\", \"s\": \"String\"}}")
+                .entries()
+                .get(0)
+                .message();
+        assertThat(m.attributeTypes()).isEqualTo(java.util.Map.of("p", "Number", "b", "Binary.png"));
+        assertThat(Requests.parseSend("{\"body\": \"x\"}")
+                        .entries()
+                        .get(0)
+                        .message()
+                        .attributeTypes())
+                .isEmpty();
     }
 }

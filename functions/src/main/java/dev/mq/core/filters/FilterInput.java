@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.model.AttributeTypes;
 import dev.mq.model.Json;
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -26,8 +28,22 @@ public final class FilterInput {
     private boolean bodyRead;
 
     public FilterInput(String body, Map<String, String> attributes) {
+        this(body, attributes, Map.of());
+    }
+
+    /**
+     * As SNS, filters compare only {@code String} and {@code Number} attributes: a {@code Binary} one is
+     * left out, as if the message did not carry it.
+     */
+    public FilterInput(String body, Map<String, String> attributes, Map<String, String> attributeTypes) {
         this.body = body;
-        this.attributes = attributes;
+        Map<String, String> matchable = new HashMap<>(attributes);
+        attributeTypes.forEach((name, type) -> {
+            if (AttributeTypes.BINARY.equals(AttributeTypes.baseType(type))) {
+                matchable.remove(name);
+            }
+        });
+        this.attributes = matchable;
     }
 
     /** {@code {"s": {name: value}, "n": {name: number}}}, the latter for each value that reads as a decimal. */
