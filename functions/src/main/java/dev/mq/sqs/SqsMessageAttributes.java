@@ -2,20 +2,15 @@ package dev.mq.sqs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mq.core.MessageDigests;
 import dev.mq.core.MessageToSend;
 import dev.mq.core.ReceivedMessage;
 import dev.mq.model.Names;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -106,19 +101,16 @@ final class SqsMessageAttributes {
         }
     }
 
-    /**
-     * The message the core stores. The core keeps values as text and, for now, no types: a Number or Binary
-     * attribute is received back as a String of the same text (base64 for Binary) until the core keeps
-     * {@link #coreTypes}; this and {@link #received} are the two places that change then.
-     */
+    /** The message the core stores: values as text (a Binary one as its base64), types beside them. */
     static MessageToSend toSend(
             String body, Map<String, Value> attributes, Integer delaySeconds, String deduplicationId, String groupId) {
-        return new MessageToSend(body, coreValues(attributes), delaySeconds, null, deduplicationId, groupId);
+        return new MessageToSend(
+                body, coreValues(attributes), delaySeconds, null, deduplicationId, groupId, coreTypes(attributes));
     }
 
     /** A received message's typed attributes. */
     static Map<String, Value> received(ReceivedMessage message) {
-        return fromCore(message.attributes(), Map.of());
+        return fromCore(message.attributes(), message.attributeTypes());
     }
 
     /** The core's attributes: each value as text, a Binary one as its base64. */
@@ -171,33 +163,14 @@ final class SqsMessageAttributes {
         return into;
     }
 
-    /** The lowercase hex MD5 of the body's UTF-8 bytes, as SQS's {@code MD5OfMessageBody}. */
+    /** SQS's {@code MD5OfMessageBody}. */
     static String md5OfBody(String body) {
-        return HexFormat.of().formatHex(md5().digest(body.getBytes(StandardCharsets.UTF_8)));
+        return MessageDigests.md5OfBody(body);
     }
 
-    /**
-     * SQS's {@code MD5OfMessageAttributes}, null when there are none: over the attributes sorted by name,
-     * each name, data type and value length-prefixed (4 bytes, big-endian), with transport type 1 (text) or
-     * 2 (binary, the decoded bytes) before the value.
-     */
+    /** SQS's {@code MD5OfMessageAttributes}, null when there are none. */
     static String md5OfAttributes(Map<String, Value> attributes) {
-        if (attributes.isEmpty()) {
-            return null;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new TreeMap<>(attributes).forEach((name, v) -> {
-            lengthPrefixed(bytes, name.getBytes(StandardCharsets.UTF_8));
-            lengthPrefixed(bytes, v.dataType().getBytes(StandardCharsets.UTF_8));
-            if (v.binary()) {
-                bytes.write(2);
-                lengthPrefixed(bytes, Base64.getDecoder().decode(v.binaryValue()));
-            } else {
-                bytes.write(1);
-                lengthPrefixed(bytes, v.stringValue().getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        return HexFormat.of().formatHex(md5().digest(bytes.toByteArray()));
+        return MessageDigests.md5OfAttributes(coreValues(attributes), coreTypes(attributes));
     }
 
     /** What the attributes count towards a message's size, as SQS counts it: names, types and values. */
@@ -213,19 +186,6 @@ final class SqsMessageAttributes {
 
     static long utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static void lengthPrefixed(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(value.length).array());
-        out.writeBytes(value);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is unavailable", e);
-        }
     }
 
     private static SqsException invalid(String message) {
