@@ -40,7 +40,7 @@ final class SendActions {
 
     private ObjectNode sendMessage(ObjectNode in, QueueUrls urls) {
         String queue = QueueActions.queue(in, urls);
-        Outgoing outgoing = outgoing(in);
+        Outgoing outgoing = outgoing(in, kindOf(queue));
         SendOutcome outcome = service.send(queue, outgoing.message());
         return sent(QueueActions.empty(), outgoing, outcome, queue);
     }
@@ -49,12 +49,13 @@ final class SendActions {
         String queue = QueueActions.queue(in, urls);
         List<ObjectNode> entries = SqsInput.entries(in, "Entries");
         List<String> ids = BatchIds.of(entries);
+        QueueKind kind = kindOf(queue);
         List<Outgoing> valid = new ArrayList<>();
         List<SqsError> refused = new ArrayList<>();
         long total = 0;
         for (ObjectNode entry : entries) {
             try {
-                Outgoing outgoing = outgoing(entry);
+                Outgoing outgoing = outgoing(entry, kind);
                 total += outgoing.size();
                 valid.add(outgoing);
                 refused.add(null);
@@ -91,7 +92,15 @@ final class SendActions {
         return out;
     }
 
-    private static Outgoing outgoing(ObjectNode in) {
+    /** What SQS's rules for a message depend on: the queue's kind, and a FIFO queue's content-based deduplication. */
+    private record QueueKind(boolean fifo, boolean contentBasedDeduplication) {}
+
+    private QueueKind kindOf(String queue) {
+        return new QueueKind(
+                Names.isFifo(queue), service.queueConfig(queue).attributes().contentBasedDeduplication());
+    }
+
+    private static Outgoing outgoing(ObjectNode in, QueueKind queue) {
         String body = SqsInput.requiredString(in, "MessageBody");
         if (body.isEmpty()) {
             throw SqsErrors.fail(SqsErrors.invalidParameterValue("The request must contain a non-empty message body."));
@@ -101,6 +110,22 @@ final class SendActions {
         var attributes = SqsMessageAttributes.parse(in.get("MessageAttributes"));
         String dedup = token(in, "MessageDeduplicationId");
         String group = token(in, "MessageGroupId");
+        if (queue.fifo()) {
+            if (group == null) {
+                throw SqsErrors.fail(SqsErrors.missingParameter("MessageGroupId"));
+            }
+            if (dedup == null && !queue.contentBasedDeduplication()) {
+                throw SqsErrors.fail(SqsErrors.invalidParameterValue("The queue should either have"
+                        + " ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly."));
+            }
+        } else {
+            // SQS refuses a deduplication id on a standard queue (mq's /v1 API deduplicates there too), and
+            // takes a group id there only as a fairness hint, which mq has no use for
+            if (dedup != null) {
+                throw SqsInput.invalid("MessageDeduplicationId", "only FIFO queues take it");
+            }
+            group = null;
+        }
         return new Outgoing(SqsMessageAttributes.toSend(body, attributes, delay, dedup, group), attributes);
     }
 

@@ -389,14 +389,16 @@ class SqsEndpointTest {
                         "{\"QueueUrl\": \"" + orders + "\", \"Entries\": ["
                                 + "{\"Id\": \"ok\", \"MessageBody\": \"fine\"},"
                                 + "{\"Id\": \"bad\", \"MessageBody\": \"\"},"
-                                + "{\"Id\": \"grouped\", \"MessageBody\": \"x\", \"MessageGroupId\": \"g\"}]}")
+                                + "{\"Id\": \"grouped\", \"MessageBody\": \"x\", \"MessageGroupId\": \"g\"},"
+                                + "{\"Id\": \"deduped\", \"MessageBody\": \"x\", \"MessageDeduplicationId\": \"d\"}]}")
                 .body();
+        // a group id on a standard queue is SQS's fairness hint, taken; a deduplication id is refused, as SQS
         assertThat(reply.get("Successful"))
                 .extracting(n -> n.get("Id").asText())
-                .containsExactly("ok");
+                .containsExactly("ok", "grouped");
         assertThat(reply.get("Successful").get(0).get("MD5OfMessageBody").asText())
                 .isEqualTo(SqsMessageAttributes.md5OfBody("fine"));
-        assertThat(reply.get("Failed")).extracting(n -> n.get("Id").asText()).containsExactly("bad", "grouped");
+        assertThat(reply.get("Failed")).extracting(n -> n.get("Id").asText()).containsExactly("bad", "deduped");
         assertThat(reply.get("Failed").get(0).get("SenderFault").asBoolean()).isTrue();
         assertThat(reply.get("Failed").get(0).get("Code").asText()).isEqualTo("InvalidParameterValue");
 
