@@ -37,7 +37,20 @@ final class SqsQueueAttributes {
             "MaximumMessageSize",
             "ContentBasedDeduplication",
             "RedrivePolicy",
-            REDRIVE_ALLOW_POLICY);
+            REDRIVE_ALLOW_POLICY,
+            "SqsManagedSseEnabled",
+            "DeduplicationScope",
+            "FifoThroughputLimit");
+
+    /**
+     * Attributes SQS lets a client set to other values, of which mq has one behaviour: what it does is
+     * accepted and shown; the others are refused, naming what mq does. Messages are encrypted at rest (by
+     * DynamoDB), a FIFO queue deduplicates across the queue, and its throughput is not limited per queue.
+     */
+    private static final Map<String, String> FIXED = Map.of(
+            "SqsManagedSseEnabled", "true",
+            "DeduplicationScope", "queue",
+            "FifoThroughputLimit", "perQueue");
 
     /** Every attribute GetQueueAttributes answers, in SQS's order. */
     static final List<String> READABLE = List.of(
@@ -54,8 +67,11 @@ final class SqsQueueAttributes {
             "ReceiveMessageWaitTimeSeconds",
             "RedrivePolicy",
             REDRIVE_ALLOW_POLICY,
+            "SqsManagedSseEnabled",
             "FifoQueue",
-            "ContentBasedDeduplication");
+            "ContentBasedDeduplication",
+            "DeduplicationScope",
+            "FifoThroughputLimit");
 
     private SqsQueueAttributes() {}
 
@@ -85,7 +101,10 @@ final class SqsQueueAttributes {
                 }
                 continue;
             }
-            if (!SETTABLE.contains(name) || (name.equals("ContentBasedDeduplication") && !fifo)) {
+            boolean fifoOnly = name.equals("ContentBasedDeduplication")
+                    || name.equals("DeduplicationScope")
+                    || name.equals("FifoThroughputLimit");
+            if (!SETTABLE.contains(name) || (fifoOnly && !fifo)) {
                 throw SqsErrors.fail(
                         SqsErrors.invalidAttributeName("Unknown Attribute " + Names.printable(name) + "."));
             }
@@ -98,7 +117,13 @@ final class SqsQueueAttributes {
                 case "MaximumMessageSize" -> with(a, "maxMessageBytes", number(name, value, 1024, 262_144));
                 case "ContentBasedDeduplication" -> with(a, "contentBasedDeduplication", parseBoolean(name, value));
                 case "RedrivePolicy" -> redrive(a, value, urls);
-                default -> a.withRedriveAllowPolicy(redriveAllow(value, urls));
+                case REDRIVE_ALLOW_POLICY -> a.withRedriveAllowPolicy(redriveAllow(value, urls));
+                default -> {
+                    if (!FIXED.get(name).equals(value)) {
+                        throw invalidValue(name, "mq supports " + FIXED.get(name) + " only");
+                    }
+                    yield a;
+                }
             };
         }
         return a;
@@ -140,6 +165,8 @@ final class SqsQueueAttributes {
                             ? null
                             : redriveAllowPolicy(a.redriveAllowPolicy(), urls);
                 case "FifoQueue" -> q.fifo() ? "true" : null;
+                case "SqsManagedSseEnabled" -> FIXED.get(name);
+                case "DeduplicationScope", "FifoThroughputLimit" -> q.fifo() ? FIXED.get(name) : null;
                 case "ContentBasedDeduplication" -> q.fifo() ? Boolean.toString(a.contentBasedDeduplication()) : null;
                 default -> null;
             };

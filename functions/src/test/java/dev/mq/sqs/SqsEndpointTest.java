@@ -683,6 +683,35 @@ class SqsEndpointTest {
     }
 
     @Test
+    void attributesWithOneBehaviourInMq_acceptItsValue_showIt_andRefuseOthers() {
+        String fifo = create(
+                "jobs.fifo",
+                "{\"FifoQueue\": \"true\", \"DeduplicationScope\": \"queue\", \"FifoThroughputLimit\": \"perQueue\","
+                        + " \"SqsManagedSseEnabled\": \"true\"}");
+        JsonNode all = ok("GetQueueAttributes", "{\"QueueUrl\": \"" + fifo + "\", \"AttributeNames\": [\"All\"]}")
+                .body()
+                .get("Attributes");
+        assertThat(all.get("DeduplicationScope").asText()).isEqualTo("queue");
+        assertThat(all.get("FifoThroughputLimit").asText()).isEqualTo("perQueue");
+        assertThat(all.get("SqsManagedSseEnabled").asText()).isEqualTo("true");
+
+        assertError(
+                call(
+                        "SetQueueAttributes",
+                        "{\"QueueUrl\": \"" + fifo + "\", \"Attributes\": {\"DeduplicationScope\": \"messageGroup\"}}"),
+                400,
+                "InvalidAttributeValue");
+        assertError(
+                call("CreateQueue", "{\"QueueName\": \"plain\", \"Attributes\": {\"DeduplicationScope\": \"queue\"}}"),
+                400,
+                "InvalidAttributeName");
+        assertError(
+                call("CreateQueue", "{\"QueueName\": \"plain\", \"Attributes\": {\"Policy\": \"{}\"}}"),
+                400,
+                "InvalidAttributeName");
+    }
+
+    @Test
     void permissionsAndCancellingATask_areUnsupported() {
         assertError(call("AddPermission", "{}"), 400, "UnsupportedOperation");
         assertError(call("CancelMessageMoveTask", "{\"TaskHandle\": \"x\"}"), 400, "UnsupportedOperation");
