@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         name = "mq-local",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Runs the mq HTTP API on this machine over an embedded DynamoDB Local.")
+        description = "Runs the mq HTTP API, and its SQS-compatible endpoint on the same port, on this machine over an"
+                + " embedded DynamoDB Local.")
 public final class Main implements Callable<Integer> {
     static final int CANNOT_START = 1;
     static final int BAD_OPTIONS = 2;
@@ -48,8 +49,9 @@ public final class Main implements Callable<Integer> {
             names = "--token",
             defaultValue = "${env:MQ_TOKEN}",
             paramLabel = "TOKEN",
-            description = "require Authorization: Bearer TOKEN on every request (default: $MQ_TOKEN; prefer it,"
-                    + " as a command line is visible to other users of this machine)")
+            description = "require Authorization: Bearer TOKEN on every request; SQS clients give the token as their"
+                    + " access key id (default: $MQ_TOKEN; prefer it, as a command line is visible to other users of"
+                    + " this machine)")
     String token;
 
     @Option(
