@@ -12,6 +12,7 @@ import dev.mq.model.ErrorCode;
 import dev.mq.model.QueueException;
 import dev.mq.sqs.SqsEndpoint;
 import dev.mq.sqs.SqsError;
+import dev.mq.sqs.SqsErrors;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
@@ -70,8 +71,9 @@ final class GatewayHandler implements HttpHandler {
     }
 
     private APIGatewayProxyResponseEvent respond(HttpExchange exchange, String requestId) throws IOException {
+        boolean sqs = isSqsRequest(exchange);
         try {
-            if (isSqsRequest(exchange)) {
+            if (sqs) {
                 APIGatewayProxyResponseEvent refused = authorizeSqs(exchange, requestId);
                 if (refused != null) {
                     return refused;
@@ -93,7 +95,14 @@ final class GatewayHandler implements HttpHandler {
                     .get(function)
                     .handleRequest(event, new LocalLambdaContext(requestId, functionName(function)));
         } catch (QueueException e) {
-            APIGatewayProxyResponseEvent response = ApiHandler.error(e);
+            // a body refused before the function runs (not UTF-8, too large) is answered as its API answers
+            APIGatewayProxyResponseEvent response = sqs
+                    ? SqsHandler.response(SqsEndpoint.refuse(
+                            exchange.getRequestHeaders().getFirst("X-Amz-Target"),
+                            exchange.getRequestHeaders().getFirst("Content-Type"),
+                            SqsErrors.of(e),
+                            requestId))
+                    : ApiHandler.error(e);
             response.getHeaders().put(ProxyEvents.REQUEST_ID_HEADER, requestId);
             if (e.code() == ErrorCode.UNAUTHORIZED) {
                 response.getHeaders().put("WWW-Authenticate", "Bearer realm=\"mq\"");

@@ -107,10 +107,11 @@ class SqsEndpointLocalTest {
             SendMessageBatchResponse batch = sqs.sendMessageBatch(b -> b.queueUrl(url)
                     .entries(
                             e -> e.id("good").messageBody("fine"),
-                            e -> e.id("grouped").messageBody("x").messageGroupId("g")));
+                            e -> e.id("deduplicated").messageBody("x").messageDeduplicationId("d")));
 
+            // SQS takes a deduplication id on FIFO queues only
             assertThat(batch.successful()).extracting(r -> r.id()).containsExactly("good");
-            assertThat(batch.failed()).extracting(r -> r.id()).containsExactly("grouped");
+            assertThat(batch.failed()).extracting(r -> r.id()).containsExactly("deduplicated");
             assertThat(batch.failed().get(0).senderFault()).isTrue();
         }
     }
@@ -131,8 +132,13 @@ class SqsEndpointLocalTest {
     void aRequestInNoProtocolItSpeaks_getsSqsErrorShape_notA500() throws Exception {
         HttpResponse<String> form =
                 post(server.baseUrl(), "application/x-www-form-urlencoded", null, "Action=ListQueues");
-        assertThat(form.statusCode()).isEqualTo(400);
-        assertThat(form.headers().firstValue("x-amzn-query-error")).hasValue("InvalidAction;Sender");
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.body()).contains("<ListQueuesResponse");
+
+        // neither JSON nor a form naming an action: read as a query request, refused in its XML shape
+        HttpResponse<String> text = post(server.baseUrl(), "text/plain", null, "hello");
+        assertThat(text.statusCode()).isEqualTo(400);
+        assertThat(text.body()).contains("<ErrorResponse").contains("<Code>MissingAction</Code>");
 
         HttpResponse<String> malformed =
                 post(server.baseUrl(), "application/x-amz-json-1.0", "AmazonSQS.ListQueues", "{");

@@ -306,7 +306,7 @@ class SqsHostileInputPropertiesTest {
                 Map.of("MessageBody", "bad \uFFFE char"),
                 Map.of("MessageBody", "a", "DelaySeconds", 901),
                 Map.of("MessageBody", "a", "DelaySeconds", -1),
-                Map.of("MessageBody", "a", "MessageGroupId", "g"),
+                Map.of("MessageBody", "a", "MessageDeduplicationId", "d"),
                 Map.of(
                         "MessageBody",
                         "a",
