@@ -21,7 +21,6 @@ class RoutingContractTest extends ContractTestSupport {
     @ParameterizedTest
     @ValueSource(
             strings = {
-                "/",
                 "/v1",
                 "/v2/queues",
                 "/healthz",
@@ -38,6 +37,7 @@ class RoutingContractTest extends ContractTestSupport {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
+        "GET, /",
         "POST, /health",
         "DELETE, /health",
         "POST, /v1/queues",
