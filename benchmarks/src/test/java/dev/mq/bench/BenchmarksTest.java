@@ -24,13 +24,13 @@ class BenchmarksTest {
         assertThat(code).isZero();
         JsonNode results = Json.MAPPER.readTree(Files.readString(out.resolve("latest.json")));
         assertThat(results.at("/run/command").asText()).isEqualTo("java -jar benchmarks/target/benchmarks.jar --tiny");
-        assertThat(results.get("goals")).hasSize(8).allSatisfy(g -> {
+        assertThat(results.get("goals")).hasSize(9).allSatisfy(g -> {
             assertThat(g.get("goal").asText()).isNotBlank();
             assertThat(g.get("measured").asText()).isNotBlank();
             assertThat(g.get("met").isBoolean()).isTrue();
         });
-        // 4 systems x 2 thread counts x (single, batch of 10)
-        assertThat(results.get("lifecycle")).hasSize(16).allSatisfy(o -> {
+        // 5 systems x 2 thread counts x (single, batch of 10)
+        assertThat(results.get("lifecycle")).hasSize(20).allSatisfy(o -> {
             assertThat(o.get("perSecond").asDouble()).isPositive();
             assertThat(o.get("cpuMsPerMessage").asDouble()).isPositive();
         });
@@ -82,6 +82,7 @@ class BenchmarksTest {
                         "## Goals",
                         "![throughput](throughput.png)",
                         "*mq over HTTP ÷ ElasticMQ*",
+                        "*mq over SQS API ÷ mq over HTTP*",
                         "*mq library mode ÷ raw DynamoDB Local*",
                         "## CPU per message (ms, client and server, whole process)",
                         "## Latency (ms)",
