@@ -2,10 +2,8 @@ package dev.mq.store;
 
 import dev.mq.deploy.DeployedFunction;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The DynamoDB actions each function needs, per table: the least privilege the CDK stack grants. It sits
@@ -27,12 +25,6 @@ public final class TableAccess {
     private static final String DELETE = "dynamodb:DeleteItem";
     private static final String QUERY = "dynamodb:Query";
     private static final String BATCH_WRITE = "dynamodb:BatchWriteItem";
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> both = new TreeSet<>(a);
-        both.addAll(b);
-        return Set.copyOf(both);
-    }
 
     public static Map<Table, Set<String>> of(DeployedFunction function) {
         Map<Table, Set<String>> access = new EnumMap<>(Table.class);
@@ -83,16 +75,11 @@ public final class TableAccess {
                 access.put(Table.CATALOG, Set.of(GET, QUERY));
                 access.put(Table.MESSAGES, Set.of(QUERY));
             }
-            // every SQS action is one of the four API functions' operations, named in the body: together
-            // they may do what those functions may
+            // the SQS actions: the queue operations of the four API functions (no topics), plus a message
+            // move task's progress, an update of its record in the catalog
             case SQS -> {
-                for (DeployedFunction api : List.of(
-                        DeployedFunction.PUBLISH,
-                        DeployedFunction.RECEIVE,
-                        DeployedFunction.ACK,
-                        DeployedFunction.ADMIN)) {
-                    of(api).forEach((table, actions) -> access.merge(table, actions, TableAccess::union));
-                }
+                access.put(Table.CATALOG, Set.of(GET, PUT, UPDATE, DELETE, QUERY));
+                access.put(Table.MESSAGES, Set.of(GET, QUERY, PUT, UPDATE, DELETE, BATCH_WRITE));
             }
         }
         return access;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.mq.core.Consumers;
 import dev.mq.core.EndpointPolicy;
@@ -26,6 +27,7 @@ import dev.mq.handlers.ApiHandler;
 import dev.mq.handlers.PublishHandler;
 import dev.mq.handlers.PushHandler;
 import dev.mq.handlers.ReceiveHandler;
+import dev.mq.handlers.SqsHandler;
 import dev.mq.model.Json;
 import dev.mq.store.TableAccess.Table;
 import dev.mq.testing.CountsFeed;
@@ -320,15 +322,90 @@ class TableAccessTest {
     }
 
     @Test
-    void sqs_mayDoWhatTheFourApiFunctionsMay_andNoMore() {
-        Map<Table, Set<String>> union = new EnumMap<>(Table.class);
-        for (DeployedFunction api : List.of(
-                DeployedFunction.PUBLISH, DeployedFunction.RECEIVE, DeployedFunction.ACK, DeployedFunction.ADMIN)) {
-            TableAccess.of(api)
-                    .forEach((table, actions) ->
-                            union.computeIfAbsent(table, t -> new TreeSet<>()).addAll(actions));
-        }
-        assertThat(TableAccess.of(DeployedFunction.SQS)).isEqualTo(union);
+    void sqs() {
+        send("x");
+        Services plain = services(db.client());
+        plain.queues.receive("orders", new ReceiveOptions(1, null, 0));
+        plain.queues.receive("orders", new ReceiveOptions(1, null, null)); // "x" is dead-lettered
+        Services s = recording();
+        SqsHandler sqs = new SqsHandler(s.queues, "us-east-1");
+        String base = "http://localhost/000000000000/";
+        String dlqArn = "arn:aws:sqs:us-east-1:000000000000:orders-dlq";
+        sqs(sqs, "ListQueues", "{}");
+        sqs(sqs, "CreateQueue", "{\"QueueName\": \"work\", \"tags\": {\"team\": \"a\"}}");
+        sqs(sqs, "GetQueueUrl", "{\"QueueName\": \"work\"}");
+        sqs(
+                sqs,
+                "SetQueueAttributes",
+                "{\"QueueUrl\": \"" + base + "work\", \"Attributes\": {\"DelaySeconds\": \"0\"}}");
+        sqs(sqs, "GetQueueAttributes", "{\"QueueUrl\": \"" + base + "work\", \"AttributeNames\": [\"All\"]}");
+        sqs(sqs, "TagQueue", "{\"QueueUrl\": \"" + base + "work\", \"Tags\": {\"cost\": \"1\"}}");
+        sqs(sqs, "UntagQueue", "{\"QueueUrl\": \"" + base + "work\", \"TagKeys\": [\"cost\"]}");
+        sqs(sqs, "ListQueueTags", "{\"QueueUrl\": \"" + base + "work\"}");
+        sqs(sqs, "SendMessage", "{\"QueueUrl\": \"" + base + "work\", \"MessageBody\": \"a\"}");
+        sqs(
+                sqs,
+                "SendMessageBatch",
+                "{\"QueueUrl\": \"" + base + "work\", \"Entries\": [{\"Id\": \"1\", \"MessageBody\": \"b\"}]}");
+        JsonNode received = Json.parseObject(sqs(
+                        sqs,
+                        "ReceiveMessage",
+                        "{\"QueueUrl\": \"" + base + "work\", \"MaxNumberOfMessages\": 2, \"VisibilityTimeout\": 60}")
+                .getBody());
+        String first = received.at("/Messages/0/ReceiptHandle").asText();
+        String second = received.at("/Messages/1/ReceiptHandle").asText();
+        sqs(
+                sqs,
+                "ChangeMessageVisibility",
+                "{\"QueueUrl\": \"" + base + "work\", \"ReceiptHandle\": \"" + first + "\", \"VisibilityTimeout\": 5}");
+        sqs(
+                sqs,
+                "ChangeMessageVisibilityBatch",
+                "{\"QueueUrl\": \"" + base + "work\", \"Entries\": [{\"Id\": \"1\", \"ReceiptHandle\": \"" + second
+                        + "\", \"VisibilityTimeout\": 5}]}");
+        sqs(sqs, "DeleteMessage", "{\"QueueUrl\": \"" + base + "work\", \"ReceiptHandle\": \"" + first + "\"}");
+        sqs(
+                sqs,
+                "DeleteMessageBatch",
+                "{\"QueueUrl\": \"" + base + "work\", \"Entries\": [{\"Id\": \"1\", \"ReceiptHandle\": \"" + second
+                        + "\"}]}");
+        sqs(sqs, "CreateQueue", "{\"QueueName\": \"jobs.fifo\", \"Attributes\": {\"FifoQueue\": \"true\"}}");
+        sqs(
+                sqs,
+                "SendMessage",
+                "{\"QueueUrl\": \"" + base
+                        + "jobs.fifo\", \"MessageBody\": \"c\", \"MessageGroupId\": \"g\", \"MessageDeduplicationId\": \"d\"}");
+        String attempt = "{\"QueueUrl\": \"" + base + "jobs.fifo\", \"ReceiveRequestAttemptId\": \"r1\"}";
+        sqs(sqs, "ReceiveMessage", attempt);
+        sqs(sqs, "ReceiveMessage", attempt); // the same messages again, read back by the attempt's record
+        sqs(sqs, "ListDeadLetterSourceQueues", "{\"QueueUrl\": \"" + base + "orders-dlq\"}");
+        sqs(sqs, "StartMessageMoveTask", "{\"SourceArn\": \"" + dlqArn + "\"}");
+        sqs(sqs, "ListMessageMoveTasks", "{\"SourceArn\": \"" + dlqArn + "\"}");
+        sqs(sqs, "PurgeQueue", "{\"QueueUrl\": \"" + base + "jobs.fifo\"}");
+        sqs(sqs, "DeleteQueue", "{\"QueueUrl\": \"" + base + "work\"}");
+        assertGranted(DeployedFunction.SQS);
+    }
+
+    /** One SQS JSON-protocol request through the SQS function's handler, answered 200. */
+    private static APIGatewayProxyResponseEvent sqs(SqsHandler handler, String action, String body) {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                new APIGatewayProxyRequestEvent()
+                        .withHttpMethod("POST")
+                        .withPath("/")
+                        .withResource("/")
+                        .withHeaders(Map.of(
+                                "Host",
+                                "localhost",
+                                "X-Amz-Target",
+                                "AmazonSQS." + action,
+                                "Content-Type",
+                                "application/x-amz-json-1.0"))
+                        .withBody(body),
+                null);
+        assertThat(response.getStatusCode())
+                .as(action + ": " + response.getBody())
+                .isEqualTo(200);
+        return response;
     }
 
     // ---------------------------------------------------------------- helpers
