@@ -157,6 +157,14 @@ public final class QueueService {
         return catalog.queueConfig(name);
     }
 
+    /**
+     * The queue's settings as a send sees them: from the few-seconds cache, so asking costs no read in the
+     * steady state ({@link #queueConfig} reads them fresh, for a person looking at the queue).
+     */
+    public QueueConfig cachedQueueConfig(String name) {
+        return catalog.requireQueue(name);
+    }
+
     public QueueDescription getQueue(String name) {
         QueueConfig config = catalog.requireQueueFresh(name);
         return catalog.describe(config, stats(config));

@@ -97,7 +97,8 @@ final class SendActions {
 
     private QueueKind kindOf(String queue) {
         return new QueueKind(
-                Names.isFifo(queue), service.queueConfig(queue).attributes().contentBasedDeduplication());
+                Names.isFifo(queue),
+                service.cachedQueueConfig(queue).attributes().contentBasedDeduplication());
     }
 
     private static Outgoing outgoing(ObjectNode in, QueueKind queue) {
